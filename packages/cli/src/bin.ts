@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+import { FatalError } from '@port-gitops/core';
+import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runCheck } from './commands/check.js';
+import { runEmulator } from './commands/emulator.js';
+import { runList } from './commands/list.js';
+import { withSelectionOptions } from './commands/shared-options.js';
+import { runSync } from './commands/sync.js';
+import { Output } from './output.js';
+import { REGION_BASE_URLS } from './target.js';
+import { VERSION } from './version.js';
+
+/** Exit code 3 (../shared/CONTRACT.md): usage, configuration, git or authentication errors. */
+const EXIT_FATAL = 3;
+
+const output = new Output();
+// Secrets are known before any command runs, so that even an early error cannot print them.
+output.addSecret(process.env.PORT_CLIENT_SECRET);
+output.addSecret(process.env.PORT_ACCESS_TOKEN);
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  // yargs hands each handler its camel-cased flags; the command functions take them typed.
+  const run =
+    <T>(command: (args: T, output: Output) => Promise<number>) =>
+    async (argv: unknown) => {
+      exitCode = await command(argv as T, output);
+    };
+  await yargs(argv)
+    .scriptName('port-gitops')
+    .usage('$0 <command> [options]\n\nKeep Port (port.io) in sync with the entity files of a git repository.')
+    .option('cwd', { type: 'string', describe: 'Run in this folder (default: the current one; the repository root is found from it)', global: true })
+    .option('config', { type: 'string', describe: 'Config file (default: port-gitops.config.{json,yaml,yml} at the root)', global: true })
+    .command(
+      'sync',
+      'Validate the selected entity files and push their entities to Port',
+      (y) =>
+        withSelectionOptions(y)
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would be pushed; send nothing (no credentials needed)' })
+          .option('partial', { type: 'boolean', default: true, describe: 'Push the valid files when others are invalid (--no-partial: push nothing then)' })
+          .option('concurrency', { type: 'number', describe: 'Requests in flight at once (default 8, or config port.concurrency)' })
+          .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
+          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' })
+          .example('$0 sync --all', 'Full resync of every entity file')
+          .example('$0 sync --all --dry-run --format json', 'The JSON report of what would be pushed')
+          .example('PORT_BASE_URL=http://127.0.0.1:5555 $0 sync --all', 'Push to a local emulator')
+          .epilog('Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error.'),
+      run(runSync),
+    )
+    .command(
+      'check',
+      'Validate the selected entity files; needs no credentials (for pre-merge checks)',
+      (y) =>
+        withSelectionOptions(y)
+          .example('$0 check --all', 'Validate every entity file')
+          .example('$0 check --all --format json --report check.json', 'Machine-readable results')
+          .epilog('Exit codes: 0 all valid, 1 some files invalid, 3 usage/config/git error.'),
+      run(runCheck),
+    )
+    .command(
+      'list',
+      'Print the discovered and selected entity files with their entities',
+      (y) => withSelectionOptions(y).example('$0 list --all', 'Every entity file, its blueprint and identifiers'),
+      run(runList),
+    )
+    .command(
+      'emulator',
+      'Start the local Port API emulator on loopback (for tests, demos and benchmarks)',
+      (y) =>
+        y
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' })
+          .option('port', { type: 'number', default: 5555, describe: 'Port to listen on (0: any free port)' })
+          .option('blueprints', { type: 'string', describe: 'Folder of blueprint definitions (*.json)' })
+          .option('data', { type: 'string', describe: 'JSON file that keeps entities across restarts' })
+          .option('client-id', { type: 'string', describe: 'Accept only this client id (default: any)' })
+          .option('client-secret', { type: 'string', describe: 'Accept only this client secret (default: any)' })
+          .option('latency-ms', { type: 'number', describe: 'Fault: delay every answer by N ms' })
+          .option('error-rate', { type: 'number', describe: 'Fault: answer this share (0..1) of API requests with 503' })
+          .option('rate-limit', { type: 'string', describe: 'Fault: N/SECONDS, answer 429 with Retry-After past N requests per window' })
+          .option('reset-rate', { type: 'number', describe: 'Fault: drop this share (0..1) of connections without an answer' })
+          .option('token-ttl-s', { type: 'number', describe: 'Access token lifetime in seconds (default 10800, as Port)' })
+          .option('seed', { type: 'number', describe: 'Seed of the fault dice, to replay a run' })
+          .example('$0 emulator --blueprints examples/monorepo/.port/blueprints', 'Serve the example blueprints on 127.0.0.1:5555')
+          .example('$0 emulator --port 0 --rate-limit 100/10 --error-rate 0.05', 'Any free port, with throttling and 5xx faults'),
+      run(runEmulator),
+    )
+    .demandCommand(1, 'Name a command: sync, check, list or emulator (see --help).')
+    .strict()
+    .version(VERSION)
+    .help()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      throw error ?? new FatalError('usage', message);
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+main(hideBin(process.argv))
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((error: unknown) => {
+    process.exitCode = reportFatal(error);
+  });
+
+function reportFatal(error: unknown): number {
+  if (error instanceof FatalError) {
+    output.err(`error: ${error.message}`);
+    if (error.hint) output.err(`hint: ${error.hint}`);
+    return EXIT_FATAL;
+  }
+  if (error instanceof PortAuthError) {
+    output.err(`error: ${error.message}`);
+    output.err('hint: check PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN), and the region or base URL');
+    return EXIT_FATAL;
+  }
+  if (error instanceof InsecureBaseUrlError) {
+    output.err(`error: ${error.message}`);
+    return EXIT_FATAL;
+  }
+  if (error instanceof PortApiError) {
+    output.err(`error: ${error.message}`);
+    return EXIT_FATAL;
+  }
+  output.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT_FATAL;
+}

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { FatalError } from '@port-gitops/core';
+import { startEmulator, type EmulatorOptions } from '@port-gitops/emulator';
+import type { Output } from '../output.js';
+
+export interface EmulatorArgs {
+  host: string;
+  port: number;
+  blueprints?: string;
+  data?: string;
+  clientId?: string;
+  clientSecret?: string;
+  latencyMs?: number;
+  errorRate?: number;
+  rateLimit?: string;
+  resetRate?: number;
+  tokenTtlS?: number;
+  seed?: number;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
+
+/** Runs the emulator until SIGINT or SIGTERM; the first line on stdout says where it listens. */
+export async function runEmulator(args: EmulatorArgs, output: Output): Promise<number> {
+  if (!LOOPBACK.test(args.host)) {
+    throw new FatalError('usage', `the emulator listens on loopback only, not on ${args.host}`, 'use --host 127.0.0.1 (the default) or ::1');
+  }
+  output.addSecret(args.clientSecret);
+  const options: EmulatorOptions = {
+    host: args.host,
+    port: args.port,
+    ...(args.blueprints ? { blueprintsDir: resolve(args.blueprints) } : {}),
+    ...(args.data ? { dataFile: resolve(args.data) } : {}),
+    ...(args.clientId !== undefined ? { clientId: args.clientId } : {}),
+    ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}),
+    ...(args.latencyMs !== undefined ? { latencyMs: args.latencyMs } : {}),
+    ...(args.errorRate !== undefined ? { errorRate: probability(args.errorRate, '--error-rate') } : {}),
+    ...(args.resetRate !== undefined ? { resetRate: probability(args.resetRate, '--reset-rate') } : {}),
+    ...(args.rateLimit !== undefined ? { rateLimit: parseRateLimit(args.rateLimit) } : {}),
+    ...(args.tokenTtlS !== undefined ? { tokenTtlSeconds: args.tokenTtlS } : {}),
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
+  };
+  const emulator = await startEmulator(options);
+  output.out(`listening on ${emulator.url}`);
+  const blueprints = emulator.store.listBlueprints().map((b) => b.identifier);
+  output.err(`blueprints: ${blueprints.length > 0 ? blueprints.join(', ') : '(none: pass --blueprints DIR)'}`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await emulator.close();
+  return 0;
+}
+
+function probability(value: number, flag: string): number {
+  if (!(value >= 0 && value <= 1)) throw new FatalError('usage', `${flag} takes a probability from 0 to 1, not ${value}`);
+  return value;
+}
+
+/** `N/SECONDS`, e.g. `100/60`: at most 100 requests per 60-second window. */
+export function parseRateLimit(text: string): { requests: number; windowSeconds: number } {
+  const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(text.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
+    throw new FatalError('usage', `--rate-limit takes N/SECONDS, e.g. 100/60, not "${text}"`);
+  }
+  return { requests: Number(match[1]), windowSeconds: Number(match[2]) };
+}

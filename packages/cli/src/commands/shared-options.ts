@@ -1,0 +1,14 @@
+import type { Argv } from 'yargs';
+
+/** Options of every command that reads entity files. */
+export function withSelectionOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('all', { type: 'boolean', describe: 'Select every discovered entity file (full resync)' })
+    .option('base', { type: 'string', describe: 'Select the files changed since this git ref (merge-base with --head)' })
+    .option('head', { type: 'string', describe: 'The head of the compared range', default: 'HEAD' })
+    .option('blueprint', { type: 'string', describe: 'Blueprint of entities that name none and match no config rule' })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: the JSON report on stdout, nothing else' })
+    .option('report', { type: 'string', describe: 'Also write the JSON report to this file' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print only problems and the summary' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Also print every entity and its result' });
+}

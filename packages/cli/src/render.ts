@@ -1,0 +1,62 @@
+import type { Report, ReportError, SelectedFile } from '@port-gitops/core';
+import type { Output } from './output.js';
+
+/** The human report: problems grouped by file, then failures, then one summary line. */
+export function renderReport(report: Report, output: Output, options: { verbose: boolean; quiet: boolean }): string {
+  const lines: string[] = [];
+  const byFile = new Map<string, ReportError[]>();
+  for (const error of report.errors) byFile.set(error.file, [...(byFile.get(error.file) ?? []), error]);
+  for (const [file, errors] of byFile) {
+    lines.push(output.paint('bold', file));
+    for (const error of errors) {
+      const where = `${file}:${error.line}:${error.column}`;
+      lines.push(`  ${output.paint('red', 'error')} ${where} ${error.message} ${output.paint('dim', `[${error.code}${error.pointer ? ` ${error.pointer}` : ''}]`)}`);
+      if (error.hint) lines.push(`        ${output.paint('dim', `hint: ${error.hint}`)}`);
+    }
+  }
+  const failed = report.entities.filter((e) => e.result === 'failed');
+  if (failed.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(output.paint('bold', `${failed.length} ${failed.length === 1 ? 'entity' : 'entities'} failed to push:`));
+    for (const entity of failed) {
+      lines.push(`  ${output.paint('red', 'failed')} ${entity.blueprint}/${entity.identifier} (${entity.file}): ${entity.error?.status ? `${entity.error.status} ` : ''}${entity.error?.message ?? ''}`);
+    }
+  }
+  if (options.verbose && !options.quiet) {
+    if (lines.length > 0) lines.push('');
+    for (const entity of report.entities) {
+      lines.push(`  ${entity.action.padEnd(6)} ${entity.result.padEnd(7)} ${entity.blueprint ?? '?'}/${entity.identifier ?? '?'}  ${output.paint('dim', entity.file)}`);
+    }
+  }
+  if (lines.length > 0) lines.push('');
+  lines.push(summaryLine(report, output));
+  return lines.join('\n');
+}
+
+function summaryLine(report: Report, output: Output): string {
+  const s = report.summary;
+  const scope = report.mode === 'all' ? 'all files' : `changes ${short(report.base)}..${short(report.head)}`;
+  const parts = [`${s.files} ${s.files === 1 ? 'file' : 'files'}`, `${s.entities} ${s.entities === 1 ? 'entity' : 'entities'}`];
+  if (report.command === 'sync') {
+    if (report.dryRun) parts.push(`${report.entities.filter((e) => e.result === 'planned').length} to upsert (dry run)`);
+    else parts.push(output.paint(s.upserted > 0 ? 'green' : 'dim', `${s.upserted} upserted`), `${s.deleted} deleted`);
+    parts.push(s.failed > 0 ? output.paint('red', `${s.failed} failed`) : `${s.failed} failed`);
+    const skipped = report.entities.filter((e) => e.result === 'skipped').length;
+    if (skipped > 0) parts.push(output.paint('yellow', `${skipped} not pushed`));
+  }
+  parts.push(s.invalid > 0 ? output.paint('red', `${s.invalid} invalid ${s.invalid === 1 ? 'file' : 'files'}`) : '0 invalid files');
+  return `${report.command} (${scope}): ${parts.join(' · ')} · ${s.durationMs} ms`;
+}
+
+function short(sha: string | null): string {
+  return sha ? sha.slice(0, 8) : '?';
+}
+
+export function renderList(files: Array<SelectedFile & { entities: Array<{ blueprint: string | null; identifier: string | null }> }>): string {
+  const lines: string[] = [];
+  for (const file of files) {
+    const entities = file.entities.map((e) => `${e.blueprint ?? '?'}/${e.identifier ?? '?'}`).join(', ');
+    lines.push(`${file.status.padEnd(8)} ${file.path}${entities ? `  ${entities}` : ''}${file.reason ? `  (${file.reason})` : ''}`);
+  }
+  return lines.join('\n');
+}

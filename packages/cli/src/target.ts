@@ -1,0 +1,30 @@
+import type { PortCredentials } from '@port-gitops/port-client';
+import { FatalError } from '@port-gitops/core';
+
+/** Port's API hosts by region (port-api.md §1); EU is the default. */
+export const REGION_BASE_URLS = { eu: 'https://api.port.io', us: 'https://api.us.port.io' } as const;
+export type Region = keyof typeof REGION_BASE_URLS;
+
+/** `--base-url`, then `PORT_BASE_URL`, then the config's `port.baseUrl`, then `--region`. */
+export function resolveBaseUrl(flags: { baseUrl?: string; region?: Region }, configBaseUrl: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flags.baseUrl ?? env.PORT_BASE_URL ?? configBaseUrl ?? REGION_BASE_URLS[flags.region ?? 'eu'];
+}
+
+/** Credentials from the environment only: flags would leave them in shell history and process lists. */
+export function readCredentials(env: NodeJS.ProcessEnv): PortCredentials | undefined {
+  if (env.PORT_CLIENT_ID && env.PORT_CLIENT_SECRET) return { clientId: env.PORT_CLIENT_ID, clientSecret: env.PORT_CLIENT_SECRET };
+  if (env.PORT_ACCESS_TOKEN) return { accessToken: env.PORT_ACCESS_TOKEN };
+  return undefined;
+}
+
+export function requireCredentials(env: NodeJS.ProcessEnv, command: string): PortCredentials {
+  const credentials = readCredentials(env);
+  if (!credentials) {
+    throw new FatalError(
+      'auth',
+      `${command} needs Port credentials`,
+      'set PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN) in the environment, or use --dry-run',
+    );
+  }
+  return credentials;
+}

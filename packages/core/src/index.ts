@@ -1,0 +1,12 @@
+export * from './model.js';
+export * from './errors.js';
+export * from './config.js';
+export * from './discover.js';
+export * from './select.js';
+export * from './load.js';
+export * from './validate.js';
+export * from './push.js';
+export * from './report.js';
+export * from './repository.js';
+export * from './blueprints.js';
+export { parseJsonSource, parseYamlSource, encodePointer, decodePointer } from './source.js';

@@ -1,0 +1,77 @@
+/** Typed data passed between the pipeline stages: discover → select → load → validate → plan → push → report. */
+
+/** A 1-based line and column in a file. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export type ProblemCode =
+  | 'read' // the file could not be read
+  | 'parse' // not valid JSON or YAML
+  | 'shape' // valid data, but not an entity or a list of entities
+  | 'blueprint' // no blueprint could be found for an entity
+  | 'schema' // the Port entity schema, the shared schema or the blueprint rejects a value
+  | 'file-reference' // a `file://` reference could not be resolved
+  | 'duplicate'; // the same blueprint and identifier are defined twice
+
+/** Something in an entity file that its author must fix. */
+export interface Problem extends Position {
+  /** Repository-relative path, with `/` separators. */
+  file: string;
+  /** JSON pointer into the file's data; a multi-document YAML file reads as the list of its documents. */
+  pointer: string;
+  code: ProblemCode;
+  message: string;
+  hint?: string;
+}
+
+/** A file that discovery found, by repository-relative path. */
+export interface EntityFile {
+  path: string;
+}
+
+export type SelectionMode = 'all' | 'changed';
+export type FileStatus = 'all' | 'added' | 'modified' | 'renamed' | 'deleted';
+
+export interface SelectedFile {
+  path: string;
+  status: FileStatus;
+  /** Why the file was selected, when it is not its own change. */
+  reason?: string;
+}
+
+export interface Selection {
+  mode: SelectionMode;
+  base: string | null;
+  head: string | null;
+  files: SelectedFile[];
+}
+
+/** Finds the source position of a JSON pointer in a parsed file. */
+export interface Locator {
+  /** The position of the value at `pointer`, or of its key when `key` is set; the nearest existing ancestor otherwise. */
+  locate(pointer: string, options?: { key?: boolean }): Position;
+}
+
+/** One entity read from a file, with `file://` references resolved. */
+export interface LoadedEntity {
+  file: string;
+  /** The entity's JSON pointer in the file (`''` when the file holds a single entity). */
+  pointer: string;
+  /** From the entity, a config rule, or `--blueprint`; undefined when none applies. */
+  blueprint: string | undefined;
+  identifier: string | undefined;
+  /** The entity as written, with `file://` values replaced by the targets' content. */
+  data: Record<string, unknown>;
+  /** Repository-relative paths of the files it pulls in with `file://`. */
+  dependencies: string[];
+}
+
+export interface LoadedFile {
+  path: string;
+  format: 'json' | 'yaml';
+  entities: LoadedEntity[];
+  problems: Problem[];
+  locator: Locator;
+}

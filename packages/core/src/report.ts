@@ -1,0 +1,97 @@
+import type { LoadedFile, Problem, Selection } from './model.js';
+import type { PushResult } from './push.js';
+import type { ValidationResult } from './validate.js';
+
+export type Command = 'sync' | 'check' | 'plan' | 'list';
+
+export interface ReportEntity {
+  file: string;
+  blueprint: string | null;
+  identifier: string | null;
+  action: 'upsert' | 'delete' | 'none';
+  result: 'ok' | 'failed' | 'skipped' | 'planned';
+  error?: { status: number; code: string; message: string };
+}
+
+export type ReportError = Pick<Problem, 'file' | 'line' | 'column' | 'pointer' | 'code' | 'message' | 'hint'>;
+
+/** The JSON report of ../shared/CONTRACT.md, section "JSON report". */
+export interface Report {
+  command: Command;
+  mode: Selection['mode'];
+  base: string | null;
+  head: string | null;
+  dryRun: boolean;
+  entities: ReportEntity[];
+  errors: ReportError[];
+  summary: {
+    files: number;
+    entities: number;
+    upserted: number;
+    deleted: number;
+    unchanged: number;
+    failed: number;
+    invalid: number;
+    durationMs: number;
+  };
+}
+
+export interface ReportInput {
+  command: Command;
+  selection: Selection;
+  dryRun: boolean;
+  files: LoadedFile[];
+  validation: ValidationResult;
+  /** Absent for `check`: nothing was to be pushed. */
+  pushed?: PushResult[];
+  startedAtMs: number;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const entities: ReportEntity[] = [];
+  const pushedByKey = new Map((input.pushed ?? []).map((r) => [`${r.operation.file}\u0000${r.operation.blueprint}\u0000${r.operation.identifier}`, r]));
+  for (const file of input.files) {
+    const invalid = input.validation.invalidFiles.has(file.path);
+    for (const entity of file.entities) {
+      const base = { file: file.path, blueprint: entity.blueprint ?? null, identifier: entity.identifier ?? null };
+      const pushed = pushedByKey.get(`${file.path}\u0000${entity.blueprint}\u0000${entity.identifier}`);
+      if (invalid || (!pushed && input.pushed)) {
+        entities.push({ ...base, action: 'none', result: 'skipped' });
+      } else if (pushed) {
+        entities.push({ ...base, action: 'upsert', result: pushed.result, ...(pushed.error ? { error: pushed.error } : {}) });
+      } else {
+        entities.push({ ...base, action: 'none', result: 'ok' });
+      }
+    }
+  }
+  const errors = input.validation.problems.map(({ file, line, column, pointer, code, message, hint }) => ({
+    file, line, column, pointer, code, message, ...(hint ? { hint } : {}),
+  }));
+  const count = (predicate: (e: ReportEntity) => boolean) => entities.filter(predicate).length;
+  return {
+    command: input.command,
+    mode: input.selection.mode,
+    base: input.selection.base,
+    head: input.selection.head,
+    dryRun: input.dryRun,
+    entities,
+    errors,
+    summary: {
+      files: input.files.length,
+      entities: entities.length,
+      upserted: count((e) => e.action === 'upsert' && e.result === 'ok'),
+      deleted: count((e) => e.action === 'delete' && e.result === 'ok'),
+      unchanged: 0,
+      failed: count((e) => e.result === 'failed'),
+      invalid: input.validation.invalidFiles.size,
+      durationMs: Math.round(performance.now() - input.startedAtMs),
+    },
+  };
+}
+
+/** Exit codes of ../shared/CONTRACT.md: 1 some files invalid, 2 some entities failed to push; the highest wins. */
+export function exitCodeOf(report: Report): 0 | 1 | 2 {
+  if (report.summary.failed > 0) return 2;
+  if (report.summary.invalid > 0) return 1;
+  return 0;
+}

@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { type Blueprint, EntityValidator, computedPropertyKinds, createPortAjv } from '@port-gitops/port-schema';
+import { closest } from './closest.js';
+import { ENTITY_FILE_SCHEMA } from './entity-file-schema.js';
+import { FatalError } from './errors.js';
+import type { LoadedEntity, LoadedFile, Locator, Problem } from './model.js';
+import { parseJsonSource, parseYamlSource } from './source.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export interface ValidationResult {
+  /** Entities of files without any problem, ready to push. */
+  valid: LoadedEntity[];
+  problems: Problem[];
+  /** Paths of files with at least one problem: none of their entities is pushed. */
+  invalidFiles: Set<string>;
+}
+
+export interface ValidatorOptions {
+  root: string;
+  /** Repository-relative path of the shared JSON Schema (config `schema`). */
+  sharedSchemaPath?: string;
+  blueprints: ReadonlyMap<string, Blueprint>;
+}
+
+export interface Validator {
+  validate(files: LoadedFile[]): ValidationResult;
+}
+
+/**
+ * Compiles every schema once for the run: the entity file schema, the repository's shared schema,
+ * and (lazily, once each) the blueprints' schemas.
+ */
+export function createValidator(options: ValidatorOptions): Validator {
+  const entities = new EntityValidator(createPortAjv({ verbose: true }));
+  const fileSchema = entities.compile(ENTITY_FILE_SCHEMA);
+  const shared = options.sharedSchemaPath ? compileSharedSchema(options.root, options.sharedSchemaPath) : undefined;
+
+  const validateEntity = (entity: LoadedEntity, locator: Locator): Problem[] => {
+    const problems: Problem[] = [];
+    const report = (errors: ErrorObject[] | null | undefined, context: ErrorContext) => {
+      for (const error of errors ?? []) problems.push(toProblem(error, entity, locator, context));
+    };
+    if (!fileSchema(entity.data)) report(fileSchema.errors, { source: 'entity' });
+    if (shared && !shared.validate(entity.data)) report(shared.validate.errors, { source: 'shared', schemaPath: shared.path });
+    const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
+    if (blueprint) report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint });
+    return dedupe(problems);
+  };
+
+  return {
+    validate(files) {
+      const problems: Problem[] = [];
+      const invalidFiles = new Set<string>();
+      const firstDefinition = new Map<string, { entity: LoadedEntity; locator: Locator }>();
+      for (const file of files) {
+        const fileProblems = [...file.problems];
+        for (const entity of file.entities) {
+          fileProblems.push(...validateEntity(entity, file.locator));
+          if (entity.blueprint && entity.identifier) {
+            const key = `${entity.blueprint}\u0000${entity.identifier}`;
+            const first = firstDefinition.get(key);
+            if (!first) {
+              firstDefinition.set(key, { entity, locator: file.locator });
+            } else {
+              // Both places are reported: pushing either would silently overwrite the other.
+              const here = file.locator.locate(entity.pointer);
+              const there = first.locator.locate(first.entity.pointer);
+              const message = (where: string) => `entity "${entity.identifier}" of blueprint "${entity.blueprint}" is also defined at ${where}`;
+              fileProblems.push({ file: file.path, ...here, pointer: entity.pointer, code: 'duplicate', message: message(`${first.entity.file}:${there.line}`) });
+              problems.push({ file: first.entity.file, ...there, pointer: first.entity.pointer, code: 'duplicate', message: message(`${file.path}:${here.line}`) });
+              invalidFiles.add(first.entity.file);
+            }
+          }
+        }
+        if (fileProblems.length > 0) invalidFiles.add(file.path);
+        problems.push(...fileProblems);
+      }
+      const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
+      problems.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+      return { valid, problems, invalidFiles };
+    },
+  };
+}
+
+/** The repository's shared schema, in the draft it declares (draft-07 unless `$schema` says otherwise). */
+function compileSharedSchema(root: string, path: string): { path: string; validate: ValidateFunction } {
+  let text: string;
+  try {
+    text = readFileSync(join(root, path), 'utf8');
+  } catch (error) {
+    throw new FatalError('config', `cannot read the shared schema ${path} (config "schema"): ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const source = /\.json$/i.test(path) ? parseJsonSource(text) : parseYamlSource(text);
+  const firstError = source.errors[0];
+  if (firstError) throw new FatalError('config', `${path}:${firstError.line}:${firstError.column}: ${firstError.message}`);
+  const schema = source.documents[0] as Record<string, unknown>;
+  const draft = String(schema?.$schema ?? '');
+  const ajvOptions = { allErrors: true, strict: false, verbose: true };
+  const ajv = draft.includes('2020-12') ? new Ajv2020(ajvOptions) : draft.includes('2019-09') ? new Ajv2019(ajvOptions) : new Ajv(ajvOptions);
+  addFormats(ajv as Ajv);
+  try {
+    return { path, validate: ajv.compile(schema as AnySchema) };
+  } catch (error) {
+    throw new FatalError('config', `the shared schema ${path} is not a valid JSON Schema: ${(error as Error).message}`);
+  }
+}
+
+interface ErrorContext {
+  source: 'entity' | 'shared' | 'blueprint';
+  schemaPath?: string;
+  blueprint?: Blueprint;
+}
+
+function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, context: ErrorContext): Problem {
+  let relative = error.instancePath;
+  let key = false;
+  let message: string;
+  let hint: string | undefined;
+  const params = error.params as Record<string, unknown>;
+  const found = error.data === undefined ? '' : ` (found ${shorten(error.data)})`;
+
+  switch (error.keyword) {
+    case 'required':
+      relative += `/${escape(String(params.missingProperty))}`;
+      message = `missing required property "${String(params.missingProperty)}"`;
+      break;
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      relative += `/${escape(name)}`;
+      key = true;
+      const area = error.instancePath === '/properties' ? 'property' : error.instancePath === '/relations' ? 'relation' : 'field';
+      const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> })?.properties ?? {});
+      message = `unknown ${area} "${name}"${context.blueprint && area !== 'field' ? ` in blueprint "${context.blueprint.identifier}"` : ''}`;
+      const suggestion = closest(name, known);
+      if (suggestion) hint = `did you mean "${suggestion}"?`;
+      else if (known.length > 0 && known.length <= 12) hint = `known: ${known.join(', ')}`;
+      break;
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).filter((v) => v !== null);
+      message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${found}`;
+      break;
+    }
+    case 'type': {
+      // null (clears a value) and a search-query object are always allowed; naming them only distracts.
+      const types = String(params.type).split(',').filter((t) => t !== 'null' && !(t === 'object' && error.instancePath.startsWith('/relations/')));
+      message = `must be ${types.join(' or ')}${found}`;
+      if (error.instancePath.startsWith('/relations/')) hint = relationHint(error.instancePath, context.blueprint);
+      break;
+    }
+    case 'format':
+      message = `must match format "${String(params.format)}"${found}`;
+      break;
+    case 'pattern':
+      message = `must match the pattern ${String(params.pattern)}${found}`;
+      if (/^\/(identifier|relations\/)/.test(error.instancePath)) hint = 'identifiers hold letters, digits and @ _ . + : \\ / = - only, and may not be "." or ".."';
+      break;
+    case 'propertyNames':
+      message = `has an invalid key ${JSON.stringify(params.propertyName)}`;
+      hint = 'property and relation keys hold A-Z a-z 0-9 @ _ = - only';
+      break;
+    case 'false schema': {
+      const name = error.instancePath.split('/').pop() ?? '';
+      const kind = context.blueprint ? computedPropertyKinds(context.blueprint).get(name.replaceAll('~1', '/').replaceAll('~0', '~')) : undefined;
+      message = `"${name}" is a ${kind ?? 'computed'} property: Port computes it, so it cannot be set in a file`;
+      key = true;
+      break;
+    }
+    default:
+      message = `${error.message ?? 'is invalid'}${found}`;
+  }
+  if (context.source === 'shared') message += ` (shared schema ${context.schemaPath})`;
+  const pointer = entity.pointer + relative;
+  const position = locator.locate(pointer, { key });
+  return { file: entity.file, ...position, pointer, code: 'schema', message, ...(hint ? { hint } : {}) };
+}
+
+function relationHint(instancePath: string, blueprint: Blueprint | undefined): string | undefined {
+  const name = instancePath.split('/')[2];
+  const relation = name ? blueprint?.relations?.[name] : undefined;
+  if (!relation) return undefined;
+  return relation.many
+    ? `"${name}" is a many relation to "${relation.target}": a list of identifiers, e.g. ["a", "b"]`
+    : `"${name}" is a single relation to "${relation.target}": one identifier, e.g. "a"`;
+}
+
+/** One message per fault: a value of the wrong type is not also reported against its enum or format. */
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  const wrongType = new Set(problems.filter((p) => p.message.startsWith('must be ') && !p.message.startsWith('must be one of')).map((p) => p.pointer));
+  return problems.filter((p) => {
+    if (wrongType.has(p.pointer) && (p.message.startsWith('must be one of') || p.message.startsWith('must match format'))) return false;
+    const key = `${p.pointer}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function escape(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** A value as shown in a message, cut short: messages must stay readable whatever the file holds. */
+export function shorten(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

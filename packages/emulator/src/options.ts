@@ -1,0 +1,33 @@
+import type { Blueprint } from '@port-gitops/port-schema';
+
+export interface EmulatorOptions {
+  /** Loopback address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port to listen on; 0 picks a free one (default 5555). */
+  port?: number;
+  /** Blueprint definitions to serve. */
+  blueprints?: Blueprint[];
+  /** A folder whose `*.json` files are blueprint definitions. */
+  blueprintsDir?: string;
+  /** A JSON file that keeps entities across restarts. */
+  dataFile?: string;
+  /** When both are set, only these credentials get a token; otherwise any are accepted. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Fault injection: delay before every answer. */
+  latencyMs?: number;
+  /** Fault injection: share of API requests (0..1) answered with a 5xx. */
+  errorRate?: number;
+  /** Fault injection: at most `requests` per `windowSeconds`; past that 429 with Retry-After. */
+  rateLimit?: { requests: number; windowSeconds: number };
+  /** Fault injection: share of requests (0..1) whose connection is dropped without an answer. */
+  resetRate?: number;
+  /** Lifetime of an access token in seconds (Port: 3 hours). */
+  tokenTtlSeconds?: number;
+  /** Seed for the fault dice, so a run can be repeated. */
+  seed?: number;
+  /** Keep every request and answer in `emulator.exchanges` (for contract tests). */
+  record?: boolean;
+}
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 3 * 60 * 60;

@@ -1,0 +1,46 @@
+/** Port's bulk route takes 1 to 20 entities per request (port-api.md §2.2). */
+export const MAX_BULK_ENTITIES = 20;
+/** Every request body is at most 1 MiB (port-api.md §1). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const BULK_ENVELOPE_BYTES = Buffer.byteLength('{"entities":[]}');
+
+export interface Batch {
+  /** Positions in the caller's array. */
+  indexes: number[];
+  /** The request body, already serialized: sizes were measured on exactly these bytes. */
+  body: string;
+}
+
+/**
+ * Packs serialized entities, in order, into bulk bodies of at most 20 entities and 1 MiB.
+ * Entities too large to travel alone are returned apart: Port would answer 413 for them.
+ */
+export function packBatches(serialized: string[]): { batches: Batch[]; oversized: number[] } {
+  const batches: Batch[] = [];
+  const oversized: number[] = [];
+  let indexes: number[] = [];
+  let parts: string[] = [];
+  let bytes = BULK_ENVELOPE_BYTES;
+  const flush = () => {
+    if (indexes.length === 0) return;
+    batches.push({ indexes, body: `{"entities":[${parts.join(',')}]}` });
+    indexes = [];
+    parts = [];
+    bytes = BULK_ENVELOPE_BYTES;
+  };
+  serialized.forEach((json, index) => {
+    const size = Buffer.byteLength(json);
+    if (size + BULK_ENVELOPE_BYTES > MAX_BODY_BYTES) {
+      oversized.push(index);
+      return;
+    }
+    const separator = indexes.length > 0 ? 1 : 0;
+    if (indexes.length === MAX_BULK_ENTITIES || bytes + separator + size > MAX_BODY_BYTES) flush();
+    bytes += (indexes.length > 0 ? 1 : 0) + size;
+    indexes.push(index);
+    parts.push(json);
+  });
+  flush();
+  return { batches, oversized };
+}

@@ -1,0 +1,312 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { packBatches } from './batch.js';
+import { InsecureBaseUrlError, PortApiError, PortAuthError } from './errors.js';
+import { RETRYABLE_STATUSES, backoffDelay, isTransientNetworkError, serverWaitMs, sleep } from './retry.js';
+import type { EntityWriteResult, PortEntity, RemoteEntity, SearchQuery, UpsertOptions } from './types.js';
+
+export type PortCredentials = { clientId: string; clientSecret: string } | { accessToken: string };
+
+export interface PortClientOptions {
+  /** API base, e.g. `https://api.port.io` (no `/v1`). */
+  baseUrl: string;
+  credentials: PortCredentials;
+  /** Sent on every request; Port records it as `$datasource` (port-api.md §2.7). */
+  userAgent: string;
+  /** Requests in flight at once. Default 8. */
+  concurrency?: number;
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries of a throttled or failed request. Default 5. */
+  maxRetries?: number;
+}
+
+export interface RequestCounters {
+  requests: number;
+  retries: number;
+  throttled: number;
+}
+
+interface CachedToken {
+  value: string;
+  refreshAtMs: number;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** A client for the parts of Port's REST API that a GitOps push needs (port-api.md §1–§4). */
+export class PortClient {
+  readonly baseUrl: string;
+  readonly counters: RequestCounters = { requests: 0, retries: 0, throttled: 0 };
+  private readonly credentials: PortCredentials;
+  private readonly userAgent: string;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly limit: LimitFunction;
+  private token: Promise<CachedToken> | undefined;
+
+  constructor(options: PortClientOptions) {
+    const url = new URL(options.baseUrl);
+    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname) && !url.hostname.startsWith('127.')) {
+      throw new InsecureBaseUrlError(url.origin);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported base URL ${url.origin}`);
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.credentials = options.credentials;
+    this.userAgent = options.userAgent;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 5;
+    this.limit = pLimit(options.concurrency ?? 8);
+  }
+
+  /** Fails fast with PortAuthError when the credentials are refused. */
+  async authenticate(): Promise<void> {
+    await this.accessToken();
+  }
+
+  async getBlueprint(identifier: string): Promise<Record<string, unknown>> {
+    const body = await this.request<{ blueprint: Record<string, unknown> }>('GET', `/v1/blueprints/${enc(identifier)}`);
+    return body.blueprint;
+  }
+
+  async listBlueprints(): Promise<Array<Record<string, unknown>>> {
+    return (await this.request<{ blueprints: Array<Record<string, unknown>> }>('GET', '/v1/blueprints')).blueprints;
+  }
+
+  /** One entity, or undefined when Port answers 404. */
+  async getEntity(blueprint: string, identifier: string): Promise<RemoteEntity | undefined> {
+    try {
+      const body = await this.request<{ entity: RemoteEntity }>('GET', `/v1/blueprints/${enc(blueprint)}/entities/${enc(identifier)}`);
+      return body.entity;
+    } catch (error) {
+      if (error instanceof PortApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async listEntities(blueprint: string): Promise<RemoteEntity[]> {
+    return (await this.request<{ entities: RemoteEntity[] }>('GET', `/v1/blueprints/${enc(blueprint)}/entities`)).entities;
+  }
+
+  /** Every entity of a blueprint matching `query`, page by page (port-api.md §2.5). */
+  async searchBlueprintEntities(blueprint: string, query?: SearchQuery, pageSize = 1000): Promise<RemoteEntity[]> {
+    const found: RemoteEntity[] = [];
+    let from: string | undefined;
+    do {
+      const page: { entities: RemoteEntity[]; next?: string } = await this.request('POST', `/v1/blueprints/${enc(blueprint)}/entities/search`, {
+        body: { ...(query ? { query } : {}), limit: pageSize, ...(from ? { from } : {}) },
+      });
+      found.push(...page.entities);
+      from = page.next;
+    } while (from);
+    return found;
+  }
+
+  async searchEntities(query: SearchQuery): Promise<RemoteEntity[]> {
+    return (await this.request<{ entities: RemoteEntity[] }>('POST', '/v1/entities/search', { body: query })).entities;
+  }
+
+  async upsertEntity(blueprint: string, entity: PortEntity, options: UpsertOptions = {}): Promise<RemoteEntity> {
+    const body = await this.request<{ entity: RemoteEntity }>('POST', `/v1/blueprints/${enc(blueprint)}/entities`, {
+      query: upsertQuery(options),
+      body: entity,
+    });
+    return body.entity;
+  }
+
+  /**
+   * Upserts entities of one blueprint through the bulk route: bodies of at most 20 entities and 1 MiB,
+   * sent concurrently within the client's limit. The result array is aligned with the input: each
+   * entity's outcome is mapped back from Port's `index` (200 and 207 answers, port-api.md §2.2). A batch
+   * answered 413 falls back to single upserts; any other whole-batch failure fails each of its entities.
+   */
+  async upsertEntities(blueprint: string, entities: PortEntity[], options: UpsertOptions = {}): Promise<EntityWriteResult[]> {
+    const results: EntityWriteResult[] = new Array(entities.length);
+    const { batches, oversized } = packBatches(entities.map((entity) => JSON.stringify(entity)));
+    for (const index of oversized) {
+      results[index] = { ok: false, status: 413, error: 'payload_too_large', message: 'the entity alone is larger than Port\'s 1 MiB request limit' };
+    }
+    const path = `/v1/blueprints/${enc(blueprint)}/entities/bulk`;
+    await Promise.all(
+      batches.map(async (batch) => {
+        try {
+          const answer = await this.request<BulkAnswer>('POST', path, { query: upsertQuery(options), rawBody: batch.body });
+          for (const item of answer.entities) {
+            const index = batch.indexes[item.index];
+            if (index !== undefined) results[index] = { ok: true, created: item.created };
+          }
+          for (const item of answer.errors) {
+            const index = batch.indexes[item.index];
+            if (index !== undefined) results[index] = { ok: false, status: item.statusCode, error: item.error, message: item.message };
+          }
+          for (const index of batch.indexes) {
+            results[index] ??= { ok: false, status: 0, error: 'missing_result', message: 'Port answered without a result for this entity' };
+          }
+        } catch (error) {
+          if (error instanceof PortAuthError) throw error;
+          if (error instanceof PortApiError && error.status === 413) {
+            await Promise.all(batch.indexes.map(async (index) => (results[index] = await this.upsertOne(blueprint, entities[index]!, options))));
+            return;
+          }
+          const failure = asWriteFailure(error);
+          for (const index of batch.indexes) results[index] = failure;
+        }
+      }),
+    );
+    return results;
+  }
+
+  async deleteEntity(blueprint: string, identifier: string, deleteDependents = false): Promise<void> {
+    await this.request('DELETE', `/v1/blueprints/${enc(blueprint)}/entities/${enc(identifier)}`, {
+      query: { delete_dependents: String(deleteDependents) },
+    });
+  }
+
+  private async upsertOne(blueprint: string, entity: PortEntity, options: UpsertOptions): Promise<EntityWriteResult> {
+    try {
+      await this.upsertEntity(blueprint, entity, options);
+      return { ok: true, created: false };
+    } catch (error) {
+      if (error instanceof PortAuthError) throw error;
+      return asWriteFailure(error);
+    }
+  }
+
+  private accessToken(forceRefresh = false): Promise<CachedToken> {
+    const credentials = this.credentials;
+    if ('accessToken' in credentials) {
+      return Promise.resolve({ value: credentials.accessToken, refreshAtMs: Number.POSITIVE_INFINITY });
+    }
+    const current = this.token;
+    if (current && !forceRefresh) {
+      return current.then((token) => (token.refreshAtMs > Date.now() ? token : this.accessToken(true)));
+    }
+    // One request in flight, shared by every caller that needs a token now.
+    const fresh = this.fetchToken(credentials).catch((error: unknown) => {
+      if (this.token === fresh) this.token = undefined;
+      throw error;
+    });
+    this.token = fresh;
+    return fresh;
+  }
+
+  private async fetchToken(credentials: { clientId: string; clientSecret: string }): Promise<CachedToken> {
+    const requestedAt = Date.now();
+    const body = await this.send<{ accessToken: string; expiresIn: number }>('POST', '/v1/auth/access_token', {
+      body: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+      authenticated: false,
+    });
+    // Refresh ahead of expiry: a tenth of the lifetime, at most a minute (Port returns the same token,
+    // with less time left, while it is valid, so `expiresIn` is authoritative).
+    const lifetimeMs = body.expiresIn * 1000;
+    return { value: body.accessToken, refreshAtMs: requestedAt + lifetimeMs - Math.min(60_000, lifetimeMs / 10) };
+  }
+
+  /** A request within the concurrency limit. */
+  private request<T>(method: string, path: string, init: RequestInit_ = {}): Promise<T> {
+    return this.limit(() => this.send<T>(method, path, init));
+  }
+
+  /** Sends with retries: throttling, 502/503/504 and transport failures; one token refresh on 401. */
+  private async send<T>(method: string, path: string, init: RequestInit_): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
+    const payload = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+    const authenticated = init.authenticated ?? true;
+    let refreshedToken = false;
+
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
+      if (payload !== undefined) headers['content-type'] = 'application/json';
+      let token: CachedToken | undefined;
+      if (authenticated) {
+        token = await this.accessToken();
+        headers.authorization = `Bearer ${token.value}`;
+      }
+
+      let response: Response;
+      try {
+        this.counters.requests++;
+        response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (error) {
+        if (isTransientNetworkError(error) && attempt < this.maxRetries) {
+          this.counters.retries++;
+          await sleep(backoffDelay(attempt));
+          continue;
+        }
+        throw new PortApiError(0, 'network_error', `${method} ${path}: ${describeNetworkError(error)}`);
+      }
+
+      const text = await response.text();
+      const traceId = response.headers.get('x-trace-id') ?? undefined;
+      if (response.ok) return (text ? JSON.parse(text) : {}) as T;
+
+      const envelope = parseEnvelope(text);
+      if (response.status === 401) {
+        if (!authenticated) throw new PortAuthError(401, `Port refused the credentials: ${envelope.message}`, traceId);
+        if (!refreshedToken && !('accessToken' in this.credentials)) {
+          // The token may have expired early or been replaced: fetch a new one, once.
+          refreshedToken = true;
+          if (token) await this.accessToken(true);
+          continue;
+        }
+        throw new PortAuthError(401, `Port refused the access token: ${envelope.message}`, traceId);
+      }
+      if (RETRYABLE_STATUSES.has(response.status) && attempt < this.maxRetries) {
+        this.counters.retries++;
+        if (response.status === 429) this.counters.throttled++;
+        const hinted = serverWaitMs(response.headers);
+        await sleep(hinted !== undefined ? hinted + backoffDelay(0) / 5 : backoffDelay(attempt));
+        continue;
+      }
+      throw new PortApiError(response.status, envelope.error, `${method} ${path} answered ${response.status}: ${envelope.message}`, traceId);
+    }
+  }
+}
+
+interface RequestInit_ {
+  query?: Record<string, string>;
+  body?: unknown;
+  /** A body already serialized (bulk bodies are measured before sending). */
+  rawBody?: string;
+  authenticated?: boolean;
+}
+
+interface BulkAnswer {
+  entities: Array<{ created: boolean; identifier: string; index: number }>;
+  errors: Array<{ identifier: string; index: number; statusCode: number; error: string; message: string }>;
+}
+
+function upsertQuery(options: UpsertOptions): Record<string, string> {
+  return {
+    upsert: 'true',
+    merge: String(options.merge ?? true),
+    create_missing_related_entities: String(options.createMissingRelatedEntities ?? true),
+    ...(options.validationOnly ? { validation_only: 'true' } : {}),
+  };
+}
+
+/** Identifiers may hold `/`, `:`, `+` and `=`: always encode path segments (port-api.md §2). */
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function parseEnvelope(text: string): { error: string; message: string } {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    return { error: String(body.error ?? 'unknown_error'), message: String(body.message ?? body.error ?? text) };
+  } catch {
+    return { error: 'unknown_error', message: text.slice(0, 200) || '(empty body)' };
+  }
+}
+
+function asWriteFailure(error: unknown): EntityWriteResult {
+  if (error instanceof PortApiError) return { ok: false, status: error.status, error: error.code, message: error.message };
+  return { ok: false, status: 0, error: 'client_error', message: error instanceof Error ? error.message : String(error) };
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return 'timed out';
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? error.message;
+}

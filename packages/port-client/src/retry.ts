@@ -1,0 +1,52 @@
+/** Statuses worth another try: throttling and gateway trouble (port-api.md §6). Never 4xx validation errors. */
+export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 32_000;
+/** The longest wait a server hint can impose (port-cli caps at 120 s). */
+export const MAX_SERVER_WAIT_MS = 120_000;
+
+/** Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^attempt)]. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+
+/**
+ * How long the server asks us to wait, from `Retry-After` (seconds or an HTTP date) or
+ * `x-ratelimit-reset`, which Port documents as an epoch second but some clients read as a delta:
+ * a value above 10,000 is taken as an epoch, as Ocean does (port-api.md §6).
+ */
+export function serverWaitMs(headers: Headers, nowMs: number = Date.now()): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - nowMs;
+    if (Number.isFinite(ms)) return clamp(ms);
+  }
+  const reset = headers.get('x-ratelimit-reset');
+  if (reset !== null && Number.isFinite(Number(reset))) {
+    const value = Number(reset);
+    return clamp(value > 10_000 ? value * 1000 - nowMs : value * 1000);
+  }
+  return undefined;
+}
+
+function clamp(ms: number): number {
+  return Math.min(MAX_SERVER_WAIT_MS, Math.max(0, ms));
+}
+
+/** Transport failures that a retry can cure: connection resets, refused sockets mid-run, timeouts. */
+export function isTransientNetworkError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
+  const cause = (error as { cause?: { code?: string } }).cause;
+  const code = cause?.code ?? (error as { code?: string }).code;
+  return (
+    error.message === 'fetch failed' ||
+    ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED'].includes(code ?? '')
+  );
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

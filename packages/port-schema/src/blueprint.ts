@@ -1,0 +1,59 @@
+/** A blueprint definition as `GET /v1/blueprints/{id}` returns it (port-api.md §4), reduced to what validation reads. */
+export interface Blueprint {
+  identifier: string;
+  title?: string;
+  description?: string;
+  icon?: string;
+  schema: { properties: Record<string, BlueprintProperty>; required?: string[] };
+  relations?: Record<string, BlueprintRelation>;
+  mirrorProperties?: Record<string, unknown>;
+  calculationProperties?: Record<string, unknown>;
+  aggregationProperties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export type PropertyType = 'string' | 'number' | 'boolean' | 'object' | 'array';
+
+export interface BlueprintProperty {
+  type: PropertyType;
+  title?: string;
+  description?: string;
+  format?: string;
+  enum?: unknown[];
+  default?: unknown;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  items?: BlueprintPropertyItems;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  spec?: string;
+  [key: string]: unknown;
+}
+
+export interface BlueprintPropertyItems {
+  type?: PropertyType;
+  format?: string;
+  enum?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface BlueprintRelation {
+  target: string;
+  required: boolean;
+  many: boolean;
+  title?: string;
+  description?: string;
+}
+
+/** Property keys Port computes itself; an entity must not set them (port-api.md §3, §10). */
+export function computedPropertyKinds(blueprint: Blueprint): Map<string, 'mirror' | 'calculation' | 'aggregation'> {
+  const kinds = new Map<string, 'mirror' | 'calculation' | 'aggregation'>();
+  for (const key of Object.keys(blueprint.mirrorProperties ?? {})) kinds.set(key, 'mirror');
+  for (const key of Object.keys(blueprint.calculationProperties ?? {})) kinds.set(key, 'calculation');
+  for (const key of Object.keys(blueprint.aggregationProperties ?? {})) kinds.set(key, 'aggregation');
+  return kinds;
+}

@@ -1,0 +1,52 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Blueprint } from './blueprint.js';
+import { compileBlueprintSchema } from './blueprint-schema.js';
+import { ENTITY_BODY_SCHEMA, type JsonSchema } from './entity-schema.js';
+import { PORT_STRING_FORMATS } from './formats.js';
+
+export type SchemaError = ErrorObject;
+
+/** An ajv instance that knows Port's formats; every Port-shaped schema is compiled with one. */
+export function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
+  // verbose: errors carry the offending value and the parent schema, for messages and hints.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: true, verbose: options.verbose ?? false });
+  for (const [name, validate] of Object.entries(PORT_STRING_FORMATS)) {
+    ajv.addFormat(name, { type: 'string', validate });
+  }
+  return ajv;
+}
+
+/**
+ * Validates entities as Port does: the route's body schema, then the blueprint's schema. Blueprint
+ * schemas are compiled once per blueprint definition and reused.
+ */
+export class EntityValidator {
+  private readonly ajv: Ajv;
+  private readonly body: ValidateFunction;
+  private readonly byBlueprint = new WeakMap<Blueprint, ValidateFunction>();
+
+  constructor(ajv: Ajv = createPortAjv()) {
+    this.ajv = ajv;
+    this.body = ajv.compile(ENTITY_BODY_SCHEMA);
+  }
+
+  compile(schema: JsonSchema): ValidateFunction {
+    return this.ajv.compile(schema);
+  }
+
+  /** Errors of the request body shape (identifier, title, team, relation values...). */
+  validateBody(entity: unknown): SchemaError[] {
+    return this.body(entity) ? [] : [...(this.body.errors ?? [])];
+  }
+
+  /** Errors of an entity's properties and relations against its blueprint; pointers start at the entity. */
+  validateAgainstBlueprint(blueprint: Blueprint, entity: { properties?: unknown; relations?: unknown }): SchemaError[] {
+    let validate = this.byBlueprint.get(blueprint);
+    if (!validate) {
+      validate = this.ajv.compile(compileBlueprintSchema(blueprint));
+      this.byBlueprint.set(blueprint, validate);
+    }
+    const subject = { properties: entity.properties ?? {}, relations: entity.relations ?? {} };
+    return validate(subject) ? [] : [...(validate.errors ?? [])];
+  }
+}
