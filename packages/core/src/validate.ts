@@ -127,7 +127,9 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
 
   switch (error.keyword) {
     case 'required':
+      // The property is not there: point at the key of the object that lacks it.
       relative += `/${escape(String(params.missingProperty))}`;
+      key = true;
       message = `missing required property "${String(params.missingProperty)}"`;
       break;
     case 'additionalProperties': {

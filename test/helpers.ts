@@ -1,0 +1,98 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@port-gitops/emulator';
+import { afterEach } from 'vitest';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const CLI = join(REPO_ROOT, 'packages/cli/dist/bin.js');
+export const EXAMPLE = join(REPO_ROOT, 'examples/monorepo');
+export const EXAMPLE_BLUEPRINTS = join(EXAMPLE, '.port/blueprints');
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+/** A temporary folder with these files, removed after the test. */
+export function makeDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'port-gitops-test-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  writeFiles(dir, files);
+  return dir;
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+/** A real git repository holding these files in one commit. */
+export function makeRepo(files: Record<string, string>): string {
+  const dir = makeDir(files);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'initial', '--allow-empty');
+  return dir;
+}
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+  });
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a child process, with an environment free of the caller's Port settings. */
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('PORT_') && !key.startsWith('GITHUB_') && !key.startsWith('CI_')) env[key] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** A real emulator on a free loopback port, closed after the test. */
+export async function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const running = await startEmulator({ port: 0, blueprintsDir: EXAMPLE_BLUEPRINTS, ...options });
+  cleanups.push(() => running.close());
+  return running;
+}
+
+/** Reads from an emulator through its HTTP API, as any Port client would. */
+export async function apiGet<T = Record<string, unknown>>(url: string, path: string): Promise<{ status: number; body: T }> {
+  const token = (await (
+    await fetch(`${url}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'reader', clientSecret: 'reader-secret' }),
+    })
+  ).json()) as { accessToken: string };
+  const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token.accessToken}` } });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export const CREDENTIALS = { PORT_CLIENT_ID: 'test-client', PORT_CLIENT_SECRET: 's3cr3t-Do-Not-Print-9f8e7d' };
+
+export function syncEnv(url: string): Record<string, string> {
+  return { ...CREDENTIALS, PORT_BASE_URL: url };
+}
