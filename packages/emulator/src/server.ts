@@ -386,6 +386,11 @@ function sleep(ms: number): Promise<void> {
 
 function loadBlueprints(options: EmulatorOptions): Blueprint[] {
   const blueprints = [...(options.blueprints ?? [])];
+  const stamp = (blueprint: Blueprint): Blueprint => {
+    // Port stamps every blueprint; its answer requires these fields (apispec GET /v1/blueprints/{identifier}).
+    const now = new Date().toISOString();
+    return { createdAt: now, createdBy: 'emulator', updatedAt: now, updatedBy: 'emulator', ...blueprint };
+  };
   if (options.blueprintsDir) {
     for (const name of readdirSync(options.blueprintsDir).filter((n) => n.endsWith('.json')).sort()) {
       const parsed = JSON.parse(readFileSync(join(options.blueprintsDir, name), 'utf8')) as Blueprint | { blueprint: Blueprint };
@@ -393,21 +398,25 @@ function loadBlueprints(options: EmulatorOptions): Blueprint[] {
       blueprints.push('blueprint' in parsed && typeof parsed.blueprint === 'object' ? (parsed.blueprint as Blueprint) : (parsed as Blueprint));
     }
   }
-  return blueprints;
+  return blueprints.map(stamp);
 }
 
 /** Persists the catalogue at most every 50 ms, atomically (write then rename). */
 function debouncedWriter(file: string, snapshot: () => StoredEntity[]) {
   let timer: NodeJS.Timeout | undefined;
+  let dirty = false;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    if (!dirty) return;
+    dirty = false;
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ entities: snapshot() }));
     renameSync(tmp, file);
   };
   return {
     schedule: () => {
+      dirty = true;
       timer ??= setTimeout(flush, 50);
     },
     flush,
