@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { CLI, EXAMPLE_BLUEPRINTS, REPO_ROOT, runCli } from './helpers.js';
+
+describe('port-gitops emulator', () => {
+  it('prints where it listens as its first line, serves the blueprints, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--blueprints', EXAMPLE_BLUEPRINTS, '--rate-limit', '1000/60'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    expect(firstLine).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const url = firstLine.slice('listening on '.length);
+    const token = (await (await fetch(`${url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":"a","clientSecret":"b"}' })).json()) as { accessToken: string };
+    const answer = await fetch(`${url}/v1/blueprints/service`, { headers: { authorization: `Bearer ${token.accessToken}` } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-ratelimit-limit')).toBe('1000');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a non-loopback host and a malformed fault flag with exit 3', async () => {
+    const host = await runCli(['emulator', '--host', '0.0.0.0'], { cwd: REPO_ROOT });
+    expect(host.code).toBe(3);
+    expect(host.stderr).toContain('loopback only');
+    const rate = await runCli(['emulator', '--rate-limit', 'lots'], { cwd: REPO_ROOT });
+    expect(rate.code).toBe(3);
+    expect(rate.stderr).toContain('--rate-limit takes N/SECONDS');
+  });
+});
