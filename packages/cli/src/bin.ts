@@ -39,11 +39,14 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         withSelectionOptions(y)
           .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would be pushed; send nothing (no credentials needed)' })
+          .option('delete-removed', { type: 'boolean', default: false, describe: 'Delete from Port the entities the selected change removed (or config deleteRemoved)' })
           .option('partial', { type: 'boolean', default: true, describe: 'Push the valid files when others are invalid (--no-partial: push nothing then)' })
           .option('concurrency', { type: 'number', describe: 'Requests in flight at once (default 8, or config port.concurrency)' })
           .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
           .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' })
           .example('$0 sync --all', 'Full resync of every entity file')
+          .example('$0 sync --base origin/main --delete-removed', 'Push what changed since the merge-base with main; delete what it removed')
+          .example('$0 sync', 'In GitHub Actions or GitLab CI: the base comes from the event')
           .example('$0 sync --all --dry-run --format json', 'The JSON report of what would be pushed')
           .example('PORT_BASE_URL=http://127.0.0.1:5555 $0 sync --all', 'Push to a local emulator')
           .epilog('Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error.'),
@@ -54,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       'Validate the selected entity files; needs no credentials (for pre-merge checks)',
       (y) =>
         withSelectionOptions(y)
+          .example('$0 check --base origin/main', 'Validate what a pull request into main changes')
           .example('$0 check --all', 'Validate every entity file')
           .example('$0 check --all --format json --report check.json', 'Machine-readable results')
           .epilog('Exit codes: 0 all valid, 1 some files invalid, 3 usage/config/git error.'),
@@ -62,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'list',
       'Print the discovered and selected entity files with their entities',
-      (y) => withSelectionOptions(y).example('$0 list --all', 'Every entity file, its blueprint and identifiers'),
+      (y) =>
+        withSelectionOptions(y)
+          .example('$0 list --all', 'Every entity file, its blueprint and identifiers')
+          .example('$0 list --base origin/main', 'What a change selects, each file with its status and why'),
       run(runList),
     )
     .command(

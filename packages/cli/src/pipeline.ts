@@ -1,18 +1,26 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
   type Config,
+  type EntityChanges,
   type LoadedFile,
   type RepositoryInfo,
   type Selection,
   type ValidationResult,
   FatalError,
+  Git,
+  createBlueprintResolver,
+  createEntityFileFilter,
   createValidator,
   describeRepository,
+  detectCiBase,
+  diffEntities,
   discover,
   load,
   loadConfig,
   loadLocalBlueprints,
+  resolveRange,
   selectAll,
+  selectChanged,
 } from '@port-gitops/core';
 
 /** Flags shared by sync, check, plan and list. */
@@ -21,7 +29,9 @@ export interface SelectionArgs {
   config?: string;
   all?: boolean;
   base?: string;
-  head?: string;
+  head: string;
+  includeUncommitted?: boolean;
+  fallbackAll?: boolean;
   blueprint?: string;
 }
 
@@ -31,28 +41,67 @@ export interface Loaded {
   selection: Selection;
   files: LoadedFile[];
   validation: ValidationResult;
+  /** For a changed-only selection: what changed entity by entity, and what was removed. */
+  changes: EntityChanges | undefined;
 }
 
-/** discover → select → load → validate: the stages every command shares. */
-export async function discoverAndValidate(args: SelectionArgs): Promise<Loaded> {
+/** discover → select → load → validate (→ diff with base): the stages every command shares. */
+export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.ProcessEnv = process.env): Promise<Loaded> {
   const cwd = args.cwd ? resolve(args.cwd) : process.cwd();
-  const repository = await describeRepository(cwd);
+  const repository = await describeRepository(cwd, env);
   const root = repository.root;
-  const { config } = loadConfig(root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
+  const { config, path: configPath } = loadConfig(root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
   const validator = createValidator({ root, sharedSchemaPath: config.schema, blueprints });
+  const discoverAll = () => discover({ root, include: config.include, exclude: config.exclude });
 
-  const files = await discover({ root, include: config.include, exclude: config.exclude });
-  const selection = select(args, files, repository);
-  const loaded = await load(selection, { root, rules: config.rules, defaultBlueprint: args.blueprint, blueprints });
-  const validation = validator.validate(loaded);
-  return { repository, config, selection, files: loaded, validation };
+  const git = repository.gitRoot ? new Git(root) : undefined;
+  const selection = await select(args, env, { root, config, configPath, repository, git, discoverAll });
+  const files = await load(selection, { root, rules: config.rules, defaultBlueprint: args.blueprint, blueprints });
+  const validation = validator.validate(files);
+  const changes =
+    selection.mode === 'changed' && git
+      ? await diffEntities(selection, files, {
+          readBlob: (sha) => git.blob(sha),
+          blueprintOf: createBlueprintResolver(config.rules, args.blueprint),
+          invalidFiles: validation.invalidFiles,
+        })
+      : undefined;
+  return { repository, config, selection, files, validation, changes };
 }
 
-function select(args: SelectionArgs, files: Awaited<ReturnType<typeof discover>>, repository: RepositoryInfo): Selection {
-  if (args.all) return selectAll(files, repository.head);
-  if (args.base) {
-    throw new FatalError('usage', 'changed-only selection (--base) is not available in this version', 'use --all to select every entity file');
+interface SelectContext {
+  root: string;
+  config: Config;
+  configPath: string | undefined;
+  repository: RepositoryInfo;
+  git: Git | undefined;
+  discoverAll: () => ReturnType<typeof discover>;
+}
+
+async function select(args: SelectionArgs, env: NodeJS.ProcessEnv, context: SelectContext): Promise<Selection> {
+  if (args.all) {
+    if (args.base) throw new FatalError('usage', '--all and --base select differently: give one of them');
+    return selectAll(await context.discoverAll(), context.repository.head);
   }
-  throw new FatalError('usage', 'no selection: say which entity files to use', 'pass --all for every entity file, or --base REF for the files changed since REF');
+  const ci = args.base ? undefined : detectCiBase(env);
+  if (!args.base && !ci) {
+    throw new FatalError('usage', 'no selection: say which entity files to use', 'pass --all for every entity file, or --base REF for the files changed since REF (in CI the base is found from the environment)');
+  }
+  if (!context.git) throw new FatalError('git', `${context.root} is not in a git repository, so nothing can be compared`, 'use --all');
+
+  const range = await resolveRange(context.git, { base: args.base, head: args.head, ci, fallbackAll: Boolean(args.fallbackAll) });
+  if (range.kind === 'all') return selectAll(await context.discoverAll(), range.head, [range.reason]);
+  return selectChanged({
+    git: context.git,
+    root: context.root,
+    mergeBase: range.mergeBase,
+    head: range.head,
+    includeUncommitted: Boolean(args.includeUncommitted),
+    isEntityFile: createEntityFileFilter(context.root, context.config.include, context.config.exclude),
+    include: context.config.include,
+    revalidateOn: [context.configPath, context.config.schema].filter((path): path is string => path !== undefined),
+    discoverAll: context.discoverAll,
+    notes: range.note ? [range.note] : [],
+  });
 }

@@ -38,9 +38,10 @@ function summaryLine(report: Report, output: Output): string {
   const scope = report.mode === 'all' ? 'all files' : `changes ${short(report.base)}..${short(report.head)}`;
   const parts = [`${s.files} ${s.files === 1 ? 'file' : 'files'}`, `${s.entities} ${s.entities === 1 ? 'entity' : 'entities'}`];
   if (report.command === 'sync') {
-    if (report.dryRun) parts.push(`${report.entities.filter((e) => e.result === 'planned').length} to upsert (dry run)`);
+    if (report.dryRun) parts.push(`${report.entities.filter((e) => e.result === 'planned').length} to write (dry run)`);
     else parts.push(output.paint(s.upserted > 0 ? 'green' : 'dim', `${s.upserted} upserted`), `${s.deleted} deleted`);
     parts.push(s.failed > 0 ? output.paint('red', `${s.failed} failed`) : `${s.failed} failed`);
+    if (s.unchanged > 0) parts.push(`${s.unchanged} unchanged`);
     const skipped = report.entities.filter((e) => e.result === 'skipped').length;
     if (skipped > 0) parts.push(output.paint('yellow', `${skipped} not pushed`));
   }
@@ -56,7 +57,8 @@ export function renderList(files: Array<SelectedFile & { entities: Array<{ bluep
   const lines: string[] = [];
   for (const file of files) {
     const entities = file.entities.map((e) => `${e.blueprint ?? '?'}/${e.identifier ?? '?'}`).join(', ');
-    lines.push(`${file.status.padEnd(8)} ${file.path}${entities ? `  ${entities}` : ''}${file.reason ? `  (${file.reason})` : ''}`);
+    const from = file.previousPath ? ` (from ${file.previousPath})` : '';
+    lines.push(`${file.status.padEnd(9)} ${file.path}${from}${entities ? `  ${entities}` : ''}${file.reason ? `  (${file.reason})` : ''}`);
   }
   return lines.join('\n');
 }

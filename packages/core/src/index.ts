@@ -10,3 +10,8 @@ export * from './report.js';
 export * from './repository.js';
 export * from './blueprints.js';
 export { parseJsonSource, parseYamlSource, encodePointer, decodePointer } from './source.js';
+export * from './git.js';
+export * from './git-range.js';
+export * from './ci-base.js';
+export * from './entity-diff.js';
+export * from './entity-file-filter.js';

@@ -35,7 +35,7 @@ export async function load(selection: Selection, options: LoadOptions): Promise<
 
 interface LoadContext extends LoadOptions {
   realRoot: string;
-  matchRule: (path: string) => string | undefined;
+  blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined;
   /** `file://` targets read once per run, however many entities use them. */
   targets: Map<string, Promise<TargetRead>>;
 }
@@ -43,13 +43,19 @@ interface LoadContext extends LoadOptions {
 type TargetRead = { ok: true; text: string } | { ok: false; message: string };
 
 async function createContext(options: LoadOptions): Promise<LoadContext> {
-  const matchers = options.rules.map((rule) => ({ test: picomatch(rule.files, { dot: true }), blueprint: rule.blueprint }));
   return {
     ...options,
     realRoot: await realpath(options.root),
-    matchRule: (path) => matchers.find((matcher) => matcher.test(path))?.blueprint,
+    blueprintOf: createBlueprintResolver(options.rules, options.defaultBlueprint),
     targets: new Map(),
   };
+}
+
+/** The blueprint of an entity: its own field, else the first rule matching its file, else the default. */
+export function createBlueprintResolver(rules: Rule[], defaultBlueprint?: string): (path: string, entity: Record<string, unknown>) => string | undefined {
+  const matchers = rules.map((rule) => ({ test: picomatch(rule.files, { dot: true }), blueprint: rule.blueprint }));
+  return (path, entity) =>
+    typeof entity.blueprint === 'string' ? entity.blueprint : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? defaultBlueprint);
 }
 
 export async function loadEntityFile(path: string, context: LoadContext): Promise<LoadedFile> {
@@ -95,15 +101,39 @@ export async function loadEntityFile(path: string, context: LoadContext): Promis
     }
     const data = value as Record<string, unknown>;
     const identifier = typeof data.identifier === 'string' ? data.identifier : undefined;
-    const blueprint = typeof data.blueprint === 'string' ? data.blueprint : context.matchRule(path) ?? context.defaultBlueprint;
+    const blueprint = context.blueprintOf(path, data);
     if (blueprint === undefined && data.blueprint === undefined) {
       at('', 'blueprint', `no blueprint for entity ${identifier ? `"${identifier}"` : 'without identifier'}`, 'add a "blueprint" field, a config rule whose "files" matches this file, or pass --blueprint');
     }
     const resolved = await resolveFileReferences(path, data, blueprint ? context.blueprints.get(blueprint) : undefined, context);
     for (const problem of resolved.problems) at(problem.suffix, 'file-reference', problem.message);
-    entities.push({ file: path, pointer, blueprint, identifier, data: resolved.data, dependencies: resolved.dependencies });
+    entities.push({ file: path, pointer, blueprint, identifier, data: resolved.data, written: data, dependencies: resolved.dependencies });
   }
   return { path, format, entities, problems, locator: source.locator };
+}
+
+/** The entities a file's text holds, as written (no positions, no `file://` resolution); [] when it does not parse. */
+export function parseEntities(path: string, text: string): Array<Record<string, unknown>> {
+  const source = /\.json$/i.test(path) ? parseJsonSource(text.replace(/^\uFEFF/, '')) : parseYamlSource(text.replace(/^\uFEFF/, ''));
+  if (source.errors.length > 0) return [];
+  return splitEntities(source.documents)
+    .map((candidate) => candidate.value)
+    .filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value));
+}
+
+/** The repository-relative targets of the `file://` property values of these entities. */
+export function fileReferencesOf(path: string, entities: Array<Record<string, unknown>>): string[] {
+  const targets: string[] = [];
+  for (const entity of entities) {
+    const properties = entity.properties;
+    if (typeof properties !== 'object' || properties === null) continue;
+    for (const value of Object.values(properties)) {
+      if (typeof value !== 'string' || !value.startsWith(FILE_REFERENCE)) continue;
+      const target = resolveReferencePath(path, value.slice(FILE_REFERENCE.length));
+      if (target) targets.push(target);
+    }
+  }
+  return targets;
 }
 
 /** A file holds one entity, a list of them, or (YAML) several documents, each an entity or a list. */

@@ -32,20 +32,30 @@ export interface EntityFile {
 }
 
 export type SelectionMode = 'all' | 'changed';
-export type FileStatus = 'all' | 'added' | 'modified' | 'renamed' | 'deleted';
+/** `unchanged`: the file did not change, but is selected for a reason (a `file://` target or the config changed). */
+export type FileStatus = 'all' | 'added' | 'modified' | 'renamed' | 'deleted' | 'unchanged';
 
 export interface SelectedFile {
   path: string;
   status: FileStatus;
-  /** Why the file was selected, when it is not its own change. */
+  /** Path at base, for renames. */
+  previousPath?: string;
+  /** The file's blob at base, for modified, renamed and deleted files. */
+  baseBlob?: string;
+  /** Why the file was selected, when it is not (only) its own change. */
   reason?: string;
 }
 
 export interface Selection {
   mode: SelectionMode;
+  /** The commit compared with (the merge-base), for a changed-only selection. */
   base: string | null;
   head: string | null;
   files: SelectedFile[];
+  /** Every path the change touched, entity file or not (for `file://` dependencies). */
+  changedPaths: Set<string>;
+  /** Why the selection is what it is, when that needs saying (a fallback, a config change). */
+  notes: string[];
 }
 
 /** Finds the source position of a JSON pointer in a parsed file. */
@@ -64,6 +74,8 @@ export interface LoadedEntity {
   identifier: string | undefined;
   /** The entity as written, with `file://` values replaced by the targets' content. */
   data: Record<string, unknown>;
+  /** The entity exactly as written, before `file://` values were resolved (compared with base). */
+  written: Record<string, unknown>;
   /** Repository-relative paths of the files it pulls in with `file://`. */
   dependencies: string[];
 }

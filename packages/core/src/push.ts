@@ -1,34 +1,41 @@
+import type { RemovedEntity } from './entity-diff.js';
 import type { LoadedEntity } from './model.js';
 
 /** One write to make in Port. */
-export interface UpsertOperation {
-  action: 'upsert';
-  file: string;
-  blueprint: string;
-  identifier: string;
-  /** The request body: the entity as written, without `blueprint` (it goes in the route). */
-  body: Record<string, unknown> & { identifier: string };
-}
+export type Operation =
+  | {
+      action: 'upsert';
+      file: string;
+      blueprint: string;
+      identifier: string;
+      /** The request body: the entity as written, without `blueprint` (it goes in the route). */
+      body: Record<string, unknown> & { identifier: string };
+    }
+  | { action: 'delete'; file: string; blueprint: string; identifier: string };
+
+export type UpsertOperation = Extract<Operation, { action: 'upsert' }>;
+export type DeleteOperation = Extract<Operation, { action: 'delete' }>;
 
 export type WriteOutcome = { ok: true } | { ok: false; status: number; error: string; message: string };
 
 /**
- * What the push stage needs from a Port client. `upsertEntities` returns one outcome per entity, in
- * input order; it throws only when nothing more can be written (the credentials were refused).
+ * What the push stage needs from a Port client. Each call returns one outcome per entity, in input
+ * order; it throws only when nothing more can be written (the credentials were refused).
  */
 export interface EntityWriter {
   upsertEntities(blueprint: string, entities: UpsertOperation['body'][]): Promise<WriteOutcome[]>;
+  deleteEntities(blueprint: string, identifiers: string[]): Promise<WriteOutcome[]>;
 }
 
 export interface PushResult {
-  operation: UpsertOperation;
+  operation: Operation;
   result: 'ok' | 'failed' | 'planned' | 'skipped';
   error?: { status: number; code: string; message: string };
 }
 
-/** The upserts for the valid entities, in file order. */
-export function planUpserts(valid: LoadedEntity[]): UpsertOperation[] {
-  return valid.map((entity) => {
+/** The upserts for these entities, in file order. */
+export function planUpserts(entities: LoadedEntity[]): UpsertOperation[] {
+  return entities.map((entity) => {
     const { blueprint: _blueprint, ...body } = entity.data;
     return {
       action: 'upsert',
@@ -40,26 +47,39 @@ export function planUpserts(valid: LoadedEntity[]): UpsertOperation[] {
   });
 }
 
-/** Marks operations without sending them: a dry run, or a `--no-partial` run with invalid files. */
-export function withoutPushing(operations: UpsertOperation[], result: 'planned' | 'skipped'): PushResult[] {
+export function planDeletes(removed: RemovedEntity[]): DeleteOperation[] {
+  return removed.map((entity) => ({ action: 'delete', ...entity }));
+}
+
+/** Marks operations without sending them: a dry run, deletions not asked for, or a `--no-partial` stop. */
+export function withoutPushing(operations: Operation[], result: 'planned' | 'skipped'): PushResult[] {
   return operations.map((operation) => ({ operation, result }));
 }
 
 /**
- * Sends the upserts, one call per blueprint (the writer batches and bounds concurrency). When a call
- * throws, every entity of that blueprint is reported failed with the reason: nothing is left unsaid.
+ * Sends the operations: upserts first, one call per blueprint (the writer batches and bounds
+ * concurrency), then deletions, so that nothing new points at an entity while it goes. When a call
+ * throws, each of its entities is reported failed with the reason: nothing is left unsaid.
  */
-export async function push(operations: UpsertOperation[], writer: EntityWriter): Promise<PushResult[]> {
-  const byBlueprint = new Map<string, UpsertOperation[]>();
-  for (const operation of operations) {
-    const group = byBlueprint.get(operation.blueprint) ?? [];
-    group.push(operation);
-    byBlueprint.set(operation.blueprint, group);
-  }
+export async function push(operations: Operation[], writer: EntityWriter): Promise<PushResult[]> {
+  const upserts = operations.filter((o): o is UpsertOperation => o.action === 'upsert');
+  const deletes = operations.filter((o): o is DeleteOperation => o.action === 'delete');
+  const results = [
+    ...(await sendByBlueprint(upserts, (blueprint, group) => writer.upsertEntities(blueprint, group.map((o) => o.body)))),
+    ...(await sendByBlueprint(deletes, (blueprint, group) => writer.deleteEntities(blueprint, group.map((o) => o.identifier)))),
+  ];
+  // Report in the order the operations were planned, not the order answers arrived.
+  const order = new Map<Operation, number>(operations.map((operation, i) => [operation, i]));
+  return results.sort((a, b) => order.get(a.operation)! - order.get(b.operation)!);
+}
+
+async function sendByBlueprint<T extends Operation>(operations: T[], send: (blueprint: string, group: T[]) => Promise<WriteOutcome[]>): Promise<PushResult[]> {
+  const byBlueprint = new Map<string, T[]>();
+  for (const operation of operations) byBlueprint.set(operation.blueprint, [...(byBlueprint.get(operation.blueprint) ?? []), operation]);
   const groups = await Promise.all(
     [...byBlueprint].map(async ([blueprint, group]): Promise<PushResult[]> => {
       try {
-        const outcomes = await writer.upsertEntities(blueprint, group.map((operation) => operation.body));
+        const outcomes = await send(blueprint, group);
         return group.map((operation, i) => {
           const outcome = outcomes[i];
           if (outcome?.ok) return { operation, result: 'ok' };
@@ -78,7 +98,5 @@ export async function push(operations: UpsertOperation[], writer: EntityWriter):
       }
     }),
   );
-  // Report in the order the operations were planned, not the order answers arrived.
-  const order = new Map(operations.map((operation, i) => [operation, i]));
-  return groups.flat().sort((a, b) => order.get(a.operation)! - order.get(b.operation)!);
+  return groups.flat();
 }

@@ -1,4 +1,5 @@
 import type { LoadedFile, Problem, Selection } from './model.js';
+import type { EntityChanges } from './entity-diff.js';
 import type { PushResult } from './push.js';
 import type { ValidationResult } from './validate.js';
 
@@ -42,6 +43,8 @@ export interface ReportInput {
   dryRun: boolean;
   files: LoadedFile[];
   validation: ValidationResult;
+  /** For a changed-only selection: which entities changed, which did not, which were removed. */
+  changes?: EntityChanges;
   /** Absent for `check`: nothing was to be pushed. */
   pushed?: PushResult[];
   startedAtMs: number;
@@ -49,21 +52,35 @@ export interface ReportInput {
 
 export function buildReport(input: ReportInput): Report {
   const entities: ReportEntity[] = [];
-  const pushedByKey = new Map((input.pushed ?? []).map((r) => [`${r.operation.file}\u0000${r.operation.blueprint}\u0000${r.operation.identifier}`, r]));
+  const keyOf = (file: string, blueprint: string | undefined, identifier: string | undefined) => `${file}\u0000${blueprint}\u0000${identifier}`;
+  const upserted = new Map((input.pushed ?? []).filter((r) => r.operation.action === 'upsert').map((r) => [keyOf(r.operation.file, r.operation.blueprint, r.operation.identifier), r]));
+  let unchanged = 0;
   for (const file of input.files) {
     const invalid = input.validation.invalidFiles.has(file.path);
     for (const entity of file.entities) {
       const base = { file: file.path, blueprint: entity.blueprint ?? null, identifier: entity.identifier ?? null };
-      const pushed = pushedByKey.get(`${file.path}\u0000${entity.blueprint}\u0000${entity.identifier}`);
-      if (invalid || (!pushed && input.pushed)) {
+      const pushed = upserted.get(keyOf(file.path, entity.blueprint, entity.identifier));
+      if (invalid) {
         entities.push({ ...base, action: 'none', result: 'skipped' });
+      } else if (input.changes?.unchanged.has(entity)) {
+        unchanged++;
+        entities.push({ ...base, action: 'none', result: 'ok' });
       } else if (pushed) {
         entities.push({ ...base, action: 'upsert', result: pushed.result, ...(pushed.error ? { error: pushed.error } : {}) });
       } else {
-        entities.push({ ...base, action: 'none', result: 'ok' });
+        entities.push({ ...base, action: 'none', result: input.pushed ? 'skipped' : 'ok' });
       }
     }
   }
+  const deletions = (input.pushed ?? []).filter((r) => r.operation.action === 'delete');
+  if (input.pushed) {
+    for (const { operation, result, error } of deletions) {
+      entities.push({ file: operation.file, blueprint: operation.blueprint, identifier: operation.identifier, action: 'delete', result, ...(error ? { error } : {}) });
+    }
+  } else {
+    for (const removed of input.changes?.removed ?? []) entities.push({ ...removed, action: 'delete', result: 'skipped' });
+  }
+
   const errors = input.validation.problems.map(({ file, line, column, pointer, code, message, hint }) => ({
     file, line, column, pointer, code, message, ...(hint ? { hint } : {}),
   }));
@@ -77,11 +94,11 @@ export function buildReport(input: ReportInput): Report {
     entities,
     errors,
     summary: {
-      files: input.files.length,
+      files: input.selection.files.length,
       entities: entities.length,
       upserted: count((e) => e.action === 'upsert' && e.result === 'ok'),
       deleted: count((e) => e.action === 'delete' && e.result === 'ok'),
-      unchanged: 0,
+      unchanged,
       failed: count((e) => e.result === 'failed'),
       invalid: input.validation.invalidFiles.size,
       durationMs: Math.round(performance.now() - input.startedAtMs),

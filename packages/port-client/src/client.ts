@@ -155,6 +155,26 @@ export class PortClient {
     return results;
   }
 
+  /**
+   * Deletes entities of one blueprint, one request each within the concurrency limit, so that each
+   * gets its own outcome (Port's bulk delete fails as a whole when one entity has dependents). An
+   * entity that is already gone counts as deleted, as Ocean treats a 404 here.
+   */
+  async deleteEntities(blueprint: string, identifiers: string[]): Promise<EntityWriteResult[]> {
+    return Promise.all(
+      identifiers.map(async (identifier): Promise<EntityWriteResult> => {
+        try {
+          await this.deleteEntity(blueprint, identifier);
+          return { ok: true, created: false };
+        } catch (error) {
+          if (error instanceof PortAuthError) throw error;
+          if (error instanceof PortApiError && error.status === 404) return { ok: true, created: false };
+          return asWriteFailure(error);
+        }
+      }),
+    );
+  }
+
   async deleteEntity(blueprint: string, identifier: string, deleteDependents = false): Promise<void> {
     await this.request('DELETE', `/v1/blueprints/${enc(blueprint)}/entities/${enc(identifier)}`, {
       query: { delete_dependents: String(deleteDependents) },

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { Report } from '@port-gitops/core';
+import type { Report, Selection } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { renderReport } from '../render.js';
 
@@ -16,4 +16,9 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags): 
   if (flags.report) writeFileSync(flags.report, output.redact(json) + '\n');
   if (flags.format === 'json') output.out(json);
   else output.out(renderReport(report, output, { verbose: flags.verbose, quiet: flags.quiet }));
+}
+
+/** Why the selection is what it is (a fallback, a config change, the CI's base), on stderr. */
+export function emitNotes(selection: Selection, output: Output): void {
+  for (const note of selection.notes) output.err(`note: ${note}`);
 }

@@ -1,40 +1,47 @@
-import { type PushResult, buildReport, exitCodeOf, planUpserts, push, withoutPushing } from '@port-gitops/core';
+import { type PushResult, buildReport, exitCodeOf, planDeletes, planUpserts, push, withoutPushing } from '@port-gitops/core';
 import { PortClient } from '@port-gitops/port-client';
 import type { Output } from '../output.js';
 import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
 import { type Region, requireCredentials, resolveBaseUrl } from '../target.js';
 import { VERSION } from '../version.js';
-import { emitReport, type ReportFlags } from './report-output.js';
+import { emitNotes, emitReport, type ReportFlags } from './report-output.js';
 
 export type SyncArgs = SelectionArgs &
   ReportFlags & {
     dryRun: boolean;
     partial: boolean;
+    deleteRemoved: boolean;
     concurrency?: number;
     baseUrl?: string;
     region?: Region;
   };
 
 /**
- * select → load → validate → plan → push → report. Invalid files are never pushed; with
- * `--no-partial` nothing is pushed while any file is invalid.
+ * select → load → validate → plan → push → report. Only what changed is pushed (everything with
+ * `--all`); invalid files are never pushed, and with `--no-partial` nothing is while any file is
+ * invalid. Entities removed by the change are deleted only with `--delete-removed` (or config
+ * `deleteRemoved`); otherwise the report lists them as not deleted.
  */
 export async function runSync(args: SyncArgs, output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const startedAtMs = performance.now();
-  const loaded = await discoverAndValidate(args);
-  const operations = planUpserts(loaded.validation.valid);
+  const loaded = await discoverAndValidate(args, env);
+  emitNotes(loaded.selection, output);
+  const { changes, validation } = loaded;
+  const upserts = planUpserts(changes ? validation.valid.filter((entity) => changes.changed.has(entity)) : validation.valid);
+  const deletes = planDeletes(changes?.removed ?? []);
+  const deleteRemoved = args.deleteRemoved || loaded.config.deleteRemoved;
 
   let pushed: PushResult[];
   let authFailure: string | undefined;
   if (args.dryRun) {
-    pushed = withoutPushing(operations, 'planned');
-  } else if (!args.partial && loaded.validation.invalidFiles.size > 0) {
-    pushed = withoutPushing(operations, 'skipped');
-    if (args.format === 'text') output.err(`--no-partial: ${loaded.validation.invalidFiles.size} invalid file(s), so nothing was pushed`);
+    pushed = withoutPushing([...upserts, ...(deleteRemoved ? deletes : [])], 'planned');
+    if (!deleteRemoved) pushed.push(...withoutPushing(deletes, 'skipped'));
+  } else if (!args.partial && validation.invalidFiles.size > 0) {
+    pushed = withoutPushing([...upserts, ...deletes], 'skipped');
+    output.err(`--no-partial: ${validation.invalidFiles.size} invalid file(s), so nothing was pushed`);
   } else {
     const credentials = requireCredentials(env, 'sync');
-    if ('clientSecret' in credentials) output.addSecret(credentials.clientSecret);
-    else output.addSecret(credentials.accessToken);
+    output.addSecret('clientSecret' in credentials ? credentials.clientSecret : credentials.accessToken);
     const client = new PortClient({
       baseUrl: resolveBaseUrl(args, loaded.config.port.baseUrl, env),
       credentials,
@@ -44,20 +51,23 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
       maxRetries: loaded.config.port.maxRetries,
     });
     // Refused credentials end the run before anything is written (exit 3).
-    await client.authenticate();
-    pushed = await push(operations, {
+    if (upserts.length > 0 || (deleteRemoved && deletes.length > 0)) await client.authenticate();
+    pushed = await push([...upserts, ...(deleteRemoved ? deletes : [])], {
       upsertEntities: (blueprint, entities) => client.upsertEntities(blueprint, entities),
+      deleteEntities: (blueprint, identifiers) => client.deleteEntities(blueprint, identifiers),
     });
-    const refused = pushed.find((r) => r.error?.status === 401);
-    if (refused) authFailure = refused.error?.message;
+    if (!deleteRemoved) pushed.push(...withoutPushing(deletes, 'skipped'));
+    authFailure = pushed.find((r) => r.error?.status === 401)?.error?.message;
   }
 
-  const report = buildReport({ command: 'sync', selection: loaded.selection, dryRun: args.dryRun, files: loaded.files, validation: loaded.validation, pushed, startedAtMs });
+  const report = buildReport({ command: 'sync', selection: loaded.selection, dryRun: args.dryRun, files: loaded.files, validation, changes, pushed, startedAtMs });
   emitReport(report, output, args);
+  if (!deleteRemoved && deletes.length > 0 && args.format === 'text') {
+    output.err(`${deletes.length} ${deletes.length === 1 ? 'entity was' : 'entities were'} removed from the files but not deleted from Port: pass --delete-removed (or set "deleteRemoved": true) to delete them`);
+  }
   if (authFailure) {
     output.err(`error: Port refused the credentials during the push: ${authFailure}`);
     return 3;
   }
   return exitCodeOf(report);
 }
-

@@ -1,0 +1,129 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** A change between two trees, from `git diff --raw -z -M`. */
+export interface GitChange {
+  status: 'added' | 'modified' | 'renamed' | 'deleted';
+  /** Path at head (for a deletion: the deleted path), relative to the repository root in use. */
+  path: string;
+  /** Path at base, for renames. */
+  previousPath?: string;
+  /** Blob at base (absent for additions). */
+  baseBlob?: string;
+}
+
+export const ZERO_SHA = /^0{40}$|^0{64}$/;
+const GITLINK_MODE = '160000';
+
+/** Git, run in the folder entity paths are relative to. */
+export class Git {
+  private readonly git: SimpleGit;
+  constructor(readonly root: string) {
+    this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 4 });
+  }
+
+  /** The commit a ref names, or undefined when it does not resolve (missing, shallow, deleted). */
+  async commit(ref: string): Promise<string | undefined> {
+    try {
+      const sha = (await this.git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+      return sha || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(['merge-base', a, b])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async isShallow(): Promise<boolean> {
+    return (await this.git.raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  }
+
+  async remotes(): Promise<string[]> {
+    return (await this.git.getRemotes()).map((remote) => remote.name);
+  }
+
+  /** Deepens a shallow clone by `depth` commits (or fetches everything with `unshallow`). */
+  async deepen(remote: string, depth: number | 'unshallow', refspecs: string[] = []): Promise<void> {
+    const args = depth === 'unshallow' ? ['fetch', '--quiet', '--unshallow', remote, ...refspecs] : ['fetch', '--quiet', `--deepen=${depth}`, remote, ...refspecs];
+    await this.git.raw(args);
+  }
+
+  async fetch(remote: string, refspecs: string[]): Promise<void> {
+    await this.git.raw(['fetch', '--quiet', '--no-tags', remote, ...refspecs]);
+  }
+
+  /**
+   * What changed from `base` to `head` (or to the working tree when `head` is undefined): paths
+   * relative to the root in use (`--relative`), NUL-separated so that any byte in a name survives,
+   * renames detected, submodules left out.
+   */
+  async diff(base: string, head: string | undefined): Promise<GitChange[]> {
+    const output = await this.git.raw(['-c', 'core.quotePath=false', 'diff', '--raw', '-z', '-M', '--no-ext-diff', '--relative', base, ...(head ? [head] : []), '--']);
+    return parseRawDiff(output);
+  }
+
+  /** Untracked files that .gitignore does not ignore, for `--include-uncommitted`. */
+  async untracked(): Promise<string[]> {
+    const output = await this.git.raw(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
+    return output.split('\0').filter(Boolean);
+  }
+
+  /** Tracked files under the root whose working-tree content holds `text`, limited to `globs`; paths relative to the root. */
+  async filesContaining(text: string, globs: string[]): Promise<string[]> {
+    try {
+      const output = await this.git.raw(['grep', '-l', '-z', '-F', '-e', text, '--', ...globs.map((glob) => `:(glob)${glob}`)]);
+      return output.split('\0').filter(Boolean);
+    } catch {
+      // git grep exits 1 when nothing matches.
+      return [];
+    }
+  }
+
+  /** The content of a blob. */
+  async blob(sha: string): Promise<string> {
+    return this.git.raw(['cat-file', 'blob', sha]);
+  }
+}
+
+/** Parses `git diff --raw -z` output: `:mode mode sha sha status\0path\0[path\0]` per change. */
+export function parseRawDiff(output: string): GitChange[] {
+  const fields = output.split('\0');
+  const changes: GitChange[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const header = fields[i++];
+    if (!header || !header.startsWith(':')) continue;
+    const [oldMode, newMode, oldSha, , statusField] = header.slice(1).split(' ');
+    const status = statusField?.[0];
+    const first = fields[i++]!;
+    const second = status === 'R' || status === 'C' ? fields[i++]! : undefined;
+    if (oldMode === GITLINK_MODE || newMode === GITLINK_MODE) continue; // a submodule, not a file
+    const baseBlob = oldSha && !ZERO_SHA.test(oldSha) ? oldSha : undefined;
+    switch (status) {
+      case 'A':
+        changes.push({ status: 'added', path: first });
+        break;
+      case 'D':
+        changes.push({ status: 'deleted', path: first, ...(baseBlob ? { baseBlob } : {}) });
+        break;
+      case 'R':
+        changes.push({ status: 'renamed', path: second!, previousPath: first, ...(baseBlob ? { baseBlob } : {}) });
+        break;
+      case 'C':
+        changes.push({ status: 'added', path: second! });
+        break;
+      case 'M':
+      case 'T':
+        changes.push({ status: 'modified', path: first, ...(baseBlob ? { baseBlob } : {}) });
+        break;
+      default:
+        // U (unmerged) and X: nothing that can be compared.
+        break;
+    }
+  }
+  return changes;
+}
