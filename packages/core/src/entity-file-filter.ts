@@ -4,7 +4,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 
 /** Folders that are never entity territory, whatever the globs say. */
-const NEVER = picomatch(['**/node_modules/**', '**/.git/**', 'node_modules/**', '.git/**'], { dot: true });
+const NEVER = picomatch(['**/node_modules/**', '**/.git/**', 'node_modules/**', '.git/**'], { dot: true, flags: 's' });
 
 /**
  * Decides whether one path is an entity file, as `discover` would, without walking the tree:
@@ -12,8 +12,9 @@ const NEVER = picomatch(['**/node_modules/**', '**/.git/**', 'node_modules/**', 
  * (read once each). For changed-only runs, where only a handful of paths are asked about.
  */
 export function createEntityFileFilter(root: string, include: string[], exclude: string[]): (path: string) => boolean {
-  const included = picomatch(include, { dot: false });
-  const excluded = exclude.length > 0 ? picomatch(exclude, { dot: false }) : () => false;
+  // dotAll (`s`): a path may hold a newline, which `**` must still match.
+  const included = picomatch(include, { dot: false, flags: 's' });
+  const excluded = exclude.length > 0 ? picomatch(exclude, { dot: false, flags: 's' }) : () => false;
   const gitignores = new Map<string, Ignore | undefined>();
   const rulesOf = (dir: string): Ignore | undefined => {
     if (!gitignores.has(dir)) {

@@ -53,7 +53,7 @@ async function createContext(options: LoadOptions): Promise<LoadContext> {
 
 /** The blueprint of an entity: its own field, else the first rule matching its file, else the default. */
 export function createBlueprintResolver(rules: Rule[], defaultBlueprint?: string): (path: string, entity: Record<string, unknown>) => string | undefined {
-  const matchers = rules.map((rule) => ({ test: picomatch(rule.files, { dot: true }), blueprint: rule.blueprint }));
+  const matchers = rules.map((rule) => ({ test: picomatch(rule.files, { dot: true, flags: 's' }), blueprint: rule.blueprint }));
   return (path, entity) =>
     typeof entity.blueprint === 'string' ? entity.blueprint : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? defaultBlueprint);
 }
