@@ -3,11 +3,7 @@ import { FatalError } from '@port-gitops/core';
 import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { runCheck } from './commands/check.js';
-import { runEmulator } from './commands/emulator.js';
-import { runList } from './commands/list.js';
 import { withSelectionOptions } from './commands/shared-options.js';
-import { runSync } from './commands/sync.js';
 import { Output } from './output.js';
 import { REGION_BASE_URLS } from './target.js';
 import { VERSION } from './version.js';
@@ -23,10 +19,11 @@ output.addSecret(process.env.PORT_ACCESS_TOKEN);
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   // yargs hands each handler its camel-cased flags; the command functions take them typed.
+  // Each command's module is loaded when it runs: `check` never loads the HTTP client or the emulator.
   const run =
-    <T>(command: (args: T, output: Output) => Promise<number>) =>
+    <T>(load: () => Promise<(args: T, output: Output) => Promise<number>>) =>
     async (argv: unknown) => {
-      exitCode = await command(argv as T, output);
+      exitCode = await (await load())(argv as T, output);
     };
   await yargs(argv)
     .scriptName('port-gitops')
@@ -50,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 sync --all --dry-run --format json', 'The JSON report of what would be pushed')
           .example('PORT_BASE_URL=http://127.0.0.1:5555 $0 sync --all', 'Push to a local emulator')
           .epilog('Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error.'),
-      run(runSync),
+      run(async () => (await import('./commands/sync.js')).runSync),
     )
     .command(
       'check',
@@ -61,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 check --all', 'Validate every entity file')
           .example('$0 check --all --format json --report check.json', 'Machine-readable results')
           .epilog('Exit codes: 0 all valid, 1 some files invalid, 3 usage/config/git error.'),
-      run(runCheck),
+      run(async () => (await import('./commands/check.js')).runCheck),
     )
     .command(
       'list',
@@ -70,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
         withSelectionOptions(y)
           .example('$0 list --all', 'Every entity file, its blueprint and identifiers')
           .example('$0 list --base origin/main', 'What a change selects, each file with its status and why'),
-      run(runList),
+      run(async () => (await import('./commands/list.js')).runList),
     )
     .command(
       'emulator',
@@ -91,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
           .option('seed', { type: 'number', describe: 'Seed of the fault dice, to replay a run' })
           .example('$0 emulator --blueprints examples/monorepo/.port/blueprints', 'Serve the example blueprints on 127.0.0.1:5555')
           .example('$0 emulator --port 0 --rate-limit 100/10 --error-rate 0.05', 'Any free port, with throttling and 5xx faults'),
-      run(runEmulator),
+      run(async () => (await import('./commands/emulator.js')).runEmulator),
     )
     .demandCommand(1, 'Name a command: sync, check, list or emulator (see --help).')
     .strict()

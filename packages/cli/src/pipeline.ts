@@ -62,7 +62,7 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
   const changes =
     selection.mode === 'changed' && git
       ? await diffEntities(selection, files, {
-          readBlob: (sha) => git.blob(sha),
+          readBlobs: (shas) => git.blobs(shas),
           blueprintOf: createBlueprintResolver(config.rules, args.blueprint),
           invalidFiles: validation.invalidFiles,
         })
@@ -90,7 +90,7 @@ async function select(args: SelectionArgs, env: NodeJS.ProcessEnv, context: Sele
   }
   if (!context.git) throw new FatalError('git', `${context.root} is not in a git repository, so nothing can be compared`, 'use --all');
 
-  const range = await resolveRange(context.git, { base: args.base, head: args.head, ci, fallbackAll: Boolean(args.fallbackAll) });
+  const range = await resolveRange(context.git, { base: args.base, head: args.head, checkedOut: context.repository.head, ci, fallbackAll: Boolean(args.fallbackAll) });
   if (range.kind === 'all') return selectAll(await context.discoverAll(), range.head, [range.reason]);
   return selectChanged({
     git: context.git,

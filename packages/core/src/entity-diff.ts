@@ -17,7 +17,8 @@ export interface EntityChanges {
 }
 
 export interface DiffOptions {
-  readBlob: (sha: string) => Promise<string>;
+  /** The contents of base blobs, by id, read all at once. */
+  readBlobs: (shas: string[]) => Promise<Map<string, string>>;
   blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined;
   /**
    * Head paths of files with problems. Their entities at base are never counted as removed: a file
@@ -34,11 +35,12 @@ export interface DiffOptions {
  */
 export async function diffEntities(selection: Selection, files: LoadedFile[], options: DiffOptions): Promise<EntityChanges> {
   const base = new Map<string, { file: string; written: string; removable: boolean }>();
-  for (const file of selection.files) {
-    if (file.status === 'unchanged') continue; // compared with itself below
-    if (!file.baseBlob) continue;
+  // Unchanged files are compared with themselves below; added files have no base.
+  const withBase = selection.files.filter((file) => file.status !== 'unchanged' && file.baseBlob);
+  const blobs = await options.readBlobs(withBase.map((file) => file.baseBlob!));
+  for (const file of withBase) {
     const basePath = file.previousPath ?? file.path;
-    for (const entity of parseEntities(basePath, await options.readBlob(file.baseBlob))) {
+    for (const entity of parseEntities(basePath, blobs.get(file.baseBlob!) ?? '')) {
       const blueprint = options.blueprintOf(basePath, entity);
       if (blueprint && typeof entity.identifier === 'string') {
         base.set(keyOf(blueprint, entity.identifier), { file: basePath, written: canonical(entity), removable: !options.invalidFiles.has(file.path) });

@@ -7,6 +7,8 @@ export interface RangeRequest {
   base?: string;
   /** `--head` (default HEAD). */
   head: string;
+  /** The checked-out commit, already known to the caller. */
+  checkedOut: string | null;
   /** What the CI environment says, when `--base` is not given. */
   ci?: DetectedBase;
   /** `--fallback-all`: select everything rather than fail when the base cannot be resolved. */
@@ -27,10 +29,9 @@ const DEEPEN_STEPS: Array<number | 'unshallow'> = [100, 1000, 'unshallow'];
  * to fix it.
  */
 export async function resolveRange(git: Git, request: RangeRequest): Promise<ResolvedRange> {
-  const head = await git.commit(request.head);
+  const head = request.head === 'HEAD' && request.checkedOut ? request.checkedOut : await git.commit(request.head);
   if (!head) throw new FatalError('git', `--head ${request.head} does not name a commit`);
-  const checkedOut = await git.commit('HEAD');
-  if (head !== checkedOut) {
+  if (head !== request.checkedOut) {
     // Entity files are read from the working tree, so it must be the head.
     throw new FatalError('usage', `--head ${request.head} is not the checked-out commit`, `run \`git checkout ${request.head}\` first, or leave --head out`);
   }

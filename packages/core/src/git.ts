@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 /** A change between two trees, from `git diff --raw -z -M`. */
@@ -84,9 +85,33 @@ export class Git {
     }
   }
 
-  /** The content of a blob. */
-  async blob(sha: string): Promise<string> {
-    return this.git.raw(['cat-file', 'blob', sha]);
+  /** The contents of blobs, read through one `git cat-file --batch` process however many there are. */
+  async blobs(shas: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(shas)];
+    if (unique.length === 0) return new Map();
+    const output = await new Promise<Buffer>((resolve, reject) => {
+      const child = spawn('git', ['cat-file', '--batch'], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file failed: ${stderr.trim()}`))));
+      child.stdin.end(unique.join('\n') + '\n');
+    });
+    // Each answer: "<sha> <type> <size>\n<content>\n", or "<sha> missing\n".
+    const contents = new Map<string, string>();
+    let offset = 0;
+    for (const sha of unique) {
+      const newline = output.indexOf(10, offset);
+      const header = output.toString('utf8', offset, newline).split(' ');
+      offset = newline + 1;
+      if (header[1] === 'missing') continue;
+      const size = Number(header[2]);
+      contents.set(sha, output.toString('utf8', offset, offset + size));
+      offset += size + 1;
+    }
+    return contents;
   }
 }
 
