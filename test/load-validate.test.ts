@@ -130,7 +130,7 @@ describe('validate: schema errors with pointers and positions', () => {
     const json = '[\n  {"identifier": "ok", "blueprint": "domain"},\n  {"identifier": "bad id", "blueprint": "domain", "propertes": {}}\n]\n';
     const { problems, invalidFiles, valid } = await check({ 'list/port.json': json });
     expect(problems.map((p) => `${p.line}:${p.column} ${p.pointer} ${p.message.slice(0, 30)}${p.hint ? ` | ${p.hint.slice(0, 30)}` : ''}`)).toEqual([
-      '3:18 /1/identifier must match the pattern ^(?!\\.{ | identifiers hold letters, digi',
+      '3:18 /1/identifier is not a valid identifier (fou | identifiers hold letters, digi',
       '3:51 /1/propertes unknown field "propertes" | did you mean "properties"?',
     ]);
     expect([...invalidFiles]).toEqual(['list/port.json']);

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import {
   type Config,
   type EntityChanges,
@@ -8,6 +9,9 @@ import {
   type ValidationResult,
   FatalError,
   Git,
+  checkRelationTargets,
+  parseEntities,
+  withProblems,
   createBlueprintResolver,
   createEntityFileFilter,
   createValidator,
@@ -33,6 +37,7 @@ export interface SelectionArgs {
   includeUncommitted?: boolean;
   fallbackAll?: boolean;
   blueprint?: string;
+  strictRelations?: boolean;
 }
 
 export interface Loaded {
@@ -58,14 +63,17 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
   const git = repository.gitRoot ? new Git(root) : undefined;
   const selection = await select(args, env, { root, config, configPath, repository, git, discoverAll });
   const files = await load(selection, { root, rules: config.rules, defaultBlueprint: args.blueprint, blueprints });
-  const validation = validator.validate(files);
+  const blueprintOf = createBlueprintResolver(config.rules, args.blueprint);
+  const relationProblems = await checkRelationTargets(files, {
+    blueprints,
+    strict: Boolean(args.strictRelations),
+    // A changed-only run loaded the changed files only: look for the other targets with git grep.
+    ...(selection.mode === 'changed' && git ? { findElsewhere: (keys) => definedElsewhere(git, root, config, files, blueprintOf, keys) } : {}),
+  });
+  const validation = withProblems(validator.validate(files), files, relationProblems);
   const changes =
     selection.mode === 'changed' && git
-      ? await diffEntities(selection, files, {
-          readBlobs: (shas) => git.blobs(shas),
-          blueprintOf: createBlueprintResolver(config.rules, args.blueprint),
-          invalidFiles: validation.invalidFiles,
-        })
+      ? await diffEntities(selection, files, { readBlobs: (shas) => git.blobs(shas), blueprintOf, invalidFiles: validation.invalidFiles })
       : undefined;
   return { repository, config, selection, files, validation, changes };
 }
@@ -104,4 +112,32 @@ async function select(args: SelectionArgs, env: NodeJS.ProcessEnv, context: Sele
     discoverAll: context.discoverAll,
     notes: range.note ? [range.note] : [],
   });
+}
+
+/**
+ * Which of these entities some entity file not loaded in this run defines: files holding the
+ * identifier as a word (git grep, in C, over the index) are parsed, and only those.
+ */
+async function definedElsewhere(
+  git: Git,
+  root: string,
+  config: Config,
+  loaded: LoadedFile[],
+  blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined,
+  keys: Array<{ blueprint: string; identifier: string }>,
+): Promise<Set<string>> {
+  const isEntityFile = createEntityFileFilter(root, config.include, config.exclude);
+  const seen = new Set(loaded.map((file) => file.path));
+  const candidates = (await git.filesContaining([...new Set(keys.map((k) => k.identifier))], config.include, { word: true })).filter(
+    (path) => !seen.has(path) && isEntityFile(path),
+  );
+  const found = new Set<string>();
+  for (const path of candidates) {
+    const text = await readFile(join(root, path), 'utf8').catch(() => '');
+    for (const entity of parseEntities(path, text)) {
+      const blueprint = blueprintOf(path, entity);
+      if (blueprint && typeof entity.identifier === 'string') found.add(`${blueprint}\u0000${entity.identifier}`);
+    }
+  }
+  return found;
 }

@@ -10,7 +10,8 @@ export function renderReport(report: Report, output: Output, options: { verbose:
     lines.push(output.paint('bold', file));
     for (const error of errors) {
       const where = `${file}:${error.line}:${error.column}`;
-      lines.push(`  ${output.paint('red', 'error')} ${where} ${error.message} ${output.paint('dim', `[${error.code}${error.pointer ? ` ${error.pointer}` : ''}]`)}`);
+      const label = error.severity === 'warning' ? output.paint('yellow', 'warning') : output.paint('red', 'error');
+      lines.push(`  ${label} ${where} ${error.message} ${output.paint('dim', `[${error.rule ?? error.code}${error.pointer ? ` ${error.pointer}` : ''}]`)}`);
       if (error.hint) lines.push(`        ${output.paint('dim', `hint: ${error.hint}`)}`);
     }
   }

@@ -74,10 +74,14 @@ export class Git {
     return output.split('\0').filter(Boolean);
   }
 
-  /** Tracked files under the root whose working-tree content holds `text`, limited to `globs`; paths relative to the root. */
-  async filesContaining(text: string, globs: string[]): Promise<string[]> {
+  /**
+   * Tracked files under the root whose working-tree content holds any of `texts` (as a whole word
+   * with `word`), limited to `globs`; paths relative to the root.
+   */
+  async filesContaining(texts: string | string[], globs: string[], options: { word?: boolean } = {}): Promise<string[]> {
+    const patterns = (Array.isArray(texts) ? texts : [texts]).flatMap((text) => ['-e', text]);
     try {
-      const output = await this.git.raw(['grep', '-l', '-z', '-F', '-e', text, '--', ...globs.map((glob) => `:(glob)${glob}`)]);
+      const output = await this.git.raw(['grep', '-l', '-z', '-F', ...(options.word ? ['-w'] : []), ...patterns, '--', ...globs.map((glob) => `:(glob)${glob}`)]);
       return output.split('\0').filter(Boolean);
     } catch {
       // git grep exits 1 when nothing matches.

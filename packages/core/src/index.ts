@@ -15,3 +15,4 @@ export * from './git-range.js';
 export * from './ci-base.js';
 export * from './entity-diff.js';
 export * from './entity-file-filter.js';
+export * from './relation-targets.js';

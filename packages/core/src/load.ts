@@ -91,7 +91,7 @@ export async function loadEntityFile(path: string, context: LoadContext): Promis
     path,
     format,
     entities: [],
-    problems: [{ file: path, line: 1, column: 1, pointer: '', code, message }],
+    problems: [{ file: path, line: 1, column: 1, pointer: '', code, severity: 'error', message }],
     locator: nowhere,
   });
 
@@ -107,18 +107,18 @@ export async function loadEntityFile(path: string, context: LoadContext): Promis
 
   const source = format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
   for (const error of source.errors) {
-    problems.push({ file: path, line: error.line, column: error.column, pointer: '', code: 'parse', message: error.message });
+    problems.push({ file: path, line: error.line, column: error.column, pointer: '', code: 'parse', severity: 'error', message: error.message });
   }
   if (source.errors.length > 0) return { path, format, entities: [], problems, locator: source.locator };
 
   const candidates = splitEntities(source.documents);
-  if (candidates.length === 0) problems.push({ file: path, line: 1, column: 1, pointer: '', code: 'shape', message: 'the file holds no entity' });
+  if (candidates.length === 0) problems.push({ file: path, line: 1, column: 1, pointer: '', code: 'shape', severity: 'error', message: 'the file holds no entity' });
 
   const entities: LoadedEntity[] = [];
   for (const { pointer, value } of candidates) {
     const at = (suffix: string, code: ProblemCode, message: string, hint?: string) => {
       const position = source.locator.locate(pointer + suffix);
-      problems.push({ file: path, ...position, pointer: pointer + suffix, code, message, ...(hint ? { hint } : {}) });
+      problems.push({ file: path, ...position, pointer: pointer + suffix, code, severity: 'error', message, ...(hint ? { hint } : {}) });
     };
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       at('', 'shape', `expected an entity object, found ${describeType(value)}`);

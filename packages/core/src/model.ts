@@ -13,7 +13,9 @@ export type ProblemCode =
   | 'blueprint' // no blueprint could be found for an entity
   | 'schema' // the Port entity schema, the shared schema or the blueprint rejects a value
   | 'file-reference' // a `file://` reference could not be resolved
-  | 'duplicate'; // the same blueprint and identifier are defined twice
+  | 'duplicate' // the same blueprint and identifier are defined twice
+  | 'relation-target' // a relation points at an entity no entity file defines
+  | 'remote'; // Port itself (check --remote) rejected the entity
 
 /** Something in an entity file that its author must fix. */
 export interface Problem extends Position {
@@ -22,6 +24,10 @@ export interface Problem extends Position {
   /** JSON pointer into the file's data; a multi-document YAML file reads as the list of its documents. */
   pointer: string;
   code: ProblemCode;
+  /** An error makes the file invalid; a warning is reported and changes nothing. */
+  severity: 'error' | 'warning';
+  /** The rule that was broken, e.g. `enum`, `format`, `unknown-property`, `blueprint:service`. */
+  rule?: string;
   message: string;
   hint?: string;
 }

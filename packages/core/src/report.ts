@@ -14,7 +14,7 @@ export interface ReportEntity {
   error?: { status: number; code: string; message: string };
 }
 
-export type ReportError = Pick<Problem, 'file' | 'line' | 'column' | 'pointer' | 'code' | 'message' | 'hint'>;
+export type ReportError = Pick<Problem, 'file' | 'line' | 'column' | 'pointer' | 'code' | 'severity' | 'rule' | 'message' | 'hint'>;
 
 /** The JSON report of ../shared/CONTRACT.md, section "JSON report". */
 export interface Report {
@@ -81,8 +81,8 @@ export function buildReport(input: ReportInput): Report {
     for (const removed of input.changes?.removed ?? []) entities.push({ ...removed, action: 'delete', result: 'skipped' });
   }
 
-  const errors = input.validation.problems.map(({ file, line, column, pointer, code, message, hint }) => ({
-    file, line, column, pointer, code, message, ...(hint ? { hint } : {}),
+  const errors = input.validation.problems.map(({ file, line, column, pointer, code, severity, rule, message, hint }) => ({
+    file, line, column, pointer, code, message, severity, ...(rule ? { rule } : {}), ...(hint ? { hint } : {}),
   }));
   const count = (predicate: (e: ReportEntity) => boolean) => entities.filter(predicate).length;
   return {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -72,13 +73,13 @@ export function createValidator(options: ValidatorOptions): Validator {
               const here = file.locator.locate(entity.pointer);
               const there = first.locator.locate(first.entity.pointer);
               const message = (where: string) => `entity "${entity.identifier}" of blueprint "${entity.blueprint}" is also defined at ${where}`;
-              fileProblems.push({ file: file.path, ...here, pointer: entity.pointer, code: 'duplicate', message: message(`${first.entity.file}:${there.line}`) });
-              problems.push({ file: first.entity.file, ...there, pointer: first.entity.pointer, code: 'duplicate', message: message(`${file.path}:${here.line}`) });
+              fileProblems.push({ file: file.path, ...here, pointer: entity.pointer, code: 'duplicate', severity: 'error', rule: 'unique-identifier', message: message(`${first.entity.file}:${there.line}`) });
+              problems.push({ file: first.entity.file, ...there, pointer: first.entity.pointer, code: 'duplicate', severity: 'error', rule: 'unique-identifier', message: message(`${file.path}:${here.line}`) });
               invalidFiles.add(first.entity.file);
             }
           }
         }
-        if (fileProblems.length > 0) invalidFiles.add(file.path);
+        if (fileProblems.some((p) => p.severity === 'error')) invalidFiles.add(file.path);
         problems.push(...fileProblems);
       }
       const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
@@ -88,27 +89,81 @@ export function createValidator(options: ValidatorOptions): Validator {
   };
 }
 
-/** The repository's shared schema, in the draft it declares (draft-07 unless `$schema` says otherwise). */
+/** Adds problems found by a later check (relation targets, Port's own verdict) to a validation result. */
+export function withProblems(result: ValidationResult, files: LoadedFile[], extra: Problem[]): ValidationResult {
+  if (extra.length === 0) return result;
+  const invalidFiles = new Set(result.invalidFiles);
+  for (const problem of extra) if (problem.severity === 'error') invalidFiles.add(problem.file);
+  const problems = [...result.problems, ...extra].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+  const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
+  return { valid, problems, invalidFiles };
+}
+
+/**
+ * The repository's shared schema, in the draft it declares (draft-07 unless `$schema` says otherwise).
+ * Relative `$ref`s to sibling files (`./common.json#/definitions/team`) are loaded too, each once,
+ * and must stay inside the repository.
+ */
 function compileSharedSchema(root: string, path: string): { path: string; validate: ValidateFunction } {
-  let text: string;
-  try {
-    text = readFileSync(join(root, path), 'utf8');
-  } catch (error) {
-    throw new FatalError('config', `cannot read the shared schema ${path} (config "schema"): ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const source = /\.json$/i.test(path) ? parseJsonSource(text) : parseYamlSource(text);
-  const firstError = source.errors[0];
-  if (firstError) throw new FatalError('config', `${path}:${firstError.line}:${firstError.column}: ${firstError.message}`);
-  const schema = source.documents[0] as Record<string, unknown>;
+  const schema = readSchemaFile(root, path, 'the shared schema (config "schema")');
   const draft = String(schema?.$schema ?? '');
   const ajvOptions = { allErrors: true, strict: false, verbose: true };
   const ajv = draft.includes('2020-12') ? new Ajv2020(ajvOptions) : draft.includes('2019-09') ? new Ajv2019(ajvOptions) : new Ajv(ajvOptions);
   addFormats(ajv as Ajv);
+  const fileUrl = pathToFileURL(join(root, path)).href;
+  const base = typeof schema.$id === 'string' ? new URL(schema.$id, fileUrl).href : fileUrl;
   try {
-    return { path, validate: ajv.compile(schema as AnySchema) };
+    addSiblingSchemas(ajv as Ajv, root, schema, { base, file: fileUrl }, new Set([base]));
+    return { path, validate: ajv.compile({ ...schema, $id: base }) };
   } catch (error) {
+    if (error instanceof FatalError) throw error;
     throw new FatalError('config', `the shared schema ${path} is not a valid JSON Schema: ${(error as Error).message}`);
   }
+}
+
+function readSchemaFile(root: string, path: string, what: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(join(root, path), 'utf8');
+  } catch (error) {
+    throw new FatalError('config', `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const source = /\.json$/i.test(path) ? parseJsonSource(text) : parseYamlSource(text);
+  const firstError = source.errors[0];
+  if (firstError) throw new FatalError('config', `${path}:${firstError.line}:${firstError.column}: ${firstError.message}`);
+  const schema = source.documents[0];
+  if (typeof schema !== 'object' || schema === null) throw new FatalError('config', `${path} is not a JSON Schema object`);
+  return schema as Record<string, unknown>;
+}
+
+/**
+ * Registers the files that relative `$ref`s point at, recursively, each once. Two locations are
+ * tracked: the URI ajv resolves a reference to (against the referring schema's `$id`, if any) and
+ * the file it is read from (against the referring file), which must be inside the repository.
+ */
+function addSiblingSchemas(ajv: Ajv, root: string, schema: unknown, where: { base: string; file: string }, loaded: Set<string>): void {
+  const rootUrl = pathToFileURL(root + '/').href;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      const refPath = key === '$ref' && typeof value === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(value) ? value.split('#')[0] : undefined;
+      if (!refPath) {
+        visit(value);
+        continue;
+      }
+      const uri = new URL(refPath, where.base).href;
+      if (loaded.has(uri)) continue;
+      loaded.add(uri);
+      const file = new URL(refPath, where.file).href;
+      if (!file.startsWith(rootUrl)) throw new FatalError('config', `the shared schema refers to ${value}, which is outside the repository`);
+      const sibling = readSchemaFile(root, decodeURIComponent(file.slice(rootUrl.length)), 'the schema file');
+      // Registered under the URI the reference resolves to, whatever `$id` the file declares.
+      ajv.addSchema({ ...sibling, $id: uri });
+      addSiblingSchemas(ajv, root, sibling, { base: uri, file }, loaded);
+    }
+  };
+  visit(schema);
 }
 
 interface ErrorContext {
@@ -122,6 +177,7 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
   let key = false;
   let message: string;
   let hint: string | undefined;
+  let rule: string = error.keyword;
   const params = error.params as Record<string, unknown>;
   const found = error.data === undefined ? '' : ` (found ${shorten(error.data)})`;
 
@@ -137,6 +193,7 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
       relative += `/${escape(name)}`;
       key = true;
       const area = error.instancePath === '/properties' ? 'property' : error.instancePath === '/relations' ? 'relation' : 'field';
+      rule = `unknown-${area}`;
       const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> })?.properties ?? {});
       message = `unknown ${area} "${name}"${context.blueprint && area !== 'field' ? ` in blueprint "${context.blueprint.identifier}"` : ''}`;
       const suggestion = closest(name, known);
@@ -160,17 +217,24 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
       message = `must match format "${String(params.format)}"${found}`;
       break;
     case 'pattern':
-      message = `must match the pattern ${String(params.pattern)}${found}`;
-      if (/^\/(identifier|relations\/)/.test(error.instancePath)) hint = 'identifiers hold letters, digits and @ _ . + : \\ / = - only, and may not be "." or ".."';
+      if (context.source !== 'shared' && /^\/(identifier|relations\/)/.test(error.instancePath)) {
+        message = `is not a valid identifier${found}`;
+        hint = 'identifiers hold letters, digits and @ _ . + : \\ / = - only, and may not be "." or ".."';
+        rule = 'identifier';
+      } else {
+        message = `must match the pattern ${String(params.pattern)}${found}`;
+      }
       break;
     case 'propertyNames':
       message = `has an invalid key ${JSON.stringify(params.propertyName)}`;
+      rule = 'key-pattern';
       hint = 'property and relation keys hold A-Z a-z 0-9 @ _ = - only';
       break;
     case 'false schema': {
       const name = error.instancePath.split('/').pop() ?? '';
       const kind = context.blueprint ? computedPropertyKinds(context.blueprint).get(name.replaceAll('~1', '/').replaceAll('~0', '~')) : undefined;
       message = `"${name}" is a ${kind ?? 'computed'} property: Port computes it, so it cannot be set in a file`;
+      rule = 'computed-property';
       key = true;
       break;
     }
@@ -178,9 +242,10 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
       message = `${error.message ?? 'is invalid'}${found}`;
   }
   if (context.source === 'shared') message += ` (shared schema ${context.schemaPath})`;
+  const origin = context.source === 'blueprint' ? `blueprint ${context.blueprint?.identifier}` : context.source === 'shared' ? 'shared schema' : 'port entity';
   const pointer = entity.pointer + relative;
   const position = locator.locate(pointer, { key });
-  return { file: entity.file, ...position, pointer, code: 'schema', message, ...(hint ? { hint } : {}) };
+  return { file: entity.file, ...position, pointer, code: 'schema', severity: 'error', rule: `${origin}: ${rule}`, message, ...(hint ? { hint } : {}) };
 }
 
 function relationHint(instancePath: string, blueprint: Blueprint | undefined): string | undefined {

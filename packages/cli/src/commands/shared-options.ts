@@ -8,6 +8,7 @@ export function withSelectionOptions<T>(yargs: Argv<T>) {
     .option('head', { type: 'string', describe: 'The head of the compared range (must be checked out)', default: 'HEAD' })
     .option('include-uncommitted', { type: 'boolean', default: false, describe: 'With --base: also the working tree\'s uncommitted and untracked changes' })
     .option('fallback-all', { type: 'boolean', default: false, describe: 'Select every file when the base cannot be resolved, instead of exit 3' })
+    .option('strict-relations', { type: 'boolean', default: false, describe: 'A relation to an entity no file defines is an error, not a warning' })
     .option('blueprint', { type: 'string', describe: 'Blueprint of entities that name none and match no config rule' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: the JSON report on stdout, nothing else' })
     .option('report', { type: 'string', describe: 'Also write the JSON report to this file' })

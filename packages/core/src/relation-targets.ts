@@ -1,0 +1,58 @@
+import type { Blueprint } from '@port-gitops/port-schema';
+import type { LoadedFile, Problem } from './model.js';
+import { encodePointer } from './source.js';
+
+export interface RelationTargetOptions {
+  blueprints: ReadonlyMap<string, Blueprint>;
+  /** `--strict-relations`: an unknown target is an error rather than a warning. */
+  strict: boolean;
+  /**
+   * Which of these `blueprint\0identifier` keys some entity file outside `files` defines. A
+   * changed-only run loaded only the changed files; a full run passes nothing (all were loaded).
+   */
+  findElsewhere?: (keys: Array<{ blueprint: string; identifier: string }>) => Promise<Set<string>>;
+}
+
+/**
+ * Relations whose target is defined by no entity file of the repository. Port may hold the target
+ * already (created elsewhere), so this is a warning unless `strict`. Checked only where the
+ * blueprint definition is known (it names the relation's target blueprint), and not for Port's own
+ * blueprints (`_user`, `_team`, ...), which files never define.
+ */
+export async function checkRelationTargets(files: LoadedFile[], options: RelationTargetOptions): Promise<Problem[]> {
+  const defined = new Set<string>();
+  for (const file of files) {
+    for (const entity of file.entities) if (entity.blueprint && entity.identifier) defined.add(`${entity.blueprint}\u0000${entity.identifier}`);
+  }
+  const references: Array<{ file: LoadedFile; pointer: string; relation: string; blueprint: string; identifier: string }> = [];
+  for (const file of files) {
+    for (const entity of file.entities) {
+      const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
+      const relations = entity.data.relations;
+      if (!blueprint || typeof relations !== 'object' || relations === null) continue;
+      for (const [name, value] of Object.entries(relations as Record<string, unknown>)) {
+        const target = blueprint.relations?.[name]?.target;
+        if (!target || target.startsWith('_')) continue;
+        const ids = typeof value === 'string' ? [[value, [name]]] : Array.isArray(value) ? value.map((id, i) => [id, [name, i]]) : [];
+        for (const [identifier, path] of ids as Array<[unknown, Array<string | number>]>) {
+          if (typeof identifier !== 'string' || defined.has(`${target}\u0000${identifier}`)) continue;
+          references.push({ file, pointer: entity.pointer + encodePointer(['relations', ...path]), relation: name, blueprint: target, identifier });
+        }
+      }
+    }
+  }
+  if (references.length === 0) return [];
+  const elsewhere = options.findElsewhere ? await options.findElsewhere(references.map(({ blueprint, identifier }) => ({ blueprint, identifier }))) : new Set<string>();
+  return references
+    .filter((ref) => !elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`))
+    .map((ref) => ({
+      file: ref.file.path,
+      ...ref.file.locator.locate(ref.pointer),
+      pointer: ref.pointer,
+      code: 'relation-target' as const,
+      severity: options.strict ? ('error' as const) : ('warning' as const),
+      rule: 'relation-target',
+      message: `relation "${ref.relation}" points at "${ref.identifier}" of blueprint "${ref.blueprint}", which no entity file defines`,
+      hint: options.strict ? 'define it in an entity file, or fix the identifier' : 'it may exist in Port already; --strict-relations makes this an error',
+    }));
+}
