@@ -127,7 +127,10 @@ describe('the JSON report', () => {
       { file: 'b/port.yml', blueprint: 'domain', identifier: 'b', action: 'none', result: 'skipped' },
     ]);
     expect(report.errors).toEqual([
-      { file: 'b/port.yml', line: 4, column: 14, pointer: '/properties/architect', code: 'schema', message: 'must match format "email" (found "not-an-email")' },
+      {
+        file: 'b/port.yml', line: 4, column: 14, pointer: '/properties/architect', code: 'schema',
+        message: 'must match format "email" (found "not-an-email")', severity: 'error', rule: 'blueprint domain: format',
+      },
     ]);
     expect(Object.keys(report.summary)).toEqual(['files', 'entities', 'upserted', 'deleted', 'unchanged', 'failed', 'invalid', 'durationMs']);
     expect(report.summary).toMatchObject({ files: 2, entities: 2, upserted: 1, deleted: 0, unchanged: 0, failed: 0, invalid: 1 });

@@ -54,11 +54,28 @@ async function main(argv: string[]): Promise<number> {
       'Validate the selected entity files; needs no credentials (for pre-merge checks)',
       (y) =>
         withSelectionOptions(y)
+          .option('remote', { type: 'boolean', default: false, describe: 'Also ask Port to validate the entities (validation_only; needs credentials)' })
+          .option('base-url', { type: 'string', describe: 'Port API base URL for --remote (or PORT_BASE_URL)' })
+          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region for --remote (default eu)' })
           .example('$0 check --base origin/main', 'Validate what a pull request into main changes')
           .example('$0 check --all', 'Validate every entity file')
           .example('$0 check --all --format json --report check.json', 'Machine-readable results')
           .epilog('Exit codes: 0 all valid, 1 some files invalid, 3 usage/config/git error.'),
       run(async () => (await import('./commands/check.js')).runCheck),
+    )
+    .command(
+      'blueprints <action> [ids..]',
+      'blueprints pull [ids..]: save blueprint definitions from Port into blueprintsDir, for offline validation',
+      (y) =>
+        y
+          .positional('action', { choices: ['pull'] as const, describe: 'What to do with the blueprints' })
+          .positional('ids', { type: 'string', array: true, describe: 'Blueprint identifiers (default: every blueprint)' })
+          .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
+          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' })
+          .example('$0 blueprints pull', 'Every blueprint, into .port/blueprints/<id>.json')
+          .example('$0 blueprints pull service domain', 'Only these two')
+          .epilog('Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN). Commit the files: check then validates against them offline.'),
+      run(async () => (await import('./commands/blueprints-pull.js')).runBlueprintsPull),
     )
     .command(
       'list',
@@ -90,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 emulator --port 0 --rate-limit 100/10 --error-rate 0.05', 'Any free port, with throttling and 5xx faults'),
       run(async () => (await import('./commands/emulator.js')).runEmulator),
     )
-    .demandCommand(1, 'Name a command: sync, check, list or emulator (see --help).')
+    .demandCommand(1, 'Name a command: sync, check, list, blueprints or emulator (see --help).')
     .strict()
     .version(VERSION)
     .help()

@@ -233,7 +233,7 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
     case 'false schema': {
       const name = error.instancePath.split('/').pop() ?? '';
       const kind = context.blueprint ? computedPropertyKinds(context.blueprint).get(name.replaceAll('~1', '/').replaceAll('~0', '~')) : undefined;
-      message = `"${name}" is a ${kind ?? 'computed'} property: Port computes it, so it cannot be set in a file`;
+      message = `"${name}" is ${kind === 'aggregation' ? 'an' : 'a'} ${kind ?? 'computed'} property: Port computes it, so it cannot be set in a file`;
       rule = 'computed-property';
       key = true;
       break;

@@ -12,6 +12,7 @@ export function withSelectionOptions<T>(yargs: Argv<T>) {
     .option('blueprint', { type: 'string', describe: 'Blueprint of entities that name none and match no config rule' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: the JSON report on stdout, nothing else' })
     .option('report', { type: 'string', describe: 'Also write the JSON report to this file' })
+    .option('junit', { type: 'string', describe: 'Also write a JUnit XML report (a test case per entity file) to this file' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only problems and the summary' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Also print every entity and its result' });
 }

@@ -1,0 +1,199 @@
+import { cpSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Problem, type Report, createValidator, load, loadLocalBlueprints } from '@port-gitops/core';
+import { PortClient } from '@port-gitops/port-client';
+import { XMLParser } from 'fast-xml-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, emulator, git, makeDir, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+
+const RULES = join(REPO_ROOT, 'test/fixtures/rules');
+const BAD = readdirSync(join(RULES, 'bad')).sort();
+
+/** `# expect: L:C rule` lines at the top of a fixture: the problems it must produce, in order. */
+function expectations(text: string): string[] {
+  return [...text.matchAll(/^# expect: (\d+:\d+ .+)$/gm)].map((m) => m[1]!);
+}
+
+async function checkFixtures(paths: string[], schema?: string) {
+  const blueprints = await loadLocalBlueprints(RULES, '.port/blueprints');
+  const selection = { mode: 'all' as const, base: null, head: null, changedPaths: new Set<string>(), notes: [], files: paths.map((path) => ({ path, status: 'all' as const })) };
+  const files = await load(selection, { root: RULES, rules: [], blueprints });
+  return { files, blueprints, ...createValidator({ root: RULES, blueprints, sharedSchemaPath: schema }).validate(files) };
+}
+
+const describeProblem = (p: Problem) => `${p.line}:${p.column} ${p.rule}`;
+
+describe('validation rules, one fixture each (test/fixtures/rules)', () => {
+  it.each(BAD)('%s reports exactly its expected problems, at line and column', async (name) => {
+    const path = `bad/${name}`;
+    const { problems } = await checkFixtures([path], 'schemas/entity.schema.json');
+    const expected = expectations(readFileSync(join(RULES, path), 'utf8'));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(problems.map(describeProblem)).toEqual(expected);
+    for (const problem of problems) expect(problem.message.length).toBeGreaterThan(5);
+  });
+
+  it('accepts a file that uses every property type, format and relation correctly', async () => {
+    const { problems } = await checkFixtures(['good/complete.port.yml'], 'schemas/entity.schema.json');
+    expect(problems).toEqual([]);
+  });
+
+  it('gives hints: the nearest property name, the allowed values, the shape of a relation', async () => {
+    const { problems } = await checkFixtures(['bad/unknown-property.yml', 'bad/enum.yml', 'bad/relations.yml']);
+    const byRule = (file: string) => problems.filter((p) => p.file === file);
+    expect(byRule('bad/unknown-property.yml')[0]!.hint).toBe('did you mean "language"?');
+    expect(byRule('bad/enum.yml')[0]!.message).toBe('must be one of "go", "python", "typescript" (found "cobol")');
+    expect(byRule('bad/relations.yml').map((p) => p.hint)).toEqual([
+      '"team" is a single relation to "team": one identifier, e.g. "a"',
+      '"dependsOn" is a many relation to "component": a list of identifiers, e.g. ["a", "b"]',
+      'known: team, dependsOn',
+    ]);
+  });
+
+  it('shortens a long offending value in the message', async () => {
+    const root = makeDir({ 'a/port.yml': `identifier: a\nblueprint: component\nproperties:\n  language: ${'x'.repeat(500)}\n` });
+    cpSync(join(RULES, '.port'), join(root, '.port'), { recursive: true });
+    const run = await runCli(['check', '--all', '--format', 'json'], { cwd: root });
+    const message = (JSON.parse(run.stdout) as Report).errors.find((e) => e.pointer === '/properties/language')!.message;
+    expect(message.length).toBeLessThan(160);
+    expect(message).toContain('…');
+  });
+});
+
+describe('agreement between the offline check and Port\'s validation_only (the emulator)', () => {
+  let port: Awaited<ReturnType<typeof emulator>>;
+  beforeAll(async () => {
+    port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints') });
+  });
+
+  it('gives every entity of every fixture the same verdict', async () => {
+    const portable = BAD.filter((name) => !readFileSync(join(RULES, 'bad', name), 'utf8').includes('# file-only'));
+    const { files, problems } = await checkFixtures([...portable.map((n) => `bad/${n}`), 'good/complete.port.yml']);
+    const client = new PortClient({ baseUrl: port.url, credentials: { clientId: 'a', clientSecret: 'b' }, userAgent: 'port-gitops/test (repo/agreement)' });
+    const verdicts: string[] = [];
+    for (const file of files) {
+      for (const entity of file.entities) {
+        const offline = problems.some((p) => p.file === file.path && p.pointer.startsWith(entity.pointer)) ? 'invalid' : 'valid';
+        const { blueprint: _b, ...body } = entity.data;
+        const [remote] = await client.upsertEntities(entity.blueprint!, [body as { identifier: string }], { validationOnly: true });
+        verdicts.push(`${file.path}${entity.pointer} offline=${offline} port=${remote!.ok ? 'valid' : 'invalid'}`);
+      }
+    }
+    expect(verdicts.length).toBeGreaterThan(15);
+    for (const verdict of verdicts) expect(verdict).toMatch(/offline=(\w+) port=\1$/);
+    expect(port.store.all()).toEqual([]); // validation_only wrote nothing
+  });
+});
+
+describe('output for CI', () => {
+  it('prints GitHub annotations in the exact workflow-command format and appends a step summary', async () => {
+    const repo = makeRepo({
+      'a/port.yml': 'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties:\n  language: go, really\n',
+    });
+    cpSync(join(RULES, '.port'), join(repo, '.port'), { recursive: true });
+    const summary = join(makeDir({}), 'summary.md');
+    const run = await runCli(['check', '--all'], { cwd: repo, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    expect(run.code).toBe(1);
+    const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::'));
+    expect(annotations).toEqual([
+      '::warning file=a/port.yml,line=3,col=19,title=port-gitops relation-target::relation "team" points at "t" of blueprint "team", which no entity file defines (it may exist in Port already; --strict-relations makes this an error)',
+      '::error file=a/port.yml,line=5,col=13,title=port-gitops blueprint component%3A enum::must be one of "go", "python", "typescript" (found "go, really")',
+    ]);
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown).toContain('### port-gitops check');
+    expect(markdown).toContain('| `a/port.yml:5:13` | ❌ must be one of');
+    // With --format json, stdout is the report alone and the annotations go to stderr.
+    const json = await runCli(['check', '--all', '--format', 'json'], { cwd: repo, env: { GITHUB_ACTIONS: 'true' } });
+    expect(() => JSON.parse(json.stdout)).not.toThrow();
+    expect(json.stderr).toContain('::error file=a/port.yml,line=5,col=13');
+  });
+
+  it('writes a JUnit report with a test case per entity file, parsed back', async () => {
+    const root = makeDir({});
+    cpSync(RULES, root, { recursive: true });
+    writeFiles(root, { 'port-gitops.config.json': '{"schema": "schemas/entity.schema.json", "include": ["bad/*.yml", "good/*.yml"]}' });
+    const junit = join(makeDir({}), 'junit.xml');
+    const run = await runCli(['check', '--all', '--junit', junit], { cwd: root });
+    expect(run.code).toBe(1);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
+    const suite = parsed.testsuites.testsuite;
+    const cases = [suite.testcase].flat() as Array<{ name: string; failure?: unknown }>;
+    expect(cases.map((c) => c.name)).toEqual([...BAD.map((n) => `bad/${n}`), 'good/complete.port.yml'].sort());
+    expect(Number(suite.tests)).toBe(BAD.length + 1);
+    expect(Number(suite.failures)).toBe(BAD.length);
+    const enumCase = cases.find((c) => c.name === 'bad/enum.yml')!;
+    expect([enumCase.failure].flat()[0]).toMatchObject({ type: 'blueprint component: enum', message: 'must be one of "go", "python", "typescript" (found "cobol")' });
+    expect(cases.find((c) => c.name === 'good/complete.port.yml')!.failure).toBeUndefined();
+  });
+});
+
+describe('cross-file relations', () => {
+  const files = {
+    'teams/port.yml': 'identifier: platform\nblueprint: team\n',
+    'a/port.yml': 'identifier: a\nblueprint: component\nproperties: {language: go}\nrelations:\n  team: platform\n  dependsOn: [b, ghost]\n',
+    'b/port.yml': 'identifier: b\nblueprint: component\nproperties: {language: go}\nrelations: {team: platform}\n',
+  };
+
+  it('warns about a relation target no file defines, and fails with --strict-relations', async () => {
+    const repo = makeRepo(files);
+    cpSync(join(RULES, '.port'), join(repo, '.port'), { recursive: true });
+    const warn = await runCli(['check', '--all', '--format', 'json'], { cwd: repo });
+    expect(warn.code).toBe(0);
+    expect((JSON.parse(warn.stdout) as Report).errors).toEqual([
+      expect.objectContaining({ file: 'a/port.yml', line: 6, column: 18, pointer: '/relations/dependsOn/1', code: 'relation-target', severity: 'warning' }),
+    ]);
+    const strict = await runCli(['check', '--all', '--strict-relations'], { cwd: repo });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('a/port.yml:6:18 relation "dependsOn" points at "ghost" of blueprint "component", which no entity file defines');
+  });
+
+  it('finds targets in files a changed-only run did not load', async () => {
+    const repo = makeRepo(files);
+    cpSync(join(RULES, '.port'), join(repo, '.port'), { recursive: true });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'blueprints');
+    writeFiles(repo, { 'a/port.yml': files['a/port.yml'].replace('[b, ghost]', '[b]') });
+    git(repo, 'commit', '-q', '-am', 'fix a');
+    const run = await runCli(['check', '--base', 'HEAD~1', '--strict-relations', '--format', 'json'], { cwd: repo });
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as Report).errors).toEqual([]);
+  });
+});
+
+describe('blueprints pull and check --remote', () => {
+  it('saves blueprint definitions with stable key order and without volatile fields; check then uses them', async () => {
+    const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints') });
+    const repo = makeRepo({ 'a/port.yml': 'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties: {language: cobol}\n' });
+    const before = await runCli(['check', '--all'], { cwd: repo });
+    expect(before.code).toBe(0); // no blueprint known offline yet
+    const pull = await runCli(['blueprints', 'pull', 'component', 'team'], { cwd: repo, env: syncEnv(port.url) });
+    expect(pull.code).toBe(0);
+    expect(pull.stdout).toContain('pulled 2 blueprints into .port/blueprints: component, team');
+    const saved = readFileSync(join(repo, '.port/blueprints/component.json'), 'utf8');
+    const parsed = JSON.parse(saved);
+    expect(Object.keys(parsed)).toEqual([...Object.keys(parsed)].sort());
+    expect(parsed).not.toHaveProperty('createdAt');
+    expect(parsed.schema.properties.language.enum).toEqual(['go', 'python', 'typescript']);
+    const again = await runCli(['blueprints', 'pull'], { cwd: repo, env: syncEnv(port.url) });
+    expect(again.stdout).toContain('pulled 2 blueprints');
+    expect(readFileSync(join(repo, '.port/blueprints/component.json'), 'utf8')).toBe(saved);
+    const after = await runCli(['check', '--all'], { cwd: repo });
+    expect(after.code).toBe(1);
+    expect(after.stdout).toContain('a/port.yml:4:24 must be one of "go", "python", "typescript" (found "cobol")');
+  });
+
+  it('asks Port with validation_only and reports its verdict on the property it names; nothing is written', async () => {
+    const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints'), record: true });
+    const repo = makeRepo({ 'a/port.yml': 'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties:\n  language: go\n  replicas: many\n' });
+    const offline = await runCli(['check', '--all'], { cwd: repo });
+    expect(offline.code).toBe(0);
+    const remote = await runCli(['check', '--all', '--remote', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    expect(remote.code).toBe(1);
+    expect((JSON.parse(remote.stdout) as Report).errors).toEqual([
+      expect.objectContaining({ file: 'a/port.yml', line: 6, column: 3, pointer: '/properties/replicas', code: 'remote', severity: 'error' }),
+    ]);
+    expect(port.exchanges.filter((e) => e.route.endsWith('/bulk')).every((e) => e.query.validation_only?.[0] === 'true')).toBe(true);
+    expect(port.store.all()).toEqual([]);
+    expect((await runCli(['check', '--all', '--remote'], { cwd: repo })).code).toBe(3); // no credentials
+  });
+});
