@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { generateMonorepo } from './generate-monorepo.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = `${root}packages/cli/dist/bin.js`;
+const cli = `${root}packages/cli/dist/port-gitops.mjs`;
 const files = Number(process.env.BENCH_FILES ?? 200_000);
 const entities = Number(process.env.BENCH_ENTITIES ?? 10_000);
 const changed = Number(process.env.BENCH_CHANGED ?? 10);

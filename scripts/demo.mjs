@@ -7,7 +7,7 @@ import { startEmulator } from '@port-gitops/emulator';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const example = `${repo}examples/monorepo`;
-const bin = `${repo}packages/cli/dist/bin.js`;
+const bin = `${repo}packages/cli/dist/port-gitops.mjs`;
 
 const emulator = await startEmulator({ port: 0, blueprintsDir: `${example}/.port/blueprints` });
 console.log(`Port API emulator listening on ${emulator.url}\n`);

@@ -7,7 +7,7 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@port
 import { afterEach } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = join(REPO_ROOT, 'packages/cli/dist/bin.js');
+export const CLI = join(REPO_ROOT, 'packages/cli/dist/port-gitops.mjs');
 export const EXAMPLE = join(REPO_ROOT, 'examples/monorepo');
 export const EXAMPLE_BLUEPRINTS = join(EXAMPLE, '.port/blueprints');
 

@@ -120,12 +120,22 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(hideBin(process.argv))
-  .then((code) => {
-    process.exitCode = code;
+  .then(async (code) => {
+    if (process.env.PORT_GITOPS_TIMINGS === '1') process.stderr.write(`timing: done ${Math.round(performance.now())} ms after start\n`);
+    // The emulator command has returned only once it was stopped; for every command, once the output
+    // is flushed there is nothing left to wait for, and a CI job should not wait for the runtime's
+    // own teardown either.
+    await flushed(process.stdout);
+    await flushed(process.stderr);
+    process.exit(code);
   })
   .catch((error: unknown) => {
     process.exitCode = reportFatal(error);
   });
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
 
 function reportFatal(error: unknown): number {
   if (error instanceof FatalError) {

@@ -9,6 +9,9 @@ import {
   type ValidationResult,
   FatalError,
   Git,
+  type GitChange,
+  type ResolvedRange,
+  diffRange,
   checkRelationTargets,
   parseEntities,
   withProblems,
@@ -52,29 +55,45 @@ export interface Loaded {
 
 /** discover → select → load → validate (→ diff with base): the stages every command shares. */
 export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.ProcessEnv = process.env): Promise<Loaded> {
+  const time = stageTimer(env.PORT_GITOPS_TIMINGS === '1');
   const cwd = args.cwd ? resolve(args.cwd) : process.cwd();
-  const repository = await describeRepository(cwd, env);
+  const repository = await describeRepository(cwd);
   const root = repository.root;
+  const git = repository.gitRoot ? new Git(root) : undefined;
+  // git works out the range and its diff in its own processes while the config is read and the
+  // schemas compile here.
+  const range = args.all ? undefined : startRange(args, env, repository, git);
+  range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
+  time('repository');
   const { config, path: configPath } = loadConfig(root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
+  time('config');
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
+  time('blueprints');
   const validator = createValidator({ root, sharedSchemaPath: config.schema, blueprints });
   const discoverAll = () => discover({ root, include: config.include, exclude: config.exclude });
+  time('config and schemas');
 
-  const git = repository.gitRoot ? new Git(root) : undefined;
-  const selection = await select(args, env, { root, config, configPath, repository, git, discoverAll });
+  const selection = await select(args, { root, config, configPath, repository, git, discoverAll, range });
+  time('select');
   const files = await load(selection, { root, rules: config.rules, defaultBlueprint: args.blueprint, blueprints });
+  time('load');
   const blueprintOf = createBlueprintResolver(config.rules, args.blueprint);
+  const checked = validator.validate(files);
+  time('validate');
+  const changes =
+    selection.mode === 'changed' && git
+      ? await diffEntities(selection, files, { readBlobs: (shas) => git.blobs(shas), blueprintOf, invalidFiles: checked.invalidFiles })
+      : undefined;
+  time('diff with base');
   const relationProblems = await checkRelationTargets(files, {
     blueprints,
     strict: Boolean(args.strictRelations),
-    // A changed-only run loaded the changed files only: look for the other targets with git grep.
-    ...(selection.mode === 'changed' && git ? { findElsewhere: (keys) => definedElsewhere(git, root, config, files, blueprintOf, keys) } : {}),
+    // A changed-only run loaded the changed files only: it checks the targets the change adds, and
+    // looks for them in the other files with git grep.
+    ...(changes && git ? { changes, findElsewhere: (keys) => definedElsewhere(git, root, config, files, blueprintOf, keys) } : {}),
   });
-  const validation = withProblems(validator.validate(files), files, relationProblems);
-  const changes =
-    selection.mode === 'changed' && git
-      ? await diffEntities(selection, files, { readBlobs: (shas) => git.blobs(shas), blueprintOf, invalidFiles: validation.invalidFiles })
-      : undefined;
+  const validation = withProblems(checked, files, relationProblems);
+  time('relation targets');
   return { repository, config, selection, files, validation, changes };
 }
 
@@ -85,23 +104,36 @@ interface SelectContext {
   repository: RepositoryInfo;
   git: Git | undefined;
   discoverAll: () => ReturnType<typeof discover>;
+  range: Promise<StartedRange> | undefined;
 }
 
-async function select(args: SelectionArgs, env: NodeJS.ProcessEnv, context: SelectContext): Promise<Selection> {
-  if (args.all) {
-    if (args.base) throw new FatalError('usage', '--all and --base select differently: give one of them');
-    return selectAll(await context.discoverAll(), context.repository.head);
-  }
+interface StartedRange {
+  range: ResolvedRange;
+  /** The diff, for a range that resolved. */
+  changes?: GitChange[];
+}
+
+/** Resolves the compared range, and diffs it, as soon as the repository is known. */
+async function startRange(args: SelectionArgs, env: NodeJS.ProcessEnv, repository: RepositoryInfo, git: Git | undefined): Promise<StartedRange> {
   const ci = args.base ? undefined : detectCiBase(env);
   if (!args.base && !ci) {
     throw new FatalError('usage', 'no selection: say which entity files to use', 'pass --all for every entity file, or --base REF for the files changed since REF (in CI the base is found from the environment)');
   }
-  if (!context.git) throw new FatalError('git', `${context.root} is not in a git repository, so nothing can be compared`, 'use --all');
+  if (!git) throw new FatalError('git', `${repository.root} is not in a git repository, so nothing can be compared`, 'use --all');
+  const range = await resolveRange(git, { base: args.base, head: args.head, checkedOut: repository.head, ci, fallbackAll: Boolean(args.fallbackAll) });
+  if (range.kind === 'all') return { range };
+  return { range, changes: await diffRange(git, range.mergeBase, range.head, Boolean(args.includeUncommitted)) };
+}
 
-  const range = await resolveRange(context.git, { base: args.base, head: args.head, checkedOut: context.repository.head, ci, fallbackAll: Boolean(args.fallbackAll) });
+async function select(args: SelectionArgs, context: SelectContext): Promise<Selection> {
+  if (args.all) {
+    if (args.base) throw new FatalError('usage', '--all and --base select differently: give one of them');
+    return selectAll(await context.discoverAll(), context.repository.head);
+  }
+  const { range, changes } = await context.range!;
   if (range.kind === 'all') return selectAll(await context.discoverAll(), range.head, [range.reason]);
   return selectChanged({
-    git: context.git,
+    git: context.git!,
     root: context.root,
     mergeBase: range.mergeBase,
     head: range.head,
@@ -111,6 +143,7 @@ async function select(args: SelectionArgs, env: NodeJS.ProcessEnv, context: Sele
     revalidateOn: [context.configPath, context.config.schema].filter((path): path is string => path !== undefined),
     discoverAll: context.discoverAll,
     notes: range.note ? [range.note] : [],
+    ...(changes ? { changes } : {}),
   });
 }
 
@@ -140,4 +173,16 @@ async function definedElsewhere(
     }
   }
   return found;
+}
+
+/** `PORT_GITOPS_TIMINGS=1`: how long each stage took, on stderr, to see where a slow run spends its time. */
+function stageTimer(enabled: boolean): (stage: string) => void {
+  let last = performance.now();
+  if (enabled) process.stderr.write(`timing: pipeline starts ${Math.round(last)} ms after start\n`);
+  return (stage) => {
+    if (!enabled) return;
+    const now = performance.now();
+    process.stderr.write(`timing: ${stage} ${Math.round(now - last)} ms\n`);
+    last = now;
+  };
 }

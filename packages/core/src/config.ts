@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { Ajv } from 'ajv';
+import { type Ajv, sharedPortAjv } from '@port-gitops/port-schema';
 import { closest } from './closest.js';
+import { CONFIG_SCHEMA } from './config-schema.js';
 import { FatalError } from './errors.js';
 import { parseJsonSource, parseYamlSource } from './source.js';
 
@@ -54,9 +55,7 @@ const DEFAULTS: Config = {
   deleteRemoved: false,
 };
 
-const configSchema = JSON.parse(readFileSync(new URL('../schemas/config.schema.json', import.meta.url), 'utf8')) as {
-  properties: Record<string, { properties?: Record<string, unknown> }>;
-};
+const configSchema = CONFIG_SCHEMA as unknown as { properties: Record<string, { properties?: Record<string, unknown> }> };
 let validateConfig: ReturnType<Ajv['compile']> | undefined;
 
 /**
@@ -80,7 +79,8 @@ export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
   if (firstError) throw new FatalError('config', `${shown}:${firstError.line}:${firstError.column}: ${firstError.message}`);
   const data = source.documents[0] ?? {};
 
-  validateConfig ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  // Port's ajv instance: one instance per run pays ajv's first-compile cost once.
+  validateConfig ??= sharedPortAjv().compile(configSchema);
   if (!validateConfig(data)) {
     const lines = (validateConfig.errors ?? []).map((error) => {
       if (error.keyword === 'additionalProperties') {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import type { EntityFile } from './model.js';
 
@@ -20,6 +19,8 @@ const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
  * with `/`, sorted.
  */
 export async function discover(options: DiscoverOptions): Promise<EntityFile[]> {
+  // Loaded here: a changed-only run never walks the tree, and need not load the walker.
+  const { default: fg } = await import('fast-glob');
   const found = await fg([...options.include, '**/.gitignore'], {
     cwd: options.root,
     ignore: [...ALWAYS_IGNORED, ...options.exclude],

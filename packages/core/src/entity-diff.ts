@@ -14,6 +14,8 @@ export interface EntityChanges {
   /** Entities of selected files whose content is as it was (a pure rename, a sibling's edit). */
   unchanged: Set<LoadedEntity>;
   removed: RemovedEntity[];
+  /** The base version of each changed entity that had one, as written (for checks of what is new). */
+  previous: Map<LoadedEntity, Record<string, unknown>>;
 }
 
 export interface DiffOptions {
@@ -34,7 +36,7 @@ export interface DiffOptions {
  * same change is therefore neither removed nor, if its content is the same, pushed again.
  */
 export async function diffEntities(selection: Selection, files: LoadedFile[], options: DiffOptions): Promise<EntityChanges> {
-  const base = new Map<string, { file: string; written: string; removable: boolean }>();
+  const base = new Map<string, { file: string; written: string; data: Record<string, unknown>; removable: boolean }>();
   // Unchanged files are compared with themselves below; added files have no base.
   const withBase = selection.files.filter((file) => file.status !== 'unchanged' && file.baseBlob);
   const blobs = await options.readBlobs(withBase.map((file) => file.baseBlob!));
@@ -43,7 +45,7 @@ export async function diffEntities(selection: Selection, files: LoadedFile[], op
     for (const entity of parseEntities(basePath, blobs.get(file.baseBlob!) ?? '')) {
       const blueprint = options.blueprintOf(basePath, entity);
       if (blueprint && typeof entity.identifier === 'string') {
-        base.set(keyOf(blueprint, entity.identifier), { file: basePath, written: canonical(entity), removable: !options.invalidFiles.has(file.path) });
+        base.set(keyOf(blueprint, entity.identifier), { file: basePath, written: canonical(entity), data: entity, removable: !options.invalidFiles.has(file.path) });
       }
     }
   }
@@ -51,6 +53,7 @@ export async function diffEntities(selection: Selection, files: LoadedFile[], op
 
   const changed = new Set<LoadedEntity>();
   const unchanged = new Set<LoadedEntity>();
+  const previous = new Map<LoadedEntity, Record<string, unknown>>();
   const atHead = new Set<string>();
   for (const file of files) {
     for (const entity of file.entities) {
@@ -60,6 +63,7 @@ export async function diffEntities(selection: Selection, files: LoadedFile[], op
       const before = key ? base.get(key) : undefined;
       const same = unchangedFiles.has(file.path) || before?.written === canonical(entity.written);
       (same && !dependencyChanged ? unchanged : changed).add(entity);
+      if (before && !same) previous.set(entity, before.data);
     }
   }
 
@@ -69,7 +73,7 @@ export async function diffEntities(selection: Selection, files: LoadedFile[], op
     const [blueprint, identifier] = key.split('\u0000') as [string, string];
     removed.push({ file: value.file, blueprint, identifier });
   }
-  return { changed, unchanged, removed };
+  return { changed, unchanged, removed, previous };
 }
 
 function keyOf(blueprint: string, identifier: string): string {

@@ -74,9 +74,9 @@ export async function resolveRange(git: Git, request: RangeRequest): Promise<Res
   return { kind: 'range', mergeBase, head, ...(note ? { note } : {}) };
 }
 
+/** One git call when all is well; `merge-base` fails for a ref that does not resolve too. */
 async function findMergeBase(git: Git, baseRef: string, head: string): Promise<string | undefined> {
-  const base = await git.commit(baseRef);
-  return base ? git.mergeBase(base, head) : undefined;
+  return git.mergeBase(baseRef, head);
 }
 
 /** Fetches the base if it is missing, then deepens a shallow clone until the merge-base appears. */

@@ -34,7 +34,7 @@ export class Git {
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {
     try {
-      return (await this.git.raw(['merge-base', a, b])).trim() || undefined;
+      return (await this.git.raw(['merge-base', '--end-of-options', a, b])).trim() || undefined;
     } catch {
       return undefined;
     }

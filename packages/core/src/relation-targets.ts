@@ -1,4 +1,5 @@
 import type { Blueprint } from '@port-gitops/port-schema';
+import type { EntityChanges } from './entity-diff.js';
 import type { LoadedFile, Problem } from './model.js';
 import { encodePointer } from './source.js';
 
@@ -11,6 +12,11 @@ export interface RelationTargetOptions {
    * changed-only run loaded only the changed files; a full run passes nothing (all were loaded).
    */
   findElsewhere?: (keys: Array<{ blueprint: string; identifier: string }>) => Promise<Set<string>>;
+  /**
+   * A changed-only run checks only what the change introduces: entities it did not change are
+   * skipped, and a target an entity already had at base was checked when it was added.
+   */
+  changes?: Pick<EntityChanges, 'unchanged' | 'previous'>;
 }
 
 /**
@@ -30,12 +36,15 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
       const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
       const relations = entity.data.relations;
       if (!blueprint || typeof relations !== 'object' || relations === null) continue;
+      if (options.changes?.unchanged.has(entity)) continue;
+      const before = options.changes?.previous.get(entity)?.relations as Record<string, unknown> | undefined;
       for (const [name, value] of Object.entries(relations as Record<string, unknown>)) {
         const target = blueprint.relations?.[name]?.target;
         if (!target || target.startsWith('_')) continue;
+        const known = new Set([before?.[name]].flat().filter((id): id is string => typeof id === 'string'));
         const ids = typeof value === 'string' ? [[value, [name]]] : Array.isArray(value) ? value.map((id, i) => [id, [name, i]]) : [];
         for (const [identifier, path] of ids as Array<[unknown, Array<string | number>]>) {
-          if (typeof identifier !== 'string' || defined.has(`${target}\u0000${identifier}`)) continue;
+          if (typeof identifier !== 'string' || known.has(identifier) || defined.has(`${target}\u0000${identifier}`)) continue;
           references.push({ file, pointer: entity.pointer + encodePointer(['relations', ...path]), relation: name, blueprint: target, identifier });
         }
       }

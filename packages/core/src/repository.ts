@@ -13,29 +13,36 @@ export interface RepositoryInfo {
   gitRoot: string | undefined;
   /** HEAD's commit, or null outside git or before the first commit. */
   head: string | null;
-  /** A stable name for the repository, used in the User-Agent that Port records as `$datasource`. */
-  id: string;
 }
 
-/**
- * Finds the repository around `cwd`. The id prefers the `origin` remote (`github.com/acme/repo`), then
- * the CI's own name for it, then the folder name: it must not change from one CI run to the next.
- */
-export async function describeRepository(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RepositoryInfo> {
+/** Finds the repository around `cwd` with one git call. */
+export async function describeRepository(cwd: string): Promise<RepositoryInfo> {
   const git = simpleGit({ baseDir: cwd });
   let gitRoot: string | undefined;
   let head: string | null = null;
-  let remote: string | undefined;
   try {
-    gitRoot = (await git.revparse(['--show-toplevel'])).trim();
-    head = (await git.revparse(['--verify', '--quiet', 'HEAD']).catch(() => '')).trim() || null;
-    remote = (await git.getConfig('remote.origin.url')).value ?? undefined;
+    const [top, sha] = (await git.raw(['rev-parse', '--show-toplevel', 'HEAD'])).trim().split('\n');
+    gitRoot = top;
+    head = sha || null;
   } catch {
-    // Not a git repository: the folder itself is the root.
+    // No commit yet, or not a repository at all.
+    gitRoot = (await git.revparse(['--show-toplevel']).catch(() => '')).trim() || undefined;
   }
   const root = findConfigRoot(resolve(cwd), gitRoot) ?? gitRoot ?? resolve(cwd);
-  const id = (remote && normalizeRemote(remote)) || env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || basename(root);
-  return { root, gitRoot, head, id };
+  return { root, gitRoot, head };
+}
+
+/**
+ * A stable name for the repository, for the User-Agent that Port records as `$datasource`: the
+ * `origin` remote (`github.com/acme/repo`), then the CI's own name for it, then the folder name. It
+ * must not change from one CI run to the next. Asked only by commands that talk to Port.
+ */
+export async function repositoryId(repository: RepositoryInfo, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  let remote: string | undefined;
+  if (repository.gitRoot) {
+    remote = (await simpleGit({ baseDir: repository.root }).getConfig('remote.origin.url').catch(() => ({ value: null }))).value ?? undefined;
+  }
+  return (remote && normalizeRemote(remote)) || env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || basename(repository.root);
 }
 
 function findConfigRoot(start: string, stop: string | undefined): string | undefined {

@@ -23,6 +23,18 @@ export interface ChangedSelectionOptions {
   /** Every entity file; called only when everything must be re-validated. */
   discoverAll: () => Promise<EntityFile[]>;
   notes?: string[];
+  /** The diff, when the caller already started it (see `diffRange`). */
+  changes?: GitChange[];
+}
+
+/** The change between the merge-base and the head (or the working tree), with untracked files when asked. */
+export async function diffRange(git: Git, mergeBase: string, head: string, includeUncommitted: boolean): Promise<GitChange[]> {
+  const changes = await git.diff(mergeBase, includeUncommitted ? undefined : head);
+  if (includeUncommitted) {
+    const tracked = new Set(changes.map((change) => change.path));
+    for (const path of await git.untracked()) if (!tracked.has(path)) changes.push({ status: 'added', path });
+  }
+  return changes;
 }
 
 /**
@@ -34,11 +46,7 @@ export interface ChangedSelectionOptions {
  */
 export async function selectChanged(options: ChangedSelectionOptions): Promise<Selection> {
   const { git, isEntityFile } = options;
-  const changes = await git.diff(options.mergeBase, options.includeUncommitted ? undefined : options.head);
-  if (options.includeUncommitted) {
-    const tracked = new Set(changes.map((change) => change.path));
-    for (const path of await git.untracked()) if (!tracked.has(path)) changes.push({ status: 'added', path });
-  }
+  const changes = options.changes ?? (await diffRange(git, options.mergeBase, options.head, options.includeUncommitted));
 
   const changedPaths = new Set<string>();
   const selected = new Map<string, SelectedFile>();

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
 import addFormatsModule from 'ajv-formats';
-import { type Blueprint, EntityValidator, computedPropertyKinds, createPortAjv } from '@port-gitops/port-schema';
+import { type Blueprint, EntityValidator, computedPropertyKinds, sharedPortAjv } from '@port-gitops/port-schema';
 import { closest } from './closest.js';
 import { ENTITY_FILE_SCHEMA } from './entity-file-schema.js';
 import { FatalError } from './errors.js';
@@ -13,6 +12,11 @@ import type { LoadedEntity, LoadedFile, Locator, Problem } from './model.js';
 import { parseJsonSource, parseYamlSource } from './source.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** The newer JSON Schema drafts, loaded only for a shared schema that declares one. */
+function loadDraft(draft: '2019' | '2020'): { Ajv2019: typeof Ajv; Ajv2020: typeof Ajv } {
+  return createRequire(import.meta.url)(`ajv/dist/${draft}.js`) as { Ajv2019: typeof Ajv; Ajv2020: typeof Ajv };
+}
 
 export interface ValidationResult {
   /** Entities of files without any problem, ready to push. */
@@ -38,7 +42,7 @@ export interface Validator {
  * and (lazily, once each) the blueprints' schemas.
  */
 export function createValidator(options: ValidatorOptions): Validator {
-  const entities = new EntityValidator(createPortAjv({ verbose: true }));
+  const entities = new EntityValidator(sharedPortAjv());
   const fileSchema = entities.compile(ENTITY_FILE_SCHEMA);
   const shared = options.sharedSchemaPath ? compileSharedSchema(options.root, options.sharedSchemaPath) : undefined;
 
@@ -108,7 +112,7 @@ function compileSharedSchema(root: string, path: string): { path: string; valida
   const schema = readSchemaFile(root, path, 'the shared schema (config "schema")');
   const draft = String(schema?.$schema ?? '');
   const ajvOptions = { allErrors: true, strict: false, verbose: true };
-  const ajv = draft.includes('2020-12') ? new Ajv2020(ajvOptions) : draft.includes('2019-09') ? new Ajv2019(ajvOptions) : new Ajv(ajvOptions);
+  const ajv = draft.includes('2020-12') ? new (loadDraft('2020').Ajv2020)(ajvOptions) : draft.includes('2019-09') ? new (loadDraft('2019').Ajv2019)(ajvOptions) : new Ajv(ajvOptions);
   addFormats(ajv as Ajv);
   const fileUrl = pathToFileURL(join(root, path)).href;
   const base = typeof schema.$id === 'string' ? new URL(schema.$id, fileUrl).href : fileUrl;

@@ -5,6 +5,7 @@ import { ENTITY_BODY_SCHEMA, type JsonSchema } from './entity-schema.js';
 import { PORT_STRING_FORMATS } from './formats.js';
 
 export type SchemaError = ErrorObject;
+export type { Ajv };
 
 /** An ajv instance that knows Port's formats; every Port-shaped schema is compiled with one. */
 export function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
@@ -16,6 +17,12 @@ export function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
     ajv.addFormat(name, { type: 'string', validate });
   }
   return ajv;
+}
+
+let shared: Ajv | undefined;
+/** One verbose Port ajv instance per process, for every schema compiled once per run. */
+export function sharedPortAjv(): Ajv {
+  return (shared ??= createPortAjv({ verbose: true }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { describeRepository, loadConfig } from '@port-gitops/core';
+import { describeRepository, loadConfig, repositoryId } from '@port-gitops/core';
 import { PortClient } from '@port-gitops/port-client';
 import type { Output } from '../output.js';
 import { type Region, requireCredentials, resolveBaseUrl } from '../target.js';
@@ -23,14 +23,14 @@ const VOLATILE = new Set(['createdAt', 'createdBy', 'updatedAt', 'updatedBy']);
  */
 export async function runBlueprintsPull(args: BlueprintsPullArgs, output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const cwd = args.cwd ? resolve(args.cwd) : process.cwd();
-  const repository = await describeRepository(cwd, env);
+  const repository = await describeRepository(cwd);
   const { config } = loadConfig(repository.root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
   const credentials = requireCredentials(env, 'blueprints pull');
   output.addSecret('clientSecret' in credentials ? credentials.clientSecret : credentials.accessToken);
   const client = new PortClient({
     baseUrl: resolveBaseUrl(args, config.port.baseUrl, env),
     credentials,
-    userAgent: `port-gitops/${VERSION} (repo/${repository.id})`,
+    userAgent: `port-gitops/${VERSION} (repo/${await repositoryId(repository, env)})`,
     timeoutMs: config.port.timeoutMs,
     maxRetries: config.port.maxRetries,
   });

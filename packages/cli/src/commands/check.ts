@@ -1,4 +1,4 @@
-import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, withProblems } from '@port-gitops/core';
+import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, withProblems, repositoryId } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { type Loaded, discoverAndValidate, type SelectionArgs } from '../pipeline.js';
 import { type Region, requireCredentials, resolveBaseUrl } from '../target.js';
@@ -30,7 +30,7 @@ async function validateRemotely(loaded: Loaded, args: CheckArgs, output: Output,
   const client = new PortClient({
     baseUrl: resolveBaseUrl(args, loaded.config.port.baseUrl, env),
     credentials,
-    userAgent: `port-gitops/${VERSION} (repo/${loaded.repository.id})`,
+    userAgent: `port-gitops/${VERSION} (repo/${await repositoryId(loaded.repository, env)})`,
     concurrency: loaded.config.port.concurrency,
     timeoutMs: loaded.config.port.timeoutMs,
     maxRetries: loaded.config.port.maxRetries,

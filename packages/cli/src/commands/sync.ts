@@ -1,4 +1,4 @@
-import { type PushResult, buildReport, exitCodeOf, planDeletes, planUpserts, push, withoutPushing } from '@port-gitops/core';
+import { type PushResult, buildReport, exitCodeOf, planDeletes, planUpserts, push, withoutPushing, repositoryId } from '@port-gitops/core';
 import { PortClient } from '@port-gitops/port-client';
 import type { Output } from '../output.js';
 import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
@@ -45,7 +45,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
     const client = new PortClient({
       baseUrl: resolveBaseUrl(args, loaded.config.port.baseUrl, env),
       credentials,
-      userAgent: `port-gitops/${VERSION} (repo/${loaded.repository.id})`,
+      userAgent: `port-gitops/${VERSION} (repo/${await repositoryId(loaded.repository, env)})`,
       concurrency: args.concurrency ?? loaded.config.port.concurrency,
       timeoutMs: loaded.config.port.timeoutMs,
       maxRetries: loaded.config.port.maxRetries,

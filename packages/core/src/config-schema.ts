@@ -1,0 +1,94 @@
+/**
+ * The JSON Schema of port-gitops.config.json. The build writes it to schemas/config.schema.json,
+ * which editors use (`$schema`) and the package exports; this module is the source.
+ */
+export const CONFIG_SCHEMA = {
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://port-gitops.dev/schemas/config.schema.json",
+  "title": "port-gitops configuration",
+  "description": "port-gitops.config.json at the repository root. Every key is optional; unknown keys are errors.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "$schema": {
+      "type": "string"
+    },
+    "include": {
+      "description": "Globs of entity files, relative to the repository root.",
+      "type": "array",
+      "items": {
+        "type": "string",
+        "minLength": 1
+      },
+      "minItems": 1
+    },
+    "exclude": {
+      "description": "Globs of files never read, on top of what .gitignore ignores.",
+      "type": "array",
+      "items": {
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "schema": {
+      "description": "A JSON Schema, relative to the repository root, that every entity must satisfy.",
+      "type": "string",
+      "minLength": 1
+    },
+    "blueprintsDir": {
+      "description": "Folder of blueprint definitions (<id>.json) used for offline validation.",
+      "type": "string",
+      "minLength": 1
+    },
+    "rules": {
+      "description": "The blueprint of entities that do not name one, by file glob; the first match wins.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "files",
+          "blueprint"
+        ],
+        "properties": {
+          "files": {
+            "type": "string",
+            "minLength": 1
+          },
+          "blueprint": {
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      }
+    },
+    "port": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "baseUrl": {
+          "type": "string",
+          "pattern": "^https?://"
+        },
+        "concurrency": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 64
+        },
+        "timeoutMs": {
+          "type": "integer",
+          "minimum": 100
+        },
+        "maxRetries": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 20
+        }
+      }
+    },
+    "deleteRemoved": {
+      "description": "Delete from Port the entities whose files or identifiers were removed in the selected change.",
+      "type": "boolean"
+    }
+  }
+};
