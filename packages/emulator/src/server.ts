@@ -8,7 +8,7 @@ import { ApiError } from './api-error.js';
 import { RateLimitWindow, seededRandom } from './faults.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, type EmulatorOptions } from './options.js';
 import type { SearchQuery } from './search.js';
-import { EntityStore, describeSchemaErrors, type StoredEntity, type WriteOptions } from './store.js';
+import { EntityStore, type StoredEntity, type WriteOptions } from './store.js';
 
 /** Every request body is limited to 1 MiB (port-api.md §1). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -423,4 +423,3 @@ function debouncedWriter(file: string, snapshot: () => StoredEntity[]) {
   };
 }
 
-export { describeSchemaErrors };

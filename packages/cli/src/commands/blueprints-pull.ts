@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { describeRepository, loadConfig, repositoryId } from '@port-gitops/core';
-import { PortClient } from '@port-gitops/port-client';
+import { describeRepository, loadConfig } from '@port-gitops/core';
 import type { Output } from '../output.js';
-import { type Region, requireCredentials, resolveBaseUrl } from '../target.js';
-import { VERSION } from '../version.js';
+import { connectToPort } from '../port.js';
+import type { Region } from '../target.js';
 
 export interface BlueprintsPullArgs {
   cwd?: string;
@@ -25,15 +24,7 @@ export async function runBlueprintsPull(args: BlueprintsPullArgs, output: Output
   const cwd = args.cwd ? resolve(args.cwd) : process.cwd();
   const repository = await describeRepository(cwd);
   const { config } = loadConfig(repository.root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
-  const credentials = requireCredentials(env, 'blueprints pull');
-  output.addSecret('clientSecret' in credentials ? credentials.clientSecret : credentials.accessToken);
-  const client = new PortClient({
-    baseUrl: resolveBaseUrl(args, config.port.baseUrl, env),
-    credentials,
-    userAgent: `port-gitops/${VERSION} (repo/${await repositoryId(repository, env)})`,
-    timeoutMs: config.port.timeoutMs,
-    maxRetries: config.port.maxRetries,
-  });
+  const client = await connectToPort('blueprints pull', args, { config, repository }, output, env);
   const blueprints = args.ids && args.ids.length > 0 ? await Promise.all(args.ids.map((id) => client.getBlueprint(id))) : await client.listBlueprints();
   const dir = join(repository.root, config.blueprintsDir);
   mkdirSync(dir, { recursive: true });

@@ -1,8 +1,8 @@
-import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, withProblems, repositoryId } from '@port-gitops/core';
+import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, withProblems } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { type Loaded, discoverAndValidate, type SelectionArgs } from '../pipeline.js';
-import { type Region, requireCredentials, resolveBaseUrl } from '../target.js';
-import { VERSION } from '../version.js';
+import { connectToPort } from '../port.js';
+import type { Region } from '../target.js';
 import { emitNotes, emitReport, type ReportFlags } from './report-output.js';
 
 export type CheckArgs = SelectionArgs & ReportFlags & { remote: boolean; baseUrl?: string; region?: Region };
@@ -24,17 +24,7 @@ export async function runCheck(args: CheckArgs, output: Output, env: NodeJS.Proc
  * property it names when its message starts with one (`"properties.tier" must be number`).
  */
 async function validateRemotely(loaded: Loaded, args: CheckArgs, output: Output, env: NodeJS.ProcessEnv): Promise<Problem[]> {
-  const { PortClient } = await import('@port-gitops/port-client');
-  const credentials = requireCredentials(env, 'check --remote');
-  output.addSecret('clientSecret' in credentials ? credentials.clientSecret : credentials.accessToken);
-  const client = new PortClient({
-    baseUrl: resolveBaseUrl(args, loaded.config.port.baseUrl, env),
-    credentials,
-    userAgent: `port-gitops/${VERSION} (repo/${await repositoryId(loaded.repository, env)})`,
-    concurrency: loaded.config.port.concurrency,
-    timeoutMs: loaded.config.port.timeoutMs,
-    maxRetries: loaded.config.port.maxRetries,
-  });
+  const client = await connectToPort('check --remote', args, loaded, output, env);
   await client.authenticate();
   const byBlueprint = new Map<string, typeof loaded.validation.valid>();
   for (const entity of loaded.validation.valid) byBlueprint.set(entity.blueprint!, [...(byBlueprint.get(entity.blueprint!) ?? []), entity]);

@@ -1,9 +1,8 @@
-import { type PushResult, buildReport, exitCodeOf, planDeletes, planUpserts, push, withoutPushing, repositoryId } from '@port-gitops/core';
-import { PortClient } from '@port-gitops/port-client';
+import { type PushResult, buildReport, exitCodeOf, planDeletes, planUpserts, push, withoutPushing } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
-import { type Region, requireCredentials, resolveBaseUrl } from '../target.js';
-import { VERSION } from '../version.js';
+import { connectToPort } from '../port.js';
+import type { Region } from '../target.js';
 import { emitNotes, emitReport, type ReportFlags } from './report-output.js';
 
 export type SyncArgs = SelectionArgs &
@@ -40,16 +39,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
     pushed = withoutPushing([...upserts, ...deletes], 'skipped');
     output.err(`--no-partial: ${validation.invalidFiles.size} invalid file(s), so nothing was pushed`);
   } else {
-    const credentials = requireCredentials(env, 'sync');
-    output.addSecret('clientSecret' in credentials ? credentials.clientSecret : credentials.accessToken);
-    const client = new PortClient({
-      baseUrl: resolveBaseUrl(args, loaded.config.port.baseUrl, env),
-      credentials,
-      userAgent: `port-gitops/${VERSION} (repo/${await repositoryId(loaded.repository, env)})`,
-      concurrency: args.concurrency ?? loaded.config.port.concurrency,
-      timeoutMs: loaded.config.port.timeoutMs,
-      maxRetries: loaded.config.port.maxRetries,
-    });
+    const client = await connectToPort('sync', args, loaded, output, env);
     // Refused credentials end the run before anything is written (exit 3).
     if (upserts.length > 0 || (deleteRemoved && deletes.length > 0)) await client.authenticate();
     pushed = await push([...upserts, ...(deleteRemoved ? deletes : [])], {
