@@ -67,7 +67,21 @@ describe('PortClient', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     expect(port.store.all()).toHaveLength(400);
     expect(c.counters.retries).toBeGreaterThan(0);
-    expect(c.counters.throttled).toBeGreaterThan(0);
+    // It kept within the limit: slowed down ahead of it, or waited when throttled.
+    expect(c.counters.throttled + c.counters.slowedAhead).toBeGreaterThan(0);
+  });
+
+  it('halves its concurrency when throttled or warned, waits for the window, and recovers', async () => {
+    const port = await emulator({ rateLimit: { requests: 12, windowSeconds: 1 }, record: true });
+    const c = client(port.url, { concurrency: 8 });
+    const results = await c.upsertEntities('team', teams(500)); // 25 bulk requests, 2+ windows
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(port.store.all()).toHaveLength(500);
+    expect(c.limit.lowest).toBeLessThan(8);
+    // Slowing down ahead of the limit keeps throttled answers to a few per window.
+    const throttled = port.exchanges.filter((e) => e.status === 429).length;
+    expect(throttled).toBeLessThan(port.exchanges.filter((e) => e.status === 200).length);
+    expect(c.counters.slowedAhead).toBeGreaterThan(0);
   });
 
   it('never retries a validation error', async () => {

@@ -1,4 +1,4 @@
-import pLimit, { type LimitFunction } from 'p-limit';
+import { AdaptiveLimit } from './adaptive-limit.js';
 import { packBatches } from './batch.js';
 import { InsecureBaseUrlError, PortApiError, PortAuthError } from './errors.js';
 import { RETRYABLE_STATUSES, backoffDelay, isTransientNetworkError, serverWaitMs, sleep } from './retry.js';
@@ -23,7 +23,10 @@ export interface PortClientOptions {
 export interface RequestCounters {
   requests: number;
   retries: number;
+  /** Answers 429. */
   throttled: number;
+  /** Times the client slowed down before Port had to throttle (few requests left in its window). */
+  slowedAhead: number;
 }
 
 interface CachedToken {
@@ -32,16 +35,19 @@ interface CachedToken {
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** Waits a throttled request accepts before it gives up (each as long as Port asks, at most 2 min). */
+const MAX_THROTTLED_WAITS = 50;
 
 /** A client for the parts of Port's REST API that a GitOps push needs (port-api.md §1–§4). */
 export class PortClient {
   readonly baseUrl: string;
-  readonly counters: RequestCounters = { requests: 0, retries: 0, throttled: 0 };
+  readonly counters: RequestCounters = { requests: 0, retries: 0, throttled: 0, slowedAhead: 0 };
   private readonly credentials: PortCredentials;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
-  private readonly limit: LimitFunction;
+  /** In flight at once: starts at `concurrency`, follows Port's throttling (see AdaptiveLimit). */
+  readonly limit: AdaptiveLimit;
   private token: Promise<CachedToken> | undefined;
 
   constructor(options: PortClientOptions) {
@@ -55,7 +61,7 @@ export class PortClient {
     this.userAgent = options.userAgent;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 5;
-    this.limit = pLimit(options.concurrency ?? 8);
+    this.limit = new AdaptiveLimit(options.concurrency ?? 8);
   }
 
   /** Fails fast with PortAuthError when the credentials are refused. */
@@ -223,7 +229,7 @@ export class PortClient {
 
   /** A request within the concurrency limit. */
   private request<T>(method: string, path: string, init: RequestInit_ = {}): Promise<T> {
-    return this.limit(() => this.send<T>(method, path, init));
+    return this.limit.run(() => this.send<T>(method, path, init));
   }
 
   /** Sends with retries: throttling, 502/503/504 and transport failures; one token refresh on 401. */
@@ -233,6 +239,7 @@ export class PortClient {
     const payload = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
     const authenticated = init.authenticated ?? true;
     let refreshedToken = false;
+    let throttledWaits = 0;
 
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
@@ -245,6 +252,7 @@ export class PortClient {
 
       let response: Response;
       try {
+        await this.limit.gate();
         this.counters.requests++;
         response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (error) {
@@ -258,7 +266,11 @@ export class PortClient {
 
       const text = await response.text();
       const traceId = response.headers.get('x-trace-id') ?? undefined;
-      if (response.ok) return (text ? JSON.parse(text) : {}) as T;
+      this.watchRateLimit(response);
+      if (response.ok) {
+        this.limit.succeeded();
+        return (text ? JSON.parse(text) : {}) as T;
+      }
 
       const envelope = parseEnvelope(text);
       if (response.status === 401) {
@@ -271,15 +283,34 @@ export class PortClient {
         }
         throw new PortAuthError(401, `Port refused the access token: ${envelope.message}`, traceId);
       }
+      const hinted = serverWaitMs(response.headers);
+      if (response.status === 429 && throttledWaits < MAX_THROTTLED_WAITS) {
+        // Being throttled is not failing: everyone waits for the window Port names, then this
+        // request tries again, without using up its retries (those are for errors).
+        throttledWaits++;
+        this.counters.throttled++;
+        this.limit.slowDown(hinted ?? backoffDelay(Math.min(throttledWaits, 6)));
+        attempt--;
+        continue;
+      }
       if (RETRYABLE_STATUSES.has(response.status) && attempt < this.maxRetries) {
         this.counters.retries++;
-        if (response.status === 429) this.counters.throttled++;
-        const hinted = serverWaitMs(response.headers);
         await sleep(hinted !== undefined ? hinted + backoffDelay(0) / 5 : backoffDelay(attempt));
         continue;
       }
       throw new PortApiError(response.status, envelope.error, `${method} ${path} answered ${response.status}: ${envelope.message}`, traceId);
     }
+  }
+
+  /**
+   * Port's `x-ratelimit-remaining` (port-api.md §6): when fewer requests are left in the window than
+   * could be in flight, slow down now rather than be throttled; at zero, wait for the reset.
+   */
+  private watchRateLimit(response: Response): void {
+    const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
+    if (!Number.isFinite(remaining) || remaining > this.limit.concurrency) return;
+    this.counters.slowedAhead++;
+    this.limit.slowDown(remaining === 0 ? (serverWaitMs(response.headers, Date.now(), { ignoreRetryAfter: true }) ?? 0) : 0);
   }
 }
 

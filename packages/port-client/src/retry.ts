@@ -16,8 +16,8 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
  * `x-ratelimit-reset`, which Port documents as an epoch second but some clients read as a delta:
  * a value above 10,000 is taken as an epoch, as Ocean does (port-api.md §6).
  */
-export function serverWaitMs(headers: Headers, nowMs: number = Date.now()): number | undefined {
-  const retryAfter = headers.get('retry-after');
+export function serverWaitMs(headers: Headers, nowMs: number = Date.now(), options: { ignoreRetryAfter?: boolean } = {}): number | undefined {
+  const retryAfter = options.ignoreRetryAfter ? null : headers.get('retry-after');
   if (retryAfter !== null) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - nowMs;
