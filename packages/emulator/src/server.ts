@@ -37,6 +37,8 @@ export interface RunningEmulator {
   /** The catalogue, for tests that inspect state directly. */
   store: EntityStore;
   exchanges: Exchange[];
+  /** Requests answered, by status (a dropped connection counts as status 0). */
+  stats: { requests: number; byStatus: Record<number, number> };
 }
 
 interface Context {
@@ -71,6 +73,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const validator = new EntityValidator();
   const store = new EntityStore(loadBlueprints(options), validator);
   const exchanges: Exchange[] = [];
+  const stats: RunningEmulator['stats'] = { requests: 0, byStatus: {} };
+  const count = (status: number) => {
+    stats.requests++;
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+  };
   const random = seededRandom(options.seed ?? Date.now());
   const rateLimit = options.rateLimit ? new RateLimitWindow(options.rateLimit.requests, options.rateLimit.windowSeconds) : undefined;
   const tokenTtlMs = (options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000;
@@ -113,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const raw = await readBody(req);
 
     if (options.resetRate && random() < options.resetRate) {
+      count(0);
       req.socket.destroy();
       return;
     }
@@ -150,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   function finish(req: IncomingMessage, res: ServerResponse, pattern: string, url: URL, requestBody: unknown, headers: Record<string, string>, answer: Answer): void {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     send(res, answer.status, answer.body);
+    count(answer.status);
     if (options.record) {
       const query: Record<string, string[]> = {};
       for (const key of url.searchParams.keys()) query[key] = url.searchParams.getAll(key);
@@ -176,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: `http://${hostForUrl}:${address.port}`,
     store,
     exchanges,
+    stats,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
