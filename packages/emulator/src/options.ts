@@ -22,6 +22,8 @@ export interface EmulatorOptions {
   rateLimit?: { requests: number; windowSeconds: number };
   /** Fault injection: share of requests (0..1) whose connection is dropped without an answer. */
   resetRate?: number;
+  /** Fault injection: a body limit below Port's 1 MiB, to see a client's 413 fallback at work. */
+  maxBodyBytes?: number;
   /** Lifetime of an access token in seconds (Port: 3 hours). */
   tokenTtlSeconds?: number;
   /** Seed for the fault dice, so a run can be repeated. */

@@ -117,7 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res.setHeader('x-trace-id', randomUUID());
     const url = new URL(req.url ?? '/', 'http://emulator');
     const route = matchRoute(routes, req.method ?? 'GET', url.pathname);
-    const raw = await readBody(req);
+    const raw = await readBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
 
     if (options.resetRate && random() < options.resetRate) {
       count(0);
@@ -371,13 +371,13 @@ function parseJsonBody(raw: Buffer | undefined): unknown {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large' | undefined> {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) tooLarge = true; // keep draining so the answer can be read
+    if (size > limit) tooLarge = true; // keep draining so the answer can be read
     else chunks.push(chunk as Buffer);
   }
   if (tooLarge) return 'too-large';

@@ -84,6 +84,16 @@ describe('PortClient', () => {
     expect(c.counters.slowedAhead).toBeGreaterThan(0);
   });
 
+  it('falls back to single upserts for a batch answered 413', async () => {
+    const port = await emulator({ maxBodyBytes: 2_000, record: true });
+    const entities = teams(20).map((t) => ({ ...t, title: 'x'.repeat(200) }));
+    const results = await client(port.url).upsertEntities('team', entities);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(port.exchanges.filter((e) => e.route.endsWith('/bulk')).map((e) => e.status)).toEqual([413]);
+    expect(port.exchanges.filter((e) => e.route === '/v1/blueprints/{blueprint_identifier}/entities')).toHaveLength(20);
+    expect(port.store.all()).toHaveLength(20);
+  });
+
   it('never retries a validation error', async () => {
     const port = await emulator({ record: true });
     const c = client(port.url);

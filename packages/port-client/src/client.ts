@@ -49,6 +49,9 @@ export class PortClient {
   /** In flight at once: starts at `concurrency`, follows Port's throttling (see AdaptiveLimit). */
   readonly limit: AdaptiveLimit;
   private token: Promise<CachedToken> | undefined;
+  private stopped = false;
+  /** Aborts the requests still in flight when the grace period after `stop()` runs out. */
+  private readonly inFlight = new AbortController();
 
   constructor(options: PortClientOptions) {
     const url = new URL(options.baseUrl);
@@ -62,6 +65,16 @@ export class PortClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 5;
     this.limit = new AdaptiveLimit(options.concurrency ?? 8);
+  }
+
+  /**
+   * Stops sending: nothing new starts (queued requests, retries and waits end as "interrupted"),
+   * and requests in flight may finish within `graceMs`, after which they are aborted too.
+   */
+  stop(graceMs = 10_000): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    setTimeout(() => this.inFlight.abort(), graceMs).unref();
   }
 
   /** Fails fast with PortAuthError when the credentials are refused. */
@@ -242,6 +255,7 @@ export class PortClient {
     let throttledWaits = 0;
 
     for (let attempt = 0; ; attempt++) {
+      if (this.stopped) throw interrupted(method, path);
       const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
       if (payload !== undefined) headers['content-type'] = 'application/json';
       let token: CachedToken | undefined;
@@ -253,9 +267,13 @@ export class PortClient {
       let response: Response;
       try {
         await this.limit.gate();
+        if (this.stopped) throw interrupted(method, path);
         this.counters.requests++;
-        response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+        const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.inFlight.signal]);
+        response = await fetch(url, { method, headers, body: payload, signal });
       } catch (error) {
+        if (error instanceof PortApiError) throw error;
+        if (this.stopped) throw interrupted(method, path);
         if (isTransientNetworkError(error) && attempt < this.maxRetries) {
           this.counters.retries++;
           await sleep(backoffDelay(attempt));
@@ -353,6 +371,10 @@ function parseEnvelope(text: string): { error: string; message: string } {
 function asWriteFailure(error: unknown): EntityWriteResult {
   if (error instanceof PortApiError) return { ok: false, status: error.status, error: error.code, message: error.message };
   return { ok: false, status: 0, error: 'client_error', message: error instanceof Error ? error.message : String(error) };
+}
+
+function interrupted(method: string, path: string): PortApiError {
+  return new PortApiError(0, 'interrupted', `${method} ${path}: not sent, the run was interrupted`);
 }
 
 function describeNetworkError(error: unknown): string {

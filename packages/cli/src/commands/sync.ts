@@ -42,10 +42,26 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
     const client = await connectToPort('sync', args, loaded, output, env);
     // Refused credentials end the run before anything is written (exit 3).
     if (upserts.length > 0 || (deleteRemoved && deletes.length > 0)) await client.authenticate();
-    pushed = await push([...upserts, ...(deleteRemoved ? deletes : [])], {
-      upsertEntities: (blueprint, entities) => client.upsertEntities(blueprint, entities),
-      deleteEntities: (blueprint, identifiers) => client.deleteEntities(blueprint, identifiers),
-    });
+    // SIGINT or SIGTERM: stop sending, let the requests in flight finish, then report what was and
+    // was not pushed (exit 2). A second signal quits at once.
+    const onSignal = (signal: NodeJS.Signals) => {
+      output.err(`${signal}: no new requests; finishing those in flight (${signal} again quits at once)`);
+      client.stop();
+      process.once(signal, () => process.exit(130));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      pushed = await push([...upserts, ...(deleteRemoved ? deletes : [])], {
+        upsertEntities: (blueprint, entities) => client.upsertEntities(blueprint, entities),
+        deleteEntities: (blueprint, identifiers) => client.deleteEntities(blueprint, identifiers),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+    const notSent = pushed.filter((r) => r.error?.code === 'interrupted').length;
+    if (notSent > 0) output.err(`interrupted: ${notSent} ${notSent === 1 ? 'entity was' : 'entities were'} not pushed (listed as failed; run again to converge)`);
     if (!deleteRemoved) pushed.push(...withoutPushing(deletes, 'skipped'));
     authFailure = pushed.find((r) => r.error?.status === 401)?.error?.message;
   }
