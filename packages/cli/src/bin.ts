@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
         withSelectionOptions(y)
           .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would be pushed; send nothing (no credentials needed)' })
           .option('delete-removed', { type: 'boolean', default: false, describe: 'Delete from Port the entities the selected change removed (or config deleteRemoved)' })
+          .option('skip-unchanged', { type: 'boolean', default: false, describe: 'Read the live entities first and write only those that differ' })
           .option('partial', { type: 'boolean', default: true, describe: 'Push the valid files when others are invalid (--no-partial: push nothing then)' })
           .option('concurrency', { type: 'number', describe: 'Requests in flight at once (default 8, or config port.concurrency)' })
           .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
@@ -48,6 +49,18 @@ async function main(argv: string[]): Promise<number> {
           .example('PORT_BASE_URL=http://127.0.0.1:5555 $0 sync --all', 'Push to a local emulator')
           .epilog('Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error.'),
       run(async () => (await import('./commands/sync.js')).runSync),
+    )
+    .command(
+      'plan',
+      'What sync would do, read against Port: create, update (field by field), unchanged, delete; writes nothing',
+      (y) =>
+        withSelectionOptions(y)
+          .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
+          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' })
+          .example('$0 plan --base origin/main', 'What merging this branch would change in Port')
+          .example('$0 plan --all --verbose', 'Every entity, unchanged ones too')
+          .epilog('Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN) to read the live entities.'),
+      run(async () => (await import('./commands/plan.js')).runPlan),
     )
     .command(
       'check',
@@ -107,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 emulator --port 0 --rate-limit 100/10 --error-rate 0.05', 'Any free port, with throttling and 5xx faults'),
       run(async () => (await import('./commands/emulator.js')).runEmulator),
     )
-    .demandCommand(1, 'Name a command: sync, check, list, blueprints or emulator (see --help).')
+    .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints or emulator (see --help).')
     .strict()
     .version(VERSION)
     .help()

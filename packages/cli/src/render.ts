@@ -1,4 +1,6 @@
 import type { Report, ReportError, SelectedFile } from '@port-gitops/core';
+
+const MAX_SHOWN_VALUE = 60;
 import type { Output } from './output.js';
 
 /** The human report: problems grouped by file, then failures, then one summary line. */
@@ -38,7 +40,10 @@ function summaryLine(report: Report, output: Output): string {
   const s = report.summary;
   const scope = report.mode === 'all' ? 'all files' : `changes ${short(report.base)}..${short(report.head)}`;
   const parts = [`${s.files} ${s.files === 1 ? 'file' : 'files'}`, `${s.entities} ${s.entities === 1 ? 'entity' : 'entities'}`];
-  if (report.command === 'sync') {
+  if (report.command === 'plan') {
+    const changes = (kind: string) => report.entities.filter((e) => e.change === kind).length;
+    parts.push(`${changes('create')} to create`, `${changes('update')} to update`, `${changes('delete')} to delete`, `${s.unchanged} unchanged`);
+  } else if (report.command === 'sync') {
     if (report.dryRun) parts.push(`${report.entities.filter((e) => e.result === 'planned').length} to write (dry run)`);
     else parts.push(output.paint(s.upserted > 0 ? 'green' : 'dim', `${s.upserted} upserted`), `${s.deleted} deleted`);
     parts.push(s.failed > 0 ? output.paint('red', `${s.failed} failed`) : `${s.failed} failed`);
@@ -62,4 +67,23 @@ export function renderList(files: Array<SelectedFile & { entities: Array<{ bluep
     lines.push(`${file.status.padEnd(9)} ${file.path}${from}${entities ? `  ${entities}` : ''}${file.reason ? `  (${file.reason})` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** The plan, entity by entity: `+` create, `~` update with its field changes, `-` delete (`=` unchanged with --verbose). */
+export function renderPlan(report: Report, output: Output, options: { verbose: boolean }): string {
+  const lines: string[] = [];
+  const show = (value: unknown) => {
+    const text = JSON.stringify(value) ?? 'null';
+    return text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE - 1)}…` : text;
+  };
+  for (const entity of report.entities) {
+    const name = `${entity.blueprint}/${entity.identifier}`;
+    if (entity.change === 'create') lines.push(output.paint('green', `+ create ${name}`) + output.paint('dim', `  ${entity.file}`));
+    else if (entity.change === 'delete') lines.push(output.paint('red', `- delete ${name}`) + output.paint('dim', `  (was in ${entity.file})`));
+    else if (entity.change === 'update') {
+      lines.push(output.paint('yellow', `~ update ${name}`) + output.paint('dim', `  ${entity.file}`));
+      for (const change of entity.diff ?? []) lines.push(`    ${change.path}: ${show(change.from)} → ${show(change.to)}`);
+    } else if (entity.change === 'unchanged' && options.verbose) lines.push(output.paint('dim', `= unchanged ${name}`));
+  }
+  return lines.length > 0 ? lines.join('\n') : 'no changes';
 }

@@ -16,3 +16,4 @@ export * from './ci-base.js';
 export * from './entity-diff.js';
 export * from './entity-file-filter.js';
 export * from './relation-targets.js';
+export * from './compare.js';

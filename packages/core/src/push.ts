@@ -1,3 +1,4 @@
+import { type FieldChange, type LiveEntity, compareWithLive } from './compare.js';
 import type { RemovedEntity } from './entity-diff.js';
 import type { LoadedEntity } from './model.js';
 
@@ -31,6 +32,28 @@ export interface PushResult {
   operation: Operation;
   result: 'ok' | 'failed' | 'planned' | 'skipped';
   error?: { status: number; code: string; message: string };
+  /** Compared with Port's live entity (plan, --skip-unchanged): what the write changes. */
+  change?: 'create' | 'update' | 'unchanged' | 'delete';
+  diff?: FieldChange[];
+}
+
+/** Live entities by blueprint and identifier. */
+export type LiveEntities = Map<string, Map<string, LiveEntity>>;
+
+/**
+ * Each operation compared with what Port holds: creates, updates (with their field changes),
+ * deletions of entities Port still has, and what is already as the files say. Unchanged entities get
+ * result `ok` (nothing to write); the others `planned`.
+ */
+export function compareOperations(operations: Operation[], live: LiveEntities): PushResult[] {
+  return operations.map((operation): PushResult => {
+    const current = live.get(operation.blueprint)?.get(operation.identifier);
+    if (operation.action === 'delete') {
+      return current ? { operation, result: 'planned', change: 'delete' } : { operation, result: 'ok', change: 'unchanged' };
+    }
+    const { change, diff } = compareWithLive(operation.body, current);
+    return { operation, result: change === 'unchanged' ? 'ok' : 'planned', change, ...(diff.length > 0 ? { diff } : {}) };
+  });
 }
 
 /** The upserts for these entities, in file order. */

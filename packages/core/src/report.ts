@@ -1,5 +1,6 @@
 import type { LoadedFile, Problem, Selection } from './model.js';
 import type { EntityChanges } from './entity-diff.js';
+import type { FieldChange } from './compare.js';
 import type { PushResult } from './push.js';
 import type { ValidationResult } from './validate.js';
 
@@ -12,6 +13,9 @@ export interface ReportEntity {
   action: 'upsert' | 'delete' | 'none';
   result: 'ok' | 'failed' | 'skipped' | 'planned';
   error?: { status: number; code: string; message: string };
+  /** plan and --skip-unchanged: compared with the live entity. */
+  change?: PushResult['change'];
+  diff?: FieldChange[];
 }
 
 export type ReportError = Pick<Problem, 'file' | 'line' | 'column' | 'pointer' | 'code' | 'severity' | 'rule' | 'message' | 'hint'>;
@@ -65,8 +69,11 @@ export function buildReport(input: ReportInput): Report {
       } else if (input.changes?.unchanged.has(entity)) {
         unchanged++;
         entities.push({ ...base, action: 'none', result: 'ok' });
+      } else if (pushed?.change === 'unchanged') {
+        unchanged++;
+        entities.push({ ...base, action: 'none', result: 'ok', change: 'unchanged' });
       } else if (pushed) {
-        entities.push({ ...base, action: 'upsert', result: pushed.result, ...(pushed.error ? { error: pushed.error } : {}) });
+        entities.push({ ...base, action: 'upsert', result: pushed.result, ...detailsOf(pushed) });
       } else {
         entities.push({ ...base, action: 'none', result: input.pushed ? 'skipped' : 'ok' });
       }
@@ -74,8 +81,12 @@ export function buildReport(input: ReportInput): Report {
   }
   const deletions = (input.pushed ?? []).filter((r) => r.operation.action === 'delete');
   if (input.pushed) {
-    for (const { operation, result, error } of deletions) {
-      entities.push({ file: operation.file, blueprint: operation.blueprint, identifier: operation.identifier, action: 'delete', result, ...(error ? { error } : {}) });
+    for (const pushed of deletions) {
+      const { operation } = pushed;
+      const where = { file: operation.file, blueprint: operation.blueprint, identifier: operation.identifier };
+      // A deletion of something Port no longer holds is nothing to do.
+      if (pushed.change === 'unchanged') entities.push({ ...where, action: 'none', result: 'ok', change: 'unchanged' });
+      else entities.push({ ...where, action: 'delete', result: pushed.result, ...detailsOf(pushed) });
     }
   } else {
     for (const removed of input.changes?.removed ?? []) entities.push({ ...removed, action: 'delete', result: 'skipped' });
@@ -104,6 +115,10 @@ export function buildReport(input: ReportInput): Report {
       durationMs: Math.round(performance.now() - input.startedAtMs),
     },
   };
+}
+
+function detailsOf(pushed: PushResult): Pick<ReportEntity, 'error' | 'change' | 'diff'> {
+  return { ...(pushed.error ? { error: pushed.error } : {}), ...(pushed.change ? { change: pushed.change } : {}), ...(pushed.diff ? { diff: pushed.diff } : {}) };
 }
 
 /** Exit codes of ../shared/CONTRACT.md: 1 some files invalid, 2 some entities failed to push; the highest wins. */

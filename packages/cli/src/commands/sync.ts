@@ -1,4 +1,5 @@
-import { type PushResult, buildReport, exitCodeOf, planDeletes, planUpserts, push, withoutPushing } from '@port-gitops/core';
+import { type PushResult, buildReport, compareOperations, exitCodeOf, planDeletes, planUpserts, push, withoutPushing } from '@port-gitops/core';
+import { readLive } from '../live.js';
 import type { Output } from '../output.js';
 import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
 import { connectToPort } from '../port.js';
@@ -9,6 +10,7 @@ export type SyncArgs = SelectionArgs &
   ReportFlags & {
     dryRun: boolean;
     partial: boolean;
+    skipUnchanged: boolean;
     deleteRemoved: boolean;
     concurrency?: number;
     baseUrl?: string;
@@ -49,10 +51,13 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
       client.stop();
       process.once(signal, () => process.exit(130));
     };
+    // --skip-unchanged: read the live entities first and write only what differs.
+    const unchanged = args.skipUnchanged ? compareOperations(upserts, await readLive(client, upserts)).filter((r) => r.change === 'unchanged') : [];
+    const skipped = new Set(unchanged.map((r) => r.operation));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      pushed = await push([...upserts, ...(deleteRemoved ? deletes : [])], {
+      pushed = await push([...upserts.filter((o) => !skipped.has(o)), ...(deleteRemoved ? deletes : [])], {
         upsertEntities: (blueprint, entities) => client.upsertEntities(blueprint, entities),
         deleteEntities: (blueprint, identifiers) => client.deleteEntities(blueprint, identifiers),
       });
@@ -60,6 +65,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
     }
+    pushed.push(...unchanged);
     const notSent = pushed.filter((r) => r.error?.code === 'interrupted').length;
     if (notSent > 0) output.err(`interrupted: ${notSent} ${notSent === 1 ? 'entity was' : 'entities were'} not pushed (listed as failed; run again to converge)`);
     if (!deleteRemoved) pushed.push(...withoutPushing(deletes, 'skipped'));
