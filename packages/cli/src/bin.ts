@@ -37,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
         withSelectionOptions(y)
           .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would be pushed; send nothing (no credentials needed)' })
           .option('delete-removed', { type: 'boolean', default: false, describe: 'Delete from Port the entities the selected change removed (or config deleteRemoved)' })
+          .option('prune', { type: 'boolean', default: false, describe: 'With --all: delete the entities this repository wrote that no file defines any more' })
+          .option('max-deletes', { type: 'number', describe: '--prune deletes at most this many per blueprint (default 20% of the blueprint)' })
+          .option('force', { type: 'boolean', default: false, describe: '--prune past --max-deletes' })
           .option('skip-unchanged', { type: 'boolean', default: false, describe: 'Read the live entities first and write only those that differ' })
           .option('partial', { type: 'boolean', default: true, describe: 'Push the valid files when others are invalid (--no-partial: push nothing then)' })
           .option('concurrency', { type: 'number', describe: 'Requests in flight at once (default 8, or config port.concurrency)' })
@@ -45,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 sync --all', 'Full resync of every entity file')
           .example('$0 sync --base origin/main --delete-removed', 'Push what changed since the merge-base with main; delete what it removed')
           .example('$0 sync', 'In GitHub Actions or GitLab CI: the base comes from the event')
+          .example('$0 sync --all --prune --dry-run', 'What a full resync would delete: entities this repository wrote that no file defines')
           .example('$0 sync --all --dry-run --format json', 'The JSON report of what would be pushed')
           .example('PORT_BASE_URL=http://127.0.0.1:5555 $0 sync --all', 'Push to a local emulator')
           .epilog('Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error.'),

@@ -22,13 +22,13 @@ export function renderReport(report: Report, output: Output, options: { verbose:
     if (lines.length > 0) lines.push('');
     lines.push(output.paint('bold', `${failed.length} ${failed.length === 1 ? 'entity' : 'entities'} failed to push:`));
     for (const entity of failed) {
-      lines.push(`  ${output.paint('red', 'failed')} ${entity.blueprint}/${entity.identifier} (${entity.file}): ${entity.error?.status ? `${entity.error.status} ` : ''}${entity.error?.message ?? ''}`);
+      lines.push(`  ${output.paint('red', 'failed')} ${entity.blueprint}/${entity.identifier} (${entity.file || 'in no file'}): ${entity.error?.status ? `${entity.error.status} ` : ''}${entity.error?.message ?? ''}`);
     }
   }
   if (options.verbose && !options.quiet) {
     if (lines.length > 0) lines.push('');
     for (const entity of report.entities) {
-      lines.push(`  ${entity.action.padEnd(6)} ${entity.result.padEnd(7)} ${entity.blueprint ?? '?'}/${entity.identifier ?? '?'}  ${output.paint('dim', entity.file)}`);
+      lines.push(`  ${entity.action.padEnd(6)} ${entity.result.padEnd(7)} ${entity.blueprint ?? '?'}/${entity.identifier ?? '?'}  ${output.paint('dim', entity.file || '(in no file: pruned)')}`);
     }
   }
   if (lines.length > 0) lines.push('');

@@ -102,6 +102,10 @@ export class PortClient {
     }
   }
 
+  async countEntities(blueprint: string): Promise<number> {
+    return (await this.request<{ count: number }>('GET', `/v1/blueprints/${enc(blueprint)}/entities-count`)).count;
+  }
+
   async listEntities(blueprint: string): Promise<RemoteEntity[]> {
     return (await this.request<{ entities: RemoteEntity[] }>('GET', `/v1/blueprints/${enc(blueprint)}/entities`)).entities;
   }

@@ -1,4 +1,5 @@
-import { type PushResult, buildReport, compareOperations, exitCodeOf, planDeletes, planUpserts, push, withoutPushing } from '@port-gitops/core';
+import { FatalError, type PushResult, buildReport, compareOperations, exitCodeOf, planDeletes, planUpserts, push, repositoryId, withoutPushing } from '@port-gitops/core';
+import { planPrune } from '../prune.js';
 import { readLive } from '../live.js';
 import type { Output } from '../output.js';
 import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
@@ -11,6 +12,9 @@ export type SyncArgs = SelectionArgs &
     dryRun: boolean;
     partial: boolean;
     skipUnchanged: boolean;
+    prune: boolean;
+    maxDeletes?: number;
+    force: boolean;
     deleteRemoved: boolean;
     concurrency?: number;
     baseUrl?: string;
@@ -31,11 +35,15 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
   const upserts = planUpserts(changes ? validation.valid.filter((entity) => changes.changed.has(entity)) : validation.valid);
   const deletes = planDeletes(changes?.removed ?? []);
   const deleteRemoved = args.deleteRemoved || loaded.config.deleteRemoved;
+  if (args.prune && loaded.selection.mode !== 'all') {
+    throw new FatalError('usage', '--prune needs --all: only the whole set of files can tell which entities no file defines any more');
+  }
 
   let pushed: PushResult[];
   let authFailure: string | undefined;
   if (args.dryRun) {
-    pushed = withoutPushing([...upserts, ...(deleteRemoved ? deletes : [])], 'planned');
+    const pruned = args.prune ? await planPrune(loaded, await connectToPort('sync --prune', args, loaded, output, env), await repositoryId(loaded.repository, env), args) : [];
+    pushed = withoutPushing([...upserts, ...(deleteRemoved ? deletes : []), ...pruned], 'planned');
     if (!deleteRemoved) pushed.push(...withoutPushing(deletes, 'skipped'));
   } else if (!args.partial && validation.invalidFiles.size > 0) {
     pushed = withoutPushing([...upserts, ...deletes], 'skipped');
@@ -43,7 +51,9 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
   } else {
     const client = await connectToPort('sync', args, loaded, output, env);
     // Refused credentials end the run before anything is written (exit 3).
-    if (upserts.length > 0 || (deleteRemoved && deletes.length > 0)) await client.authenticate();
+    if (upserts.length > 0 || (deleteRemoved && deletes.length > 0) || args.prune) await client.authenticate();
+    // Pruning is decided before any write, so that a refusal leaves Port as it was.
+    const pruned = args.prune ? await planPrune(loaded, client, await repositoryId(loaded.repository, env), args) : [];
     // SIGINT or SIGTERM: stop sending, let the requests in flight finish, then report what was and
     // was not pushed (exit 2). A second signal quits at once.
     const onSignal = (signal: NodeJS.Signals) => {
@@ -57,7 +67,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      pushed = await push([...upserts.filter((o) => !skipped.has(o)), ...(deleteRemoved ? deletes : [])], {
+      pushed = await push([...upserts.filter((o) => !skipped.has(o)), ...(deleteRemoved ? deletes : []), ...pruned], {
         upsertEntities: (blueprint, entities) => client.upsertEntities(blueprint, entities),
         deleteEntities: (blueprint, identifiers) => client.deleteEntities(blueprint, identifiers),
       });
