@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
           .option('prune', { type: 'boolean', default: false, describe: 'With --all: delete the entities this repository wrote that no file defines any more' })
           .option('max-deletes', { type: 'number', describe: '--prune deletes at most this many per blueprint (default 20% of the blueprint)' })
           .option('force', { type: 'boolean', default: false, describe: '--prune past --max-deletes' })
+          .option('progress', { type: 'boolean', default: true, describe: 'Show progress on long pushes: a bar on a terminal, a line every 10 s in CI logs (--no-progress: none)' })
           .option('skip-unchanged', { type: 'boolean', default: false, describe: 'Read the live entities first and write only those that differ' })
           .option('partial', { type: 'boolean', default: true, describe: 'Push the valid files when others are invalid (--no-partial: push nothing then)' })
           .option('concurrency', { type: 'number', describe: 'Requests in flight at once (default 8, or config port.concurrency)' })

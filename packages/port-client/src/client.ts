@@ -50,6 +50,8 @@ export class PortClient {
   readonly limit: AdaptiveLimit;
   private token: Promise<CachedToken> | undefined;
   private stopped = false;
+  /** Called as writes finish (a bulk batch, a single upsert, a delete), for progress displays. */
+  onProgress: ((done: { entities: number; failed: number }) => void) | undefined;
   /** Aborts the requests still in flight when the grace period after `stop()` runs out. */
   private readonly inFlight = new AbortController();
 
@@ -164,14 +166,17 @@ export class PortClient {
           for (const index of batch.indexes) {
             results[index] ??= { ok: false, status: 0, error: 'missing_result', message: 'Port answered without a result for this entity' };
           }
+          this.progress(batch.indexes.map((index) => results[index]!));
         } catch (error) {
           if (error instanceof PortAuthError) throw error;
           if (error instanceof PortApiError && error.status === 413) {
             await Promise.all(batch.indexes.map(async (index) => (results[index] = await this.upsertOne(blueprint, entities[index]!, options))));
+            this.progress(batch.indexes.map((index) => results[index]!));
             return;
           }
           const failure = asWriteFailure(error);
           for (const index of batch.indexes) results[index] = failure;
+          this.progress(batch.indexes.map((index) => results[index]!));
         }
       }),
     );
@@ -186,14 +191,16 @@ export class PortClient {
   async deleteEntities(blueprint: string, identifiers: string[]): Promise<EntityWriteResult[]> {
     return Promise.all(
       identifiers.map(async (identifier): Promise<EntityWriteResult> => {
-        try {
-          await this.deleteEntity(blueprint, identifier);
-          return { ok: true, created: false };
-        } catch (error) {
-          if (error instanceof PortAuthError) throw error;
-          if (error instanceof PortApiError && error.status === 404) return { ok: true, created: false };
-          return asWriteFailure(error);
-        }
+        const result = await this.deleteEntity(blueprint, identifier).then(
+          (): EntityWriteResult => ({ ok: true, created: false }),
+          (error: unknown): EntityWriteResult => {
+            if (error instanceof PortAuthError) throw error;
+            if (error instanceof PortApiError && error.status === 404) return { ok: true, created: false };
+            return asWriteFailure(error);
+          },
+        );
+        this.progress([result]);
+        return result;
       }),
     );
   }
@@ -202,6 +209,10 @@ export class PortClient {
     await this.request('DELETE', `/v1/blueprints/${enc(blueprint)}/entities/${enc(identifier)}`, {
       query: { delete_dependents: String(deleteDependents) },
     });
+  }
+
+  private progress(results: EntityWriteResult[]): void {
+    this.onProgress?.({ entities: results.length, failed: results.filter((r) => !r.ok).length });
   }
 
   private async upsertOne(blueprint: string, entity: PortEntity, options: UpsertOptions): Promise<EntityWriteResult> {

@@ -1,5 +1,6 @@
 import { FatalError, type PushResult, buildReport, compareOperations, exitCodeOf, planDeletes, planUpserts, push, repositoryId, withoutPushing } from '@port-gitops/core';
 import { planPrune } from '../prune.js';
+import { createProgress } from '../progress.js';
 import { readLive } from '../live.js';
 import type { Output } from '../output.js';
 import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
@@ -12,6 +13,7 @@ export type SyncArgs = SelectionArgs &
     dryRun: boolean;
     partial: boolean;
     skipUnchanged: boolean;
+    progress: boolean;
     prune: boolean;
     maxDeletes?: number;
     force: boolean;
@@ -64,14 +66,18 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
     // --skip-unchanged: read the live entities first and write only what differs.
     const unchanged = args.skipUnchanged ? compareOperations(upserts, await readLive(client, upserts)).filter((r) => r.change === 'unchanged') : [];
     const skipped = new Set(unchanged.map((r) => r.operation));
+    const writes = [...upserts.filter((o) => !skipped.has(o)), ...(deleteRemoved ? deletes : []), ...pruned];
+    const progress = createProgress(writes.length, output, { enabled: args.progress && !args.quiet && args.format === 'text', env });
+    client.onProgress = (done) => progress.advance(done);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      pushed = await push([...upserts.filter((o) => !skipped.has(o)), ...(deleteRemoved ? deletes : []), ...pruned], {
+      pushed = await push(writes, {
         upsertEntities: (blueprint, entities) => client.upsertEntities(blueprint, entities),
         deleteEntities: (blueprint, identifiers) => client.deleteEntities(blueprint, identifiers),
       });
     } finally {
+      progress.finish();
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
     }
