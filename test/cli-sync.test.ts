@@ -230,3 +230,28 @@ describe('secrets', () => {
     expect(port.exchanges.some((e) => JSON.stringify(e.requestBody ?? '').includes(secret))).toBe(true);
   });
 });
+
+describe('idempotence', () => {
+  it('a rerun after a partial failure converges, and the report names exactly what failed', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const repo = makeRepo({
+      'port-gitops.config.json': '{"port": {"maxRetries": 0, "concurrency": 1}}',
+      'domains/port.yml': ids.map((id) => `- {identifier: ${id}, blueprint: domain}`).join('\n'),
+    });
+    const data = join(makeDir({}), 'port.json');
+    const faulty = await emulator({ dataFile: data, errorRate: 0.5, seed: 3 });
+    const first = await runCli(['sync', '--all', '--format', 'json'], { cwd: repo, env: syncEnv(faulty.url) });
+    expect(first.code).toBe(2);
+    const report = JSON.parse(first.stdout) as Report;
+    const failed = report.entities.filter((e) => e.result === 'failed').map((e) => e.identifier).sort();
+    const held = faulty.store.all().map((e) => e.identifier);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed).toEqual(ids.filter((id) => !held.includes(id)).sort());
+    await faulty.close();
+
+    const healthy = await emulator({ dataFile: data });
+    const second = await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(healthy.url) });
+    expect(second.code).toBe(0);
+    expect(healthy.store.all().map((e) => e.identifier).sort()).toEqual([...ids].sort());
+  });
+});

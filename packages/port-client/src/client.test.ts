@@ -94,6 +94,13 @@ describe('PortClient', () => {
     expect(port.store.all()).toHaveLength(20);
   });
 
+  it('times a request out, retries it, and reports the failure when every try times out', async () => {
+    const port = await emulator({ latencyMs: 400, record: true });
+    const c = client(port.url, { timeoutMs: 200, maxRetries: 1 });
+    await expect(c.listBlueprints()).rejects.toMatchObject({ status: 0, code: 'network_error', message: expect.stringContaining('timed out') });
+    expect(c.counters.retries).toBe(1);
+  });
+
   it('never retries a validation error', async () => {
     const port = await emulator({ record: true });
     const c = client(port.url);
