@@ -3,9 +3,8 @@ import { FatalError } from '@port-gitops/core';
 import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { withSelectionOptions } from './commands/shared-options.js';
+import { withSelectionOptions, withTargetOptions } from './commands/shared-options.js';
 import { Output } from './output.js';
-import { REGION_BASE_URLS } from './target.js';
 import { VERSION } from './version.js';
 
 /** Exit code 3 (../shared/CONTRACT.md): usage, configuration, git or authentication errors. */
@@ -34,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
       'sync',
       'Validate the selected entity files and push their entities to Port',
       (y) =>
-        withSelectionOptions(y)
+        withTargetOptions(withSelectionOptions(y))
           .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would be pushed; send nothing (no credentials needed)' })
           .option('delete-removed', { type: 'boolean', default: false, describe: 'Delete from Port the entities the selected change removed (or config deleteRemoved)' })
           .option('prune', { type: 'boolean', default: false, describe: 'With --all: delete the entities this repository wrote that no file defines any more' })
@@ -44,8 +43,6 @@ async function main(argv: string[]): Promise<number> {
           .option('skip-unchanged', { type: 'boolean', default: false, describe: 'Read the live entities first and write only those that differ' })
           .option('partial', { type: 'boolean', default: true, describe: 'Push the valid files when others are invalid (--no-partial: push nothing then)' })
           .option('concurrency', { type: 'number', describe: 'Requests in flight at once (default 8, or config port.concurrency)' })
-          .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
-          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' })
           .example('$0 sync --all', 'Full resync of every entity file')
           .example('$0 sync --base origin/main --delete-removed', 'Push what changed since the merge-base with main; delete what it removed')
           .example('$0 sync', 'In GitHub Actions or GitLab CI: the base comes from the event')
@@ -59,9 +56,7 @@ async function main(argv: string[]): Promise<number> {
       'plan',
       'What sync would do, read against Port: create, update (field by field), unchanged, delete; writes nothing',
       (y) =>
-        withSelectionOptions(y)
-          .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
-          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' })
+        withTargetOptions(withSelectionOptions(y))
           .example('$0 plan --base origin/main', 'What merging this branch would change in Port')
           .example('$0 plan --all --verbose', 'Every entity, unchanged ones too')
           .epilog('Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN) to read the live entities.'),
@@ -71,10 +66,8 @@ async function main(argv: string[]): Promise<number> {
       'check',
       'Validate the selected entity files; needs no credentials (for pre-merge checks)',
       (y) =>
-        withSelectionOptions(y)
+        withTargetOptions(withSelectionOptions(y))
           .option('remote', { type: 'boolean', default: false, describe: 'Also ask Port to validate the entities (validation_only; needs credentials)' })
-          .option('base-url', { type: 'string', describe: 'Port API base URL for --remote (or PORT_BASE_URL)' })
-          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region for --remote (default eu)' })
           .example('$0 check --base origin/main', 'Validate what a pull request into main changes')
           .example('$0 check --all', 'Validate every entity file')
           .example('$0 check --all --format json --report check.json', 'Machine-readable results')
@@ -85,11 +78,9 @@ async function main(argv: string[]): Promise<number> {
       'blueprints <action> [ids..]',
       'blueprints pull [ids..]: save blueprint definitions from Port into blueprintsDir, for offline validation',
       (y) =>
-        y
+        withTargetOptions(y)
           .positional('action', { choices: ['pull'] as const, describe: 'What to do with the blueprints' })
           .positional('ids', { type: 'string', array: true, describe: 'Blueprint identifiers (default: every blueprint)' })
-          .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL); http only on loopback' })
-          .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' })
           .example('$0 blueprints pull', 'Every blueprint, into .port/blueprints/<id>.json')
           .example('$0 blueprints pull service domain', 'Only these two')
           .epilog('Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN). Commit the files: check then validates against them offline.'),

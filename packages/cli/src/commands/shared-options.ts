@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { REGION_BASE_URLS } from '../target.js';
 
 /** Options of every command that reads entity files. */
 export function withSelectionOptions<T>(yargs: Argv<T>) {
@@ -15,4 +16,11 @@ export function withSelectionOptions<T>(yargs: Argv<T>) {
     .option('junit', { type: 'string', describe: 'Also write a JUnit XML report (a test case per entity file) to this file' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only problems and the summary' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Also print every entity and its result' });
+}
+
+/** Where Port is, for every command that talks to it (credentials come from the environment only). */
+export function withTargetOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL, or config port.baseUrl); http only on loopback' })
+    .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' });
 }
