@@ -43,6 +43,23 @@ export class AdaptiveLimit {
     this.pausedUntilMs = Math.max(this.pausedUntilMs, Date.now() + waitMs);
   }
 
+  /** Port says only `remaining` requests are left in its window: no more than that in flight. */
+  lowerTo(remaining: number): void {
+    this.limit.concurrency = Math.max(1, Math.min(this.limit.concurrency, remaining));
+    this.lowest = Math.min(this.lowest, this.limit.concurrency);
+  }
+
+  /** Nobody starts before `waitMs` has passed (the window is used up). */
+  pause(waitMs: number): void {
+    this.pausedUntilMs = Math.max(this.pausedUntilMs, Date.now() + waitMs);
+  }
+
+  /** A fresh window with room to spare: back to the configured concurrency at once. */
+  restore(): void {
+    this.successes = 0;
+    this.limit.concurrency = this.maximum;
+  }
+
   succeeded(): void {
     if (this.limit.concurrency >= this.maximum) return;
     if (++this.successes >= SUCCESSES_PER_STEP) {

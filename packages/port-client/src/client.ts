@@ -336,14 +336,22 @@ export class PortClient {
   }
 
   /**
-   * Port's `x-ratelimit-remaining` (port-api.md §6): when fewer requests are left in the window than
-   * could be in flight, slow down now rather than be throttled; at zero, wait for the reset.
+   * Port's `x-ratelimit-remaining` (port-api.md §6), read on every answer: when fewer requests are
+   * left in the window than could be in flight, no more than that go at once; at zero, everyone waits
+   * for the reset; and once a new window shows room to spare, full speed again.
    */
   private watchRateLimit(response: Response): void {
     const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
-    if (!Number.isFinite(remaining) || remaining > this.limit.concurrency) return;
-    this.counters.slowedAhead++;
-    this.limit.slowDown(remaining === 0 ? (serverWaitMs(response.headers, Date.now(), { ignoreRetryAfter: true }) ?? 0) : 0);
+    if (!Number.isFinite(remaining)) return;
+    if (remaining === 0) {
+      this.counters.slowedAhead++;
+      this.limit.pause(serverWaitMs(response.headers, Date.now(), { ignoreRetryAfter: true }) ?? 0);
+    } else if (remaining < this.limit.concurrency) {
+      this.counters.slowedAhead++;
+      this.limit.lowerTo(remaining);
+    } else if (remaining >= 2 * this.limit.maximum) {
+      this.limit.restore();
+    }
   }
 }
 

@@ -1,7 +1,6 @@
 import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, withProblems } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { type Loaded, discoverAndValidate, type SelectionArgs } from '../pipeline.js';
-import { connectToPort } from '../port.js';
 import type { Region } from '../target.js';
 import { emitNotes, emitReport, type ReportFlags } from './report-output.js';
 
@@ -24,6 +23,8 @@ export async function runCheck(args: CheckArgs, output: Output, env: NodeJS.Proc
  * property it names when its message starts with one (`"properties.tier" must be number`).
  */
 async function validateRemotely(loaded: Loaded, args: CheckArgs, output: Output, env: NodeJS.ProcessEnv): Promise<Problem[]> {
+  // Loaded here: a plain check never needs the HTTP client.
+  const { connectToPort } = await import('../port.js');
   const client = await connectToPort('check --remote', args, loaded, output, env);
   await client.authenticate();
   const byBlueprint = new Map<string, typeof loaded.validation.valid>();
