@@ -12,29 +12,3 @@ export const BLUEPRINT_IDENTIFIER_MAX_LENGTH = 100;
 /** Property, relation, mirror, calculation and aggregation identifiers. */
 export const PROPERTY_IDENTIFIER_PATTERN = String.raw`^[A-Za-z0-9@_=\\-]+$`;
 export const PROPERTY_IDENTIFIER_MAX_LENGTH = 100;
-
-const entityIdentifierRegExp = new RegExp(ENTITY_IDENTIFIER_PATTERN, 'u');
-const blueprintIdentifierRegExp = new RegExp(BLUEPRINT_IDENTIFIER_PATTERN, 'u');
-
-/** Length in code points, as JSON Schema's maxLength counts (JS `.length` counts UTF-16 units). */
-export function codePointLength(value: string): number {
-  let n = 0;
-  for (const _ of value) n++;
-  return n;
-}
-
-export function isEntityIdentifier(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    entityIdentifierRegExp.test(value) &&
-    codePointLength(value) <= ENTITY_IDENTIFIER_MAX_LENGTH
-  );
-}
-
-export function isBlueprintIdentifier(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    blueprintIdentifierRegExp.test(value) &&
-    codePointLength(value) <= BLUEPRINT_IDENTIFIER_MAX_LENGTH
-  );
-}
