@@ -151,6 +151,7 @@ describe('changed-only selection (--base)', () => {
     const afterConfig = await runCli(['check', '--base', 'HEAD~2', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
     expect(afterConfig.stderr).toContain('port-gitops.config.json and schemas/entity.schema.json changed: every entity file is re-validated');
     expect(afterConfig.code).toBe(1);
+    expect((JSON.parse(afterConfig.stdout) as Report).notes).toEqual(['port-gitops.config.json and schemas/entity.schema.json changed: every entity file is re-validated']);
     expect((JSON.parse(afterConfig.stdout) as Report).errors.map((e) => `${e.file} ${e.pointer}`)).toEqual(['b/port.yml /properties']);
     const onlySchema = await runCli(['list', '--base', 'HEAD~1'], { cwd: repo });
     expect(onlySchema.stdout).toContain('unchanged b/port.yml  domain/b  (schemas/entity.schema.json changed)');

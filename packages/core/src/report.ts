@@ -29,6 +29,8 @@ export interface Report {
   dryRun: boolean;
   entities: ReportEntity[];
   errors: ReportError[];
+  /** Why the selection is what it is, when that needs saying (a fallback to --all, a config change). */
+  notes?: string[];
   summary: {
     files: number;
     entities: number;
@@ -104,6 +106,7 @@ export function buildReport(input: ReportInput): Report {
     dryRun: input.dryRun,
     entities,
     errors,
+    ...(input.selection.notes.length > 0 ? { notes: input.selection.notes } : {}),
     summary: {
       files: input.selection.files.length,
       entities: entities.length,
