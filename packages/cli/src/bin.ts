@@ -96,6 +96,12 @@ async function main(argv: string[]): Promise<number> {
       run(async () => (await import('./commands/list.js')).runList),
     )
     .command(
+      'init',
+      'Write a starter config, shared schema, example entity file and GitHub workflow (never overwrites)',
+      (y) => y.example('$0 init', 'In the root of the repository to set up'),
+      run(async () => (await import('./commands/init.js')).runInit),
+    )
+    .command(
       'emulator',
       'Start the local Port API emulator on loopback (for tests, demos and benchmarks)',
       (y) =>
@@ -116,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 emulator --port 0 --rate-limit 100/10 --error-rate 0.05', 'Any free port, with throttling and 5xx faults'),
       run(async () => (await import('./commands/emulator.js')).runEmulator),
     )
-    .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints or emulator (see --help).')
+    .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints, init or emulator (see --help).')
     .strict()
     .version(VERSION)
     .help()

@@ -28,3 +28,12 @@ export const ENTITY_FILE_SCHEMA: JsonSchema = {
     },
   },
 };
+
+/** A whole entity file, for editors: one entity or a list (a YAML file may also hold several documents). */
+export const ENTITY_FILE_DOCUMENT_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'port-gitops entity file',
+  description: 'One Port entity, or a list of them. Blueprint-specific rules are checked by `port-gitops check`.',
+  definitions: { entity: ENTITY_FILE_SCHEMA },
+  anyOf: [{ $ref: '#/definitions/entity' }, { type: 'array', items: { $ref: '#/definitions/entity' } }],
+};

@@ -17,3 +17,4 @@ export * from './entity-diff.js';
 export * from './entity-file-filter.js';
 export * from './relation-targets.js';
 export * from './compare.js';
+export { ENTITY_FILE_SCHEMA, ENTITY_FILE_DOCUMENT_SCHEMA } from './entity-file-schema.js';
