@@ -63,13 +63,15 @@ async function main(argv: string[]): Promise<number> {
       run(async () => (await import('./commands/plan.js')).runPlan),
     )
     .command(
-      'check',
+      'check [files..]',
       'Validate the selected entity files; needs no credentials (for pre-merge checks)',
       (y) =>
         withTargetOptions(withSelectionOptions(y))
+          .positional('files', { type: 'string', array: true, describe: 'Check exactly these files (as a pre-commit hook passes them)' })
           .option('remote', { type: 'boolean', default: false, describe: 'Also ask Port to validate the entities (validation_only; needs credentials)' })
           .example('$0 check --base origin/main', 'Validate what a pull request into main changes')
           .example('$0 check --all', 'Validate every entity file')
+          .example('$0 check services/a/port.yml', 'Validate one file')
           .example('$0 check --all --format json --report check.json', 'Machine-readable results')
           .epilog('Exit codes: 0 all valid, 1 some files invalid, 3 usage/config/git error.'),
       run(async () => (await import('./commands/check.js')).runCheck),

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   type Config,
   type EntityChanges,
@@ -41,6 +41,8 @@ export interface SelectionArgs {
   fallbackAll?: boolean;
   blueprint?: string;
   strictRelations?: boolean;
+  /** `check FILES...`: exactly these files (a pre-commit hook passes the staged ones). */
+  files?: string[];
 }
 
 export interface Loaded {
@@ -62,7 +64,8 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
   const git = repository.gitRoot ? new Git(root) : undefined;
   // git works out the range and its diff in its own processes while the config is read and the
   // schemas compile here.
-  const range = args.all ? undefined : startRange(args, env, repository, git);
+  const named = args.files && args.files.length > 0;
+  const range = args.all || named ? undefined : startRange(args, env, repository, git);
   range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
   time('repository');
   const { config, path: configPath } = loadConfig(root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
@@ -126,6 +129,10 @@ async function startRange(args: SelectionArgs, env: NodeJS.ProcessEnv, repositor
 }
 
 async function select(args: SelectionArgs, context: SelectContext): Promise<Selection> {
+  if (args.files && args.files.length > 0) {
+    if (args.all || args.base) throw new FatalError('usage', 'name files, or pass --all or --base, not both');
+    return selectNamed(args.files, context);
+  }
   if (args.all) {
     if (args.base) throw new FatalError('usage', '--all and --base select differently: give one of them');
     return selectAll(await context.discoverAll(), context.repository.head);
@@ -145,6 +152,19 @@ async function select(args: SelectionArgs, context: SelectContext): Promise<Sele
     notes: range.note ? [range.note] : [],
     ...(changes ? { changes } : {}),
   });
+}
+
+/**
+ * The files named on the command line that are entity files (include, exclude, .gitignore), as
+ * repository-relative paths; a pre-commit hook passes every staged file its pattern matches.
+ */
+function selectNamed(paths: string[], context: SelectContext): Selection {
+  const isEntityFile = createEntityFileFilter(context.root, context.config.include, context.config.exclude);
+  const files = [...new Set(paths.map((path) => relative(context.root, resolve(path)).split(sep).join('/')))]
+    .filter((path) => !path.startsWith('../') && isEntityFile(path))
+    .sort()
+    .map((path) => ({ path, status: 'modified' as const }));
+  return { mode: 'changed', base: null, head: context.repository.head, files, changedPaths: new Set(files.map((f) => f.path)), notes: [] };
 }
 
 /**
