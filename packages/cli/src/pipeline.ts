@@ -9,6 +9,9 @@ import {
   type ValidationResult,
   FatalError,
   Git,
+  type UpsertOperation,
+  planUpserts,
+  repositoryId,
   type GitChange,
   type ResolvedRange,
   diffRange,
@@ -205,4 +208,17 @@ function stageTimer(enabled: boolean): (stage: string) => void {
     process.stderr.write(`timing: ${stage} ${Math.round(now - last)} ms\n`);
     last = now;
   };
+}
+
+/**
+ * The upserts of a run: the valid entities (of a changed-only run, those that changed), with their
+ * origin written into the config's `provenance` property when it names one.
+ */
+export async function plannedUpserts(loaded: Loaded, env: NodeJS.ProcessEnv): Promise<UpsertOperation[]> {
+  const { changes, validation, config, repository } = loaded;
+  const entities = changes ? validation.valid.filter((entity) => changes.changed.has(entity)) : validation.valid;
+  const provenance = config.provenance
+    ? { property: config.provenance.property, commit: repository.head, repository: await repositoryId(repository, env) }
+    : undefined;
+  return planUpserts(entities, provenance);
 }

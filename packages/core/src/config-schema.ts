@@ -86,6 +86,20 @@ export const CONFIG_SCHEMA = {
         }
       }
     },
+    "provenance": {
+      "description": "Write into each pushed entity where it came from (file path, commit, repository URL), in this object property of its blueprint, as Port's own GitOps does with gitopsMetadata.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "property"
+      ],
+      "properties": {
+        "property": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9@_=\\-]+$"
+        }
+      }
+    },
     "deleteRemoved": {
       "description": "Delete from Port the entities whose files or identifiers were removed in the selected change.",
       "type": "boolean"

@@ -26,6 +26,8 @@ export interface Config {
   rules: Rule[];
   port: PortSettings;
   deleteRemoved: boolean;
+  /** Write the entity's origin (file, commit, repository) into this object property. */
+  provenance?: { property: string };
 }
 
 export interface LoadedConfig {

@@ -45,21 +45,33 @@ export type LiveEntities = Map<string, Map<string, LiveEntity>>;
  * deletions of entities Port still has, and what is already as the files say. Unchanged entities get
  * result `ok` (nothing to write); the others `planned`.
  */
-export function compareOperations(operations: Operation[], live: LiveEntities): PushResult[] {
+export function compareOperations(operations: Operation[], live: LiveEntities, provenanceProperty?: string): PushResult[] {
   return operations.map((operation): PushResult => {
     const current = live.get(operation.blueprint)?.get(operation.identifier);
     if (operation.action === 'delete') {
       return current ? { operation, result: 'planned', change: 'delete' } : { operation, result: 'ok', change: 'unchanged' };
     }
-    const { change, diff } = compareWithLive(operation.body, current);
+    // The provenance changes with every commit: it alone does not make an entity differ.
+    const { change, diff } = compareWithLive(withoutProperty(operation.body, provenanceProperty), current);
     return { operation, result: change === 'unchanged' ? 'ok' : 'planned', change, ...(diff.length > 0 ? { diff } : {}) };
   });
 }
 
+/** Where an entity came from, written into an object property when config `provenance` asks for it. */
+export interface Provenance {
+  property: string;
+  commit: string | null;
+  repository: string;
+}
+
 /** The upserts for these entities, in file order. */
-export function planUpserts(entities: LoadedEntity[]): UpsertOperation[] {
+export function planUpserts(entities: LoadedEntity[], provenance?: Provenance): UpsertOperation[] {
   return entities.map((entity) => {
     const { blueprint: _blueprint, ...body } = entity.data;
+    if (provenance) {
+      const origin = { path: entity.file, commit: provenance.commit, repository: provenance.repository };
+      body.properties = { ...((body.properties as Record<string, unknown> | undefined) ?? {}), [provenance.property]: origin };
+    }
     return {
       action: 'upsert',
       file: entity.file,
@@ -122,4 +134,11 @@ async function sendByBlueprint<T extends Operation>(operations: T[], send: (blue
     }),
   );
   return groups.flat();
+}
+
+function withoutProperty(body: UpsertOperation['body'], property: string | undefined): UpsertOperation['body'] {
+  const properties = body.properties as Record<string, unknown> | undefined;
+  if (!property || !properties || !(property in properties)) return body;
+  const { [property]: _origin, ...rest } = properties;
+  return { ...body, properties: rest };
 }

@@ -1,7 +1,7 @@
-import { buildReport, compareOperations, exitCodeOf, planDeletes, planUpserts } from '@port-gitops/core';
+import { buildReport, compareOperations, exitCodeOf, planDeletes } from '@port-gitops/core';
 import { readLive } from '../live.js';
 import type { Output } from '../output.js';
-import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
+import { discoverAndValidate, plannedUpserts, type SelectionArgs } from '../pipeline.js';
 import { connectToPort, type TargetFlags } from '../port.js';
 import { renderPlan } from '../render.js';
 import { emitNotes, emitReport, type ReportFlags } from './report-output.js';
@@ -18,11 +18,11 @@ export async function runPlan(args: PlanArgs, output: Output, env: NodeJS.Proces
   emitNotes(loaded.selection, output);
   const { changes, validation } = loaded;
   const operations = [
-    ...planUpserts(changes ? validation.valid.filter((entity) => changes.changed.has(entity)) : validation.valid),
+    ...await plannedUpserts(loaded, env),
     ...planDeletes(changes?.removed ?? []),
   ];
   const client = await connectToPort('plan', args, loaded, output, env);
-  const planned = compareOperations(operations, operations.length > 0 ? await readLive(client, operations) : new Map());
+  const planned = compareOperations(operations, operations.length > 0 ? await readLive(client, operations) : new Map(), loaded.config.provenance?.property);
   const report = buildReport({ command: 'plan', selection: loaded.selection, dryRun: true, files: loaded.files, validation, changes, pushed: planned, startedAtMs });
   if (args.format === 'text') output.out(renderPlan(report, output, { verbose: args.verbose }));
   emitReport(report, output, args, env);

@@ -7,7 +7,6 @@ import {
   compareOperations,
   exitCodeOf,
   planDeletes,
-  planUpserts,
   push,
   repositoryId,
   withoutPushing,
@@ -17,7 +16,7 @@ import { planPrune } from '../prune.js';
 import { createProgress } from '../progress.js';
 import { readLive } from '../live.js';
 import type { Output } from '../output.js';
-import { type Loaded, discoverAndValidate, type SelectionArgs } from '../pipeline.js';
+import { type Loaded, discoverAndValidate, plannedUpserts, type SelectionArgs } from '../pipeline.js';
 import { connectToPort } from '../port.js';
 import type { Region } from '../target.js';
 import { emitNotes, emitReport, type ReportFlags } from './report-output.js';
@@ -49,7 +48,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
   emitNotes(loaded.selection, output);
   const { changes, validation } = loaded;
   const plan: SyncPlan = {
-    upserts: planUpserts(changes ? validation.valid.filter((entity) => changes.changed.has(entity)) : validation.valid),
+    upserts: await plannedUpserts(loaded, env),
     deletes: planDeletes(changes?.removed ?? []),
     deleteRemoved: args.deleteRemoved || loaded.config.deleteRemoved,
   };
@@ -98,7 +97,7 @@ async function pushToPort(plan: SyncPlan, args: SyncArgs, loaded: Loaded, output
   const client = await connectToPort('sync', args, loaded, output, env);
   if (plan.upserts.length > 0 || (plan.deleteRemoved && plan.deletes.length > 0) || args.prune) await client.authenticate();
   const pruned = args.prune ? await planPrune(loaded, client, await repositoryId(loaded.repository, env), args) : [];
-  const unchanged = args.skipUnchanged ? compareOperations(plan.upserts, await readLive(client, plan.upserts)).filter((r) => r.change === 'unchanged') : [];
+  const unchanged = args.skipUnchanged ? compareOperations(plan.upserts, await readLive(client, plan.upserts), loaded.config.provenance?.property).filter((r) => r.change === 'unchanged') : [];
   const skipped = new Set(unchanged.map((r) => r.operation));
   const writes = [...plan.upserts.filter((o) => !skipped.has(o)), ...(plan.deleteRemoved ? plan.deletes : []), ...pruned];
 
