@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   type Config,
   type EntityChanges,
@@ -16,7 +15,7 @@ import {
   type ResolvedRange,
   diffRange,
   checkRelationTargets,
-  parseEntities,
+  definedInOtherFiles,
   withProblems,
   createBlueprintResolver,
   createEntityFileFilter,
@@ -96,7 +95,7 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
     strict: Boolean(args.strictRelations),
     // A changed-only run loaded the changed files only: it checks the targets the change adds, and
     // looks for them in the other files with git grep.
-    ...(changes && git ? { changes, findElsewhere: (keys) => definedElsewhere(git, root, config, files, blueprintOf, keys) } : {}),
+    ...(changes && git ? { changes, findElsewhere: (keys) => definedInOtherFiles(git, { root, include: config.include, exclude: config.exclude, loaded: files, blueprintOf }, keys) } : {}),
   });
   const validation = withProblems(checked, files, relationProblems);
   time('relation targets');
@@ -168,34 +167,6 @@ function selectNamed(paths: string[], context: SelectContext): Selection {
     .sort()
     .map((path) => ({ path, status: 'modified' as const }));
   return { mode: 'changed', base: null, head: context.repository.head, files, changedPaths: new Set(files.map((f) => f.path)), notes: [] };
-}
-
-/**
- * Which of these entities some entity file not loaded in this run defines: files holding the
- * identifier as a word (git grep, in C, over the index) are parsed, and only those.
- */
-async function definedElsewhere(
-  git: Git,
-  root: string,
-  config: Config,
-  loaded: LoadedFile[],
-  blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined,
-  keys: Array<{ blueprint: string; identifier: string }>,
-): Promise<Set<string>> {
-  const isEntityFile = createEntityFileFilter(root, config.include, config.exclude);
-  const seen = new Set(loaded.map((file) => file.path));
-  const candidates = (await git.filesContaining([...new Set(keys.map((k) => k.identifier))], config.include, { word: true })).filter(
-    (path) => !seen.has(path) && isEntityFile(path),
-  );
-  const found = new Set<string>();
-  for (const path of candidates) {
-    const text = await readFile(join(root, path), 'utf8').catch(() => '');
-    for (const entity of parseEntities(path, text)) {
-      const blueprint = blueprintOf(path, entity);
-      if (blueprint && typeof entity.identifier === 'string') found.add(`${blueprint}\u0000${entity.identifier}`);
-    }
-  }
-  return found;
 }
 
 /** `PORT_GITOPS_TIMINGS=1`: how long each stage took, on stderr, to see where a slow run spends its time. */

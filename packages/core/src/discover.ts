@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { posix } from 'node:path';
+import { type GitignoreLookup, isGitignored, readGitignores } from './gitignore.js';
 import type { EntityFile } from './model.js';
 
 export interface DiscoverOptions {
@@ -29,43 +28,12 @@ export async function discover(options: DiscoverOptions): Promise<EntityFile[]> 
     dot: false,
     unique: true,
   });
-  const gitignores = found.filter((path) => posix.basename(path) === '.gitignore');
-  const candidates = found.filter((path) => posix.basename(path) !== '.gitignore');
-  const ignored = await loadIgnoreRules(options.root, gitignores);
-  return candidates
-    .filter((path) => !isIgnored(path, ignored))
+  // The walk found the .gitignore files too: only those folders have rules to read.
+  const withRules = new Set(found.filter((path) => posix.basename(path) === '.gitignore').map((path) => posix.dirname(path).replace(/^\.$/, '')));
+  const lookup = readGitignores(options.root);
+  const rulesOf: GitignoreLookup = (dir) => (withRules.has(dir) ? lookup(dir) : undefined);
+  return found
+    .filter((path) => posix.basename(path) !== '.gitignore' && !isGitignored(path, rulesOf))
     .sort()
     .map((path) => ({ path }));
-}
-
-interface IgnoreRules {
-  /** Folder the .gitignore sits in ('' for the root). */
-  dir: string;
-  rules: Ignore;
-}
-
-async function loadIgnoreRules(root: string, gitignores: string[]): Promise<IgnoreRules[]> {
-  const loaded = await Promise.all(
-    gitignores.map(async (path) => {
-      const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
-      if (text === undefined) return undefined;
-      const dir = posix.dirname(path);
-      return { dir: dir === '.' ? '' : dir, rules: ignore().add(text) };
-    }),
-  );
-  return loaded.filter((rules): rules is IgnoreRules => rules !== undefined);
-}
-
-function isIgnored(path: string, ignored: IgnoreRules[]): boolean {
-  for (const { dir, rules } of ignored) {
-    if (dir !== '' && !path.startsWith(dir + '/')) continue;
-    const relativePath = dir === '' ? path : path.slice(dir.length + 1);
-    // A file is ignored when it, or any folder above it, is ignored by a .gitignore above it.
-    const parts = relativePath.split('/');
-    for (let i = 1; i <= parts.length; i++) {
-      const prefix = parts.slice(0, i).join('/');
-      if (rules.ignores(i < parts.length ? prefix + '/' : prefix)) return true;
-    }
-  }
-  return false;
 }

@@ -1,5 +1,10 @@
 import type { Blueprint } from '@port-gitops/port-schema';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { EntityChanges } from './entity-diff.js';
+import { createEntityFileFilter } from './entity-file-filter.js';
+import type { Git } from './git.js';
+import { parseEntities } from './load.js';
 import type { LoadedFile, Problem } from './model.js';
 import { encodePointer } from './source.js';
 
@@ -64,4 +69,35 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
       message: `relation "${ref.relation}" points at "${ref.identifier}" of blueprint "${ref.blueprint}", which no entity file defines`,
       hint: options.strict ? 'define it in an entity file, or fix the identifier' : 'it may exist in Port already; --strict-relations makes this an error',
     }));
+}
+
+export interface OtherFilesOptions {
+  root: string;
+  include: string[];
+  exclude: string[];
+  /** The files this run loaded: they were searched already. */
+  loaded: LoadedFile[];
+  blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined;
+}
+
+/**
+ * For a changed-only run: which of these entities an entity file it did not load defines. Files
+ * holding one of the identifiers as a word (git grep, in C, over the index) are parsed, and only
+ * those; the answer is exact, the search only narrows where to look.
+ */
+export async function definedInOtherFiles(git: Git, options: OtherFilesOptions, keys: Array<{ blueprint: string; identifier: string }>): Promise<Set<string>> {
+  const isEntityFile = createEntityFileFilter(options.root, options.include, options.exclude);
+  const seen = new Set(options.loaded.map((file) => file.path));
+  const candidates = (await git.filesContaining([...new Set(keys.map((k) => k.identifier))], options.include, { word: true })).filter(
+    (path) => !seen.has(path) && isEntityFile(path),
+  );
+  const found = new Set<string>();
+  for (const path of candidates) {
+    const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
+    for (const entity of parseEntities(path, text)) {
+      const blueprint = options.blueprintOf(path, entity);
+      if (blueprint && typeof entity.identifier === 'string') found.add(`${blueprint}\u0000${entity.identifier}`);
+    }
+  }
+  return found;
 }

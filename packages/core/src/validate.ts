@@ -87,10 +87,15 @@ export function createValidator(options: ValidatorOptions): Validator {
         problems.push(...fileProblems);
       }
       const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
-      problems.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+      problems.sort(byPosition);
       return { valid, problems, invalidFiles };
     },
   };
+}
+
+/** File by file, then line and column. */
+function byPosition(a: Problem, b: Problem): number {
+  return a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1;
 }
 
 /** Adds problems found by a later check (relation targets, Port's own verdict) to a validation result. */
@@ -98,7 +103,7 @@ export function withProblems(result: ValidationResult, files: LoadedFile[], extr
   if (extra.length === 0) return result;
   const invalidFiles = new Set(result.invalidFiles);
   for (const problem of extra) if (problem.severity === 'error') invalidFiles.add(problem.file);
-  const problems = [...result.problems, ...extra].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+  const problems = [...result.problems, ...extra].sort(byPosition);
   const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
   return { valid, problems, invalidFiles };
 }

@@ -84,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tokensByValue = new Map<string, Token>();
   const tokensByClient = new Map<string, Token>();
 
-  const persist = options.dataFile ? debouncedWriter(options.dataFile, () => store.snapshot()) : undefined;
+  const persist = options.dataFile ? debouncedWriter(options.dataFile, () => store.all()) : undefined;
   if (options.dataFile && existsSync(options.dataFile)) {
     const saved = JSON.parse(readFileSync(options.dataFile, 'utf8')) as { entities?: StoredEntity[] };
     store.restore(saved.entities ?? []);

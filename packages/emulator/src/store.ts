@@ -194,10 +194,6 @@ export class EntityStore {
     return present;
   }
 
-  snapshot(): StoredEntity[] {
-    return this.all();
-  }
-
   restore(entities: StoredEntity[]): void {
     for (const entity of entities) {
       if (this.blueprints.has(entity.blueprint)) this.entityMap(entity.blueprint).set(entity.identifier, entity);
