@@ -1,6 +1,6 @@
 import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LoadedFile, type Problem, createValidator, load, loadLocalBlueprints } from '@port-gitops/core';
+import { type LoadedFile, type Problem, createEntityReader, createValidator, load, loadLocalBlueprints } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_BLUEPRINTS, makeDir } from './helpers.js';
 
@@ -10,7 +10,7 @@ async function check(files: Record<string, string>, options: { rules?: Array<{ f
   cpSync(EXAMPLE_BLUEPRINTS, join(root, '.port/blueprints'), { recursive: true });
   const blueprints = await loadLocalBlueprints(root, '.port/blueprints');
   const selection = { mode: 'all' as const, base: null, head: null, changedPaths: new Set<string>(), notes: [], files: Object.keys(files).filter((p) => /port\.|entity\.json/.test(p)).sort().map((path) => ({ path, status: 'all' as const })) };
-  const loaded = await load(selection, { root, rules: options.rules ?? [], defaultBlueprint: options.defaultBlueprint, blueprints });
+  const loaded = await load(selection, { root, reader: createEntityReader({ rules: options.rules ?? [], defaultBlueprint: options.defaultBlueprint }), blueprints });
   const result = createValidator({ root, blueprints, sharedSchemaPath: options.schema }).validate(loaded);
   return { root, loaded, ...result };
 }
@@ -215,7 +215,7 @@ describe('load: file:// references', () => {
     // The files above were created after the first load: load again now that they exist.
     const again = await load(
       { mode: 'all', base: null, head: null, changedPaths: new Set<string>(), notes: [], files: ['a/port.yml', 'b/port.yml', 'c/port.yml', 'd/port.yml'].map((path) => ({ path, status: 'all' as const })) },
-      { root, rules: [], blueprints: new Map() },
+      { root, reader: createEntityReader({ rules: [] }), blueprints: new Map() },
     );
     const messages = again.flatMap((f) => f.problems).map((p) => `${p.file}:${p.line} ${p.pointer} ${p.message}`);
     expect(messages).toEqual([

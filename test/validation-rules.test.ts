@@ -1,6 +1,6 @@
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Problem, type Report, createValidator, load, loadLocalBlueprints } from '@port-gitops/core';
+import { type Problem, type Report, createEntityReader, createValidator, load, loadLocalBlueprints } from '@port-gitops/core';
 import { PortClient } from '@port-gitops/port-client';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ function expectations(text: string): string[] {
 async function checkFixtures(paths: string[], schema?: string) {
   const blueprints = await loadLocalBlueprints(RULES, '.port/blueprints');
   const selection = { mode: 'all' as const, base: null, head: null, changedPaths: new Set<string>(), notes: [], files: paths.map((path) => ({ path, status: 'all' as const })) };
-  const files = await load(selection, { root: RULES, rules: [], blueprints });
+  const files = await load(selection, { root: RULES, reader: createEntityReader({ rules: [] }), blueprints });
   return { files, blueprints, ...createValidator({ root: RULES, blueprints, sharedSchemaPath: schema }).validate(files) };
 }
 

@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   type Config,
   type EntityChanges,
+  type EntityReader,
   type LoadedFile,
   type RepositoryInfo,
   type Selection,
@@ -17,7 +18,7 @@ import {
   checkRelationTargets,
   definedInOtherFiles,
   withProblems,
-  createBlueprintResolver,
+  createEntityReader,
   createEntityFileFilter,
   createValidator,
   describeRepository,
@@ -76,18 +77,18 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
   time('blueprints');
   const validator = createValidator({ root, sharedSchemaPath: config.schema, blueprints });
   const discoverAll = () => discover({ root, include: config.include, exclude: config.exclude });
+  const reader = createEntityReader({ rules: config.rules, defaultBlueprint: args.blueprint, backstage: config.backstage });
   time('config and schemas');
 
-  const selection = await select(args, { root, config, configPath, repository, git, discoverAll, range });
+  const selection = await select(args, { root, config, configPath, repository, git, discoverAll, range, reader });
   time('select');
-  const files = await load(selection, { root, rules: config.rules, defaultBlueprint: args.blueprint, blueprints });
+  const files = await load(selection, { root, reader, blueprints });
   time('load');
-  const blueprintOf = createBlueprintResolver(config.rules, args.blueprint);
   const checked = validator.validate(files);
   time('validate');
   const changes =
     selection.mode === 'changed' && git
-      ? await diffEntities(selection, files, { readBlobs: (shas) => git.blobs(shas), blueprintOf, invalidFiles: checked.invalidFiles })
+      ? await diffEntities(selection, files, { readBlobs: (shas) => git.blobs(shas), reader, invalidFiles: checked.invalidFiles })
       : undefined;
   time('diff with base');
   const relationProblems = await checkRelationTargets(files, {
@@ -95,7 +96,7 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
     strict: Boolean(args.strictRelations),
     // A changed-only run loaded the changed files only: it checks the targets the change adds, and
     // looks for them in the other files with git grep.
-    ...(changes && git ? { changes, findElsewhere: (keys) => definedInOtherFiles(git, { root, include: config.include, exclude: config.exclude, loaded: files, blueprintOf }, keys) } : {}),
+    ...(changes && git ? { changes, findElsewhere: (keys) => definedInOtherFiles(git, { root, include: config.include, exclude: config.exclude, loaded: files, reader }, keys) } : {}),
   });
   const validation = withProblems(checked, files, relationProblems);
   time('relation targets');
@@ -110,6 +111,7 @@ interface SelectContext {
   git: Git | undefined;
   discoverAll: () => ReturnType<typeof discover>;
   range: Promise<StartedRange> | undefined;
+  reader: EntityReader;
 }
 
 interface StartedRange {
@@ -149,6 +151,7 @@ async function select(args: SelectionArgs, context: SelectContext): Promise<Sele
     includeUncommitted: Boolean(args.includeUncommitted),
     isEntityFile: createEntityFileFilter(context.root, context.config.include, context.config.exclude),
     include: context.config.include,
+    reader: context.reader,
     revalidateOn: [context.configPath, context.config.schema].filter((path): path is string => path !== undefined),
     discoverAll: context.discoverAll,
     notes: range.note ? [range.note] : [],

@@ -1,3 +1,8 @@
+import { BLUEPRINT_IDENTIFIER_PATTERN, PROPERTY_IDENTIFIER_PATTERN } from '@port-gitops/port-schema';
+import { FIELD_PATH_PATTERN } from './backstage.js';
+
+const fieldPath = { type: 'string', pattern: FIELD_PATH_PATTERN };
+
 /**
  * The JSON Schema of port-gitops.config.json. The build writes it to schemas/config.schema.json,
  * which editors use (`$schema`) and the package exports; this module is the source.
@@ -103,6 +108,57 @@ export const CONFIG_SCHEMA = {
     "deleteRemoved": {
       "description": "Delete from Port the entities whose files or identifiers were removed in the selected change.",
       "type": "boolean"
+    },
+    "backstage": {
+      "description": "Read Backstage descriptor files (catalog-info.yaml) as entity files, each document translated through this mapping. Present, even empty ({}), to turn it on; the README shows the default mapping.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "files": {
+          "description": "Globs of descriptor files; they are entity files whatever include says. Default: **/catalog-info.yaml, **/catalog-info.yml.",
+          "type": "array",
+          "items": { "type": "string", "minLength": 1 },
+          "minItems": 1
+        },
+        "identifier": {
+          "description": "name: the identifier is metadata.name (as Port's Backstage integration does); namespace/name: always qualified by namespace.",
+          "enum": ["name", "namespace/name"]
+        },
+        "kinds": {
+          "description": "The mapping by Backstage kind (matched without regard to case); null skips a kind. Replaces the default mapping as a whole.",
+          "type": "object",
+          "additionalProperties": {
+            "type": ["object", "null"],
+            "additionalProperties": false,
+            "required": ["blueprint"],
+            "properties": {
+              "blueprint": { "type": "string", "pattern": BLUEPRINT_IDENTIFIER_PATTERN },
+              "title": { ...fieldPath, "description": "Field path of the title (default metadata.title); metadata.name when absent." },
+              "properties": {
+                "description": "Port property: Backstage field path, e.g. \"spec.lifecycle\", \"metadata.links[].url\", \"metadata.annotations[\\\"backstage.io/techdocs-ref\\\"]\".",
+                "type": "object",
+                "propertyNames": { "pattern": PROPERTY_IDENTIFIER_PATTERN },
+                "additionalProperties": fieldPath
+              },
+              "relations": {
+                "description": "Port relation: the field path of its entity references, or {from, kind} to take only references of one kind.",
+                "type": "object",
+                "propertyNames": { "pattern": PROPERTY_IDENTIFIER_PATTERN },
+                "additionalProperties": {
+                  "type": ["string", "object"],
+                  "pattern": FIELD_PATH_PATTERN,
+                  "additionalProperties": false,
+                  "required": ["from"],
+                  "properties": {
+                    "from": fieldPath,
+                    "kind": { "type": "string", "minLength": 1 }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
   }
 };

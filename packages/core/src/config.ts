@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { type Ajv, sharedPortAjv } from '@port-gitops/port-schema';
+import { type BackstageConfig, DEFAULT_BACKSTAGE_FILES, DEFAULT_BACKSTAGE_KINDS } from './backstage.js';
 import { closest } from './closest.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { FatalError } from './errors.js';
@@ -28,6 +29,8 @@ export interface Config {
   deleteRemoved: boolean;
   /** Write the entity's origin (file, commit, repository) into this object property. */
   provenance?: { property: string };
+  /** Backstage descriptor files, read as entity files; off unless the config file has `backstage`. */
+  backstage?: BackstageConfig;
 }
 
 export interface LoadedConfig {
@@ -99,13 +102,12 @@ export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
     });
     throw new FatalError('config', `invalid config file:\n  ${lines.join('\n  ')}`);
   }
-  const given = data as Partial<Config>;
-  return {
-    config: {
-      ...structuredClone(DEFAULTS),
-      ...given,
-      port: { ...DEFAULTS.port, ...(given.port ?? {}) },
-    },
-    path: shown,
-  };
+  const { backstage, ...given } = data as Omit<Partial<Config>, 'backstage'> & { backstage?: Partial<BackstageConfig> };
+  const config: Config = { ...structuredClone(DEFAULTS), ...given, port: { ...DEFAULTS.port, ...(given.port ?? {}) } };
+  if (backstage) {
+    config.backstage = { files: DEFAULT_BACKSTAGE_FILES, identifier: 'name', kinds: DEFAULT_BACKSTAGE_KINDS, ...backstage };
+    // Descriptor files are entity files: discovery, change selection and `check FILES` find them.
+    config.include = [...new Set([...config.include, ...config.backstage.files])];
+  }
+  return { config, path: shown };
 }

@@ -1,4 +1,4 @@
-import { parseEntities } from './load.js';
+import type { EntityReader } from './entity-reader.js';
 import type { LoadedEntity, LoadedFile, Selection } from './model.js';
 
 /** An entity that was in a selected file at base and is in none at head. */
@@ -21,7 +21,7 @@ export interface EntityChanges {
 export interface DiffOptions {
   /** The contents of base blobs, by id, read all at once. */
   readBlobs: (shas: string[]) => Promise<Map<string, string>>;
-  blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined;
+  reader: EntityReader;
   /**
    * Head paths of files with problems. Their entities at base are never counted as removed: a file
    * that no longer parses must not delete what it held.
@@ -42,8 +42,8 @@ export async function diffEntities(selection: Selection, files: LoadedFile[], op
   const blobs = await options.readBlobs(withBase.map((file) => file.baseBlob!));
   for (const file of withBase) {
     const basePath = file.previousPath ?? file.path;
-    for (const entity of parseEntities(basePath, blobs.get(file.baseBlob!) ?? '')) {
-      const blueprint = options.blueprintOf(basePath, entity);
+    for (const entity of options.reader.parse(basePath, blobs.get(file.baseBlob!) ?? '')) {
+      const blueprint = options.reader.blueprintOf(basePath, entity);
       if (blueprint && typeof entity.identifier === 'string') {
         base.set(keyOf(blueprint, entity.identifier), { file: basePath, written: canonical(entity), data: entity, removable: !options.invalidFiles.has(file.path) });
       }

@@ -4,6 +4,8 @@ export * from './config.js';
 export * from './discover.js';
 export * from './select.js';
 export * from './load.js';
+export * from './entity-reader.js';
+export * from './backstage.js';
 export * from './validate.js';
 export * from './push.js';
 export * from './report.js';

@@ -1,19 +1,17 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { join, posix, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Blueprint } from '@port-gitops/port-schema';
-import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
-import type { Rule } from './config.js';
+import { type BackstageConfig, substitute, substitutionsOf, translateBackstageDocument } from './backstage.js';
+import { type EntityReader, FILE_REFERENCE, isUrl, resolveReferencePath, splitEntities, substitutionTarget } from './entity-reader.js';
 import type { LoadedEntity, LoadedFile, Locator, Problem, ProblemCode, Selection } from './model.js';
-import { encodePointer, parseJsonSource, parseYamlSource } from './source.js';
+import { type ParsedSource, encodePointer, parseJsonSource, parseYamlSource } from './source.js';
 
 export interface LoadOptions {
   root: string;
-  /** Config rules: the blueprint of entities that do not name one, by file glob. */
-  rules: Rule[];
-  /** `--blueprint`: the last resort. */
-  defaultBlueprint?: string;
+  /** What a file's text holds: entities, or Backstage documents to translate. */
+  reader: EntityReader;
   /** Known blueprint definitions: a `file://` target is parsed when its property is an object or array. */
   blueprints: ReadonlyMap<string, Blueprint>;
 }
@@ -22,7 +20,6 @@ export interface LoadOptions {
 export const MAX_ENTITY_FILE_BYTES = 8 * 1024 * 1024;
 /** A `file://` target is inlined into a request body, which Port caps at 1 MiB. */
 export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
-const FILE_REFERENCE = 'file://';
 
 /** Reads and parses the selected files (deleted ones excepted), each into its entities. */
 export async function load(selection: Selection, options: LoadOptions): Promise<LoadedFile[]> {
@@ -60,8 +57,7 @@ function readSmallFile(path: string, limit: number): string | number {
 
 interface LoadContext extends LoadOptions {
   realRoot: string;
-  blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined;
-  /** `file://` targets read once per run, however many entities use them. */
+  /** Referenced files read once per run, however many entities use them. */
   targets: Map<string, Promise<TargetRead>>;
 }
 
@@ -71,21 +67,12 @@ async function createContext(options: LoadOptions): Promise<LoadContext> {
   return {
     ...options,
     realRoot: await realpath(options.root),
-    blueprintOf: createBlueprintResolver(options.rules, options.defaultBlueprint),
     targets: new Map(),
   };
 }
 
-/** The blueprint of an entity: its own field, else the first rule matching its file, else the default. */
-export function createBlueprintResolver(rules: Rule[], defaultBlueprint?: string): (path: string, entity: Record<string, unknown>) => string | undefined {
-  const matchers = rules.map((rule) => ({ test: picomatch(rule.files, { dot: true, flags: 's' }), blueprint: rule.blueprint }));
-  return (path, entity) =>
-    typeof entity.blueprint === 'string' ? entity.blueprint : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? defaultBlueprint);
-}
-
 export async function loadEntityFile(path: string, context: LoadContext): Promise<LoadedFile> {
   const format = /\.json$/i.test(path) ? 'json' : 'yaml';
-  const problems: Problem[] = [];
   const nowhere: Locator = { locate: () => ({ line: 1, column: 1 }) };
   const fail = (code: ProblemCode, message: string): LoadedFile => ({
     path,
@@ -106,27 +93,39 @@ export async function loadEntityFile(path: string, context: LoadContext): Promis
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const source = format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
-  for (const error of source.errors) {
-    problems.push({ file: path, line: error.line, column: error.column, pointer: '', code: 'parse', severity: 'error', message: error.message });
+  if (source.errors.length > 0) {
+    const problems = source.errors.map((error): Problem => ({ file: path, line: error.line, column: error.column, pointer: '', code: 'parse', severity: 'error', message: error.message }));
+    return { path, format, entities: [], problems, locator: source.locator };
   }
-  if (source.errors.length > 0) return { path, format, entities: [], problems, locator: source.locator };
+  const backstage = context.reader.backstageOf(path);
+  const { entities, problems, locator } = backstage ? await readBackstageDocuments(path, source, backstage, context) : await readEntities(path, source, context);
+  return { path, format, entities, problems, locator };
+}
 
-  const candidates = splitEntities(source.documents);
-  if (candidates.length === 0) problems.push({ file: path, line: 1, column: 1, pointer: '', code: 'shape', severity: 'error', message: 'the file holds no entity' });
+type Problemless = Omit<Problem, 'file' | 'line' | 'column' | 'pointer'>;
 
+interface ReadEntities {
+  entities: LoadedEntity[];
+  problems: Problem[];
+  locator: Locator;
+}
+
+/** A Port entity file: each entity as written, with its `file://` values resolved. */
+async function readEntities(path: string, source: ParsedSource, context: LoadContext): Promise<ReadEntities> {
+  const problems: Problem[] = [];
   const entities: LoadedEntity[] = [];
+  const candidates = splitEntities(source.documents);
+  if (candidates.length === 0) problems.push(holdsNoEntity(path));
   for (const { pointer, value } of candidates) {
-    const at = (suffix: string, code: ProblemCode, message: string, hint?: string) => {
-      const position = source.locator.locate(pointer + suffix);
-      problems.push({ file: path, ...position, pointer: pointer + suffix, code, severity: 'error', message, ...(hint ? { hint } : {}) });
-    };
+    const at = (suffix: string, code: ProblemCode, message: string, hint?: string) =>
+      problems.push({ file: path, ...source.locator.locate(pointer + suffix), pointer: pointer + suffix, code, severity: 'error', message, ...(hint ? { hint } : {}) });
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       at('', 'shape', `expected an entity object, found ${describeType(value)}`);
       continue;
     }
     const data = value as Record<string, unknown>;
     const identifier = typeof data.identifier === 'string' ? data.identifier : undefined;
-    const blueprint = context.blueprintOf(path, data);
+    const blueprint = context.reader.blueprintOf(path, data);
     if (blueprint === undefined && data.blueprint === undefined) {
       at('', 'blueprint', `no blueprint for entity ${identifier ? `"${identifier}"` : 'without identifier'}`, 'add a "blueprint" field, a config rule whose "files" matches this file, or pass --blueprint');
     }
@@ -134,43 +133,75 @@ export async function loadEntityFile(path: string, context: LoadContext): Promis
     for (const problem of resolved.problems) at(problem.suffix, 'file-reference', problem.message);
     entities.push({ file: path, pointer, blueprint, identifier, data: resolved.data, written: data, dependencies: resolved.dependencies });
   }
-  return { path, format, entities, problems, locator: source.locator };
+  return { entities, problems, locator: source.locator };
 }
 
-/** The entities a file's text holds, as written (no positions, no `file://` resolution); [] when it does not parse. */
-export function parseEntities(path: string, text: string): Array<Record<string, unknown>> {
-  const source = /\.json$/i.test(path) ? parseJsonSource(text.replace(/^\uFEFF/, '')) : parseYamlSource(text.replace(/^\uFEFF/, ''));
-  if (source.errors.length > 0) return [];
-  return splitEntities(source.documents)
-    .map((candidate) => candidate.value)
-    .filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value));
-}
+/**
+ * A Backstage descriptor file: each document with its `$text`/`$json`/`$yaml` substitutions read,
+ * then translated through the mapping. The file's locator takes pointers into the translated
+ * entities (as validation reports them) back to the Backstage fields they came from.
+ */
+async function readBackstageDocuments(path: string, source: ParsedSource, mapping: BackstageConfig, context: LoadContext): Promise<ReadEntities> {
+  const problems: Problem[] = [];
+  const entities: LoadedEntity[] = [];
+  if (source.documents.length === 0) problems.push(holdsNoEntity(path));
+  const multi = source.documents.length > 1;
+  const sourceOf = new Map<string, (pointer: string) => string>();
+  for (const [d, document] of source.documents.entries()) {
+    const pointer = multi ? encodePointer([d]) : '';
+    const at = (suffix: string, problem: Problemless) => problems.push({ file: path, ...source.locator.locate(pointer + suffix), pointer: pointer + suffix, ...problem });
 
-/** The repository-relative targets of the `file://` property values of these entities. */
-export function fileReferencesOf(path: string, entities: Array<Record<string, unknown>>): string[] {
-  const targets: string[] = [];
-  for (const entity of entities) {
-    const properties = entity.properties;
-    if (typeof properties !== 'object' || properties === null) continue;
-    for (const value of Object.values(properties)) {
-      if (typeof value !== 'string' || !value.startsWith(FILE_REFERENCE)) continue;
-      const target = resolveReferencePath(path, value.slice(FILE_REFERENCE.length));
-      if (target) targets.push(target);
+    const values = new Map<string, unknown>();
+    const dependencies: string[] = [];
+    for (const { pointer: suffix, kind, location } of substitutionsOf(document)) {
+      const fail = (message: string) => {
+        at(suffix, { code: 'file-reference', severity: 'error', rule: 'backstage-substitution', message: `${kind}: ${message}` });
+        // Left out of the entity: the placeholder object itself would only add a type error.
+        values.set(suffix, undefined);
+      };
+      const target = typeof location === 'string' ? substitutionTarget(path, location) : undefined;
+      if (!target) {
+        fail(typeof location !== 'string' ? 'expected the path of a file' : isUrl(location) ? `"${location}" is a URL; only files of this repository are read` : `"${location}" points outside the repository`);
+        continue;
+      }
+      dependencies.push(target);
+      const read = await readTarget(target, context);
+      if (!read.ok) {
+        fail(read.message);
+      } else if (kind === '$text') {
+        values.set(suffix, read.text);
+      } else {
+        try {
+          values.set(suffix, kind === '$json' ? JSON.parse(read.text) : parseYaml(read.text));
+        } catch (error) {
+          fail(`${target} is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
     }
+
+    // Compared with base as written; pushed with the substitutions' content.
+    const written = translateBackstageDocument(document, mapping);
+    const translated = values.size > 0 ? translateBackstageDocument(substitute(document, values), mapping) : written;
+    for (const { pointer: suffix, ...problem } of translated.problems) at(suffix, problem);
+    sourceOf.set(pointer, translated.sourceOf);
+    if (!translated.entity || !written.entity) continue;
+    const data = translated.entity;
+    entities.push({ file: path, pointer, blueprint: data.blueprint as string, identifier: data.identifier as string, data, written: written.entity, dependencies });
   }
-  return targets;
+  // An entity's pointer is its document's (`/1`), or '' in a file of one document.
+  const inFile = (pointer: string): string => {
+    const end = pointer.indexOf('/', 1);
+    const document = !multi ? '' : end === -1 ? pointer : pointer.slice(0, end);
+    const translate = sourceOf.get(document);
+    return translate ? document + translate(pointer.slice(document.length)) : pointer;
+  };
+  return { entities, problems, locator: { locate: (pointer, options) => source.locator.locate(inFile(pointer), options), inFile } };
 }
 
-/** A file holds one entity, a list of them, or (YAML) several documents, each an entity or a list. */
-function splitEntities(documents: unknown[]): Array<{ pointer: string; value: unknown }> {
-  const multi = documents.length > 1;
-  return documents.flatMap((document, d) => {
-    const prefix = multi ? [d] : [];
-    if (Array.isArray(document)) return document.map((value, i) => ({ pointer: encodePointer([...prefix, i]), value }));
-    if (document === null || document === undefined) return [];
-    return [{ pointer: encodePointer(prefix), value: document }];
-  });
+function holdsNoEntity(path: string): Problem {
+  return { file: path, line: 1, column: 1, pointer: '', code: 'shape', severity: 'error', message: 'the file holds no entity' };
 }
+
 
 /**
  * Replaces `file://` property values with the target's text (port-api.md §7): `file://a/b.md` is
@@ -214,15 +245,6 @@ async function resolveFileReferences(file: string, data: Record<string, unknown>
     resolvedProperties[key] = resolved;
   }
   return { data: resolvedProperties ? { ...data, properties: resolvedProperties } : data, dependencies, problems };
-}
-
-/** The repository-relative target of a reference, or undefined when it would leave the repository. */
-export function resolveReferencePath(file: string, reference: string): string | undefined {
-  const relativeToFile = reference.startsWith('./') || reference.startsWith('../');
-  const joined = relativeToFile ? posix.join(posix.dirname(file), reference) : reference.replace(/^\/+/, '');
-  const normalized = posix.normalize(joined);
-  if (normalized === '..' || normalized.startsWith('../') || normalized === '.' || normalized === '') return undefined;
-  return normalized;
 }
 
 function readTarget(target: string, context: LoadContext): Promise<TargetRead> {

@@ -12,7 +12,7 @@ export type ProblemCode =
   | 'shape' // valid data, but not an entity or a list of entities
   | 'blueprint' // no blueprint could be found for an entity
   | 'schema' // the Port entity schema, the shared schema or the blueprint rejects a value
-  | 'file-reference' // a `file://` reference could not be resolved
+  | 'file-reference' // a `file://` reference (or a Backstage substitution) could not be resolved
   | 'duplicate' // the same blueprint and identifier are defined twice
   | 'relation-target' // a relation points at an entity no entity file defines
   | 'remote'; // Port itself (check --remote) rejected the entity
@@ -68,6 +68,11 @@ export interface Selection {
 export interface Locator {
   /** The position of the value at `pointer`, or of its key when `key` is set; the nearest existing ancestor otherwise. */
   locate(pointer: string, options?: { key?: boolean }): Position;
+  /**
+   * The pointer into the file's own data for a pointer into its entities, where the two differ: a
+   * Backstage document is translated, so `/relations/owningGroup` comes from `/spec/owner`.
+   */
+  inFile?(pointer: string): string;
 }
 
 /** One entity read from a file, with `file://` references resolved. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EntityChanges } from './entity-diff.js';
 import { createEntityFileFilter } from './entity-file-filter.js';
 import type { Git } from './git.js';
-import { parseEntities } from './load.js';
+import type { EntityReader } from './entity-reader.js';
 import type { LoadedFile, Problem } from './model.js';
 import { encodePointer } from './source.js';
 
@@ -62,7 +62,7 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
     .map((ref) => ({
       file: ref.file.path,
       ...ref.file.locator.locate(ref.pointer),
-      pointer: ref.pointer,
+      pointer: ref.file.locator.inFile?.(ref.pointer) ?? ref.pointer,
       code: 'relation-target' as const,
       severity: options.strict ? ('error' as const) : ('warning' as const),
       rule: 'relation-target',
@@ -77,7 +77,7 @@ export interface OtherFilesOptions {
   exclude: string[];
   /** The files this run loaded: they were searched already. */
   loaded: LoadedFile[];
-  blueprintOf: (path: string, entity: Record<string, unknown>) => string | undefined;
+  reader: EntityReader;
 }
 
 /**
@@ -88,14 +88,17 @@ export interface OtherFilesOptions {
 export async function definedInOtherFiles(git: Git, options: OtherFilesOptions, keys: Array<{ blueprint: string; identifier: string }>): Promise<Set<string>> {
   const isEntityFile = createEntityFileFilter(options.root, options.include, options.exclude);
   const seen = new Set(options.loaded.map((file) => file.path));
-  const candidates = (await git.filesContaining([...new Set(keys.map((k) => k.identifier))], options.include, { word: true })).filter(
+  // The last `/` part of an identifier is a word of any file defining it: a Backstage file qualified
+  // by namespace (`retail/shop`) writes its name alone.
+  const words = keys.map(({ identifier }) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier);
+  const candidates = (await git.filesContaining([...new Set(words)], options.include, { word: true })).filter(
     (path) => !seen.has(path) && isEntityFile(path),
   );
   const found = new Set<string>();
   for (const path of candidates) {
     const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
-    for (const entity of parseEntities(path, text)) {
-      const blueprint = options.blueprintOf(path, entity);
+    for (const entity of options.reader.parse(path, text)) {
+      const blueprint = options.reader.blueprintOf(path, entity);
       if (blueprint && typeof entity.identifier === 'string') found.add(`${blueprint}\u0000${entity.identifier}`);
     }
   }

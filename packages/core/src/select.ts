@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Git, GitChange } from './git.js';
-import { fileReferencesOf, parseEntities } from './load.js';
+import type { EntityReader } from './entity-reader.js';
 import type { EntityFile, SelectedFile, Selection } from './model.js';
 
 /** A full resync: every discovered file. */
@@ -18,6 +18,8 @@ export interface ChangedSelectionOptions {
   includeUncommitted: boolean;
   isEntityFile: (path: string) => boolean;
   include: string[];
+  /** For the files that pull in a changed one. */
+  reader: EntityReader;
   /** Paths whose change re-validates every entity file: the config file and the shared schema. */
   revalidateOn: string[];
   /** Every entity file; called only when everything must be re-validated. */
@@ -41,7 +43,8 @@ export async function diffRange(git: Git, mergeBase: string, head: string, inclu
  * The entity files a change touches, read from git rather than the whole tree:
  * - added, modified and renamed entity files (a rename across the include globs counts as an
  *   addition or a deletion), and deleted ones, whose entities are read from the base;
- * - unchanged entity files that pull in a changed file with `file://` (found with `git grep`);
+ * - unchanged entity files that pull in a changed file (`file://`, Backstage substitutions), found
+ *   with `git grep`;
  * - when the config file or the shared schema changed, every entity file, to be re-validated.
  */
 export async function selectChanged(options: ChangedSelectionOptions): Promise<Selection> {
@@ -91,15 +94,15 @@ function entityFilesOf(change: GitChange, isEntityFile: (path: string) => boolea
   }
 }
 
-/** Unchanged entity files whose `file://` references point at a changed path. */
+/** Unchanged entity files that pull in a changed path (`file://`, Backstage `$text`/`$json`/`$yaml`). */
 async function dependents(options: ChangedSelectionOptions, changedPaths: Set<string>, selected: Map<string, SelectedFile>): Promise<SelectedFile[]> {
   // Only a path that is not itself an entity file can be a reference target worth a search.
   if (![...changedPaths].some((path) => !options.isEntityFile(path))) return [];
-  const candidates = (await options.git.filesContaining('file://', options.include)).filter((path) => !selected.has(path) && options.isEntityFile(path));
+  const candidates = (await options.git.filesContaining(options.reader.referenceMarkers, options.include)).filter((path) => !selected.has(path) && options.isEntityFile(path));
   const found: SelectedFile[] = [];
   for (const path of candidates) {
     const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
-    const changedTargets = fileReferencesOf(path, parseEntities(path, text)).filter((target) => changedPaths.has(target));
+    const changedTargets = options.reader.referencesOf(path, text).filter((target) => changedPaths.has(target));
     if (changedTargets.length > 0) found.push({ path, status: 'unchanged', reason: `pulls in ${[...new Set(changedTargets)].join(', ')}, which changed` });
   }
   return found;

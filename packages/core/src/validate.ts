@@ -254,7 +254,7 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
   const origin = context.source === 'blueprint' ? `blueprint ${context.blueprint?.identifier}` : context.source === 'shared' ? 'shared schema' : 'port entity';
   const pointer = entity.pointer + relative;
   const position = locator.locate(pointer, { key });
-  return { file: entity.file, ...position, pointer, code: 'schema', severity: 'error', rule: `${origin}: ${rule}`, message, ...(hint ? { hint } : {}) };
+  return { file: entity.file, ...position, pointer: locator.inFile?.(pointer) ?? pointer, code: 'schema', severity: 'error', rule: `${origin}: ${rule}`, message, ...(hint ? { hint } : {}) };
 }
 
 function relationHint(instancePath: string, blueprint: Blueprint | undefined): string | undefined {

@@ -40,8 +40,9 @@ async function validateRemotely(loaded: Loaded, args: CheckArgs, output: Output,
         const entity = entities[i]!;
         const named = /^"([^"]+)"/.exec(result.message)?.[1];
         const pointer = entity.pointer + (named && /^(properties|relations)\./.test(named) ? encodePointer(named.split('.')) : '');
-        const position = locatorOf.get(entity.file)!.locator.locate(pointer, { key: decodePointer(pointer).length > 0 });
-        problems.push({ file: entity.file, ...position, pointer, code: 'remote', severity: 'error', rule: `port ${result.status}`, message: `Port rejects this entity: ${result.message}` });
+        const { locator } = locatorOf.get(entity.file)!;
+        const position = locator.locate(pointer, { key: decodePointer(pointer).length > 0 });
+        problems.push({ file: entity.file, ...position, pointer: locator.inFile?.(pointer) ?? pointer, code: 'remote', severity: 'error', rule: `port ${result.status}`, message: `Port rejects this entity: ${result.message}` });
       });
     }),
   );

@@ -1,0 +1,127 @@
+/**
+ * How a file's text becomes entities, without reading any other file: Port entity files (one
+ * entity, a list, several YAML documents), and Backstage descriptor files translated through the
+ * config's mapping. Load (positions, references resolved), the diff with base, the search for
+ * `file://` dependents and the relation lookup all read files through one reader, so that they
+ * agree on what a file holds.
+ */
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import { type BackstageConfig, substitutionsOf, translateBackstageDocument } from './backstage.js';
+import type { Rule } from './config.js';
+import { encodePointer, parseJsonSource, parseYamlSource } from './source.js';
+
+export interface EntityReaderOptions {
+  /** Config rules: the blueprint of entities that do not name one, by file glob. */
+  rules: Rule[];
+  /** `--blueprint`: the last resort. */
+  defaultBlueprint?: string;
+  /** Config `backstage`: descriptor files and their mapping. */
+  backstage?: BackstageConfig;
+}
+
+export interface EntityReader {
+  /** The blueprint of an entity: its own field, else the first rule matching its file, else the default. */
+  blueprintOf(path: string, entity: Record<string, unknown>): string | undefined;
+  /** The mapping that reads this file, when it is a Backstage descriptor file. */
+  backstageOf(path: string): BackstageConfig | undefined;
+  /** The entities a file's text holds, as written (Backstage documents translated); [] when it does not parse. */
+  parse(path: string, text: string): Array<Record<string, unknown>>;
+  /** The repository paths a file pulls in: `file://` values, Backstage `$text`/`$json`/`$yaml`. */
+  referencesOf(path: string, text: string): string[];
+  /** Strings without which a file pulls nothing in: `git grep` narrows the search for dependents with them. */
+  referenceMarkers: string[];
+}
+
+export const FILE_REFERENCE = 'file://';
+
+export function createEntityReader(options: EntityReaderOptions): EntityReader {
+  const matchers = options.rules.map((rule) => ({ test: picomatch(rule.files, { dot: true, flags: 's' }), blueprint: rule.blueprint }));
+  const backstage = options.backstage;
+  const isBackstage = backstage ? picomatch(backstage.files, { dot: false, flags: 's' }) : () => false;
+  const reader: EntityReader = {
+    blueprintOf: (path, entity) =>
+      typeof entity.blueprint === 'string' ? entity.blueprint : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? options.defaultBlueprint),
+    backstageOf: (path) => (isBackstage(path) ? backstage : undefined),
+    parse(path, text) {
+      const documents = parseDocuments(path, text);
+      const mapping = reader.backstageOf(path);
+      const values = mapping
+        ? documents.map((document) => translateBackstageDocument(document, mapping).entity)
+        : splitEntities(documents).map((candidate) => candidate.value);
+      return values.filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value));
+    },
+    referencesOf(path, text) {
+      if (reader.backstageOf(path)) {
+        return parseDocuments(path, text)
+          .flatMap((document) => substitutionsOf(document))
+          .flatMap(({ location }) => (typeof location === 'string' ? (substitutionTarget(path, location) ?? []) : []));
+      }
+      return fileReferencesOf(path, reader.parse(path, text));
+    },
+    referenceMarkers: backstage ? [FILE_REFERENCE, '$text', '$json', '$yaml'] : [FILE_REFERENCE],
+  };
+  return reader;
+}
+
+/** A file's documents (a JSON file has one); [] when it does not parse. */
+function parseDocuments(path: string, text: string): unknown[] {
+  const unmarked = text.replace(/^\uFEFF/, '');
+  const source = /\.json$/i.test(path) ? parseJsonSource(unmarked) : parseYamlSource(unmarked);
+  return source.errors.length > 0 ? [] : source.documents;
+}
+
+/** A Port entity file holds one entity, a list of them, or (YAML) several documents, each an entity or a list. */
+export function splitEntities(documents: unknown[]): Array<{ pointer: string; value: unknown }> {
+  const multi = documents.length > 1;
+  return documents.flatMap((document, d) => {
+    const prefix = multi ? [d] : [];
+    if (Array.isArray(document)) return document.map((value, i) => ({ pointer: encodePointer([...prefix, i]), value }));
+    if (document === null || document === undefined) return [];
+    return [{ pointer: encodePointer(prefix), value: document }];
+  });
+}
+
+/** The repository-relative targets of the `file://` property values of these entities. */
+function fileReferencesOf(path: string, entities: Array<Record<string, unknown>>): string[] {
+  const targets: string[] = [];
+  for (const entity of entities) {
+    const properties = entity.properties;
+    if (typeof properties !== 'object' || properties === null) continue;
+    for (const value of Object.values(properties)) {
+      if (typeof value !== 'string' || !value.startsWith(FILE_REFERENCE)) continue;
+      const target = resolveReferencePath(path, value.slice(FILE_REFERENCE.length));
+      if (target) targets.push(target);
+    }
+  }
+  return targets;
+}
+
+/**
+ * The repository-relative target of a `file://` reference (port-api.md §7): `a/b.md` is relative to
+ * the repository root, `./b.md` and `../b.md` to the entity file's folder. Undefined when it would
+ * leave the repository.
+ */
+export function resolveReferencePath(file: string, reference: string): string | undefined {
+  const relativeToFile = reference.startsWith('./') || reference.startsWith('../');
+  const joined = relativeToFile ? posix.join(posix.dirname(file), reference) : reference.replace(/^\/+/, '');
+  const normalized = posix.normalize(joined);
+  if (normalized === '..' || normalized.startsWith('../') || normalized === '.' || normalized === '') return undefined;
+  return normalized;
+}
+
+/**
+ * The repository path a Backstage substitution reads, resolved as Backstage resolves a location
+ * against the descriptor's own: relative to the file's folder (with or without `./`), or to the
+ * repository root with a leading `/`. Undefined for a URL, which is never fetched, and for a path
+ * that leaves the repository.
+ */
+export function substitutionTarget(file: string, location: string): string | undefined {
+  if (isUrl(location)) return undefined;
+  return resolveReferencePath(file, location.startsWith('/') ? location : `./${location}`);
+}
+
+/** `https://…`, `file:…`: a location with a scheme. */
+export function isUrl(location: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(location);
+}
