@@ -150,6 +150,7 @@ describe('Backstage catalog-info.yaml files', () => {
   });
 
   it('follows a custom mapping: other blueprints, annotations, $yaml into an object property, identifiers qualified by namespace', async () => {
+    // The README's example mapping.
     const config = {
       blueprintsDir: '.port/blueprints',
       backstage: {
@@ -157,10 +158,11 @@ describe('Backstage catalog-info.yaml files', () => {
         kinds: {
           Component: {
             blueprint: 'service',
-            properties: { language: 'metadata.annotations["acme.io/language"]', lifecycle: 'spec.lifecycle', runbook: 'spec.runbook' },
-            relations: { domain: 'spec.domain', dependsOn: { from: 'spec.dependsOn', kind: 'component' } },
+            properties: { language: 'metadata.annotations["acme.io/language"]', lifecycle: 'spec.lifecycle', tags: 'metadata.tags', runbook: 'spec.runbook' },
+            relations: { domain: 'spec.domain', dependsOn: { from: 'spec.dependsOn', kind: 'Component' } },
           },
           Domain: { blueprint: 'domain', properties: { description: 'metadata.description' } },
+          Location: null,
         },
       },
     };

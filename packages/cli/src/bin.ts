@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     };
   await yargs(argv)
     .scriptName('port-gitops')
-    .usage('$0 <command> [options]\n\nKeep Port (port.io) in sync with the entity files of a git repository.')
+    .usage('$0 <command> [options]\n\nKeep Port (port.io) in sync with the entity files of a git repository: port.yml, port.json and the\nlike, and Backstage catalog-info.yaml files when the config has a "backstage" mapping.')
     .option('cwd', { type: 'string', describe: 'Run in this folder (default: the current one; the repository root is found from it)', global: true })
     .option('config', { type: 'string', describe: 'Config file (default: port-gitops.config.{json,yaml,yml} at the root)', global: true })
     .command(
@@ -72,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 check --base origin/main', 'Validate what a pull request into main changes')
           .example('$0 check --all', 'Validate every entity file')
           .example('$0 check services/a/port.yml', 'Validate one file')
+          .example('$0 check --all --cwd examples/backstage', 'Validate a Backstage catalog through the config\'s "backstage" mapping')
           .example('$0 check --all --format json --report check.json', 'Machine-readable results')
           .epilog('Exit codes: 0 all valid, 1 some files invalid, 3 usage/config/git error.'),
       run(async () => (await import('./commands/check.js')).runCheck),

@@ -270,8 +270,8 @@ export function translateBackstageDocument(document: unknown, config: BackstageC
   if (Object.keys(properties).length > 0) entity.properties = properties;
 
   const relations: Record<string, unknown> = {};
-  // Per reference field: each reference, and whether some relation took it.
-  const fields = new Map<string, { refs: Array<{ text: string; ref: EntityRef; kind: string | undefined; pointer: string }>; taken: Set<number>; relations: string[] }>();
+  // Per reference field: its references, which of them some relation took, and those relations.
+  const fields = new Map<string, { refs: Reference[]; taken: Set<number>; relations: string[] }>();
   for (const [relation, spec] of Object.entries(mapping.relations ?? {})) {
     const { from, kind } = typeof spec === 'string' ? { from: spec, kind: undefined } : spec;
     const segments = parseFieldPath(from)!;
@@ -282,21 +282,8 @@ export function translateBackstageDocument(document: unknown, config: BackstageC
     sources.set(at, found.pointer);
     let field = fields.get(from);
     if (!field) {
-      field = { refs: [], taken: new Set(), relations: [] };
+      field = { refs: referencesIn(found, from, problems), taken: new Set(), relations: [] };
       fields.set(from, field);
-      const values = typeof found.value === 'string' ? [[found.value, found.pointer]] : Array.isArray(found.value) ? found.value.map((value, i) => [value, found.items?.[i] ?? `${found.pointer}/${i}`]) : undefined;
-      if (!values) {
-        problems.push({ pointer: found.pointer, severity: 'error', code: 'shape', rule: 'backstage-ref', message: `${from} must be an entity reference or a list of them` });
-        continue;
-      }
-      for (const [text, pointer] of values as Array<[unknown, string]>) {
-        const ref = typeof text === 'string' ? parseEntityRef(text) : undefined;
-        if (!ref) {
-          problems.push({ pointer, severity: 'error', code: 'shape', rule: 'backstage-ref', message: `${JSON.stringify(text)} is not an entity reference`, hint: 'write [kind:][namespace/]name, e.g. group:default/payments' });
-          continue;
-        }
-        field.refs.push({ text: text as string, ref, kind: (ref.kind ?? DEFAULT_REFERENCE_KINDS[from])?.toLowerCase(), pointer });
-      }
     }
     field.relations.push(kind ? `${relation} (${kind})` : relation);
     const wanted = kind?.toLowerCase();
@@ -324,6 +311,34 @@ export function translateBackstageDocument(document: unknown, config: BackstageC
   }
   if (Object.keys(relations).length > 0) entity.relations = relations;
   return { entity, problems, sourceOf };
+}
+
+interface Reference {
+  text: string;
+  ref: EntityRef;
+  /** Lower case; the field's default when the reference names none. */
+  kind: string | undefined;
+  pointer: string;
+}
+
+/** The entity references a field holds (one, or a list), each with its pointer; bad ones become problems. */
+function referencesIn(found: Found, from: string, problems: BackstageProblem[]): Reference[] {
+  const { value } = found;
+  if (typeof value !== 'string' && !Array.isArray(value)) {
+    problems.push({ pointer: found.pointer, severity: 'error', code: 'shape', rule: 'backstage-ref', message: `${from} must be an entity reference or a list of them` });
+    return [];
+  }
+  const items: Array<[unknown, string]> = typeof value === 'string' ? [[value, found.pointer]] : value.map((item, i) => [item, found.items?.[i] ?? `${found.pointer}/${i}`]);
+  const references: Reference[] = [];
+  for (const [text, pointer] of items) {
+    const ref = typeof text === 'string' ? parseEntityRef(text) : undefined;
+    if (!ref) {
+      problems.push({ pointer, severity: 'error', code: 'shape', rule: 'backstage-ref', message: `${JSON.stringify(text)} is not an entity reference`, hint: 'write [kind:][namespace/]name, e.g. group:default/payments' });
+      continue;
+    }
+    references.push({ text: text as string, ref, kind: (ref.kind ?? DEFAULT_REFERENCE_KINDS[from])?.toLowerCase(), pointer });
+  }
+  return references;
 }
 
 /** A Backstage substitution: `{ $text: ./README.md }` (also `$json`, `$yaml`), anywhere in a document. */
