@@ -10,7 +10,7 @@ async function check(files: Record<string, string>, options: { rules?: Array<{ f
   cpSync(EXAMPLE_BLUEPRINTS, join(root, '.port/blueprints'), { recursive: true });
   const blueprints = await loadLocalBlueprints(root, '.port/blueprints');
   const selection = { mode: 'all' as const, base: null, head: null, changedPaths: new Set<string>(), notes: [], files: Object.keys(files).filter((p) => /port\.|entity\.json/.test(p)).sort().map((path) => ({ path, status: 'all' as const })) };
-  const loaded = await load(selection, { root, reader: createEntityReader({ rules: options.rules ?? [], defaultBlueprint: options.defaultBlueprint }), blueprints });
+  const loaded = load(selection, { root, reader: createEntityReader({ rules: options.rules ?? [], defaultBlueprint: options.defaultBlueprint }), blueprints });
   const result = createValidator({ root, blueprints, sharedSchemaPath: options.schema }).validate(loaded);
   return { root, loaded, ...result };
 }
@@ -213,7 +213,7 @@ describe('load: file:// references', () => {
     symlinkSync(join(outside, 'secret.txt'), join(root, 'b/link.txt'));
     writeFileSync(join(root, 'd/big.md'), 'x'.repeat(1024 * 1024 + 1));
     // The files above were created after the first load: load again now that they exist.
-    const again = await load(
+    const again = load(
       { mode: 'all', base: null, head: null, changedPaths: new Set<string>(), notes: [], files: ['a/port.yml', 'b/port.yml', 'c/port.yml', 'd/port.yml'].map((path) => ({ path, status: 'all' as const })) },
       { root, reader: createEntityReader({ rules: [] }), blueprints: new Map() },
     );

@@ -17,7 +17,7 @@ function expectations(text: string): string[] {
 async function checkFixtures(paths: string[], schema?: string) {
   const blueprints = await loadLocalBlueprints(RULES, '.port/blueprints');
   const selection = { mode: 'all' as const, base: null, head: null, changedPaths: new Set<string>(), notes: [], files: paths.map((path) => ({ path, status: 'all' as const })) };
-  const files = await load(selection, { root: RULES, reader: createEntityReader({ rules: [] }), blueprints });
+  const files = load(selection, { root: RULES, reader: createEntityReader({ rules: [] }), blueprints });
   return { files, blueprints, ...createValidator({ root: RULES, blueprints, sharedSchemaPath: schema }).validate(files) };
 }
 

@@ -82,7 +82,7 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
 
   const selection = await select(args, { root, config, configPath, repository, git, discoverAll, range, reader });
   time('select');
-  const files = await load(selection, { root, reader, blueprints });
+  const files = load(selection, { root, reader, blueprints });
   time('load');
   const checked = validator.validate(files);
   time('validate');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type BackstageConfig, DEFAULT_BACKSTAGE_KINDS, parseEntityRef, parseFieldPath, substitute, substitutionsOf, translateBackstageDocument } from './backstage.js';
+import { type BackstageConfig, DEFAULT_BACKSTAGE_KINDS, createBackstageTranslator, parseEntityRef, parseFieldPath, substitute, substitutionsOf } from './backstage.js';
 import { substitutionTarget } from './entity-reader.js';
 
 const defaults: BackstageConfig = { files: ['**/catalog-info.yaml'], identifier: 'name', kinds: DEFAULT_BACKSTAGE_KINDS };
+const translate = createBackstageTranslator(defaults);
 
 describe('Backstage entity references', () => {
   it('reads [kind:][namespace/]name as Backstage does, and refuses empty parts', () => {
@@ -34,7 +35,7 @@ describe('translating a document', () => {
   };
 
   it('matches the kind without regard to case, splits references by kind, and points back at each source', () => {
-    const { entity, problems, sourceOf } = translateBackstageDocument(component, defaults);
+    const { entity, problems, sourceOf } = translate(component);
     expect(entity).toEqual({
       identifier: 'checkout',
       blueprint: 'component',
@@ -56,19 +57,19 @@ describe('translating a document', () => {
   });
 
   it('qualifies identifiers by namespace when asked, a reference taking its entity\'s namespace by default', () => {
-    const { entity } = translateBackstageDocument({ ...component, spec: { ...component.spec, owner: 'platform/sre', system: 'checkout' } }, { ...defaults, identifier: 'namespace/name' });
+    const { entity } = createBackstageTranslator({ ...defaults, identifier: 'namespace/name' })({ ...component, spec: { ...component.spec, owner: 'platform/sre', system: 'checkout' } });
     expect(entity?.identifier).toBe('shop/checkout');
     expect(entity?.relations).toMatchObject({ owningGroup: 'platform/sre', owningUser: null, dependsOnComponent: ['shop/cart'] });
   });
 
   it('skips a kind mapped to null silently, warns about an unmapped kind, and refuses a document without a name', () => {
-    const location = translateBackstageDocument({ kind: 'Location', metadata: { name: 'x' } }, defaults);
+    const location = translate({ kind: 'Location', metadata: { name: 'x' } });
     expect(location.entity).toBeUndefined();
     expect(location.problems).toEqual([]);
-    expect(translateBackstageDocument({ kind: 'Widget', metadata: { name: 'x' } }, defaults).problems).toEqual([
+    expect(translate({ kind: 'Widget', metadata: { name: 'x' } }).problems).toEqual([
       expect.objectContaining({ pointer: '/kind', severity: 'warning', rule: 'backstage-kind' }),
     ]);
-    expect(translateBackstageDocument({ kind: 'Group', metadata: {} }, defaults).problems).toEqual([
+    expect(translate({ kind: 'Group', metadata: {} }).problems).toEqual([
       expect.objectContaining({ pointer: '/metadata', severity: 'error', message: 'a Backstage entity needs "metadata.name"' }),
     ]);
   });

@@ -141,6 +141,23 @@ export function parseFieldPath(path: string): PathSegment[] | undefined {
   return segments;
 }
 
+/** A field path parsed once per run. */
+interface FieldPath {
+  segments: PathSegment[];
+  /** Where its value is in a document, up to the first `[]`: also where to point when it is absent. */
+  pointer: string;
+  /** Whether it has a `[]`. */
+  projects: boolean;
+}
+
+function compilePath(path: string): FieldPath {
+  // The config schema checked the syntax.
+  const segments = parseFieldPath(path)!;
+  const each = segments.findIndex((segment) => 'each' in segment);
+  const keys = (each === -1 ? segments : segments.slice(0, each)) as Array<{ key: string }>;
+  return { segments, pointer: encodePointer(keys.map((segment) => segment.key)), projects: each !== -1 };
+}
+
 interface Found {
   value: unknown;
   pointer: string;
@@ -149,7 +166,18 @@ interface Found {
 }
 
 /** The value at a field path, with its pointer; undefined when absent. */
-function evaluate(document: unknown, segments: PathSegment[], from: Array<string | number> = []): Found | undefined {
+function evaluate(document: unknown, path: FieldPath): Found | undefined {
+  if (path.projects) return project(document, path.segments, []);
+  let value = document;
+  for (const segment of path.segments as Array<{ key: string }>) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[segment.key];
+  }
+  return value === undefined ? undefined : { value, pointer: path.pointer };
+}
+
+/** `evaluate` for a path with `[]`: the list of what each item holds, with the items' pointers. */
+function project(document: unknown, segments: PathSegment[], from: Array<string | number>): Found | undefined {
   let value = document;
   const at = [...from];
   for (let i = 0; i < segments.length; i++) {
@@ -159,7 +187,7 @@ function evaluate(document: unknown, segments: PathSegment[], from: Array<string
       const values: unknown[] = [];
       const items: string[] = [];
       value.forEach((item, index) => {
-        const found = evaluate(item, segments.slice(i + 1), [...at, index]);
+        const found = project(item, segments.slice(i + 1), [...at, index]);
         if (found) {
           values.push(found.value);
           items.push(found.pointer);
@@ -167,21 +195,31 @@ function evaluate(document: unknown, segments: PathSegment[], from: Array<string
       });
       return { value: values, pointer: encodePointer(at), items };
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !(segment.key in value)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, segment.key)) return undefined;
     value = (value as Record<string, unknown>)[segment.key];
     at.push(segment.key);
   }
   return value === undefined ? undefined : { value, pointer: encodePointer(at) };
 }
 
-/** Where a path would be in the document, up to its first `[]`: where to point when its value is absent. */
-function pointerOfPath(segments: PathSegment[]): string {
-  const keys: string[] = [];
-  for (const segment of segments) {
-    if ('each' in segment) break;
-    keys.push(segment.key);
-  }
-  return encodePointer(keys);
+/** A kind's mapping, its paths parsed and pointers built once per run. */
+interface CompiledKind {
+  blueprint: string;
+  title: FieldPath;
+  properties: Array<{ at: string; name: string; path: FieldPath }>;
+  relations: Array<{ at: string; name: string; from: string; path: FieldPath; kind: string | undefined; label: string }>;
+}
+
+function compileKind(mapping: BackstageKindMapping): CompiledKind {
+  return {
+    blueprint: mapping.blueprint,
+    title: compilePath(mapping.title ?? 'metadata.title'),
+    properties: Object.entries(mapping.properties ?? {}).map(([name, path]) => ({ at: encodePointer(['properties', name]), name, path: compilePath(path) })),
+    relations: Object.entries(mapping.relations ?? {}).map(([name, spec]) => {
+      const { from, kind } = typeof spec === 'string' ? { from: spec, kind: undefined } : spec;
+      return { at: encodePointer(['relations', name]), name, from, path: compilePath(from), kind: kind?.toLowerCase(), label: kind ? `${name} (${kind})` : name };
+    }),
+  };
 }
 
 export interface BackstageProblem {
@@ -202,115 +240,115 @@ export interface TranslatedDocument {
   sourceOf(pointer: string): string;
 }
 
+export type BackstageTranslator = (document: unknown) => TranslatedDocument;
+
 /**
- * One Backstage document as a Port entity: identifier from `metadata.name` (and namespace), title,
- * properties and relations by the mapping of its kind. Fields the mapping names but the document
- * lacks are left out; a reference field's relations filtered by kind get `null` or `[]` when no
- * reference is of their kind, so that a changed owner clears the old relation in Port.
+ * Translates Backstage documents into Port entities: identifier from `metadata.name` (and namespace),
+ * title, properties and relations by the mapping of the document's kind. Fields the mapping names
+ * but a document lacks are left out; a reference field's relations filtered by kind get `null` or
+ * `[]` when no reference is of their kind, so that a changed owner clears the old relation in Port.
+ * The mapping is compiled once: a large catalog translates thousands of documents.
  */
-export function translateBackstageDocument(document: unknown, config: BackstageConfig): TranslatedDocument {
-  const problems: BackstageProblem[] = [];
-  const sources = new Map<string, string>();
-  const sourceOf = (pointer: string): string => {
-    for (let probe = pointer; ; probe = probe.slice(0, probe.lastIndexOf('/'))) {
-      const hit = sources.get(probe);
-      if (hit !== undefined) return hit + pointer.slice(probe.length);
-      if (probe === '') return pointer;
+export function createBackstageTranslator(config: BackstageConfig): BackstageTranslator {
+  const kinds = new Map(Object.entries(config.kinds).map(([kind, mapping]) => [kind.toLowerCase(), mapping ? compileKind(mapping) : null]));
+  const identifierOf = (ref: EntityRef, namespace: string) => (config.identifier === 'name' ? ref.name : `${ref.namespace ?? namespace}/${ref.name}`);
+
+  return (document) => {
+    const problems: BackstageProblem[] = [];
+    // Pointer into the entity → pointer into the document, for the parts that came from somewhere.
+    const sources = new Map<string, string>();
+    const sourceOf = (pointer: string): string => {
+      for (let probe = pointer; ; probe = probe.slice(0, probe.lastIndexOf('/'))) {
+        const hit = sources.get(probe);
+        if (hit !== undefined) return hit + pointer.slice(probe.length);
+        if (probe === '') return pointer;
+      }
+    };
+    const skip = (problem?: BackstageProblem): TranslatedDocument => ({ problems: problem ? [problem] : [], sourceOf });
+
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      return skip({ pointer: '', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'expected a Backstage entity (apiVersion, kind, metadata)' });
     }
-  };
-  const skip = (problem?: BackstageProblem): TranslatedDocument => ({ problems: problem ? [problem] : [], sourceOf });
-
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    return skip({ pointer: '', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'expected a Backstage entity (apiVersion, kind, metadata)' });
-  }
-  const doc = document as Record<string, unknown>;
-  if (typeof doc.kind !== 'string' || doc.kind === '') {
-    return skip({ pointer: '/kind', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'a Backstage entity needs a "kind"' });
-  }
-  const kindKey = Object.keys(config.kinds).find((kind) => kind.toLowerCase() === (doc.kind as string).toLowerCase());
-  if (kindKey === undefined) {
-    return skip({
-      pointer: '/kind',
-      severity: 'warning',
-      code: 'blueprint',
-      rule: 'backstage-kind',
-      message: `kind "${doc.kind}" has no blueprint in the config's backstage.kinds: the document is skipped`,
-      hint: `map it (backstage.kinds.${doc.kind}: { "blueprint": "…" }), or set it to null to skip it without a warning`,
-    });
-  }
-  const mapping = config.kinds[kindKey];
-  if (!mapping) return skip();
-
-  const metadata = doc.metadata as Record<string, unknown> | undefined;
-  const name = metadata?.name;
-  if (typeof name !== 'string' || name === '') {
-    return skip({ pointer: typeof metadata === 'object' && metadata !== null ? '/metadata' : '', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'a Backstage entity needs "metadata.name"' });
-  }
-  const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
-  const identifierOf = (ref: EntityRef) => (config.identifier === 'name' ? ref.name : `${ref.namespace ?? namespace}/${ref.name}`);
-
-  const entity: Record<string, unknown> = { identifier: identifierOf({ name, namespace }), blueprint: mapping.blueprint };
-  sources.set('/identifier', '/metadata/name');
-  sources.set('/blueprint', '/kind');
-  const title = evaluate(doc, parseFieldPath(mapping.title ?? 'metadata.title')!) ?? { value: name, pointer: '/metadata/name' };
-  entity.title = title.value;
-  sources.set('/title', title.pointer);
-
-  const properties: Record<string, unknown> = {};
-  for (const [property, path] of Object.entries(mapping.properties ?? {})) {
-    const segments = parseFieldPath(path)!;
-    const at = encodePointer(['properties', property]);
-    sources.set(at, pointerOfPath(segments));
-    const found = evaluate(doc, segments);
-    if (!found) continue;
-    properties[property] = found.value;
-    sources.set(at, found.pointer);
-    found.items?.forEach((item, i) => sources.set(`${at}/${i}`, item));
-  }
-  if (Object.keys(properties).length > 0) entity.properties = properties;
-
-  const relations: Record<string, unknown> = {};
-  // Per reference field: its references, which of them some relation took, and those relations.
-  const fields = new Map<string, { refs: Reference[]; taken: Set<number>; relations: string[] }>();
-  for (const [relation, spec] of Object.entries(mapping.relations ?? {})) {
-    const { from, kind } = typeof spec === 'string' ? { from: spec, kind: undefined } : spec;
-    const segments = parseFieldPath(from)!;
-    const at = encodePointer(['relations', relation]);
-    sources.set(at, pointerOfPath(segments));
-    const found = evaluate(doc, segments);
-    if (!found) continue;
-    sources.set(at, found.pointer);
-    let field = fields.get(from);
-    if (!field) {
-      field = { refs: referencesIn(found, from, problems), taken: new Set(), relations: [] };
-      fields.set(from, field);
+    const doc = document as Record<string, unknown>;
+    if (typeof doc.kind !== 'string' || doc.kind === '') {
+      return skip({ pointer: '/kind', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'a Backstage entity needs a "kind"' });
     }
-    field.relations.push(kind ? `${relation} (${kind})` : relation);
-    const wanted = kind?.toLowerCase();
-    const matching: string[] = [];
-    field.refs.forEach(({ ref, kind: refKind, pointer }, i) => {
-      if (wanted !== undefined && refKind !== wanted) return;
-      field.taken.add(i);
-      sources.set(`${at}/${matching.length}`, pointer);
-      matching.push(identifierOf(ref));
-    });
-    relations[relation] = Array.isArray(found.value) ? matching : (matching[0] ?? null);
-  }
-  for (const [from, field] of fields) {
-    field.refs.forEach(({ text, kind, pointer }, i) => {
-      if (field.taken.has(i)) return;
-      problems.push({
-        pointer,
+    const mapping = kinds.get(doc.kind.toLowerCase());
+    if (mapping === undefined) {
+      return skip({
+        pointer: '/kind',
         severity: 'warning',
-        code: 'shape',
-        rule: 'backstage-unmapped-ref',
-        message: `"${text}" (${kind ? `kind ${kind}` : 'no kind'}) fits none of the relations mapped from ${from}: ${field.relations.join(', ')}; it is left out`,
-        hint: kind ? `map a relation from ${from} for kind ${kind}` : `write its kind, e.g. component:${text}`,
+        code: 'blueprint',
+        rule: 'backstage-kind',
+        message: `kind "${doc.kind}" has no blueprint in the config's backstage.kinds: the document is skipped`,
+        hint: `map it (backstage.kinds.${doc.kind}: { "blueprint": "…" }), or set it to null to skip it without a warning`,
       });
-    });
-  }
-  if (Object.keys(relations).length > 0) entity.relations = relations;
-  return { entity, problems, sourceOf };
+    }
+    if (mapping === null) return skip();
+
+    const metadata = doc.metadata as Record<string, unknown> | undefined;
+    const name = metadata?.name;
+    if (typeof name !== 'string' || name === '') {
+      return skip({ pointer: typeof metadata === 'object' && metadata !== null ? '/metadata' : '', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'a Backstage entity needs "metadata.name"' });
+    }
+    const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+
+    const entity: Record<string, unknown> = { identifier: identifierOf({ name }, namespace), blueprint: mapping.blueprint };
+    sources.set('/identifier', '/metadata/name');
+    sources.set('/blueprint', '/kind');
+    const title = evaluate(doc, mapping.title) ?? { value: name, pointer: '/metadata/name' };
+    entity.title = title.value;
+    sources.set('/title', title.pointer);
+
+    const properties: Record<string, unknown> = {};
+    for (const { at, name: property, path } of mapping.properties) {
+      const found = evaluate(doc, path);
+      sources.set(at, found?.pointer ?? path.pointer);
+      if (!found) continue;
+      properties[property] = found.value;
+      found.items?.forEach((item, i) => sources.set(`${at}/${i}`, item));
+    }
+    if (Object.keys(properties).length > 0) entity.properties = properties;
+
+    const relations: Record<string, unknown> = {};
+    // Per reference field: its references, which of them some relation took, and those relations.
+    const fields = new Map<string, { refs: Reference[]; taken: Set<number>; relations: string[] }>();
+    for (const { at, name: relation, from, path, kind, label } of mapping.relations) {
+      const found = evaluate(doc, path);
+      sources.set(at, found?.pointer ?? path.pointer);
+      if (!found) continue;
+      let field = fields.get(from);
+      if (!field) {
+        field = { refs: referencesIn(found, from, problems), taken: new Set(), relations: [] };
+        fields.set(from, field);
+      }
+      field.relations.push(label);
+      const taken = field.taken;
+      const matching: string[] = [];
+      field.refs.forEach(({ ref, kind: refKind, pointer }, i) => {
+        if (kind !== undefined && refKind !== kind) return;
+        taken.add(i);
+        sources.set(`${at}/${matching.length}`, pointer);
+        matching.push(identifierOf(ref, namespace));
+      });
+      relations[relation] = Array.isArray(found.value) ? matching : (matching[0] ?? null);
+    }
+    for (const [from, field] of fields) {
+      field.refs.forEach(({ text, kind, pointer }, i) => {
+        if (field.taken.has(i)) return;
+        problems.push({
+          pointer,
+          severity: 'warning',
+          code: 'shape',
+          rule: 'backstage-unmapped-ref',
+          message: `"${text}" (${kind ? `kind ${kind}` : 'no kind'}) fits none of the relations mapped from ${from}: ${field.relations.join(', ')}; it is left out`,
+          hint: kind ? `map a relation from ${from} for kind ${kind}` : `write its kind, e.g. component:${text}`,
+        });
+      });
+    }
+    if (Object.keys(relations).length > 0) entity.relations = relations;
+    return { entity, problems, sourceOf };
+  };
 }
 
 interface Reference {

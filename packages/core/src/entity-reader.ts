@@ -7,7 +7,7 @@
  */
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { type BackstageConfig, substitutionsOf, translateBackstageDocument } from './backstage.js';
+import { type BackstageConfig, type BackstageTranslator, createBackstageTranslator, substitutionsOf } from './backstage.js';
 import type { Rule } from './config.js';
 import { encodePointer, parseJsonSource, parseYamlSource } from './source.js';
 
@@ -23,8 +23,8 @@ export interface EntityReaderOptions {
 export interface EntityReader {
   /** The blueprint of an entity: its own field, else the first rule matching its file, else the default. */
   blueprintOf(path: string, entity: Record<string, unknown>): string | undefined;
-  /** The mapping that reads this file, when it is a Backstage descriptor file. */
-  backstageOf(path: string): BackstageConfig | undefined;
+  /** The translation of this file's documents, when it is a Backstage descriptor file. */
+  translatorOf(path: string): BackstageTranslator | undefined;
   /** The entities a file's text holds, as written (Backstage documents translated); [] when it does not parse. */
   parse(path: string, text: string): Array<Record<string, unknown>>;
   /** The repository paths a file pulls in: `file://` values, Backstage `$text`/`$json`/`$yaml`. */
@@ -39,20 +39,21 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
   const matchers = options.rules.map((rule) => ({ test: picomatch(rule.files, { dot: true, flags: 's' }), blueprint: rule.blueprint }));
   const backstage = options.backstage;
   const isBackstage = backstage ? picomatch(backstage.files, { dot: false, flags: 's' }) : () => false;
+  const translate = backstage ? createBackstageTranslator(backstage) : undefined;
   const reader: EntityReader = {
     blueprintOf: (path, entity) =>
       typeof entity.blueprint === 'string' ? entity.blueprint : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? options.defaultBlueprint),
-    backstageOf: (path) => (isBackstage(path) ? backstage : undefined),
+    translatorOf: (path) => (isBackstage(path) ? translate : undefined),
     parse(path, text) {
       const documents = parseDocuments(path, text);
-      const mapping = reader.backstageOf(path);
-      const values = mapping
-        ? documents.map((document) => translateBackstageDocument(document, mapping).entity)
+      const translator = reader.translatorOf(path);
+      const values = translator
+        ? documents.map((document) => translator(document).entity)
         : splitEntities(documents).map((candidate) => candidate.value);
       return values.filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value));
     },
     referencesOf(path, text) {
-      if (reader.backstageOf(path)) {
+      if (reader.translatorOf(path)) {
         return parseDocuments(path, text)
           .flatMap((document) => substitutionsOf(document))
           .flatMap(({ location }) => (typeof location === 'string' ? (substitutionTarget(path, location) ?? []) : []));

@@ -1,9 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Blueprint } from '@port-gitops/port-schema';
 import { parse as parseYaml } from 'yaml';
-import { type BackstageConfig, substitute, substitutionsOf, translateBackstageDocument } from './backstage.js';
+import { type BackstageTranslator, substitute, substitutionsOf } from './backstage.js';
 import { type EntityReader, FILE_REFERENCE, isUrl, resolveReferencePath, splitEntities, substitutionTarget } from './entity-reader.js';
 import type { LoadedEntity, LoadedFile, Locator, Problem, ProblemCode, Selection } from './model.js';
 import { type ParsedSource, encodePointer, parseJsonSource, parseYamlSource } from './source.js';
@@ -22,14 +21,12 @@ export const MAX_ENTITY_FILE_BYTES = 8 * 1024 * 1024;
 export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
 
 /** Reads and parses the selected files (deleted ones excepted), each into its entities. */
-export async function load(selection: Selection, options: LoadOptions): Promise<LoadedFile[]> {
-  const context = await createContext(options);
+export function load(selection: Selection, options: LoadOptions): LoadedFile[] {
+  const context = createContext(options);
   const paths = selection.files.filter((file) => file.status !== 'deleted').map((file) => file.path);
-  // One file after the other: reading is synchronous (see readSmallFile) and parsing is CPU-bound,
+  // One file after the other, synchronously: reading is (see readSmallFile) and parsing is CPU-bound,
   // so concurrency would only add promise overhead.
-  const files: LoadedFile[] = [];
-  for (const path of paths) files.push(await loadEntityFile(path, context));
-  return files;
+  return paths.map((path) => loadEntityFile(path, context));
 }
 
 /**
@@ -58,20 +55,20 @@ function readSmallFile(path: string, limit: number): string | number {
 interface LoadContext extends LoadOptions {
   realRoot: string;
   /** Referenced files read once per run, however many entities use them. */
-  targets: Map<string, Promise<TargetRead>>;
+  targets: Map<string, TargetRead>;
 }
 
 type TargetRead = { ok: true; text: string } | { ok: false; message: string };
 
-async function createContext(options: LoadOptions): Promise<LoadContext> {
+function createContext(options: LoadOptions): LoadContext {
   return {
     ...options,
-    realRoot: await realpath(options.root),
+    realRoot: realpathSync.native(options.root),
     targets: new Map(),
   };
 }
 
-export async function loadEntityFile(path: string, context: LoadContext): Promise<LoadedFile> {
+export function loadEntityFile(path: string, context: LoadContext): LoadedFile {
   const format = /\.json$/i.test(path) ? 'json' : 'yaml';
   const nowhere: Locator = { locate: () => ({ line: 1, column: 1 }) };
   const fail = (code: ProblemCode, message: string): LoadedFile => ({
@@ -97,8 +94,8 @@ export async function loadEntityFile(path: string, context: LoadContext): Promis
     const problems = source.errors.map((error): Problem => ({ file: path, line: error.line, column: error.column, pointer: '', code: 'parse', severity: 'error', message: error.message }));
     return { path, format, entities: [], problems, locator: source.locator };
   }
-  const backstage = context.reader.backstageOf(path);
-  const { entities, problems, locator } = backstage ? await readBackstageDocuments(path, source, backstage, context) : await readEntities(path, source, context);
+  const translate = context.reader.translatorOf(path);
+  const { entities, problems, locator } = translate ? readBackstageDocuments(path, source, translate, context) : readEntities(path, source, context);
   return { path, format, entities, problems, locator };
 }
 
@@ -111,7 +108,7 @@ interface ReadEntities {
 }
 
 /** A Port entity file: each entity as written, with its `file://` values resolved. */
-async function readEntities(path: string, source: ParsedSource, context: LoadContext): Promise<ReadEntities> {
+function readEntities(path: string, source: ParsedSource, context: LoadContext): ReadEntities {
   const problems: Problem[] = [];
   const entities: LoadedEntity[] = [];
   const candidates = splitEntities(source.documents);
@@ -129,7 +126,7 @@ async function readEntities(path: string, source: ParsedSource, context: LoadCon
     if (blueprint === undefined && data.blueprint === undefined) {
       at('', 'blueprint', `no blueprint for entity ${identifier ? `"${identifier}"` : 'without identifier'}`, 'add a "blueprint" field, a config rule whose "files" matches this file, or pass --blueprint');
     }
-    const resolved = await resolveFileReferences(path, data, blueprint ? context.blueprints.get(blueprint) : undefined, context);
+    const resolved = resolveFileReferences(path, data, blueprint ? context.blueprints.get(blueprint) : undefined, context);
     for (const problem of resolved.problems) at(problem.suffix, 'file-reference', problem.message);
     entities.push({ file: path, pointer, blueprint, identifier, data: resolved.data, written: data, dependencies: resolved.dependencies });
   }
@@ -141,7 +138,7 @@ async function readEntities(path: string, source: ParsedSource, context: LoadCon
  * then translated through the mapping. The file's locator takes pointers into the translated
  * entities (as validation reports them) back to the Backstage fields they came from.
  */
-async function readBackstageDocuments(path: string, source: ParsedSource, mapping: BackstageConfig, context: LoadContext): Promise<ReadEntities> {
+function readBackstageDocuments(path: string, source: ParsedSource, translate: BackstageTranslator, context: LoadContext): ReadEntities {
   const problems: Problem[] = [];
   const entities: LoadedEntity[] = [];
   if (source.documents.length === 0) problems.push(holdsNoEntity(path));
@@ -165,7 +162,7 @@ async function readBackstageDocuments(path: string, source: ParsedSource, mappin
         continue;
       }
       dependencies.push(target);
-      const read = await readTarget(target, context);
+      const read = readTarget(target, context);
       if (!read.ok) {
         fail(read.message);
       } else if (kind === '$text') {
@@ -180,8 +177,8 @@ async function readBackstageDocuments(path: string, source: ParsedSource, mappin
     }
 
     // Compared with base as written; pushed with the substitutions' content.
-    const written = translateBackstageDocument(document, mapping);
-    const translated = values.size > 0 ? translateBackstageDocument(substitute(document, values), mapping) : written;
+    const written = translate(document);
+    const translated = values.size > 0 ? translate(substitute(document, values)) : written;
     for (const { pointer: suffix, ...problem } of translated.problems) at(suffix, problem);
     sourceOf.set(pointer, translated.sourceOf);
     if (!translated.entity || !written.entity) continue;
@@ -209,7 +206,7 @@ function holdsNoEntity(path: string): Problem {
  * The target must stay inside the repository, symlinks included, and be at most 1 MiB. A `.json` or
  * `.yaml` target is parsed when the blueprint declares the property an object or array.
  */
-async function resolveFileReferences(file: string, data: Record<string, unknown>, blueprint: Blueprint | undefined, context: LoadContext) {
+function resolveFileReferences(file: string, data: Record<string, unknown>, blueprint: Blueprint | undefined, context: LoadContext) {
   const problems: Array<{ suffix: string; message: string }> = [];
   const dependencies: string[] = [];
   const properties = data.properties;
@@ -226,7 +223,7 @@ async function resolveFileReferences(file: string, data: Record<string, unknown>
       continue;
     }
     dependencies.push(target);
-    const read = await readTarget(target, context);
+    const read = readTarget(target, context);
     if (!read.ok) {
       problems.push({ suffix, message: `"${value}": ${read.message}` });
       continue;
@@ -247,30 +244,34 @@ async function resolveFileReferences(file: string, data: Record<string, unknown>
   return { data: resolvedProperties ? { ...data, properties: resolvedProperties } : data, dependencies, problems };
 }
 
-function readTarget(target: string, context: LoadContext): Promise<TargetRead> {
+/** A referenced file's text, read once per run; synchronous for the reason `readSmallFile` gives. */
+function readTarget(target: string, context: LoadContext): TargetRead {
   let read = context.targets.get(target);
   if (!read) {
-    read = (async (): Promise<TargetRead> => {
-      const absolute = join(context.root, target);
-      let real: string;
-      try {
-        real = await realpath(absolute);
-      } catch {
-        return { ok: false, message: `the file ${target} does not exist` };
-      }
-      if (real !== context.realRoot && !real.startsWith(context.realRoot + sep)) {
-        return { ok: false, message: `${target} is a link that leads outside the repository` };
-      }
-      const info = await stat(real);
-      if (!info.isFile()) return { ok: false, message: `${target} is not a file` };
-      if (info.size > MAX_REFERENCED_FILE_BYTES) {
-        return { ok: false, message: `${target} is ${info.size} bytes; referenced files are limited to ${MAX_REFERENCED_FILE_BYTES}` };
-      }
-      return { ok: true, text: await readFile(real, 'utf8') };
-    })();
+    read = readTargetFile(target, context);
     context.targets.set(target, read);
   }
   return read;
+}
+
+function readTargetFile(target: string, context: LoadContext): TargetRead {
+  let real: string;
+  try {
+    real = realpathSync.native(join(context.root, target));
+  } catch {
+    return { ok: false, message: `the file ${target} does not exist` };
+  }
+  if (real !== context.realRoot && !real.startsWith(context.realRoot + sep)) {
+    return { ok: false, message: `${target} is a link that leads outside the repository` };
+  }
+  try {
+    const text = readSmallFile(real, MAX_REFERENCED_FILE_BYTES);
+    if (typeof text === 'number') return { ok: false, message: `${target} is ${text} bytes; referenced files are limited to ${MAX_REFERENCED_FILE_BYTES}` };
+    return { ok: true, text };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === 'EISDIR' ? `${target} is not a file` : `cannot read ${target}: ${code ?? String(error)}` };
+  }
 }
 
 function describeType(value: unknown): string {
