@@ -7,11 +7,17 @@
 // push: see scripts/bench-push.mjs (full sync at 20 ms latency against one curl POST per file, and
 // a sync under a storm of faults that must lose nothing).
 //
-// Options (environment): BENCH_ONLY (selection|push), BENCH_FILES, BENCH_ENTITIES, BENCH_CHANGED,
-// BENCH_RUNS, BENCH_SERIAL_SAMPLE (files posted one by one for the baseline, default 500).
+// backstage: `check --all` of a Backstage catalog (BENCH_SERVICES catalog-info.yaml files, each a
+// Component and its API with a $text description, through the default mapping) against the same
+// entities written as port.yml files: what reading Backstage files costs on top.
+//
+// Options (environment): BENCH_ONLY (selection|push|backstage), BENCH_FILES, BENCH_ENTITIES,
+// BENCH_CHANGED, BENCH_RUNS, BENCH_SERIAL_SAMPLE (files posted one by one for the baseline, default
+// 500), BENCH_SERVICES (default 5,000).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchPush } from './bench-push.mjs';
+import { generateBackstageCatalogs } from './generate-backstage.mjs';
 import { generateMonorepo } from './generate-monorepo.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,19 +27,22 @@ const entities = Number(process.env.BENCH_ENTITIES ?? 10_000);
 const changed = Number(process.env.BENCH_CHANGED ?? 10);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const only = process.env.BENCH_ONLY;
+const services = Number(process.env.BENCH_SERVICES ?? 5_000);
 const repo = `${root}.bench/monorepo-${files}-${entities}-${changed}`;
 
-console.log(`synthetic monorepo: ${files} files, ${entities} entity files, last commit changes ${changed} (${repo})`);
-const generatedAt = performance.now();
-generateMonorepo({ out: repo, files, entities, changed });
-console.log(`ready in ${((performance.now() - generatedAt) / 1000).toFixed(1)} s\n`);
-// Let the writes of a fresh generation reach the disk before anything is timed.
-spawnSync('sync');
+if (only !== 'backstage') {
+  console.log(`synthetic monorepo: ${files} files, ${entities} entity files, last commit changes ${changed} (${repo})`);
+  const generatedAt = performance.now();
+  generateMonorepo({ out: repo, files, entities, changed });
+  console.log(`ready in ${((performance.now() - generatedAt) / 1000).toFixed(1)} s\n`);
+  // Let the writes of a fresh generation reach the disk before anything is timed.
+  spawnSync('sync');
+}
 
 /** Wall time and peak memory of one run, through GNU time when present. */
-function measure(args) {
+function measure(args, cwd = repo) {
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { cwd: repo, encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { cwd, encoding: 'utf8' });
   const ms = performance.now() - started;
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`port-gitops ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
@@ -41,9 +50,9 @@ function measure(args) {
   return { ms, peakMb: peakKb / 1024, summary: result.stdout.trim().split('\n').pop() };
 }
 
-function bench(label, args) {
-  measure(args); // warm the file system cache
-  const samples = Array.from({ length: runs }, () => measure(args));
+function bench(label, args, cwd = repo) {
+  measure(args, cwd); // warm the file system cache
+  const samples = Array.from({ length: runs }, () => measure(args, cwd));
   const times = samples.map((s) => s.ms).sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   const peak = Math.max(...samples.map((s) => s.peakMb));
@@ -77,5 +86,14 @@ if (!only || only === 'push') {
   const entityFiles = execFileSync('git', ['ls-files', '-z', '--', ':(glob)**/port.yml'], { cwd: repo, maxBuffer: 1 << 30 }).toString().split('\0').filter(Boolean);
   ok &&= await benchPush({ cli, repo, entityFiles, serialSample: Number(process.env.BENCH_SERIAL_SAMPLE ?? 500) });
 }
-console.log(`\nreproduce: npm run bench  (BENCH_FILES=${files} BENCH_ENTITIES=${entities} BENCH_CHANGED=${changed} BENCH_RUNS=${runs})`);
+if (!only || only === 'backstage') {
+  const catalogs = `${root}.bench/backstage-${services}`;
+  console.log(`\nBackstage catalog: ${services} catalog-info.yaml files (Component + API, $text description) and an org file; the same entities as port.yml (${catalogs})`);
+  generateBackstageCatalogs({ out: catalogs, services });
+  spawnSync('sync');
+  const backstage = bench('check --all (Backstage)', ['check', '--all'], `${catalogs}/backstage`);
+  const native = bench('check --all (port.yml)', ['check', '--all'], `${catalogs}/native`);
+  console.log(`\nBackstage / port.yml = ${(backstage / native).toFixed(2)}×`);
+}
+console.log(`\nreproduce: npm run bench  (BENCH_FILES=${files} BENCH_ENTITIES=${entities} BENCH_CHANGED=${changed} BENCH_SERVICES=${services} BENCH_RUNS=${runs})`);
 process.exitCode = ok ? 0 : 1;
