@@ -34,6 +34,8 @@ describe('Backstage catalog-info.yaml files', () => {
     const check = await runCli(['check', '--all', '--format', 'json'], { cwd: repo });
     expect(report(check.stdout).errors).toEqual([]);
     expect(check.code).toBe(0);
+    // As the pre-commit hook runs it, on a staged descriptor file.
+    expect((await runCli(['check', 'services/payments/catalog-info.yaml'], { cwd: repo })).stdout).toContain('1 file · 3 entities');
 
     const port = await emulator({ blueprintsDir: CATALOG_BLUEPRINTS });
     const sync = await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) });

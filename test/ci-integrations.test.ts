@@ -11,8 +11,8 @@ describe('the pre-commit hook', () => {
 
   it('matches entity files by name and passes them to port-gitops check', () => {
     const pattern = new RegExp(hook!.files);
-    const matched = ['port.yml', 'a/port.yaml', 'b/port.json', 'legacy/entity.json', 'c/db.port.yml', 'README.md', 'a/port.yml.bak', 'src/main.ts'].filter((p) => pattern.test(p));
-    expect(matched).toEqual(['port.yml', 'a/port.yaml', 'b/port.json', 'legacy/entity.json', 'c/db.port.yml']);
+    const matched = ['port.yml', 'a/port.yaml', 'b/port.json', 'legacy/entity.json', 'c/db.port.yml', 'd/catalog-info.yaml', 'README.md', 'a/port.yml.bak', 'src/main.ts', 'e/catalog-info.yaml.orig'].filter((p) => pattern.test(p));
+    expect(matched).toEqual(['port.yml', 'a/port.yaml', 'b/port.json', 'legacy/entity.json', 'c/db.port.yml', 'd/catalog-info.yaml']);
     expect(hook!.pass_filenames).toBe(true);
     expect(hook!.entry.endsWith('port-gitops check')).toBe(true);
   });
