@@ -83,11 +83,14 @@ export interface LoadedEntity {
   /** From the entity, a config rule, or `--blueprint`; undefined when none applies. */
   blueprint: string | undefined;
   identifier: string | undefined;
-  /** The entity as written, with `file://` values replaced by the targets' content. */
+  /**
+   * The entity to push: as written, with `file://` values replaced by the targets' content (for a
+   * Backstage document, its translation, with `$text`/`$json`/`$yaml` substituted).
+   */
   data: Record<string, unknown>;
-  /** The entity exactly as written, before `file://` values were resolved (compared with base). */
+  /** The entity before any referenced file was read, compared with base: a target's change is a dependency's. */
   written: Record<string, unknown>;
-  /** Repository-relative paths of the files it pulls in with `file://`. */
+  /** Repository-relative paths of the files it pulls in (`file://`, Backstage substitutions). */
   dependencies: string[];
 }
 
