@@ -170,7 +170,7 @@ function evaluate(document: unknown, path: FieldPath): Found | undefined {
   if (path.projects) return project(document, path.segments, []);
   let value = document;
   for (const segment of path.segments as Array<{ key: string }>) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, segment.key)) return undefined;
     value = (value as Record<string, unknown>)[segment.key];
   }
   return value === undefined ? undefined : { value, pointer: path.pointer };

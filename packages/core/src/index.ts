@@ -11,7 +11,7 @@ export * from './push.js';
 export * from './report.js';
 export * from './repository.js';
 export * from './blueprints.js';
-export { parseJsonSource, parseYamlSource, encodePointer, decodePointer } from './source.js';
+export { parseJsonSource, parseYamlSource, encodePointer, decodePointer, place } from './source.js';
 export * from './git.js';
 export * from './git-range.js';
 export * from './ci-base.js';

@@ -168,11 +168,9 @@ function readBackstageDocuments(path: string, source: ParsedSource, translate: B
       } else if (kind === '$text') {
         values.set(suffix, read.text);
       } else {
-        try {
-          values.set(suffix, kind === '$json' ? JSON.parse(read.text) : parseYaml(read.text));
-        } catch (error) {
-          fail(`${target} is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
-        }
+        const parsed = parseTarget(read.text, kind === '$json' ? 'JSON' : 'YAML');
+        if (parsed.ok) values.set(suffix, parsed.value);
+        else fail(`${target} is ${parsed.message}`);
       }
     }
 
@@ -198,7 +196,6 @@ function readBackstageDocuments(path: string, source: ParsedSource, translate: B
 function holdsNoEntity(path: string): Problem {
   return { file: path, line: 1, column: 1, pointer: '', code: 'shape', severity: 'error', message: 'the file holds no entity' };
 }
-
 
 /**
  * Replaces `file://` property values with the target's text (port-api.md §7): `file://a/b.md` is
@@ -231,17 +228,26 @@ function resolveFileReferences(file: string, data: Record<string, unknown>, blue
     const type = blueprint?.schema?.properties?.[key]?.type;
     let resolved: unknown = read.text;
     if ((type === 'object' || type === 'array') && /\.(json|ya?ml)$/i.test(target)) {
-      try {
-        resolved = /\.json$/i.test(target) ? JSON.parse(read.text) : parseYaml(read.text);
-      } catch (error) {
-        problems.push({ suffix, message: `"${value}": the target is not valid ${/\.json$/i.test(target) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}` });
+      const parsed = parseTarget(read.text, /\.json$/i.test(target) ? 'JSON' : 'YAML');
+      if (!parsed.ok) {
+        problems.push({ suffix, message: `"${value}": the target is ${parsed.message}` });
         continue;
       }
+      resolved = parsed.value;
     }
     resolvedProperties ??= { ...(properties as Record<string, unknown>) };
     resolvedProperties[key] = resolved;
   }
   return { data: resolvedProperties ? { ...data, properties: resolvedProperties } : data, dependencies, problems };
+}
+
+/** A referenced file's text as data (`file://` to an object property, `$json`, `$yaml`); the parser's first line when it is not. */
+function parseTarget(text: string, format: 'JSON' | 'YAML'): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: format === 'JSON' ? JSON.parse(text) : parseYaml(text) };
+  } catch (error) {
+    return { ok: false, message: `not valid ${format}: ${(error as Error).message.split('\n')[0]}` };
+  }
 }
 
 /** A referenced file's text, read once per run; synchronous for the reason `readSmallFile` gives. */

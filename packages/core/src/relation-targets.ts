@@ -6,7 +6,7 @@ import { createEntityFileFilter } from './entity-file-filter.js';
 import type { Git } from './git.js';
 import type { EntityReader } from './entity-reader.js';
 import type { LoadedFile, Problem } from './model.js';
-import { encodePointer } from './source.js';
+import { encodePointer, place } from './source.js';
 
 export interface RelationTargetOptions {
   blueprints: ReadonlyMap<string, Blueprint>;
@@ -61,8 +61,7 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
     .filter((ref) => !elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`))
     .map((ref) => ({
       file: ref.file.path,
-      ...ref.file.locator.locate(ref.pointer),
-      pointer: ref.file.locator.inFile?.(ref.pointer) ?? ref.pointer,
+      ...place(ref.file.locator, ref.pointer),
       code: 'relation-target' as const,
       severity: options.strict ? ('error' as const) : ('warning' as const),
       rule: 'relation-target',

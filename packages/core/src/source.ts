@@ -43,6 +43,14 @@ export function encodePointer(segments: Array<string | number>): string {
 }
 
 /**
+ * Where a problem found at `pointer` (into a file's entities) is: its line and column, and its pointer
+ * in the file's own terms, which differ for a translated (Backstage) file.
+ */
+export function place(locator: Locator, pointer: string, options?: { key?: boolean }): Position & { pointer: string } {
+  return { ...locator.locate(pointer, options), pointer: locator.inFile?.(pointer) ?? pointer };
+}
+
+/**
  * A locator built on first use. Positions are needed only for problems, so most files never pay for
  * the position-keeping parse: the data comes from a fast parser, the positions from a full one.
  */

@@ -9,7 +9,7 @@ import { closest } from './closest.js';
 import { ENTITY_FILE_SCHEMA } from './entity-file-schema.js';
 import { FatalError } from './errors.js';
 import type { LoadedEntity, LoadedFile, Locator, Problem } from './model.js';
-import { parseJsonSource, parseYamlSource } from './source.js';
+import { parseJsonSource, parseYamlSource, place } from './source.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -252,9 +252,7 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
   }
   if (context.source === 'shared') message += ` (shared schema ${context.schemaPath})`;
   const origin = context.source === 'blueprint' ? `blueprint ${context.blueprint?.identifier}` : context.source === 'shared' ? 'shared schema' : 'port entity';
-  const pointer = entity.pointer + relative;
-  const position = locator.locate(pointer, { key });
-  return { file: entity.file, ...position, pointer: locator.inFile?.(pointer) ?? pointer, code: 'schema', severity: 'error', rule: `${origin}: ${rule}`, message, ...(hint ? { hint } : {}) };
+  return { file: entity.file, ...place(locator, entity.pointer + relative, { key }), code: 'schema', severity: 'error', rule: `${origin}: ${rule}`, message, ...(hint ? { hint } : {}) };
 }
 
 function relationHint(instancePath: string, blueprint: Blueprint | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, withProblems } from '@port-gitops/core';
+import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, place, withProblems } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { type Loaded, discoverAndValidate, type SelectionArgs } from '../pipeline.js';
 import type { Region } from '../target.js';
@@ -40,9 +40,8 @@ async function validateRemotely(loaded: Loaded, args: CheckArgs, output: Output,
         const entity = entities[i]!;
         const named = /^"([^"]+)"/.exec(result.message)?.[1];
         const pointer = entity.pointer + (named && /^(properties|relations)\./.test(named) ? encodePointer(named.split('.')) : '');
-        const { locator } = locatorOf.get(entity.file)!;
-        const position = locator.locate(pointer, { key: decodePointer(pointer).length > 0 });
-        problems.push({ file: entity.file, ...position, pointer: locator.inFile?.(pointer) ?? pointer, code: 'remote', severity: 'error', rule: `port ${result.status}`, message: `Port rejects this entity: ${result.message}` });
+        const where = place(locatorOf.get(entity.file)!.locator, pointer, { key: decodePointer(pointer).length > 0 });
+        problems.push({ file: entity.file, ...where, code: 'remote', severity: 'error', rule: `port ${result.status}`, message: `Port rejects this entity: ${result.message}` });
       });
     }),
   );
