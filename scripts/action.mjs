@@ -26,16 +26,36 @@ if (command === 'sync' && yes('DELETE_REMOVED')) args.push('--delete-removed');
 if (command !== 'list') args.push('--report', report);
 
 // Empty inputs arrive as empty variables: drop them so that defaults apply.
-const env = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => !(key.startsWith('PORT_') && value === '')));
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key, value]) => !(key.startsWith('PORT_') && value === '')),
+);
 const code = await new Promise((done) => {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: resolve(input('WORKING_DIRECTORY') || '.'), env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: resolve(input('WORKING_DIRECTORY') || '.'),
+    env,
+    stdio: 'inherit',
+  });
   child.on('close', (exitCode) => done(exitCode ?? 3));
 });
 
 const outputs = { 'exit-code': code };
 if (existsSync(report)) {
   const { summary } = JSON.parse(readFileSync(report, 'utf8'));
-  Object.assign(outputs, { report, files: summary.files, entities: summary.entities, upserted: summary.upserted, deleted: summary.deleted, failed: summary.failed, invalid: summary.invalid });
+  Object.assign(outputs, {
+    report,
+    files: summary.files,
+    entities: summary.entities,
+    upserted: summary.upserted,
+    deleted: summary.deleted,
+    failed: summary.failed,
+    invalid: summary.invalid,
+  });
 }
-if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`).join(''));
+if (process.env.GITHUB_OUTPUT)
+  appendFileSync(
+    process.env.GITHUB_OUTPUT,
+    Object.entries(outputs)
+      .map(([key, value]) => `${key}=${value}\n`)
+      .join(''),
+  );
 process.exit(code);

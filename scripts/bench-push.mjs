@@ -56,10 +56,33 @@ async function serialCurl(repo, files, latencyMs) {
     writeFileSync(path, JSON.stringify(entity));
     return { blueprint, path };
   });
-  const token = (await (await fetch(`${emulator.url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: 'bench', clientSecret: 'bench-secret' }) })).json()).accessToken;
+  const token = (
+    await (
+      await fetch(`${emulator.url}/v1/auth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: 'bench', clientSecret: 'bench-secret' }),
+      })
+    ).json()
+  ).accessToken;
   const started = performance.now();
   for (const { blueprint, path } of prepared) {
-    const result = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${emulator.url}/v1/blueprints/${blueprint}/entities?upsert=true&merge=true&create_missing_related_entities=true`, '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '--data', `@${path}`]);
+    const result = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-X',
+      'POST',
+      `${emulator.url}/v1/blueprints/${blueprint}/entities?upsert=true&merge=true&create_missing_related_entities=true`,
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-H',
+      'Content-Type: application/json',
+      '--data',
+      `@${path}`,
+    ]);
     if (result.stdout !== '201') throw new Error(`curl got ${result.stdout} for ${path}`);
   }
   const ms = performance.now() - started;
@@ -71,22 +94,44 @@ async function serialCurl(repo, files, latencyMs) {
 export async function benchPush({ cli, repo, entityFiles, serialSample }) {
   console.log(`\npush: ${entityFiles.length} entities, emulator latency 20 ms`);
   const ours = await syncAll(cli, repo, { latencyMs: 20 });
-  if (ours.code !== 0 || ours.held.size !== entityFiles.length) throw new Error(`sync --all exited ${ours.code} and left ${ours.held.size} entities`);
-  console.log(`${'sync --all'.padEnd(28)} ${(ours.ms / 1000).toFixed(2)} s  ${ours.stats.requests} requests  peak ${ours.peakMb.toFixed(0)} MB  (${ours.report.summary.upserted} upserted)`);
+  if (ours.code !== 0 || ours.held.size !== entityFiles.length)
+    throw new Error(`sync --all exited ${ours.code} and left ${ours.held.size} entities`);
+  console.log(
+    `${'sync --all'.padEnd(28)} ${(ours.ms / 1000).toFixed(2)} s  ${ours.stats.requests} requests  peak ${ours.peakMb.toFixed(0)} MB  (${ours.report.summary.upserted} upserted)`,
+  );
 
   const sample = entityFiles.slice(0, serialSample);
   const serialMs = await serialCurl(repo, sample, 20);
   const extrapolated = (serialMs / sample.length) * entityFiles.length;
-  console.log(`${'one curl POST per file'.padEnd(28)} ${(serialMs / 1000).toFixed(2)} s for ${sample.length} files → ${(extrapolated / 1000).toFixed(0)} s for ${entityFiles.length} (${entityFiles.length} requests)`);
+  console.log(
+    `${'one curl POST per file'.padEnd(28)} ${(serialMs / 1000).toFixed(2)} s for ${sample.length} files → ${(extrapolated / 1000).toFixed(0)} s for ${entityFiles.length} (${entityFiles.length} requests)`,
+  );
   const ratio = extrapolated / ours.ms;
-  console.log(`${'speed-up'.padEnd(28)} ${ratio.toFixed(0)}x  (target: at least 50x) ${ratio >= 50 ? 'OK' : 'UNDER TARGET'}`);
+  console.log(
+    `${'speed-up'.padEnd(28)} ${ratio.toFixed(0)}x  (target: at least 50x) ${ratio >= 50 ? 'OK' : 'UNDER TARGET'}`,
+  );
 
-  console.log('\npush under a storm: rate limit 50 requests/s, 5% 503, 1% dropped connections, tokens of 5 s, 20 ms latency');
-  const storm = await syncAll(cli, repo, { latencyMs: 20, rateLimit: { requests: 50, windowSeconds: 1 }, errorRate: 0.05, resetRate: 0.01, tokenTtlSeconds: 5, seed: 1 });
-  const expected = new Set(entityFiles.map((file) => `service/${parseYaml(readFileSync(join(repo, file), 'utf8')).identifier}`));
+  console.log(
+    '\npush under a storm: rate limit 50 requests/s, 5% 503, 1% dropped connections, tokens of 5 s, 20 ms latency',
+  );
+  const storm = await syncAll(cli, repo, {
+    latencyMs: 20,
+    rateLimit: { requests: 50, windowSeconds: 1 },
+    errorRate: 0.05,
+    resetRate: 0.01,
+    tokenTtlSeconds: 5,
+    seed: 1,
+  });
+  const expected = new Set(
+    entityFiles.map((file) => `service/${parseYaml(readFileSync(join(repo, file), 'utf8')).identifier}`),
+  );
   const lost = [...expected].filter((key) => !storm.held.has(key));
   const extra = [...storm.held].filter((key) => !expected.has(key));
-  console.log(`${'sync --all (storm)'.padEnd(28)} ${(storm.ms / 1000).toFixed(2)} s  exit ${storm.code}  answers ${JSON.stringify(storm.stats.byStatus)}  (0 = dropped)`);
-  console.log(`${'entities lost / extra'.padEnd(28)} ${lost.length} / ${extra.length}  ${lost.length === 0 && extra.length === 0 && storm.code === 0 ? 'OK' : 'FAILED'}`);
+  console.log(
+    `${'sync --all (storm)'.padEnd(28)} ${(storm.ms / 1000).toFixed(2)} s  exit ${storm.code}  answers ${JSON.stringify(storm.stats.byStatus)}  (0 = dropped)`,
+  );
+  console.log(
+    `${'entities lost / extra'.padEnd(28)} ${lost.length} / ${extra.length}  ${lost.length === 0 && extra.length === 0 && storm.code === 0 ? 'OK' : 'FAILED'}`,
+  );
   return ratio >= 50 && lost.length === 0 && extra.length === 0 && storm.code === 0;
 }

@@ -56,7 +56,9 @@ function bench(label, args, cwd = repo) {
   const times = samples.map((s) => s.ms).sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   const peak = Math.max(...samples.map((s) => s.peakMb));
-  console.log(`${label.padEnd(28)} median ${(median / 1000).toFixed(2)} s  (min ${(times[0] / 1000).toFixed(2)}, max ${(times.at(-1) / 1000).toFixed(2)}, ${runs} runs)  peak ${peak.toFixed(0)} MB`);
+  console.log(
+    `${label.padEnd(28)} median ${(median / 1000).toFixed(2)} s  (min ${(times[0] / 1000).toFixed(2)}, max ${(times.at(-1) / 1000).toFixed(2)}, ${runs} runs)  peak ${peak.toFixed(0)} MB`,
+  );
   console.log(`${''.padEnd(28)} ${samples[0].summary}`);
   return median;
 }
@@ -65,8 +67,15 @@ function bench(label, args, cwd = repo) {
 function gitBaseline() {
   const started = performance.now();
   for (let i = 0; i < runs; i++) {
-    const list = execFileSync('git', ['ls-files', '-s', '-z', '--', ':(glob)**/port.yml'], { cwd: repo, maxBuffer: 1 << 30 });
-    const blobs = list.toString().split('\0').filter(Boolean).map((line) => line.split(' ')[1]);
+    const list = execFileSync('git', ['ls-files', '-s', '-z', '--', ':(glob)**/port.yml'], {
+      cwd: repo,
+      maxBuffer: 1 << 30,
+    });
+    const blobs = list
+      .toString()
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => line.split(' ')[1]);
     execFileSync('git', ['cat-file', '--batch'], { cwd: repo, input: blobs.join('\n') + '\n', maxBuffer: 1 << 30 });
   }
   return (performance.now() - started) / runs;
@@ -77,23 +86,37 @@ if (!only || only === 'selection') {
   const all = bench('check --all', ['check', '--all']);
   const base = bench('check --base HEAD~1', ['check', '--base', 'HEAD~1']);
   const git = gitBaseline();
-  console.log(`${'git: list + read entity files'.padEnd(28)} mean ${(git / 1000).toFixed(2)} s  (git ls-files + git cat-file --batch)`);
+  console.log(
+    `${'git: list + read entity files'.padEnd(28)} mean ${(git / 1000).toFixed(2)} s  (git ls-files + git cat-file --batch)`,
+  );
   const ratio = base / all;
-  console.log(`\n--base / --all = ${(ratio * 100).toFixed(1)}%  (target: under 25%) ${ratio < 0.25 ? 'OK' : 'OVER TARGET'}`);
+  console.log(
+    `\n--base / --all = ${(ratio * 100).toFixed(1)}%  (target: under 25%) ${ratio < 0.25 ? 'OK' : 'OVER TARGET'}`,
+  );
   ok &&= ratio < 0.25;
 }
 if (!only || only === 'push') {
-  const entityFiles = execFileSync('git', ['ls-files', '-z', '--', ':(glob)**/port.yml'], { cwd: repo, maxBuffer: 1 << 30 }).toString().split('\0').filter(Boolean);
+  const entityFiles = execFileSync('git', ['ls-files', '-z', '--', ':(glob)**/port.yml'], {
+    cwd: repo,
+    maxBuffer: 1 << 30,
+  })
+    .toString()
+    .split('\0')
+    .filter(Boolean);
   ok &&= await benchPush({ cli, repo, entityFiles, serialSample: Number(process.env.BENCH_SERIAL_SAMPLE ?? 500) });
 }
 if (!only || only === 'backstage') {
   const catalogs = `${root}.bench/backstage-${services}`;
-  console.log(`\nBackstage catalog: ${services} catalog-info.yaml files (Component + API, $text description) and an org file; the same entities as port.yml (${catalogs})`);
+  console.log(
+    `\nBackstage catalog: ${services} catalog-info.yaml files (Component + API, $text description) and an org file; the same entities as port.yml (${catalogs})`,
+  );
   generateBackstageCatalogs({ out: catalogs, services });
   spawnSync('sync');
   const backstage = bench('check --all (Backstage)', ['check', '--all'], `${catalogs}/backstage`);
   const native = bench('check --all (port.yml)', ['check', '--all'], `${catalogs}/native`);
   console.log(`\nBackstage / port.yml = ${(backstage / native).toFixed(2)}×`);
 }
-console.log(`\nreproduce: npm run bench  (BENCH_FILES=${files} BENCH_ENTITIES=${entities} BENCH_CHANGED=${changed} BENCH_SERVICES=${services} BENCH_RUNS=${runs})`);
+console.log(
+  `\nreproduce: npm run bench  (BENCH_FILES=${files} BENCH_ENTITIES=${entities} BENCH_CHANGED=${changed} BENCH_SERVICES=${services} BENCH_RUNS=${runs})`,
+);
 process.exitCode = ok ? 0 : 1;

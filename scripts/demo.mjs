@@ -28,7 +28,8 @@ const token = await fetch(`${emulator.url}/v1/auth/access_token`, {
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ clientId: credentials.PORT_CLIENT_ID, clientSecret: credentials.PORT_CLIENT_SECRET }),
 }).then((r) => r.json());
-const get = (path) => fetch(`${emulator.url}${path}`, { headers: { authorization: `Bearer ${token.accessToken}` } }).then((r) => r.json());
+const get = (path) =>
+  fetch(`${emulator.url}${path}`, { headers: { authorization: `Bearer ${token.accessToken}` } }).then((r) => r.json());
 
 console.log('\nWhat the emulator now holds:');
 const { blueprints } = await get('/v1/blueprints');
@@ -36,9 +37,13 @@ for (const blueprint of blueprints) {
   const { entities } = await get(`/v1/blueprints/${encodeURIComponent(blueprint.identifier)}/entities`);
   console.log(`\n  ${blueprint.identifier} (${entities.length})`);
   for (const entity of entities.sort((a, b) => a.identifier.localeCompare(b.identifier))) {
-    const relations = Object.entries(entity.relations ?? {}).map(([key, value]) => `${key}→${[value].flat().join(',')}`);
+    const relations = Object.entries(entity.relations ?? {}).map(
+      ([key, value]) => `${key}→${[value].flat().join(',')}`,
+    );
     const properties = Object.keys(entity.properties ?? {});
-    console.log(`    ${entity.identifier.padEnd(12)} ${String(entity.title ?? '').padEnd(16)} team=${(entity.team ?? []).join(',') || '-'}  ${properties.length} properties  ${relations.join(' ')}`);
+    console.log(
+      `    ${entity.identifier.padEnd(12)} ${String(entity.title ?? '').padEnd(16)} team=${(entity.team ?? []).join(',') || '-'}  ${properties.length} properties  ${relations.join(' ')}`,
+    );
   }
 }
 await emulator.close();

@@ -21,15 +21,33 @@ export function generateBackstageCatalogs({ out, services }) {
   const org = [];
   for (let g = 0; g < GROUPS; g++) {
     org.push(doc('Group', `team-${g}`, `  type: team\n  profile:\n    email: team-${g}@acme.example\n`));
-    native[`org/team-${g}/port.yml`] = entity({ identifier: `team-${g}`, blueprint: 'group', title: `team-${g}`, properties: { type: 'team', email: `team-${g}@acme.example` } });
+    native[`org/team-${g}/port.yml`] = entity({
+      identifier: `team-${g}`,
+      blueprint: 'group',
+      title: `team-${g}`,
+      properties: { type: 'team', email: `team-${g}@acme.example` },
+    });
   }
   for (let s = 0; s < SYSTEMS; s++) {
     org.push(doc('System', `sys-${s}`, `  owner: team-${s % GROUPS}\n`));
-    native[`org/sys-${s}/port.yml`] = entity({ identifier: `sys-${s}`, blueprint: 'system', title: `sys-${s}`, relations: { owningGroup: `team-${s % GROUPS}`, owningUser: null } });
+    native[`org/sys-${s}/port.yml`] = entity({
+      identifier: `sys-${s}`,
+      blueprint: 'system',
+      title: `sys-${s}`,
+      relations: { owningGroup: `team-${s % GROUPS}`, owningUser: null },
+    });
   }
   for (let r = 0; r < RESOURCES; r++) {
-    org.push(doc('Resource', `db-${r}`, `  type: database\n  owner: team-${r % GROUPS}\n  system: sys-${r % SYSTEMS}\n`));
-    native[`org/db-${r}/port.yml`] = entity({ identifier: `db-${r}`, blueprint: 'resource', title: `db-${r}`, properties: { type: 'database' }, relations: { owningGroup: `team-${r % GROUPS}`, owningUser: null, system: `sys-${r % SYSTEMS}` } });
+    org.push(
+      doc('Resource', `db-${r}`, `  type: database\n  owner: team-${r % GROUPS}\n  system: sys-${r % SYSTEMS}\n`),
+    );
+    native[`org/db-${r}/port.yml`] = entity({
+      identifier: `db-${r}`,
+      blueprint: 'resource',
+      title: `db-${r}`,
+      properties: { type: 'database' },
+      relations: { owningGroup: `team-${r % GROUPS}`, owningUser: null, system: `sys-${r % SYSTEMS}` },
+    });
   }
   backstage['org/catalog-info.yaml'] = org.join('---\n');
 
@@ -39,7 +57,12 @@ export function generateBackstageCatalogs({ out, services }) {
     backstage[`services/s${i}/README.md`] = readme;
     native[`services/s${i}/README.md`] = readme;
     backstage[`services/s${i}/catalog-info.yaml`] =
-      doc('Component', `s${i}`, `  type: service\n  lifecycle: production\n  owner: ${team}\n  system: ${system}\n  providesApis: [s${i}-api]\n  dependsOn: [resource:${db}]\n`, `  description:\n    $text: ./README.md\n  tags: [java]\n  links:\n    - url: https://grafana.acme.example/d/s${i}\n      title: Dashboard\n  annotations:\n    github.com/project-slug: acme/s${i}\n`) +
+      doc(
+        'Component',
+        `s${i}`,
+        `  type: service\n  lifecycle: production\n  owner: ${team}\n  system: ${system}\n  providesApis: [s${i}-api]\n  dependsOn: [resource:${db}]\n`,
+        `  description:\n    $text: ./README.md\n  tags: [java]\n  links:\n    - url: https://grafana.acme.example/d/s${i}\n      title: Dashboard\n  annotations:\n    github.com/project-slug: acme/s${i}\n`,
+      ) +
       '---\n' +
       doc('API', `s${i}-api`, `  type: openapi\n  lifecycle: production\n  owner: ${team}\n  system: ${system}\n`);
     native[`services/s${i}/port.yml`] =
@@ -47,15 +70,41 @@ export function generateBackstageCatalogs({ out, services }) {
         identifier: `s${i}`,
         blueprint: 'component',
         title: `s${i}`,
-        properties: { description: 'file://./README.md', tags: ['java'], links: [`https://grafana.acme.example/d/s${i}`], annotations: { 'github.com/project-slug': `acme/s${i}` }, type: 'service', lifecycle: 'production' },
-        relations: { owningGroup: team, owningUser: null, system, providesApis: [`s${i}-api`], dependsOnComponent: [], dependsOnResource: [db] },
+        properties: {
+          description: 'file://./README.md',
+          tags: ['java'],
+          links: [`https://grafana.acme.example/d/s${i}`],
+          annotations: { 'github.com/project-slug': `acme/s${i}` },
+          type: 'service',
+          lifecycle: 'production',
+        },
+        relations: {
+          owningGroup: team,
+          owningUser: null,
+          system,
+          providesApis: [`s${i}-api`],
+          dependsOnComponent: [],
+          dependsOnResource: [db],
+        },
       }) +
       '---\n' +
-      entity({ identifier: `s${i}-api`, blueprint: 'API', title: `s${i}-api`, properties: { type: 'openapi', lifecycle: 'production' }, relations: { owningGroup: team, owningUser: null, system } });
+      entity({
+        identifier: `s${i}-api`,
+        blueprint: 'API',
+        title: `s${i}-api`,
+        properties: { type: 'openapi', lifecycle: 'production' },
+        relations: { owningGroup: team, owningUser: null, system },
+      });
   }
 
-  writeRepo(join(out, 'backstage'), { ...backstage, 'port-gitops.config.json': JSON.stringify({ blueprintsDir: '.port/blueprints', backstage: {} }) });
-  writeRepo(join(out, 'native'), { ...native, 'port-gitops.config.json': JSON.stringify({ blueprintsDir: '.port/blueprints' }) });
+  writeRepo(join(out, 'backstage'), {
+    ...backstage,
+    'port-gitops.config.json': JSON.stringify({ blueprintsDir: '.port/blueprints', backstage: {} }),
+  });
+  writeRepo(join(out, 'native'), {
+    ...native,
+    'port-gitops.config.json': JSON.stringify({ blueprintsDir: '.port/blueprints' }),
+  });
   writeFileSync(join(out, '.complete'), '');
 }
 
@@ -74,7 +123,17 @@ function writeRepo(dir, files) {
     writeFileSync(join(dir, path), text);
   }
   cpSync(BLUEPRINTS, join(dir, '.port/blueprints'), { recursive: true });
-  const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' } });
+  const git = (...args) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'bench',
+        GIT_AUTHOR_EMAIL: 'bench@example.com',
+        GIT_COMMITTER_NAME: 'bench',
+        GIT_COMMITTER_EMAIL: 'bench@example.com',
+      },
+    });
   git('init', '-q', '-b', 'main');
   git('config', 'gc.auto', '0');
   git('add', '-A');

@@ -24,20 +24,27 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
     writeFileSync(join(out, path), text);
   };
 
-  write('.port/blueprints/service.json', JSON.stringify({
-    identifier: 'service',
-    title: 'Service',
-    schema: {
-      properties: {
-        language: { type: 'string', enum: languages },
-        tier: { type: 'number', enum: [1, 2, 3] },
-        url: { type: 'string', format: 'url' },
-        revision: { type: 'number' },
+  write(
+    '.port/blueprints/service.json',
+    JSON.stringify(
+      {
+        identifier: 'service',
+        title: 'Service',
+        schema: {
+          properties: {
+            language: { type: 'string', enum: languages },
+            tier: { type: 'number', enum: [1, 2, 3] },
+            url: { type: 'string', format: 'url' },
+            revision: { type: 'number' },
+          },
+          required: ['language'],
+        },
+        relations: { dependsOn: { target: 'service', required: false, many: true } },
       },
-      required: ['language'],
-    },
-    relations: { dependsOn: { target: 'service', required: false, many: true } },
-  }, null, 2));
+      null,
+      2,
+    ),
+  );
   write('schemas/entity.schema.json', JSON.stringify({ type: 'object', required: ['identifier', 'title'] }));
   write('port-gitops.config.json', JSON.stringify({ schema: 'schemas/entity.schema.json' }, null, 2));
   write('.gitignore', 'dist/\n');
@@ -62,10 +69,22 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   for (let i = 0; i < entities; i++) {
     const dir = `services/${teams[i % teams.length]}/svc-${i}`;
     write(`${dir}/port.yml`, entityText(i, 1));
-    for (let f = 0; f < fillerPerService; f++) write(`${dir}/src/module-${f}.ts`, `export const value${f} = ${i * 1000 + f};\n`);
+    for (let f = 0; f < fillerPerService; f++)
+      write(`${dir}/src/module-${f}.ts`, `export const value${f} = ${i * 1000 + f};\n`);
   }
 
-  const git = (...args) => execFileSync('git', args, { cwd: out, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.com' } });
+  const git = (...args) =>
+    execFileSync('git', args, {
+      cwd: out,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'bench',
+        GIT_AUTHOR_EMAIL: 'b@example.com',
+        GIT_COMMITTER_NAME: 'bench',
+        GIT_COMMITTER_EMAIL: 'b@example.com',
+      },
+    });
   git('init', '-q', '-b', 'main');
   // No automatic repacking: a background `git gc` would disturb the measurements that follow.
   git('config', 'gc.auto', '0');
@@ -83,9 +102,21 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, files: { type: 'string' }, entities: { type: 'string' }, changed: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      files: { type: 'string' },
+      entities: { type: 'string' },
+      changed: { type: 'string' },
+    },
+  });
   if (!values.out) throw new Error('--out DIR is required');
   const started = Date.now();
-  generateMonorepo({ out: values.out, files: Number(values.files ?? 200_000), entities: Number(values.entities ?? 10_000), changed: Number(values.changed ?? 10) });
+  generateMonorepo({
+    out: values.out,
+    files: Number(values.files ?? 200_000),
+    entities: Number(values.entities ?? 10_000),
+    changed: Number(values.changed ?? 10),
+  });
   console.log(`generated ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

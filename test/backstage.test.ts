@@ -21,7 +21,8 @@ function catalogRepo(): string {
 }
 
 const report = (stdout: string) => JSON.parse(stdout) as Report;
-const byKey = (port: Awaited<ReturnType<typeof emulator>>) => new Map(port.store.all().map((entity) => [`${entity.blueprint}/${entity.identifier}`, entity]));
+const byKey = (port: Awaited<ReturnType<typeof emulator>>) =>
+  new Map(port.store.all().map((entity) => [`${entity.blueprint}/${entity.identifier}`, entity]));
 const pushed = (run: { stdout: string }) =>
   report(run.stdout)
     .entities.filter((entity) => entity.action !== 'none')
@@ -35,7 +36,9 @@ describe('Backstage catalog-info.yaml files', () => {
     expect(report(check.stdout).errors).toEqual([]);
     expect(check.code).toBe(0);
     // As the pre-commit hook runs it, on a staged descriptor file.
-    expect((await runCli(['check', 'services/payments/catalog-info.yaml'], { cwd: repo })).stdout).toContain('1 file · 3 entities');
+    expect((await runCli(['check', 'services/payments/catalog-info.yaml'], { cwd: repo })).stdout).toContain(
+      '1 file · 3 entities',
+    );
 
     const port = await emulator({ blueprintsDir: CATALOG_BLUEPRINTS });
     const sync = await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) });
@@ -65,15 +68,38 @@ describe('Backstage catalog-info.yaml files', () => {
         type: 'service',
         lifecycle: 'production',
       },
-      relations: { owningGroup: 'payments-team', system: 'payments', providesApis: ['payments-api'], dependsOnComponent: [], dependsOnResource: ['payments-db'] },
+      relations: {
+        owningGroup: 'payments-team',
+        system: 'payments',
+        providesApis: ['payments-api'],
+        dependsOnComponent: [],
+        dependsOnResource: ['payments-db'],
+      },
     });
-    expect(entities.get('API/payments-api')?.properties.definition).toBe(readFileSync(join(repo, 'services/payments/openapi.yaml'), 'utf8'));
+    expect(entities.get('API/payments-api')?.properties.definition).toBe(
+      readFileSync(join(repo, 'services/payments/openapi.yaml'), 'utf8'),
+    );
     // Owned by a user, not a group; the kinds in references pick the relations.
-    expect(entities.get('component/checkout-web')?.relations).toMatchObject({ owningUser: 'jdoe', consumesApis: ['payments-api'], dependsOnComponent: ['payments-service'], dependsOnResource: [] });
+    expect(entities.get('component/checkout-web')?.relations).toMatchObject({
+      owningUser: 'jdoe',
+      consumesApis: ['payments-api'],
+      dependsOnComponent: ['payments-service'],
+      dependsOnResource: [],
+    });
     expect(entities.get('component/checkout-web')?.relations.owningGroup ?? null).toBeNull();
-    expect(entities.get('resource/payments-db')?.relations).toMatchObject({ owningGroup: 'payments-team', system: 'payments' });
-    expect(entities.get('group/payments-team')).toMatchObject({ title: 'Payments', properties: { type: 'team', email: 'payments@acme.example' }, relations: { parent: 'engineering', members: ['jdoe', 'asmith'] } });
-    expect(entities.get('user/jdoe')).toMatchObject({ title: 'Jane Doe', properties: { email: 'jane.doe@acme.example' } });
+    expect(entities.get('resource/payments-db')?.relations).toMatchObject({
+      owningGroup: 'payments-team',
+      system: 'payments',
+    });
+    expect(entities.get('group/payments-team')).toMatchObject({
+      title: 'Payments',
+      properties: { type: 'team', email: 'payments@acme.example' },
+      relations: { parent: 'engineering', members: ['jdoe', 'asmith'] },
+    });
+    expect(entities.get('user/jdoe')).toMatchObject({
+      title: 'Jane Doe',
+      properties: { email: 'jane.doe@acme.example' },
+    });
     expect(entities.get('domain/commerce')?.relations).toMatchObject({ owningGroup: 'engineering' });
   });
 
@@ -134,17 +160,28 @@ describe('Backstage catalog-info.yaml files', () => {
     // Only the README that payments-service pulls in with $text changes.
     writeFiles(repo, { 'services/payments/README.md': '# Payments service\n\nNow with refunds.\n' });
     commit(repo, 'readme');
-    const readme = await runCli(['sync', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const readme = await runCli(['sync', '--base', 'HEAD~1', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(readme.code).toBe(0);
     expect(pushed(readme)).toEqual(['upsert component/payments-service']);
-    expect(byKey(port).get('component/payments-service')?.properties.description).toBe('# Payments service\n\nNow with refunds.\n');
+    expect(byKey(port).get('component/payments-service')?.properties.description).toBe(
+      '# Payments service\n\nNow with refunds.\n',
+    );
 
     // One document of three edited, and another removed.
     const path = join(repo, 'services/payments/catalog-info.yaml');
     const documents = readFileSync(path, 'utf8').split('\n---\n');
-    writeFileSync(path, [documents[0], documents[1]!.replace('Charge, refund and capture.', 'Charge and refund.')].join('\n---\n') + '\n');
+    writeFileSync(
+      path,
+      [documents[0], documents[1]!.replace('Charge, refund and capture.', 'Charge and refund.')].join('\n---\n') + '\n',
+    );
     commit(repo, 'edit the API, drop the database');
-    const edit = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const edit = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(edit.code).toBe(0);
     expect(pushed(edit)).toEqual(['delete resource/payments-db', 'upsert API/payments-api']);
     expect(byKey(port).has('resource/payments-db')).toBe(false);
@@ -160,7 +197,12 @@ describe('Backstage catalog-info.yaml files', () => {
         kinds: {
           Component: {
             blueprint: 'service',
-            properties: { language: 'metadata.annotations["acme.io/language"]', lifecycle: 'spec.lifecycle', tags: 'metadata.tags', runbook: 'spec.runbook' },
+            properties: {
+              language: 'metadata.annotations["acme.io/language"]',
+              lifecycle: 'spec.lifecycle',
+              tags: 'metadata.tags',
+              runbook: 'spec.runbook',
+            },
             relations: { domain: 'spec.domain', dependsOn: { from: 'spec.dependsOn', kind: 'Component' } },
           },
           Domain: { blueprint: 'domain', properties: { description: 'metadata.description' } },
@@ -170,7 +212,12 @@ describe('Backstage catalog-info.yaml files', () => {
     };
     const repo = makeRepo({
       'port-gitops.config.json': JSON.stringify(config),
-      'catalog-info.yaml': ['shop', 'outlet'].map((name) => `apiVersion: backstage.io/v1alpha1\nkind: Domain\nmetadata:\n  name: ${name}\n  namespace: retail\n  description: The ${name}\n`).join('---\n'),
+      'catalog-info.yaml': ['shop', 'outlet']
+        .map(
+          (name) =>
+            `apiVersion: backstage.io/v1alpha1\nkind: Domain\nmetadata:\n  name: ${name}\n  namespace: retail\n  description: The ${name}\n`,
+        )
+        .join('---\n'),
       'cart/catalog-info.yaml': [
         'apiVersion: backstage.io/v1alpha1',
         'kind: Component',
@@ -194,7 +241,11 @@ describe('Backstage catalog-info.yaml files', () => {
     expect(sync.stderr).toBe('');
     expect(sync.code).toBe(0);
     expect(byKey(port).get('service/retail/cart')).toMatchObject({
-      properties: { language: 'go', lifecycle: 'production', runbook: { steps: ['restart the pods', 'page the owner'] } },
+      properties: {
+        language: 'go',
+        lifecycle: 'production',
+        runbook: { steps: ['restart the pods', 'page the owner'] },
+      },
     });
     // spec.dependsOn is absent: its relation is left out, not cleared.
     expect(byKey(port).get('service/retail/cart')?.relations).toEqual({ domain: 'retail/shop' });
@@ -202,7 +253,12 @@ describe('Backstage catalog-info.yaml files', () => {
 
     // A changed-only run finds the new relation target in a file it did not load, although that
     // file writes the name without its namespace.
-    writeFiles(repo, { 'cart/catalog-info.yaml': readFileSync(join(repo, 'cart/catalog-info.yaml'), 'utf8').replace('domain: shop', 'domain: outlet') });
+    writeFiles(repo, {
+      'cart/catalog-info.yaml': readFileSync(join(repo, 'cart/catalog-info.yaml'), 'utf8').replace(
+        'domain: shop',
+        'domain: outlet',
+      ),
+    });
     commit(repo, 'move the cart to the outlet');
     const check = await runCli(['check', '--base', 'HEAD~1', '--strict-relations', '--format', 'json'], { cwd: repo });
     expect(report(check.stdout).errors).toEqual([]);
@@ -211,11 +267,14 @@ describe('Backstage catalog-info.yaml files', () => {
 
   it('refuses a mapping it cannot follow, naming the key, line and column', async () => {
     const repo = makeRepo({
-      'port-gitops.config.json': '{\n  "backstage": {\n    "kinds": {\n      "Component": { "blueprint": "service", "properties": { "lifecycle": "spec..lifecycle" } }\n    }\n  }\n}\n',
+      'port-gitops.config.json':
+        '{\n  "backstage": {\n    "kinds": {\n      "Component": { "blueprint": "service", "properties": { "lifecycle": "spec..lifecycle" } }\n    }\n  }\n}\n',
       'catalog-info.yaml': 'kind: Component\nmetadata:\n  name: a\n',
     });
     const run = await runCli(['check', '--all'], { cwd: repo });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('port-gitops.config.json:4:75: "backstage.kinds.Component.properties.lifecycle" must match pattern');
+    expect(run.stderr).toContain(
+      'port-gitops.config.json:4:75: "backstage.kinds.Component.properties.lifecycle" must match pattern',
+    );
   });
 });

@@ -7,19 +7,45 @@ import { REPO_ROOT, emulator, git, makeRepo, runCli, syncEnv, writeFiles } from 
 const domain = (id: string) => `identifier: ${id}\nblueprint: domain\n`;
 
 describe('the pre-commit hook', () => {
-  const [hook] = parse(readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{ entry: string; files: string; pass_filenames: boolean }>;
+  const [hook] = parse(readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{
+    entry: string;
+    files: string;
+    pass_filenames: boolean;
+  }>;
 
   it('matches entity files by name and passes them to port-gitops check', () => {
     const pattern = new RegExp(hook!.files);
-    const matched = ['port.yml', 'a/port.yaml', 'b/port.json', 'legacy/entity.json', 'c/db.port.yml', 'd/catalog-info.yaml', 'README.md', 'a/port.yml.bak', 'src/main.ts', 'e/catalog-info.yaml.orig'].filter((p) => pattern.test(p));
-    expect(matched).toEqual(['port.yml', 'a/port.yaml', 'b/port.json', 'legacy/entity.json', 'c/db.port.yml', 'd/catalog-info.yaml']);
+    const matched = [
+      'port.yml',
+      'a/port.yaml',
+      'b/port.json',
+      'legacy/entity.json',
+      'c/db.port.yml',
+      'd/catalog-info.yaml',
+      'README.md',
+      'a/port.yml.bak',
+      'src/main.ts',
+      'e/catalog-info.yaml.orig',
+    ].filter((p) => pattern.test(p));
+    expect(matched).toEqual([
+      'port.yml',
+      'a/port.yaml',
+      'b/port.json',
+      'legacy/entity.json',
+      'c/db.port.yml',
+      'd/catalog-info.yaml',
+    ]);
     expect(hook!.pass_filenames).toBe(true);
     expect(hook!.entry.endsWith('port-gitops check')).toBe(true);
   });
 
   it('checks exactly the files it is given, as pre-commit passes the staged ones', async () => {
     const repo = makeRepo({ 'a/port.yml': domain('a'), 'broken/port.yml': 'identifier: [not committed yet' });
-    writeFiles(repo, { 'b/port.yml': domain('b'), 'c/port.yml': 'identifier: bad id\nblueprint: domain\n', 'notes.txt': 'x' });
+    writeFiles(repo, {
+      'b/port.yml': domain('b'),
+      'c/port.yml': 'identifier: bad id\nblueprint: domain\n',
+      'notes.txt': 'x',
+    });
     git(repo, 'add', 'b/port.yml', 'c/port.yml', 'notes.txt');
     const staged = git(repo, 'diff', '--cached', '--name-only').trim().split('\n');
     const good = await runCli(['check', 'b/port.yml', 'notes.txt'], { cwd: repo });
@@ -34,7 +60,10 @@ describe('the pre-commit hook', () => {
 });
 
 describe('the GitLab CI template', () => {
-  const template = parse(readFileSync(join(REPO_ROOT, 'templates/gitlab/port-gitops.gitlab-ci.yml'), 'utf8')) as Record<string, { script?: string[]; rules?: Array<{ if: string }>; extends?: string }>;
+  const template = parse(readFileSync(join(REPO_ROOT, 'templates/gitlab/port-gitops.gitlab-ci.yml'), 'utf8')) as Record<
+    string,
+    { script?: string[]; rules?: Array<{ if: string }>; extends?: string }
+  >;
   /** The port-gitops arguments of a job's script line. */
   const argsOf = (job: string) => template[job]!.script![0]!.split('port-gitops.mjs ')[1]!.split(' ');
 
@@ -44,19 +73,27 @@ describe('the GitLab CI template', () => {
     expect((template['.port-gitops'] as unknown as { variables: { GIT_DEPTH: number } }).variables.GIT_DEPTH).toBe(0);
   });
 
-  it('its commands work with GitLab\'s variables: the merge request check writes JUnit, the push sync pushes the change', async () => {
+  it("its commands work with GitLab's variables: the merge request check writes JUnit, the push sync pushes the change", async () => {
     const repo = makeRepo({ 'a/port.yml': domain('a') });
     const base = git(repo, 'rev-parse', 'HEAD').trim();
     writeFiles(repo, { 'b/port.yml': domain('b') });
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'b');
 
-    const check = await runCli(argsOf('port-gitops:check'), { cwd: repo, env: { GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base } });
+    const check = await runCli(argsOf('port-gitops:check'), {
+      cwd: repo,
+      env: { GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base },
+    });
     expect(check.code).toBe(0);
-    expect(readFileSync(join(repo, 'port-gitops.xml'), 'utf8')).toContain('<testcase classname="port-gitops.check" name="b/port.yml"/>');
+    expect(readFileSync(join(repo, 'port-gitops.xml'), 'utf8')).toContain(
+      '<testcase classname="port-gitops.check" name="b/port.yml"/>',
+    );
 
     const port = await emulator();
-    const sync = await runCli(argsOf('port-gitops:sync'), { cwd: repo, env: { GITLAB_CI: 'true', CI_COMMIT_BEFORE_SHA: base, ...syncEnv(port.url) } });
+    const sync = await runCli(argsOf('port-gitops:sync'), {
+      cwd: repo,
+      env: { GITLAB_CI: 'true', CI_COMMIT_BEFORE_SHA: base, ...syncEnv(port.url) },
+    });
     expect(sync.code).toBe(0);
     expect(port.store.all().map((e) => e.identifier)).toEqual(['b']);
     expect(existsSync(join(repo, 'port-report.json'))).toBe(true);

@@ -5,12 +5,26 @@ import { CLI, EXAMPLE_BLUEPRINTS, REPO_ROOT, runCli } from './helpers.js';
 
 describe('port-gitops emulator', () => {
   it('prints where it listens as its first line, serves the blueprints, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--blueprints', EXAMPLE_BLUEPRINTS, '--rate-limit', '1000/60'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const child = spawn(
+      process.execPath,
+      [CLI, 'emulator', '--port', '0', '--blueprints', EXAMPLE_BLUEPRINTS, '--rate-limit', '1000/60'],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const firstLine = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout }).once('line', resolve),
+    );
     expect(firstLine).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
     const url = firstLine.slice('listening on '.length);
-    const token = (await (await fetch(`${url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":"a","clientSecret":"b"}' })).json()) as { accessToken: string };
-    const answer = await fetch(`${url}/v1/blueprints/service`, { headers: { authorization: `Bearer ${token.accessToken}` } });
+    const token = (await (
+      await fetch(`${url}/v1/auth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"clientId":"a","clientSecret":"b"}',
+      })
+    ).json()) as { accessToken: string };
+    const answer = await fetch(`${url}/v1/blueprints/service`, {
+      headers: { authorization: `Bearer ${token.accessToken}` },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-ratelimit-limit')).toBe('1000');
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

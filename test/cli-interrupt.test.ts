@@ -5,7 +5,10 @@ import { CLI, emulator, makeRepo, runCli, syncEnv } from './helpers.js';
 
 describe('sync interrupted by SIGINT', () => {
   it('stops sending, lets requests in flight finish, reports what was not pushed, and exits 2', async () => {
-    const entities = Array.from({ length: 400 }, (_, i) => `- {identifier: d${String(i).padStart(3, '0')}, blueprint: domain}`).join('\n');
+    const entities = Array.from(
+      { length: 400 },
+      (_, i) => `- {identifier: d${String(i).padStart(3, '0')}, blueprint: domain}`,
+    ).join('\n');
     const repo = makeRepo({ 'domains/port.yml': entities });
     const port = await emulator({ latencyMs: 300 });
     const child = spawn(process.execPath, [CLI, 'sync', '--all', '--concurrency', '2', '--format', 'json'], {
@@ -30,7 +33,12 @@ describe('sync interrupted by SIGINT', () => {
     expect(notSent.length).toBeGreaterThan(0);
     expect(ok.length + notSent.length).toBe(400);
     // Exactly what the report calls pushed is in Port: the requests in flight were let finish.
-    expect(port.store.all().map((e) => e.identifier).sort()).toEqual(ok.sort());
+    expect(
+      port.store
+        .all()
+        .map((e) => e.identifier)
+        .sort(),
+    ).toEqual(ok.sort());
     expect(stderr).toContain('SIGINT: no new requests');
     expect(stderr).toContain(`interrupted: ${notSent.length} entities were not pushed`);
   });

@@ -8,10 +8,20 @@ const domain = (id: string) => `identifier: ${id}\nblueprint: domain\n`;
 
 /** Writes an entity as another tool would: its own User-Agent, so its own $datasource. */
 async function writeAsAnotherTool(url: string, identifier: string) {
-  const { accessToken } = (await (await fetch(`${url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":"other","clientSecret":"other"}' })).json()) as { accessToken: string };
+  const { accessToken } = (await (
+    await fetch(`${url}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"clientId":"other","clientSecret":"other"}',
+    })
+  ).json()) as { accessToken: string };
   const answer = await fetch(`${url}/v1/blueprints/domain/entities?upsert=true`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', 'user-agent': 'other-tool/1.0' },
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'content-type': 'application/json',
+      'user-agent': 'other-tool/1.0',
+    },
     body: JSON.stringify({ identifier }),
   });
   expect(answer.status).toBe(201);
@@ -22,7 +32,11 @@ function repoWith(ids: string[]) {
   git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/catalog.git');
   return repo;
 }
-const held = (port: Awaited<ReturnType<typeof emulator>>) => port.store.all().map((e) => e.identifier).sort();
+const held = (port: Awaited<ReturnType<typeof emulator>>) =>
+  port.store
+    .all()
+    .map((e) => e.identifier)
+    .sort();
 
 describe('sync --all --prune', () => {
   it('deletes only what this repository wrote and no file defines any more', async () => {
@@ -33,7 +47,10 @@ describe('sync --all --prune', () => {
     await writeAsAnotherTool(port.url, 'foreign');
     rmSync(join(repo, 'c'), { recursive: true });
 
-    const dry = await runCli(['sync', '--all', '--prune', '--dry-run', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const dry = await runCli(['sync', '--all', '--prune', '--dry-run', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(dry.code).toBe(0);
     expect((JSON.parse(dry.stdout) as Report).entities.filter((e) => e.action === 'delete')).toEqual([
       { file: '', blueprint: 'domain', identifier: 'c', action: 'delete', result: 'planned' },
@@ -57,11 +74,15 @@ describe('sync --all --prune', () => {
 
     const refused = await runCli(['sync', '--all', '--prune'], { cwd: repo, env: syncEnv(port.url) });
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('--prune refuses to delete 3 of 10 entities of "domain" (the limit is 2): a, b, c');
+    expect(refused.stderr).toContain(
+      '--prune refuses to delete 3 of 10 entities of "domain" (the limit is 2): a, b, c',
+    );
     expect(writes()).toBe(before);
     expect(held(port)).toHaveLength(10);
 
-    expect((await runCli(['sync', '--all', '--prune', '--max-deletes', '3'], { cwd: repo, env: syncEnv(port.url) })).code).toBe(0);
+    expect(
+      (await runCli(['sync', '--all', '--prune', '--max-deletes', '3'], { cwd: repo, env: syncEnv(port.url) })).code,
+    ).toBe(0);
     expect(held(port)).toEqual(['d', 'e', 'f', 'g', 'h', 'i', 'j']);
   });
 

@@ -2,7 +2,18 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIALS, EXAMPLE, apiGet, emulator, git, makeDir, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+import {
+  CREDENTIALS,
+  EXAMPLE,
+  apiGet,
+  emulator,
+  git,
+  makeDir,
+  makeRepo,
+  runCli,
+  syncEnv,
+  writeFiles,
+} from './helpers.js';
 
 /** The example monorepo, copied into a fresh git repository of its own. */
 function exampleRepo(): string {
@@ -23,10 +34,22 @@ describe('sync --all', () => {
     const report = JSON.parse(run.stdout) as Report;
     expect(report.summary).toMatchObject({ files: 6, entities: 10, upserted: 10, failed: 0, invalid: 0 });
 
-    const services = await apiGet<{ entities: Array<Record<string, unknown>> }>(port.url, '/v1/blueprints/service/entities');
-    expect(services.body.entities.map((e) => e.identifier).sort()).toEqual(['auth', 'checkout', 'gateway', 'indexer', 'ledger', 'query-api']);
+    const services = await apiGet<{ entities: Array<Record<string, unknown>> }>(
+      port.url,
+      '/v1/blueprints/service/entities',
+    );
+    expect(services.body.entities.map((e) => e.identifier).sort()).toEqual([
+      'auth',
+      'checkout',
+      'gateway',
+      'indexer',
+      'ledger',
+      'query-api',
+    ]);
 
-    const checkout = (await apiGet<{ entity: Record<string, any> }>(port.url, '/v1/blueprints/service/entities/checkout')).body.entity;
+    const checkout = (
+      await apiGet<{ entity: Record<string, any> }>(port.url, '/v1/blueprints/service/entities/checkout')
+    ).body.entity;
     expect(checkout).toMatchObject({
       title: 'Checkout',
       team: ['payments'],
@@ -34,9 +57,14 @@ describe('sync --all', () => {
       properties: { language: 'typescript', tier: 1, tags: ['web', 'critical'] },
     });
     // file://./README.md was replaced by the file's text; file://docs/… (a JSON object) was parsed.
-    expect(checkout.properties.readme).toBe(readFileSync(join(repo, 'teams/payments/services/checkout/README.md'), 'utf8'));
-    const ledger = (await apiGet<{ entity: Record<string, any> }>(port.url, '/v1/blueprints/service/entities/ledger')).body.entity;
-    expect(ledger.properties.runbook).toEqual(JSON.parse(readFileSync(join(repo, 'docs/runbooks/ledger.json'), 'utf8')));
+    expect(checkout.properties.readme).toBe(
+      readFileSync(join(repo, 'teams/payments/services/checkout/README.md'), 'utf8'),
+    );
+    const ledger = (await apiGet<{ entity: Record<string, any> }>(port.url, '/v1/blueprints/service/entities/ledger'))
+      .body.entity;
+    expect(ledger.properties.runbook).toEqual(
+      JSON.parse(readFileSync(join(repo, 'docs/runbooks/ledger.json'), 'utf8')),
+    );
     // The legacy entity.json got its blueprint from the config rule.
     expect((await apiGet(port.url, '/v1/blueprints/microservice/entities/billing-api')).status).toBe(200);
     expect(checkout.createdBy).toBe(CREDENTIALS.PORT_CLIENT_ID);
@@ -49,7 +77,9 @@ describe('sync --all', () => {
     const run = await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) });
     expect(run.code).toBe(0);
     const agents = new Set(port.exchanges.map((e) => e.headers['user-agent']));
-    expect([...agents]).toEqual([expect.stringMatching(/^port-gitops\/\d+\.\d+\.\d+ \(repo\/github\.com\/acme\/monorepo\)$/)]);
+    expect([...agents]).toEqual([
+      expect.stringMatching(/^port-gitops\/\d+\.\d+\.\d+ \(repo\/github\.com\/acme\/monorepo\)$/),
+    ]);
     expect(port.store.all().every((e) => e.datasource === [...agents][0])).toBe(true);
   });
 
@@ -70,7 +100,12 @@ describe('sync --all', () => {
     expect(report.entities[1]!.error).toMatchObject({ status: 422, code: 'invalid_request' });
     expect(report.entities[1]!.error!.message).toContain('properties.tier');
     expect(port.exchanges.filter((e) => e.route.endsWith('/entities/bulk')).map((e) => e.status)).toEqual([207]);
-    expect(port.store.all().map((e) => e.identifier).sort()).toEqual(['good-1', 'good-2']);
+    expect(
+      port.store
+        .all()
+        .map((e) => e.identifier)
+        .sort(),
+    ).toEqual(['good-1', 'good-2']);
     expect(report.summary).toMatchObject({ upserted: 2, failed: 1 });
   });
 
@@ -90,10 +125,15 @@ describe('sync --all', () => {
   it('pushes nothing with --no-partial while any file is invalid', async () => {
     const repo = makeRepo({ 'a/port.yml': 'identifier: a\nblueprint: domain\n', 'b/port.json': '{ broken' });
     const port = await emulator();
-    const run = await runCli(['sync', '--all', '--no-partial', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const run = await runCli(['sync', '--all', '--no-partial', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
-    expect(report.entities).toEqual([{ file: 'a/port.yml', blueprint: 'domain', identifier: 'a', action: 'upsert', result: 'skipped' }]);
+    expect(report.entities).toEqual([
+      { file: 'a/port.yml', blueprint: 'domain', identifier: 'a', action: 'upsert', result: 'skipped' },
+    ]);
     expect(port.store.all()).toEqual([]);
   });
 
@@ -113,10 +153,15 @@ describe('the JSON report', () => {
       'a/port.yml': 'identifier: a\nblueprint: domain\n',
       'b/port.yml': 'identifier: b\nblueprint: domain\nproperties:\n  architect: not-an-email\n',
     });
-    writeFiles(repo, { '.port/blueprints/domain.json': readFileSync(join(EXAMPLE, '.port/blueprints/domain.json'), 'utf8') });
+    writeFiles(repo, {
+      '.port/blueprints/domain.json': readFileSync(join(EXAMPLE, '.port/blueprints/domain.json'), 'utf8'),
+    });
     const port = await emulator();
     const reportFile = join(makeDir({}), 'report.json');
-    const run = await runCli(['sync', '--all', '--format', 'json', '--report', reportFile], { cwd: repo, env: syncEnv(port.url) });
+    const run = await runCli(['sync', '--all', '--format', 'json', '--report', reportFile], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     const head = git(repo, 'rev-parse', 'HEAD').trim();
     const report = JSON.parse(run.stdout);
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(report);
@@ -128,12 +173,35 @@ describe('the JSON report', () => {
     ]);
     expect(report.errors).toEqual([
       {
-        file: 'b/port.yml', line: 4, column: 14, pointer: '/properties/architect', code: 'schema',
-        message: 'must match format "email" (found "not-an-email")', severity: 'error', rule: 'blueprint domain: format',
+        file: 'b/port.yml',
+        line: 4,
+        column: 14,
+        pointer: '/properties/architect',
+        code: 'schema',
+        message: 'must match format "email" (found "not-an-email")',
+        severity: 'error',
+        rule: 'blueprint domain: format',
       },
     ]);
-    expect(Object.keys(report.summary)).toEqual(['files', 'entities', 'upserted', 'deleted', 'unchanged', 'failed', 'invalid', 'durationMs']);
-    expect(report.summary).toMatchObject({ files: 2, entities: 2, upserted: 1, deleted: 0, unchanged: 0, failed: 0, invalid: 1 });
+    expect(Object.keys(report.summary)).toEqual([
+      'files',
+      'entities',
+      'upserted',
+      'deleted',
+      'unchanged',
+      'failed',
+      'invalid',
+      'durationMs',
+    ]);
+    expect(report.summary).toMatchObject({
+      files: 2,
+      entities: 2,
+      upserted: 1,
+      deleted: 0,
+      unchanged: 0,
+      failed: 0,
+      invalid: 1,
+    });
     expect(report.summary.durationMs).toBeGreaterThan(0);
   });
 });
@@ -164,7 +232,8 @@ describe('exit codes', () => {
 
   it('3 for a config file with an unknown key or a wrong type, naming key, line and column', async () => {
     const repo = makeRepo({
-      'port-gitops.config.json': '{\n  "include": ["**/port.yml"],\n  "exlude": [],\n  "port": { "concurrency": "eight" }\n}\n',
+      'port-gitops.config.json':
+        '{\n  "include": ["**/port.yml"],\n  "exlude": [],\n  "port": { "concurrency": "eight" }\n}\n',
     });
     const run = await runCli(['check', '--all'], { cwd: repo });
     expect(run.code).toBe(3);
@@ -186,7 +255,10 @@ describe('exit codes', () => {
 
   it('3 for a plain http base URL that is not loopback', async () => {
     const repo = makeRepo({ 'a/port.yml': 'identifier: a\nblueprint: domain\n' });
-    const run = await runCli(['sync', '--all', '--base-url', 'http://port.example.com'], { cwd: repo, env: CREDENTIALS });
+    const run = await runCli(['sync', '--all', '--base-url', 'http://port.example.com'], {
+      cwd: repo,
+      env: CREDENTIALS,
+    });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('refusing to send credentials over plain http');
   });
@@ -214,15 +286,29 @@ describe('secrets', () => {
     const secret = CREDENTIALS.PORT_CLIENT_SECRET;
 
     const port = await emulator({ record: true });
-    const ok = await runCli(['sync', '--all', '--verbose', '--report', reportFile], { cwd: repo, env: syncEnv(port.url) });
+    const ok = await runCli(['sync', '--all', '--verbose', '--report', reportFile], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(ok.code).toBe(1);
     const refusedPort = await emulator({ clientId: 'x', clientSecret: 'y' });
     const refused = await runCli(['sync', '--all', '--format', 'json'], { cwd: repo, env: syncEnv(refusedPort.url) });
     expect(refused.code).toBe(3);
-    const token = await runCli(['sync', '--all'], { cwd: repo, env: { PORT_ACCESS_TOKEN: 'tok-Secret-123456', PORT_BASE_URL: port.url } });
+    const token = await runCli(['sync', '--all'], {
+      cwd: repo,
+      env: { PORT_ACCESS_TOKEN: 'tok-Secret-123456', PORT_BASE_URL: port.url },
+    });
     expect(token.code).toBe(3);
 
-    for (const text of [ok.stdout, ok.stderr, refused.stdout, refused.stderr, token.stdout, token.stderr, readFileSync(reportFile, 'utf8')]) {
+    for (const text of [
+      ok.stdout,
+      ok.stderr,
+      refused.stdout,
+      refused.stderr,
+      token.stdout,
+      token.stderr,
+      readFileSync(reportFile, 'utf8'),
+    ]) {
       expect(text).not.toContain(secret);
       expect(text).not.toContain('tok-Secret-123456');
     }
@@ -243,7 +329,10 @@ describe('idempotence', () => {
     const first = await runCli(['sync', '--all', '--format', 'json'], { cwd: repo, env: syncEnv(faulty.url) });
     expect(first.code).toBe(2);
     const report = JSON.parse(first.stdout) as Report;
-    const failed = report.entities.filter((e) => e.result === 'failed').map((e) => e.identifier).sort();
+    const failed = report.entities
+      .filter((e) => e.result === 'failed')
+      .map((e) => e.identifier)
+      .sort();
     const held = faulty.store.all().map((e) => e.identifier);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed).toEqual(ids.filter((id) => !held.includes(id)).sort());
@@ -252,6 +341,11 @@ describe('idempotence', () => {
     const healthy = await emulator({ dataFile: data });
     const second = await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(healthy.url) });
     expect(second.code).toBe(0);
-    expect(healthy.store.all().map((e) => e.identifier).sort()).toEqual([...ids].sort());
+    expect(
+      healthy.store
+        .all()
+        .map((e) => e.identifier)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 });

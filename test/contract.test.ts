@@ -40,7 +40,8 @@ beforeAll(() => {
   ajv.addSchema(spec as object, 'spec');
 });
 
-const pointerTo = (...segments: string[]) => 'spec#/' + segments.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+const pointerTo = (...segments: string[]) =>
+  'spec#/' + segments.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
 
 function validator(...segments: string[]) {
   return ajv.compile({ $ref: pointerTo(...segments) });
@@ -59,11 +60,17 @@ function withoutDocumentedExtras(body: unknown): unknown {
 /** Every exchange of a client session that touches each route the client offers. */
 async function recordClientSession(): Promise<Exchange[]> {
   const port = await emulator({ record: true });
-  const client = new PortClient({ baseUrl: port.url, credentials: { clientId: 'contract', clientSecret: 'contract-secret' }, userAgent: 'port-gitops/0.0.0 (repo/contract)' });
+  const client = new PortClient({
+    baseUrl: port.url,
+    credentials: { clientId: 'contract', clientSecret: 'contract-secret' },
+    userAgent: 'port-gitops/0.0.0 (repo/contract)',
+  });
   await client.authenticate();
   await client.getBlueprint('service');
   await client.listBlueprints();
-  await client.upsertEntities('domain', [{ identifier: 'payments', title: 'Payments', properties: { description: 'money' } }]);
+  await client.upsertEntities('domain', [
+    { identifier: 'payments', title: 'Payments', properties: { description: 'money' } },
+  ]);
   const services = Array.from({ length: 23 }, (_, i) => ({
     identifier: `svc-${String(i).padStart(2, '0')}`,
     title: `Service ${i}`,
@@ -73,18 +80,28 @@ async function recordClientSession(): Promise<Exchange[]> {
   }));
   services[5]!.properties.tier = 9; // rejected by the blueprint: a 207
   await client.upsertEntities('service', services);
-  await client.upsertEntity('service', { identifier: 'single', properties: { language: 'go', lifecycle: 'experimental' } });
+  await client.upsertEntity('service', {
+    identifier: 'single',
+    properties: { language: 'go', lifecycle: 'experimental' },
+  });
   await client.getEntity('service', 'svc-01');
   await client.getEntity('service', 'does-not-exist');
   await client.listEntities('service');
-  await client.searchBlueprintEntities('service', { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'go' }] }, 10);
-  await client.searchEntities({ combinator: 'and', rules: [{ property: '$datasource', operator: 'contains', value: '(repo/contract)' }] });
+  await client.searchBlueprintEntities(
+    'service',
+    { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'go' }] },
+    10,
+  );
+  await client.searchEntities({
+    combinator: 'and',
+    rules: [{ property: '$datasource', operator: 'contains', value: '(repo/contract)' }],
+  });
   await client.deleteEntity('service', 'single');
   await client.deleteEntity('service', 'single').catch(() => undefined); // 404
   return port.exchanges;
 }
 
-describe('contract with Port\'s OpenAPI description', () => {
+describe("contract with Port's OpenAPI description", () => {
   let exchanges: Exchange[];
   beforeAll(async () => {
     exchanges = await recordClientSession();
@@ -113,43 +130,85 @@ describe('contract with Port\'s OpenAPI description', () => {
       expect(operation, `${exchange.method} ${exchange.route} is in the spec`).toBeDefined();
       const declared = (operation!.parameters ?? []).filter((p) => p.in === 'query');
       for (const name of Object.keys(exchange.query)) {
-        expect(declared.map((p) => p.name), `${exchange.method} ${exchange.route} declares ?${name}`).toContain(name);
+        expect(
+          declared.map((p) => p.name),
+          `${exchange.method} ${exchange.route} declares ?${name}`,
+        ).toContain(name);
       }
       for (const parameter of declared.filter((p) => p.required)) {
-        expect(Object.keys(exchange.query), `${exchange.method} ${exchange.route} sends required ?${parameter.name}`).toContain(parameter.name);
+        expect(
+          Object.keys(exchange.query),
+          `${exchange.method} ${exchange.route} sends required ?${parameter.name}`,
+        ).toContain(parameter.name);
       }
     }
   });
 
-  it('every request body validates against the spec\'s request schema', () => {
+  it("every request body validates against the spec's request schema", () => {
     const withBodies = exchanges.filter((e) => e.requestBody !== undefined);
     expect(withBodies.length).toBeGreaterThan(5);
     for (const exchange of withBodies) {
-      const validate = validator('paths', exchange.route, exchange.method.toLowerCase(), 'requestBody', 'content', 'application/json', 'schema');
+      const validate = validator(
+        'paths',
+        exchange.route,
+        exchange.method.toLowerCase(),
+        'requestBody',
+        'content',
+        'application/json',
+        'schema',
+      );
       const ok = validate(exchange.requestBody);
       expect(ok, `${exchange.method} ${exchange.route}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
   });
 
-  it('every answer of the emulator validates against the spec\'s response schema for its status', () => {
+  it("every answer of the emulator validates against the spec's response schema for its status", () => {
     for (const exchange of exchanges) {
       const operation = spec.paths[exchange.route]![exchange.method.toLowerCase()]!;
       const documented = operation.responses[String(exchange.status)];
       expect(documented, `${exchange.method} ${exchange.route} documents status ${exchange.status}`).toBeDefined();
-      const validate = validator('paths', exchange.route, exchange.method.toLowerCase(), 'responses', String(exchange.status), 'content', 'application/json', 'schema');
+      const validate = validator(
+        'paths',
+        exchange.route,
+        exchange.method.toLowerCase(),
+        'responses',
+        String(exchange.status),
+        'content',
+        'application/json',
+        'schema',
+      );
       const ok = validate(withoutDocumentedExtras(exchange.responseBody));
-      expect(ok, `${exchange.method} ${exchange.route} ${exchange.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      expect(ok, `${exchange.method} ${exchange.route} ${exchange.status}: ${ajv.errorsText(validate.errors)}`).toBe(
+        true,
+      );
     }
   });
 
   it('answers outside the spec (409, 413, 422 on routes without it) still use the error envelope', async () => {
     const port = await emulator({ record: true });
-    const token = (await (await fetch(`${port.url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":"a","clientSecret":"b"}' })).json()) as { accessToken: string };
+    const token = (await (
+      await fetch(`${port.url}/v1/auth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"clientId":"a","clientSecret":"b"}',
+      })
+    ).json()) as { accessToken: string };
     const post = (path: string, body: string) =>
-      fetch(`${port.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json' }, body });
+      fetch(`${port.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json' },
+        body,
+      });
     await post('/v1/blueprints/domain/entities', '{"identifier":"d"}');
     expect((await post('/v1/blueprints/domain/entities', '{"identifier":"d"}')).status).toBe(409);
-    expect((await post('/v1/blueprints/domain/entities/bulk?upsert=true', JSON.stringify({ entities: [{ identifier: 'x', properties: { description: 'a'.repeat(1024 * 1024) } }] }))).status).toBe(413);
+    expect(
+      (
+        await post(
+          '/v1/blueprints/domain/entities/bulk?upsert=true',
+          JSON.stringify({ entities: [{ identifier: 'x', properties: { description: 'a'.repeat(1024 * 1024) } }] }),
+        )
+      ).status,
+    ).toBe(413);
     for (const exchange of port.exchanges.filter((e) => e.status >= 400)) {
       expect(Object.keys(exchange.responseBody as object).sort()).toEqual(['error', 'message', 'ok']);
       expect((exchange.responseBody as { ok: boolean }).ok).toBe(false);

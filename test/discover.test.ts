@@ -21,7 +21,15 @@ describe('discover', () => {
       'h/other.json': entity('h'),
       'h/port.txt': 'not an entity file',
     });
-    expect(await paths(root)).toEqual(['a/port.json', 'b/port.yml', 'c/port.yaml', 'd/entity.json', 'e/api.port.json', 'f/db.port.yml', 'g/x.port.yaml']);
+    expect(await paths(root)).toEqual([
+      'a/port.json',
+      'b/port.yml',
+      'c/port.yaml',
+      'd/entity.json',
+      'e/api.port.json',
+      'f/db.port.yml',
+      'g/x.port.yaml',
+    ]);
   });
 
   it('honours include and exclude globs', async () => {
@@ -57,7 +65,9 @@ describe('discover', () => {
       'packages/x/port.json': entity('x'),
     });
     mkdirSync(join(root, '.git/x'), { recursive: true });
-    expect(await paths(root, ['**/port.json', '.git/**/port.json', 'node_modules/**'])).toEqual(['packages/x/port.json']);
+    expect(await paths(root, ['**/port.json', '.git/**/port.json', 'node_modules/**'])).toEqual([
+      'packages/x/port.json',
+    ]);
   });
 
   it('does not follow symbolic links out of the tree', async () => {

@@ -5,7 +5,8 @@ import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
 import { apiGet, emulator, git, makeDir, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
 
-const domain = (id: string, description = id) => `identifier: ${id}\nblueprint: domain\nproperties:\n  description: ${description}\n`;
+const domain = (id: string, description = id) =>
+  `identifier: ${id}\nblueprint: domain\nproperties:\n  description: ${description}\n`;
 
 function commit(dir: string, message: string): string {
   git(dir, 'add', '-A');
@@ -19,11 +20,17 @@ function writes(port: Awaited<ReturnType<typeof emulator>>, from = 0) {
   const upserted = exchanges
     .filter((e) => e.route.endsWith('/entities/bulk'))
     .flatMap((e) => (e.requestBody as { entities: Array<{ identifier: string }> }).entities.map((x) => x.identifier));
-  const deleted = exchanges.filter((e) => e.method === 'DELETE').map((e) => decodeURIComponent(e.path.split('/').pop()!));
+  const deleted = exchanges
+    .filter((e) => e.method === 'DELETE')
+    .map((e) => decodeURIComponent(e.path.split('/').pop()!));
   return { upserted: upserted.sort(), deleted: deleted.sort() };
 }
 
-const ids = (port: Awaited<ReturnType<typeof emulator>>) => port.store.all().map((e) => e.identifier).sort();
+const ids = (port: Awaited<ReturnType<typeof emulator>>) =>
+  port.store
+    .all()
+    .map((e) => e.identifier)
+    .sort();
 
 /** main holds five domains in four files; the `feature` branch changes them in every way. */
 function repoWithFeatureBranch() {
@@ -40,7 +47,9 @@ function repoWithFeatureBranch() {
   renameSync(join(repo, 'c/port.yml'), join(repo, 'c/moved.port.yml'));
   writeFileSync(join(repo, 'c/moved.port.yml'), domain('c', 'edited while moving'));
   rmSync(join(repo, 'd/port.yml'));
-  writeFiles(repo, { 'list/port.yml': `- {identifier: l1, blueprint: domain}\n- {identifier: l3, blueprint: domain, title: Changed}\n` });
+  writeFiles(repo, {
+    'list/port.yml': `- {identifier: l1, blueprint: domain}\n- {identifier: l3, blueprint: domain, title: Changed}\n`,
+  });
   commit(repo, 'feature');
   return repo;
 }
@@ -55,7 +64,10 @@ describe('changed-only selection (--base)', () => {
     git(repo, 'checkout', '-q', 'feature');
 
     const before = port.exchanges.length;
-    const run = await runCli(['sync', '--base', 'main', '--delete-removed', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const run = await runCli(['sync', '--base', 'main', '--delete-removed', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // a: modified; e: added; b: a pure rename (nothing); c: renamed with an edit; l3: changed in a list
@@ -68,7 +80,16 @@ describe('changed-only selection (--base)', () => {
     expect(report.base).toBe(git(repo, 'merge-base', 'main', 'feature').trim());
     expect(report.head).toBe(git(repo, 'rev-parse', 'HEAD').trim());
     const actions = Object.fromEntries(report.entities.map((e) => [e.identifier, `${e.action}:${e.result}`]));
-    expect(actions).toEqual({ a: 'upsert:ok', b: 'none:ok', c: 'upsert:ok', e: 'upsert:ok', l1: 'none:ok', l3: 'upsert:ok', d: 'delete:ok', l2: 'delete:ok' });
+    expect(actions).toEqual({
+      a: 'upsert:ok',
+      b: 'none:ok',
+      c: 'upsert:ok',
+      e: 'upsert:ok',
+      l1: 'none:ok',
+      l3: 'upsert:ok',
+      d: 'delete:ok',
+      l2: 'delete:ok',
+    });
     expect(report.summary).toMatchObject({ upserted: 4, deleted: 2, unchanged: 2, failed: 0 });
   });
 
@@ -78,7 +99,9 @@ describe('changed-only selection (--base)', () => {
     const run = await runCli(['sync', '--base', 'main'], { cwd: repo, env: syncEnv(port.url) });
     expect(run.code).toBe(0);
     expect(writes(port).deleted).toEqual([]);
-    expect(run.stderr).toContain('2 entities were removed from the files but not deleted from Port: pass --delete-removed');
+    expect(run.stderr).toContain(
+      '2 entities were removed from the files but not deleted from Port: pass --delete-removed',
+    );
   });
 
   it('lists each selected file with its status and why', async () => {
@@ -103,7 +126,10 @@ describe('changed-only selection (--base)', () => {
     writeFiles(repo, { 'a/port.yml': domain('x'), 'b/port.yml': domain('y') });
     commit(repo, 'move y');
     const port = await emulator({ record: true });
-    const run = await runCli(['sync', '--base', 'main', '--delete-removed', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const run = await runCli(['sync', '--base', 'main', '--delete-removed', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(run.code).toBe(0);
     expect(writes(port)).toEqual({ upserted: [], deleted: [] });
     expect((JSON.parse(run.stdout) as Report).summary).toMatchObject({ unchanged: 2, upserted: 0, deleted: 0 });
@@ -114,7 +140,10 @@ describe('changed-only selection (--base)', () => {
     writeFiles(repo, { 'a/port.yml': 'identifier: keep-me\n  blueprint: : broken' });
     commit(repo, 'break it');
     const port = await emulator({ record: true });
-    const run = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(run.code).toBe(1);
     expect(writes(port)).toEqual({ upserted: [], deleted: [] });
     expect((JSON.parse(run.stdout) as Report).errors[0]).toMatchObject({ file: 'a/port.yml', code: 'parse' });
@@ -133,7 +162,14 @@ describe('changed-only selection (--base)', () => {
     expect(list.stdout.trim()).toBe('unchanged svc/port.yml  domain/docs  (pulls in svc/README.md, which changed)');
     const port = await emulator();
     expect((await runCli(['sync', '--base', 'HEAD~1'], { cwd: repo, env: syncEnv(port.url) })).code).toBe(0);
-    expect((await apiGet<{ entity: { properties: { description: string } } }>(port.url, '/v1/blueprints/domain/entities/docs')).body.entity.properties.description).toBe('v2');
+    expect(
+      (
+        await apiGet<{ entity: { properties: { description: string } } }>(
+          port.url,
+          '/v1/blueprints/domain/entities/docs',
+        )
+      ).body.entity.properties.description,
+    ).toBe('v2');
     expect(ids(port)).toEqual(['docs']);
   });
 
@@ -148,11 +184,19 @@ describe('changed-only selection (--base)', () => {
     commit(repo, 'config');
     writeFiles(repo, { 'schemas/entity.schema.json': '{"type": "object", "required": ["properties"]}' });
     commit(repo, 'schema');
-    const afterConfig = await runCli(['check', '--base', 'HEAD~2', '--head', 'HEAD', '--format', 'json'], { cwd: repo });
-    expect(afterConfig.stderr).toContain('port-gitops.config.json and schemas/entity.schema.json changed: every entity file is re-validated');
+    const afterConfig = await runCli(['check', '--base', 'HEAD~2', '--head', 'HEAD', '--format', 'json'], {
+      cwd: repo,
+    });
+    expect(afterConfig.stderr).toContain(
+      'port-gitops.config.json and schemas/entity.schema.json changed: every entity file is re-validated',
+    );
     expect(afterConfig.code).toBe(1);
-    expect((JSON.parse(afterConfig.stdout) as Report).notes).toEqual(['port-gitops.config.json and schemas/entity.schema.json changed: every entity file is re-validated']);
-    expect((JSON.parse(afterConfig.stdout) as Report).errors.map((e) => `${e.file} ${e.pointer}`)).toEqual(['b/port.yml /properties']);
+    expect((JSON.parse(afterConfig.stdout) as Report).notes).toEqual([
+      'port-gitops.config.json and schemas/entity.schema.json changed: every entity file is re-validated',
+    ]);
+    expect((JSON.parse(afterConfig.stdout) as Report).errors.map((e) => `${e.file} ${e.pointer}`)).toEqual([
+      'b/port.yml /properties',
+    ]);
     const onlySchema = await runCli(['list', '--base', 'HEAD~1'], { cwd: repo });
     expect(onlySchema.stdout).toContain('unchanged b/port.yml  domain/b  (schemas/entity.schema.json changed)');
   });
@@ -180,7 +224,10 @@ describe('changed-only selection (--base)', () => {
     commit(repo, 'main');
     git(repo, 'merge', '-q', '--no-ff', '-m', 'merge topic', 'topic');
     const run = await runCli(['list', '--base', start, '--format', 'json'], { cwd: repo });
-    expect(JSON.parse(run.stdout).files.map((f: { path: string }) => f.path)).toEqual(['main/port.yml', 'topic/port.yml']);
+    expect(JSON.parse(run.stdout).files.map((f: { path: string }) => f.path)).toEqual([
+      'main/port.yml',
+      'topic/port.yml',
+    ]);
   });
 
   it('skips submodules', async () => {
@@ -194,13 +241,17 @@ describe('changed-only selection (--base)', () => {
     expect(JSON.parse(run.stdout).files.map((f: { path: string }) => f.path)).toEqual(['b/port.yml']);
   });
 
-  it('adds the working tree\'s changes with --include-uncommitted', async () => {
+  it("adds the working tree's changes with --include-uncommitted", async () => {
     const repo = makeRepo({ 'a/port.yml': domain('a') });
     writeFiles(repo, { 'a/port.yml': domain('a', 'local edit'), 'new/port.yml': domain('untracked') });
     const committedOnly = await runCli(['list', '--base', 'HEAD', '--format', 'json'], { cwd: repo });
     expect(JSON.parse(committedOnly.stdout).files).toEqual([]);
-    const withLocal = await runCli(['list', '--base', 'HEAD', '--include-uncommitted', '--format', 'json'], { cwd: repo });
-    expect(JSON.parse(withLocal.stdout).files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual(['modified a/port.yml', 'added new/port.yml']);
+    const withLocal = await runCli(['list', '--base', 'HEAD', '--include-uncommitted', '--format', 'json'], {
+      cwd: repo,
+    });
+    expect(
+      JSON.parse(withLocal.stdout).files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`),
+    ).toEqual(['modified a/port.yml', 'added new/port.yml']);
   });
 });
 
@@ -268,30 +319,45 @@ describe('the base from the CI environment', () => {
   }
   const selected = async (repo: string, env: Record<string, string>) => {
     const run = await runCli(['list', '--format', 'json'], { cwd: repo, env });
-    return { run, files: run.code === 0 ? JSON.parse(run.stdout).files.map((f: { path: string }) => f.path) : undefined };
+    return {
+      run,
+      files: run.code === 0 ? JSON.parse(run.stdout).files.map((f: { path: string }) => f.path) : undefined,
+    };
   };
 
   it('GitHub Actions pull_request: compares with origin/$GITHUB_BASE_REF', async () => {
     const { repo } = ciRepo();
-    const { files, run } = await selected(repo, { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' });
+    const { files, run } = await selected(repo, {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_BASE_REF: 'main',
+    });
     expect(files).toEqual(['b/port.yml']);
     expect(run.stderr).toContain('base from GitHub Actions pull_request into main');
   });
 
-  it('GitHub Actions push: compares with the event\'s before SHA; a new branch (all zeros) with the default branch', async () => {
+  it("GitHub Actions push: compares with the event's before SHA; a new branch (all zeros) with the default branch", async () => {
     const { repo, base } = ciRepo();
     const event = join(makeDir({}), 'event.json');
     writeFileSync(event, JSON.stringify({ before: base, repository: { default_branch: 'main' } }));
-    expect((await selected(repo, { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event })).files).toEqual(['b/port.yml']);
+    expect(
+      (await selected(repo, { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event })).files,
+    ).toEqual(['b/port.yml']);
     writeFileSync(event, JSON.stringify({ before: '0'.repeat(40), repository: { default_branch: 'main' } }));
-    const newBranch = await selected(repo, { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event });
+    const newBranch = await selected(repo, {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: event,
+    });
     expect(newBranch.files).toEqual(['b/port.yml']);
     expect(newBranch.run.stderr).toContain('new branch: compared with origin/main');
   });
 
-  it('GitLab: the merge request diff base, or the push\'s before SHA', async () => {
+  it("GitLab: the merge request diff base, or the push's before SHA", async () => {
     const { repo, base } = ciRepo();
-    expect((await selected(repo, { GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base })).files).toEqual(['b/port.yml']);
+    expect((await selected(repo, { GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base })).files).toEqual([
+      'b/port.yml',
+    ]);
     expect((await selected(repo, { GITLAB_CI: 'true', CI_COMMIT_BEFORE_SHA: base })).files).toEqual(['b/port.yml']);
   });
 

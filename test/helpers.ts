@@ -44,7 +44,13 @@ export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
   });
 }
 
@@ -58,10 +64,15 @@ export interface CliRun {
 export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('PORT_') && !key.startsWith('GITHUB_') && !key.startsWith('CI_')) env[key] = value;
+    if (value !== undefined && !key.startsWith('PORT_') && !key.startsWith('GITHUB_') && !key.startsWith('CI_'))
+      env[key] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: { ...env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -79,7 +90,10 @@ export async function emulator(options: EmulatorOptions = {}): Promise<RunningEm
 }
 
 /** Reads from an emulator through its HTTP API, as any Port client would. */
-export async function apiGet<T = Record<string, unknown>>(url: string, path: string): Promise<{ status: number; body: T }> {
+export async function apiGet<T = Record<string, unknown>>(
+  url: string,
+  path: string,
+): Promise<{ status: number; body: T }> {
   const token = (await (
     await fetch(`${url}/v1/auth/access_token`, {
       method: 'POST',

@@ -1,21 +1,46 @@
 import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LoadedFile, type Problem, createEntityReader, createValidator, load, loadLocalBlueprints } from '@port-gitops/core';
+import {
+  type LoadedFile,
+  type Problem,
+  createEntityReader,
+  createValidator,
+  load,
+  loadLocalBlueprints,
+} from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_BLUEPRINTS, makeDir } from './helpers.js';
 
 /** Loads and validates these files as `check --all` would, with the example blueprints. */
-async function check(files: Record<string, string>, options: { rules?: Array<{ files: string; blueprint: string }>; defaultBlueprint?: string; schema?: string } = {}) {
+async function check(
+  files: Record<string, string>,
+  options: { rules?: Array<{ files: string; blueprint: string }>; defaultBlueprint?: string; schema?: string } = {},
+) {
   const root = makeDir(files);
   cpSync(EXAMPLE_BLUEPRINTS, join(root, '.port/blueprints'), { recursive: true });
   const blueprints = await loadLocalBlueprints(root, '.port/blueprints');
-  const selection = { mode: 'all' as const, base: null, head: null, changedPaths: new Set<string>(), notes: [], files: Object.keys(files).filter((p) => /port\.|entity\.json/.test(p)).sort().map((path) => ({ path, status: 'all' as const })) };
-  const loaded = load(selection, { root, reader: createEntityReader({ rules: options.rules ?? [], defaultBlueprint: options.defaultBlueprint }), blueprints });
+  const selection = {
+    mode: 'all' as const,
+    base: null,
+    head: null,
+    changedPaths: new Set<string>(),
+    notes: [],
+    files: Object.keys(files)
+      .filter((p) => /port\.|entity\.json/.test(p))
+      .sort()
+      .map((path) => ({ path, status: 'all' as const })),
+  };
+  const loaded = load(selection, {
+    root,
+    reader: createEntityReader({ rules: options.rules ?? [], defaultBlueprint: options.defaultBlueprint }),
+    blueprints,
+  });
   const result = createValidator({ root, blueprints, sharedSchemaPath: options.schema }).validate(loaded);
   return { root, loaded, ...result };
 }
 
-const ids = (loaded: LoadedFile[]) => loaded.flatMap((f) => f.entities.map((e) => `${e.blueprint}/${e.identifier}@${e.pointer || '(root)'}`));
+const ids = (loaded: LoadedFile[]) =>
+  loaded.flatMap((f) => f.entities.map((e) => `${e.blueprint}/${e.identifier}@${e.pointer || '(root)'}`));
 const where = (p: Problem) => `${p.file}:${p.line}:${p.column} ${p.pointer}`;
 
 const service = { blueprint: 'service', properties: { language: 'go', lifecycle: 'production' } };
@@ -24,18 +49,26 @@ describe('load: file shapes', () => {
   it('reads one entity, a list, and several YAML documents, each with its pointer', async () => {
     const { loaded, problems } = await check({
       'one/port.json': JSON.stringify({ identifier: 'one', ...service }),
-      'list/port.json': JSON.stringify([{ identifier: 'l1', ...service }, { identifier: 'l2', ...service }]),
+      'list/port.json': JSON.stringify([
+        { identifier: 'l1', ...service },
+        { identifier: 'l2', ...service },
+      ]),
       'yaml/port.yml': 'identifier: y1\nblueprint: domain\n',
       'yamllist/port.yml': '- identifier: yl1\n  blueprint: domain\n- identifier: yl2\n  blueprint: domain\n',
-      'multi/port.yaml': 'identifier: m1\nblueprint: domain\n---\n- identifier: m2\n  blueprint: domain\n- identifier: m3\n  blueprint: domain\n---\n',
+      'multi/port.yaml':
+        'identifier: m1\nblueprint: domain\n---\n- identifier: m2\n  blueprint: domain\n- identifier: m3\n  blueprint: domain\n---\n',
     });
     expect(problems).toEqual([]);
     expect(ids(loaded)).toEqual([
-      'service/l1@/0', 'service/l2@/1',
-      'domain/m1@/0', 'domain/m2@/1/0', 'domain/m3@/1/1',
+      'service/l1@/0',
+      'service/l2@/1',
+      'domain/m1@/0',
+      'domain/m2@/1/0',
+      'domain/m3@/1/1',
       'service/one@(root)',
       'domain/y1@(root)',
-      'domain/yl1@/0', 'domain/yl2@/1',
+      'domain/yl1@/0',
+      'domain/yl2@/1',
     ]);
   });
 
@@ -61,9 +94,19 @@ describe('load: where the blueprint comes from', () => {
         'legacy/x/entity.json': JSON.stringify({ identifier: 'ruled' }),
         'other/port.yml': 'identifier: fallback\n',
       },
-      { rules: [{ files: 'legacy/*/entity.json', blueprint: 'microservice' }, { files: '**', blueprint: 'never-reached-for-legacy' }], defaultBlueprint: 'domain' },
+      {
+        rules: [
+          { files: 'legacy/*/entity.json', blueprint: 'microservice' },
+          { files: '**', blueprint: 'never-reached-for-legacy' },
+        ],
+        defaultBlueprint: 'domain',
+      },
     );
-    expect(ids(loaded)).toEqual(['domain/own@(root)', 'microservice/ruled@(root)', 'never-reached-for-legacy/fallback@(root)']);
+    expect(ids(loaded)).toEqual([
+      'domain/own@(root)',
+      'microservice/ruled@(root)',
+      'never-reached-for-legacy/fallback@(root)',
+    ]);
     expect(problems).toEqual([]);
   });
 
@@ -79,8 +122,12 @@ describe('load: where the blueprint comes from', () => {
 
 describe('load: parse errors with positions', () => {
   it('names line and column of a JSON syntax error', async () => {
-    const { problems } = await check({ 'a/port.json': '{\n  "identifier": "a",\n  "title": "x" "blueprint": "domain"\n}\n' });
-    expect(problems.map((p) => `${where(p)} ${p.code} ${p.message}`)).toEqual(['a/port.json:3:16  parse invalid JSON: expected ","']);
+    const { problems } = await check({
+      'a/port.json': '{\n  "identifier": "a",\n  "title": "x" "blueprint": "domain"\n}\n',
+    });
+    expect(problems.map((p) => `${where(p)} ${p.code} ${p.message}`)).toEqual([
+      'a/port.json:3:16  parse invalid JSON: expected ","',
+    ]);
   });
 
   it('points a trailing comma at the comma', async () => {
@@ -115,7 +162,9 @@ describe('validate: schema errors with pointers and positions', () => {
       '  domain: [a, b]', //               11
     ].join('\n');
     const { problems } = await check({ 'svc/port.yml': yaml });
-    expect(problems.map((p) => `${p.line}:${p.column} ${p.pointer} ${p.message}${p.hint ? ` | ${p.hint}` : ''}`)).toEqual([
+    expect(
+      problems.map((p) => `${p.line}:${p.column} ${p.pointer} ${p.message}${p.hint ? ` | ${p.hint}` : ''}`),
+    ).toEqual([
       '4:1 /properties/language missing required property "language"',
       '5:3 /properties/langauge unknown property "langauge" in blueprint "service" | did you mean "language"?',
       '6:14 /properties/lifecycle must be one of "experimental", "production", "deprecated" (found "alive")',
@@ -127,9 +176,15 @@ describe('validate: schema errors with pointers and positions', () => {
   });
 
   it('points into the right entity of a JSON list, and flags unknown top-level fields', async () => {
-    const json = '[\n  {"identifier": "ok", "blueprint": "domain"},\n  {"identifier": "bad id", "blueprint": "domain", "propertes": {}}\n]\n';
+    const json =
+      '[\n  {"identifier": "ok", "blueprint": "domain"},\n  {"identifier": "bad id", "blueprint": "domain", "propertes": {}}\n]\n';
     const { problems, invalidFiles, valid } = await check({ 'list/port.json': json });
-    expect(problems.map((p) => `${p.line}:${p.column} ${p.pointer} ${p.message.slice(0, 30)}${p.hint ? ` | ${p.hint.slice(0, 30)}` : ''}`)).toEqual([
+    expect(
+      problems.map(
+        (p) =>
+          `${p.line}:${p.column} ${p.pointer} ${p.message.slice(0, 30)}${p.hint ? ` | ${p.hint.slice(0, 30)}` : ''}`,
+      ),
+    ).toEqual([
       '3:18 /1/identifier is not a valid identifier (fou | identifiers hold letters, digi',
       '3:51 /1/propertes unknown field "propertes" | did you mean "properties"?',
     ]);
@@ -138,8 +193,15 @@ describe('validate: schema errors with pointers and positions', () => {
   });
 
   it('applies the shared schema of the repository, naming it in the message', async () => {
-    const schema = JSON.stringify({ type: 'object', required: ['team'], properties: { title: { type: 'string', minLength: 3 } } });
-    const { problems } = await check({ 'schemas/entity.schema.json': schema, 'a/port.yml': 'identifier: a\nblueprint: domain\ntitle: ab\n' }, { schema: 'schemas/entity.schema.json' });
+    const schema = JSON.stringify({
+      type: 'object',
+      required: ['team'],
+      properties: { title: { type: 'string', minLength: 3 } },
+    });
+    const { problems } = await check(
+      { 'schemas/entity.schema.json': schema, 'a/port.yml': 'identifier: a\nblueprint: domain\ntitle: ab\n' },
+      { schema: 'schemas/entity.schema.json' },
+    );
     expect(problems.map((p) => `${p.line}:${p.column} ${p.pointer} ${p.message}`)).toEqual([
       '1:1 /team missing required property "team" (shared schema schemas/entity.schema.json)',
       '3:8 /title must NOT have fewer than 3 characters (found "ab") (shared schema schemas/entity.schema.json)',
@@ -214,7 +276,17 @@ describe('load: file:// references', () => {
     writeFileSync(join(root, 'd/big.md'), 'x'.repeat(1024 * 1024 + 1));
     // The files above were created after the first load: load again now that they exist.
     const again = load(
-      { mode: 'all', base: null, head: null, changedPaths: new Set<string>(), notes: [], files: ['a/port.yml', 'b/port.yml', 'c/port.yml', 'd/port.yml'].map((path) => ({ path, status: 'all' as const })) },
+      {
+        mode: 'all',
+        base: null,
+        head: null,
+        changedPaths: new Set<string>(),
+        notes: [],
+        files: ['a/port.yml', 'b/port.yml', 'c/port.yml', 'd/port.yml'].map((path) => ({
+          path,
+          status: 'all' as const,
+        })),
+      },
       { root, reader: createEntityReader({ rules: [] }), blueprints: new Map() },
     );
     const messages = again.flatMap((f) => f.problems).map((p) => `${p.file}:${p.line} ${p.pointer} ${p.message}`);

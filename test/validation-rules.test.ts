@@ -1,6 +1,13 @@
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Problem, type Report, createEntityReader, createValidator, load, loadLocalBlueprints } from '@port-gitops/core';
+import {
+  type Problem,
+  type Report,
+  createEntityReader,
+  createValidator,
+  load,
+  loadLocalBlueprints,
+} from '@port-gitops/core';
 import { PortClient } from '@port-gitops/port-client';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +23,20 @@ function expectations(text: string): string[] {
 
 async function checkFixtures(paths: string[], schema?: string) {
   const blueprints = await loadLocalBlueprints(RULES, '.port/blueprints');
-  const selection = { mode: 'all' as const, base: null, head: null, changedPaths: new Set<string>(), notes: [], files: paths.map((path) => ({ path, status: 'all' as const })) };
+  const selection = {
+    mode: 'all' as const,
+    base: null,
+    head: null,
+    changedPaths: new Set<string>(),
+    notes: [],
+    files: paths.map((path) => ({ path, status: 'all' as const })),
+  };
   const files = load(selection, { root: RULES, reader: createEntityReader({ rules: [] }), blueprints });
-  return { files, blueprints, ...createValidator({ root: RULES, blueprints, sharedSchemaPath: schema }).validate(files) };
+  return {
+    files,
+    blueprints,
+    ...createValidator({ root: RULES, blueprints, sharedSchemaPath: schema }).validate(files),
+  };
 }
 
 const describeProblem = (p: Problem) => `${p.line}:${p.column} ${p.rule}`;
@@ -51,16 +69,20 @@ describe('validation rules, one fixture each (test/fixtures/rules)', () => {
   });
 
   it('shortens a long offending value in the message', async () => {
-    const root = makeDir({ 'a/port.yml': `identifier: a\nblueprint: component\nproperties:\n  language: ${'x'.repeat(500)}\n` });
+    const root = makeDir({
+      'a/port.yml': `identifier: a\nblueprint: component\nproperties:\n  language: ${'x'.repeat(500)}\n`,
+    });
     cpSync(join(RULES, '.port'), join(root, '.port'), { recursive: true });
     const run = await runCli(['check', '--all', '--format', 'json'], { cwd: root });
-    const message = (JSON.parse(run.stdout) as Report).errors.find((e) => e.pointer === '/properties/language')!.message;
+    const message = (JSON.parse(run.stdout) as Report).errors.find(
+      (e) => e.pointer === '/properties/language',
+    )!.message;
     expect(message.length).toBeLessThan(160);
     expect(message).toContain('…');
   });
 });
 
-describe('agreement between the offline check and Port\'s validation_only (the emulator)', () => {
+describe("agreement between the offline check and Port's validation_only (the emulator)", () => {
   let port: Awaited<ReturnType<typeof emulator>>;
   beforeAll(async () => {
     port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints') });
@@ -69,13 +91,21 @@ describe('agreement between the offline check and Port\'s validation_only (the e
   it('gives every entity of every fixture the same verdict', async () => {
     const portable = BAD.filter((name) => !readFileSync(join(RULES, 'bad', name), 'utf8').includes('# file-only'));
     const { files, problems } = await checkFixtures([...portable.map((n) => `bad/${n}`), 'good/complete.port.yml']);
-    const client = new PortClient({ baseUrl: port.url, credentials: { clientId: 'a', clientSecret: 'b' }, userAgent: 'port-gitops/test (repo/agreement)' });
+    const client = new PortClient({
+      baseUrl: port.url,
+      credentials: { clientId: 'a', clientSecret: 'b' },
+      userAgent: 'port-gitops/test (repo/agreement)',
+    });
     const verdicts: string[] = [];
     for (const file of files) {
       for (const entity of file.entities) {
-        const offline = problems.some((p) => p.file === file.path && p.pointer.startsWith(entity.pointer)) ? 'invalid' : 'valid';
+        const offline = problems.some((p) => p.file === file.path && p.pointer.startsWith(entity.pointer))
+          ? 'invalid'
+          : 'valid';
         const { blueprint: _b, ...body } = entity.data;
-        const [remote] = await client.upsertEntities(entity.blueprint!, [body as { identifier: string }], { validationOnly: true });
+        const [remote] = await client.upsertEntities(entity.blueprint!, [body as { identifier: string }], {
+          validationOnly: true,
+        });
         verdicts.push(`${file.path}${entity.pointer} offline=${offline} port=${remote!.ok ? 'valid' : 'invalid'}`);
       }
     }
@@ -92,7 +122,10 @@ describe('output for CI', () => {
     });
     cpSync(join(RULES, '.port'), join(repo, '.port'), { recursive: true });
     const summary = join(makeDir({}), 'summary.md');
-    const run = await runCli(['check', '--all'], { cwd: repo, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    const run = await runCli(['check', '--all'], {
+      cwd: repo,
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
     expect(run.code).toBe(1);
     const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::'));
     expect(annotations).toEqual([
@@ -111,18 +144,25 @@ describe('output for CI', () => {
   it('writes a JUnit report with a test case per entity file, parsed back', async () => {
     const root = makeDir({});
     cpSync(RULES, root, { recursive: true });
-    writeFiles(root, { 'port-gitops.config.json': '{"schema": "schemas/entity.schema.json", "include": ["bad/*.yml", "good/*.yml"]}' });
+    writeFiles(root, {
+      'port-gitops.config.json': '{"schema": "schemas/entity.schema.json", "include": ["bad/*.yml", "good/*.yml"]}',
+    });
     const junit = join(makeDir({}), 'junit.xml');
     const run = await runCli(['check', '--all', '--junit', junit], { cwd: root });
     expect(run.code).toBe(1);
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      readFileSync(junit, 'utf8'),
+    );
     const suite = parsed.testsuites.testsuite;
     const cases = [suite.testcase].flat() as Array<{ name: string; failure?: unknown }>;
     expect(cases.map((c) => c.name)).toEqual([...BAD.map((n) => `bad/${n}`), 'good/complete.port.yml'].sort());
     expect(Number(suite.tests)).toBe(BAD.length + 1);
     expect(Number(suite.failures)).toBe(BAD.length);
     const enumCase = cases.find((c) => c.name === 'bad/enum.yml')!;
-    expect([enumCase.failure].flat()[0]).toMatchObject({ type: 'blueprint component: enum', message: 'must be one of "go", "python", "typescript" (found "cobol")' });
+    expect([enumCase.failure].flat()[0]).toMatchObject({
+      type: 'blueprint component: enum',
+      message: 'must be one of "go", "python", "typescript" (found "cobol")',
+    });
     expect(cases.find((c) => c.name === 'good/complete.port.yml')!.failure).toBeUndefined();
   });
 });
@@ -130,7 +170,8 @@ describe('output for CI', () => {
 describe('cross-file relations', () => {
   const files = {
     'teams/port.yml': 'identifier: platform\nblueprint: team\n',
-    'a/port.yml': 'identifier: a\nblueprint: component\nproperties: {language: go}\nrelations:\n  team: platform\n  dependsOn: [b, ghost]\n',
+    'a/port.yml':
+      'identifier: a\nblueprint: component\nproperties: {language: go}\nrelations:\n  team: platform\n  dependsOn: [b, ghost]\n',
     'b/port.yml': 'identifier: b\nblueprint: component\nproperties: {language: go}\nrelations: {team: platform}\n',
   };
 
@@ -140,11 +181,20 @@ describe('cross-file relations', () => {
     const warn = await runCli(['check', '--all', '--format', 'json'], { cwd: repo });
     expect(warn.code).toBe(0);
     expect((JSON.parse(warn.stdout) as Report).errors).toEqual([
-      expect.objectContaining({ file: 'a/port.yml', line: 6, column: 18, pointer: '/relations/dependsOn/1', code: 'relation-target', severity: 'warning' }),
+      expect.objectContaining({
+        file: 'a/port.yml',
+        line: 6,
+        column: 18,
+        pointer: '/relations/dependsOn/1',
+        code: 'relation-target',
+        severity: 'warning',
+      }),
     ]);
     const strict = await runCli(['check', '--all', '--strict-relations'], { cwd: repo });
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toContain('a/port.yml:6:18 relation "dependsOn" points at "ghost" of blueprint "component", which no entity file defines');
+    expect(strict.stdout).toContain(
+      'a/port.yml:6:18 relation "dependsOn" points at "ghost" of blueprint "component", which no entity file defines',
+    );
   });
 
   it('finds targets in files a changed-only run did not load', async () => {
@@ -163,7 +213,9 @@ describe('cross-file relations', () => {
 describe('blueprints pull and check --remote', () => {
   it('saves blueprint definitions with stable key order and without volatile fields; check then uses them', async () => {
     const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints') });
-    const repo = makeRepo({ 'a/port.yml': 'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties: {language: cobol}\n' });
+    const repo = makeRepo({
+      'a/port.yml': 'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties: {language: cobol}\n',
+    });
     const before = await runCli(['check', '--all'], { cwd: repo });
     expect(before.code).toBe(0); // no blueprint known offline yet
     const pull = await runCli(['blueprints', 'pull', 'component', 'team'], { cwd: repo, env: syncEnv(port.url) });
@@ -184,15 +236,30 @@ describe('blueprints pull and check --remote', () => {
 
   it('asks Port with validation_only and reports its verdict on the property it names; nothing is written', async () => {
     const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints'), record: true });
-    const repo = makeRepo({ 'a/port.yml': 'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties:\n  language: go\n  replicas: many\n' });
+    const repo = makeRepo({
+      'a/port.yml':
+        'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties:\n  language: go\n  replicas: many\n',
+    });
     const offline = await runCli(['check', '--all'], { cwd: repo });
     expect(offline.code).toBe(0);
-    const remote = await runCli(['check', '--all', '--remote', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const remote = await runCli(['check', '--all', '--remote', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
     expect(remote.code).toBe(1);
     expect((JSON.parse(remote.stdout) as Report).errors).toEqual([
-      expect.objectContaining({ file: 'a/port.yml', line: 6, column: 3, pointer: '/properties/replicas', code: 'remote', severity: 'error' }),
+      expect.objectContaining({
+        file: 'a/port.yml',
+        line: 6,
+        column: 3,
+        pointer: '/properties/replicas',
+        code: 'remote',
+        severity: 'error',
+      }),
     ]);
-    expect(port.exchanges.filter((e) => e.route.endsWith('/bulk')).every((e) => e.query.validation_only?.[0] === 'true')).toBe(true);
+    expect(
+      port.exchanges.filter((e) => e.route.endsWith('/bulk')).every((e) => e.query.validation_only?.[0] === 'true'),
+    ).toBe(true);
     expect(port.store.all()).toEqual([]);
     expect((await runCli(['check', '--all', '--remote'], { cwd: repo })).code).toBe(3); // no credentials
   });

@@ -24,7 +24,9 @@ await build({
   // jsonc-parser's default entry is a UMD build that cannot be bundled; its ES module can.
   mainFields: ['module', 'main'],
   // Some dependencies are CommonJS and call require(): give each chunk one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
   legalComments: 'linked',
   logLevel: 'warning',
 });

@@ -20,8 +20,11 @@ export function githubAnnotations(report: Report): string[] {
     return `::${level} file=${escapeProperty(error.file)},line=${error.line},col=${error.column},title=${escapeProperty(title)}::${escapeData(message)}`;
   });
   for (const entity of report.entities.filter((e) => e.result === 'failed')) {
-    const message = `${entity.action} of ${entity.blueprint}/${entity.identifier} failed: ${entity.error?.status ?? ''} ${entity.error?.message ?? ''}`.trim();
-    lines.push(`::error file=${escapeProperty(entity.file)},title=${escapeProperty('port-gitops push')}::${escapeData(message)}`);
+    const message =
+      `${entity.action} of ${entity.blueprint}/${entity.identifier} failed: ${entity.error?.status ?? ''} ${entity.error?.message ?? ''}`.trim();
+    lines.push(
+      `::error file=${escapeProperty(entity.file)},title=${escapeProperty('port-gitops push')}::${escapeData(message)}`,
+    );
   }
   return lines;
 }
@@ -35,7 +38,9 @@ export function githubStepSummary(report: Report): string {
   const lines = [
     `### port-gitops ${report.command}${report.dryRun ? ' (dry run)' : ''}`,
     '',
-    report.mode === 'all' ? 'All entity files.' : `Changes \`${report.base?.slice(0, 8)}..${report.head?.slice(0, 8)}\`.`,
+    report.mode === 'all'
+      ? 'All entity files.'
+      : `Changes \`${report.base?.slice(0, 8)}..${report.head?.slice(0, 8)}\`.`,
     '',
     '| files | entities | upserted | deleted | unchanged | failed | invalid files |',
     '|---:|---:|---:|---:|---:|---:|---:|',
@@ -45,15 +50,20 @@ export function githubStepSummary(report: Report): string {
     lines.push('', '| where | problem |', '|---|---|');
     for (const error of report.errors.slice(0, MAX_SUMMARY_ROWS)) {
       const label = error.severity === 'warning' ? '⚠️' : '❌';
-      lines.push(`| \`${cell(error.file)}:${error.line}:${error.column}\` | ${label} ${cell(error.message)}${error.hint ? ` (${cell(error.hint)})` : ''} |`);
+      lines.push(
+        `| \`${cell(error.file)}:${error.line}:${error.column}\` | ${label} ${cell(error.message)}${error.hint ? ` (${cell(error.hint)})` : ''} |`,
+      );
     }
-    if (report.errors.length > MAX_SUMMARY_ROWS) lines.push('', `…and ${report.errors.length - MAX_SUMMARY_ROWS} more in the job log.`);
+    if (report.errors.length > MAX_SUMMARY_ROWS)
+      lines.push('', `…and ${report.errors.length - MAX_SUMMARY_ROWS} more in the job log.`);
   }
   const failed = report.entities.filter((e) => e.result === 'failed');
   if (failed.length > 0) {
     lines.push('', '| failed to push | status | message |', '|---|---:|---|');
     for (const entity of failed.slice(0, MAX_SUMMARY_ROWS)) {
-      lines.push(`| \`${cell(`${entity.blueprint}/${entity.identifier}`)}\` (${cell(entity.file)}) | ${entity.error?.status ?? ''} | ${cell(entity.error?.message ?? '')} |`);
+      lines.push(
+        `| \`${cell(`${entity.blueprint}/${entity.identifier}`)}\` (${cell(entity.file)}) | ${entity.error?.status ?? ''} | ${cell(entity.error?.message ?? '')} |`,
+      );
     }
   }
   return lines.join('\n') + '\n';

@@ -1,7 +1,9 @@
 import type { Report } from '@port-gitops/core';
 
 function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return text
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
 /**
@@ -17,14 +19,18 @@ export function junitReport(report: Report): string {
     const body: string[] = [];
     for (const error of errors) {
       const text = `${file}:${error.line}:${error.column} ${error.pointer} ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
-      body.push(`      <failure type="${xml(error.rule ?? error.code)}" message="${xml(error.message)}">${xml(text)}</failure>`);
+      body.push(
+        `      <failure type="${xml(error.rule ?? error.code)}" message="${xml(error.message)}">${xml(text)}</failure>`,
+      );
     }
     for (const entity of failedPushes) {
       const message = `${entity.action} of ${entity.blueprint}/${entity.identifier} failed: ${entity.error?.status ?? ''} ${entity.error?.message ?? ''}`;
       body.push(`      <failure type="push" message="${xml(message)}">${xml(message)}</failure>`);
     }
     if (warnings.length > 0) {
-      body.push(`      <system-out>${xml(warnings.map((w) => `warning ${file}:${w.line}:${w.column} ${w.message}`).join('\n'))}</system-out>`);
+      body.push(
+        `      <system-out>${xml(warnings.map((w) => `warning ${file}:${w.line}:${w.column} ${w.message}`).join('\n'))}</system-out>`,
+      );
     }
     const open = `    <testcase classname="port-gitops.${report.command}" name="${xml(file)}"`;
     return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;

@@ -71,13 +71,20 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
   const range = args.all || named ? undefined : startRange(args, env, repository, git);
   range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
   time('repository');
-  const { config, path: configPath } = loadConfig(root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
+  const { config, path: configPath } = loadConfig(
+    root,
+    args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config,
+  );
   time('config');
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
   time('blueprints');
   const validator = createValidator({ root, sharedSchemaPath: config.schema, blueprints });
   const discoverAll = () => discover({ root, include: config.include, exclude: config.exclude });
-  const reader = createEntityReader({ rules: config.rules, defaultBlueprint: args.blueprint, backstage: config.backstage });
+  const reader = createEntityReader({
+    rules: config.rules,
+    defaultBlueprint: args.blueprint,
+    backstage: config.backstage,
+  });
   time('config and schemas');
 
   const selection = await select(args, { root, config, configPath, repository, git, discoverAll, range, reader });
@@ -88,7 +95,11 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
   time('validate');
   const changes =
     selection.mode === 'changed' && git
-      ? await diffEntities(selection, files, { readBlobs: (shas) => git.blobs(shas), reader, invalidFiles: checked.invalidFiles })
+      ? await diffEntities(selection, files, {
+          readBlobs: (shas) => git.blobs(shas),
+          reader,
+          invalidFiles: checked.invalidFiles,
+        })
       : undefined;
   time('diff with base');
   const relationProblems = await checkRelationTargets(files, {
@@ -96,7 +107,17 @@ export async function discoverAndValidate(args: SelectionArgs, env: NodeJS.Proce
     strict: Boolean(args.strictRelations),
     // A changed-only run loaded the changed files only: it checks the targets the change adds, and
     // looks for them in the other files with git grep.
-    ...(changes && git ? { changes, findElsewhere: (keys) => definedInOtherFiles(git, { root, include: config.include, exclude: config.exclude, loaded: files, reader }, keys) } : {}),
+    ...(changes && git
+      ? {
+          changes,
+          findElsewhere: (keys) =>
+            definedInOtherFiles(
+              git,
+              { root, include: config.include, exclude: config.exclude, loaded: files, reader },
+              keys,
+            ),
+        }
+      : {}),
   });
   const validation = withProblems(checked, files, relationProblems);
   time('relation targets');
@@ -121,13 +142,33 @@ interface StartedRange {
 }
 
 /** Resolves the compared range, and diffs it, as soon as the repository is known. */
-async function startRange(args: SelectionArgs, env: NodeJS.ProcessEnv, repository: RepositoryInfo, git: Git | undefined): Promise<StartedRange> {
+async function startRange(
+  args: SelectionArgs,
+  env: NodeJS.ProcessEnv,
+  repository: RepositoryInfo,
+  git: Git | undefined,
+): Promise<StartedRange> {
   const ci = args.base ? undefined : detectCiBase(env);
   if (!args.base && !ci) {
-    throw new FatalError('usage', 'no selection: say which entity files to use', 'pass --all for every entity file, or --base REF for the files changed since REF (in CI the base is found from the environment)');
+    throw new FatalError(
+      'usage',
+      'no selection: say which entity files to use',
+      'pass --all for every entity file, or --base REF for the files changed since REF (in CI the base is found from the environment)',
+    );
   }
-  if (!git) throw new FatalError('git', `${repository.root} is not in a git repository, so nothing can be compared`, 'use --all');
-  const range = await resolveRange(git, { base: args.base, head: args.head, checkedOut: repository.head, ci, fallbackAll: Boolean(args.fallbackAll) });
+  if (!git)
+    throw new FatalError(
+      'git',
+      `${repository.root} is not in a git repository, so nothing can be compared`,
+      'use --all',
+    );
+  const range = await resolveRange(git, {
+    base: args.base,
+    head: args.head,
+    checkedOut: repository.head,
+    ci,
+    fallbackAll: Boolean(args.fallbackAll),
+  });
   if (range.kind === 'all') return { range };
   return { range, changes: await diffRange(git, range.mergeBase, range.head, Boolean(args.includeUncommitted)) };
 }
@@ -169,7 +210,14 @@ function selectNamed(paths: string[], context: SelectContext): Selection {
     .filter((path) => !path.startsWith('../') && isEntityFile(path))
     .sort()
     .map((path) => ({ path, status: 'modified' as const }));
-  return { mode: 'changed', base: null, head: context.repository.head, files, changedPaths: new Set(files.map((f) => f.path)), notes: [] };
+  return {
+    mode: 'changed',
+    base: null,
+    head: context.repository.head,
+    files,
+    changedPaths: new Set(files.map((f) => f.path)),
+    notes: [],
+  };
 }
 
 /** `PORT_GITOPS_TIMINGS=1`: how long each stage took, on stderr, to see where a slow run spends its time. */

@@ -14,7 +14,11 @@ const DEFAULT_LINE_INTERVAL_MS = 10_000;
  * Progress of a long push on stderr: a bar redrawn in place on a terminal, a line every 10 s in CI
  * logs (which do not redraw), nothing when stdout is the JSON report or it was asked for.
  */
-export function createProgress(total: number, output: Output, options: { enabled: boolean; env: NodeJS.ProcessEnv }): Progress {
+export function createProgress(
+  total: number,
+  output: Output,
+  options: { enabled: boolean; env: NodeJS.ProcessEnv },
+): Progress {
   if (!options.enabled || total === 0) return { advance: () => {}, finish: () => {} };
   const started = performance.now();
   let done = 0;

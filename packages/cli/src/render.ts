@@ -13,7 +13,9 @@ export function renderReport(report: Report, output: Output, options: { verbose:
     for (const error of errors) {
       const where = `${file}:${error.line}:${error.column}`;
       const label = error.severity === 'warning' ? output.paint('yellow', 'warning') : output.paint('red', 'error');
-      lines.push(`  ${label} ${where} ${error.message} ${output.paint('dim', `[${error.rule ?? error.code}${error.pointer ? ` ${error.pointer}` : ''}]`)}`);
+      lines.push(
+        `  ${label} ${where} ${error.message} ${output.paint('dim', `[${error.rule ?? error.code}${error.pointer ? ` ${error.pointer}` : ''}]`)}`,
+      );
       if (error.hint) lines.push(`        ${output.paint('dim', `hint: ${error.hint}`)}`);
     }
   }
@@ -22,13 +24,17 @@ export function renderReport(report: Report, output: Output, options: { verbose:
     if (lines.length > 0) lines.push('');
     lines.push(output.paint('bold', `${failed.length} ${failed.length === 1 ? 'entity' : 'entities'} failed to push:`));
     for (const entity of failed) {
-      lines.push(`  ${output.paint('red', 'failed')} ${entity.blueprint}/${entity.identifier} (${entity.file || 'in no file'}): ${entity.error?.status ? `${entity.error.status} ` : ''}${entity.error?.message ?? ''}`);
+      lines.push(
+        `  ${output.paint('red', 'failed')} ${entity.blueprint}/${entity.identifier} (${entity.file || 'in no file'}): ${entity.error?.status ? `${entity.error.status} ` : ''}${entity.error?.message ?? ''}`,
+      );
     }
   }
   if (options.verbose && !options.quiet) {
     if (lines.length > 0) lines.push('');
     for (const entity of report.entities) {
-      lines.push(`  ${entity.action.padEnd(6)} ${entity.result.padEnd(7)} ${entity.blueprint ?? '?'}/${entity.identifier ?? '?'}  ${output.paint('dim', entity.file || '(in no file: pruned)')}`);
+      lines.push(
+        `  ${entity.action.padEnd(6)} ${entity.result.padEnd(7)} ${entity.blueprint ?? '?'}/${entity.identifier ?? '?'}  ${output.paint('dim', entity.file || '(in no file: pruned)')}`,
+      );
     }
   }
   if (lines.length > 0) lines.push('');
@@ -39,10 +45,18 @@ export function renderReport(report: Report, output: Output, options: { verbose:
 function summaryLine(report: Report, output: Output): string {
   const s = report.summary;
   const scope = report.mode === 'all' ? 'all files' : `changes ${short(report.base)}..${short(report.head)}`;
-  const parts = [`${s.files} ${s.files === 1 ? 'file' : 'files'}`, `${s.entities} ${s.entities === 1 ? 'entity' : 'entities'}`];
+  const parts = [
+    `${s.files} ${s.files === 1 ? 'file' : 'files'}`,
+    `${s.entities} ${s.entities === 1 ? 'entity' : 'entities'}`,
+  ];
   if (report.command === 'plan') {
     const changes = (kind: string) => report.entities.filter((e) => e.change === kind).length;
-    parts.push(`${changes('create')} to create`, `${changes('update')} to update`, `${changes('delete')} to delete`, `${s.unchanged} unchanged`);
+    parts.push(
+      `${changes('create')} to create`,
+      `${changes('update')} to update`,
+      `${changes('delete')} to delete`,
+      `${s.unchanged} unchanged`,
+    );
   } else if (report.command === 'sync') {
     if (report.dryRun) parts.push(`${report.entities.filter((e) => e.result === 'planned').length} to write (dry run)`);
     else parts.push(output.paint(s.upserted > 0 ? 'green' : 'dim', `${s.upserted} upserted`), `${s.deleted} deleted`);
@@ -51,7 +65,11 @@ function summaryLine(report: Report, output: Output): string {
     const skipped = report.entities.filter((e) => e.result === 'skipped').length;
     if (skipped > 0) parts.push(output.paint('yellow', `${skipped} not pushed`));
   }
-  parts.push(s.invalid > 0 ? output.paint('red', `${s.invalid} invalid ${s.invalid === 1 ? 'file' : 'files'}`) : '0 invalid files');
+  parts.push(
+    s.invalid > 0
+      ? output.paint('red', `${s.invalid} invalid ${s.invalid === 1 ? 'file' : 'files'}`)
+      : '0 invalid files',
+  );
   return `${report.command} (${scope}): ${parts.join(' · ')} · ${s.durationMs} ms`;
 }
 
@@ -59,12 +77,16 @@ function short(sha: string | null): string {
   return sha ? sha.slice(0, 8) : '?';
 }
 
-export function renderList(files: Array<SelectedFile & { entities: Array<{ blueprint: string | null; identifier: string | null }> }>): string {
+export function renderList(
+  files: Array<SelectedFile & { entities: Array<{ blueprint: string | null; identifier: string | null }> }>,
+): string {
   const lines: string[] = [];
   for (const file of files) {
     const entities = file.entities.map((e) => `${e.blueprint ?? '?'}/${e.identifier ?? '?'}`).join(', ');
     const from = file.previousPath ? ` (from ${file.previousPath})` : '';
-    lines.push(`${file.status.padEnd(9)} ${file.path}${from}${entities ? `  ${entities}` : ''}${file.reason ? `  (${file.reason})` : ''}`);
+    lines.push(
+      `${file.status.padEnd(9)} ${file.path}${from}${entities ? `  ${entities}` : ''}${file.reason ? `  (${file.reason})` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -78,11 +100,14 @@ export function renderPlan(report: Report, output: Output, options: { verbose: b
   };
   for (const entity of report.entities) {
     const name = `${entity.blueprint}/${entity.identifier}`;
-    if (entity.change === 'create') lines.push(output.paint('green', `+ create ${name}`) + output.paint('dim', `  ${entity.file}`));
-    else if (entity.change === 'delete') lines.push(output.paint('red', `- delete ${name}`) + output.paint('dim', `  (was in ${entity.file})`));
+    if (entity.change === 'create')
+      lines.push(output.paint('green', `+ create ${name}`) + output.paint('dim', `  ${entity.file}`));
+    else if (entity.change === 'delete')
+      lines.push(output.paint('red', `- delete ${name}`) + output.paint('dim', `  (was in ${entity.file})`));
     else if (entity.change === 'update') {
       lines.push(output.paint('yellow', `~ update ${name}`) + output.paint('dim', `  ${entity.file}`));
-      for (const change of entity.diff ?? []) lines.push(`    ${change.path}: ${show(change.from)} → ${show(change.to)}`);
+      for (const change of entity.diff ?? [])
+        lines.push(`    ${change.path}: ${show(change.from)} → ${show(change.to)}`);
     } else if (entity.change === 'unchanged' && options.verbose) lines.push(output.paint('dim', `= unchanged ${name}`));
   }
   return lines.length > 0 ? lines.join('\n') : 'no changes';

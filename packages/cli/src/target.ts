@@ -6,13 +6,18 @@ export const REGION_BASE_URLS = { eu: 'https://api.port.io', us: 'https://api.us
 export type Region = keyof typeof REGION_BASE_URLS;
 
 /** `--base-url`, then `PORT_BASE_URL`, then the config's `port.baseUrl`, then `--region`. */
-export function resolveBaseUrl(flags: { baseUrl?: string; region?: Region }, configBaseUrl: string | undefined, env: NodeJS.ProcessEnv): string {
+export function resolveBaseUrl(
+  flags: { baseUrl?: string; region?: Region },
+  configBaseUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string {
   return flags.baseUrl ?? env.PORT_BASE_URL ?? configBaseUrl ?? REGION_BASE_URLS[flags.region ?? 'eu'];
 }
 
 /** Credentials from the environment only: flags would leave them in shell history and process lists. */
 export function readCredentials(env: NodeJS.ProcessEnv): PortCredentials | undefined {
-  if (env.PORT_CLIENT_ID && env.PORT_CLIENT_SECRET) return { clientId: env.PORT_CLIENT_ID, clientSecret: env.PORT_CLIENT_SECRET };
+  if (env.PORT_CLIENT_ID && env.PORT_CLIENT_SECRET)
+    return { clientId: env.PORT_CLIENT_ID, clientSecret: env.PORT_CLIENT_SECRET };
   if (env.PORT_ACCESS_TOKEN) return { accessToken: env.PORT_ACCESS_TOKEN };
   return undefined;
 }

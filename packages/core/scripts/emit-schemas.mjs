@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { CONFIG_SCHEMA } from '../dist/config-schema.js';
 import { ENTITY_FILE_DOCUMENT_SCHEMA } from '../dist/entity-file-schema.js';
 
-const write = (name, schema) => writeFileSync(new URL(`../schemas/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+const write = (name, schema) =>
+  writeFileSync(new URL(`../schemas/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');
 write('config.schema.json', CONFIG_SCHEMA);
 write('entity-file.schema.json', ENTITY_FILE_DOCUMENT_SCHEMA);

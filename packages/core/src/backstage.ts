@@ -40,7 +40,10 @@ const COMMON_PROPERTIES = {
   annotations: 'metadata.annotations',
 };
 const OWNER = { owningGroup: { from: 'spec.owner', kind: 'Group' }, owningUser: { from: 'spec.owner', kind: 'User' } };
-const DEPENDS_ON = { dependsOnComponent: { from: 'spec.dependsOn', kind: 'Component' }, dependsOnResource: { from: 'spec.dependsOn', kind: 'Resource' } };
+const DEPENDS_ON = {
+  dependsOnComponent: { from: 'spec.dependsOn', kind: 'Component' },
+  dependsOnResource: { from: 'spec.dependsOn', kind: 'Resource' },
+};
 
 /**
  * The mapping used when the config's `backstage` gives no `kinds`: the blueprints, properties and
@@ -51,7 +54,14 @@ export const DEFAULT_BACKSTAGE_KINDS: Record<string, BackstageKindMapping | null
   Component: {
     blueprint: 'component',
     properties: { ...COMMON_PROPERTIES, type: 'spec.type', lifecycle: 'spec.lifecycle' },
-    relations: { ...OWNER, system: 'spec.system', subcomponentOf: 'spec.subcomponentOf', providesApis: 'spec.providesApis', consumesApis: 'spec.consumesApis', ...DEPENDS_ON },
+    relations: {
+      ...OWNER,
+      system: 'spec.system',
+      subcomponentOf: 'spec.subcomponentOf',
+      providesApis: 'spec.providesApis',
+      consumesApis: 'spec.consumesApis',
+      ...DEPENDS_ON,
+    },
   },
   API: {
     blueprint: 'API',
@@ -60,14 +70,22 @@ export const DEFAULT_BACKSTAGE_KINDS: Record<string, BackstageKindMapping | null
   },
   System: { blueprint: 'system', properties: COMMON_PROPERTIES, relations: { ...OWNER, domain: 'spec.domain' } },
   Domain: { blueprint: 'domain', properties: COMMON_PROPERTIES, relations: OWNER },
-  Resource: { blueprint: 'resource', properties: { ...COMMON_PROPERTIES, type: 'spec.type' }, relations: { ...OWNER, system: 'spec.system', ...DEPENDS_ON } },
+  Resource: {
+    blueprint: 'resource',
+    properties: { ...COMMON_PROPERTIES, type: 'spec.type' },
+    relations: { ...OWNER, system: 'spec.system', ...DEPENDS_ON },
+  },
   Group: {
     blueprint: 'group',
     title: 'spec.profile.displayName',
     properties: { ...COMMON_PROPERTIES, type: 'spec.type', email: 'spec.profile.email' },
     relations: { parent: 'spec.parent', members: 'spec.members' },
   },
-  User: { blueprint: 'user', title: 'spec.profile.displayName', properties: { ...COMMON_PROPERTIES, email: 'spec.profile.email' } },
+  User: {
+    blueprint: 'user',
+    title: 'spec.profile.displayName',
+    properties: { ...COMMON_PROPERTIES, email: 'spec.profile.email' },
+  },
   // Backstage's own plumbing, not catalog content.
   Location: null,
   Template: null,
@@ -170,7 +188,8 @@ function evaluate(document: unknown, path: FieldPath): Found | undefined {
   if (path.projects) return project(document, path.segments, []);
   let value = document;
   for (const segment of path.segments as Array<{ key: string }>) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, segment.key)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, segment.key))
+      return undefined;
     value = (value as Record<string, unknown>)[segment.key];
   }
   return value === undefined ? undefined : { value, pointer: path.pointer };
@@ -195,7 +214,8 @@ function project(document: unknown, segments: PathSegment[], from: Array<string 
       });
       return { value: values, pointer: encodePointer(at), items };
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, segment.key)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, segment.key))
+      return undefined;
     value = (value as Record<string, unknown>)[segment.key];
     at.push(segment.key);
   }
@@ -207,17 +227,35 @@ interface CompiledKind {
   blueprint: string;
   title: FieldPath;
   properties: Array<{ at: string; name: string; path: FieldPath }>;
-  relations: Array<{ at: string; name: string; from: string; path: FieldPath; kind: string | undefined; label: string }>;
+  relations: Array<{
+    at: string;
+    name: string;
+    from: string;
+    path: FieldPath;
+    kind: string | undefined;
+    label: string;
+  }>;
 }
 
 function compileKind(mapping: BackstageKindMapping): CompiledKind {
   return {
     blueprint: mapping.blueprint,
     title: compilePath(mapping.title ?? 'metadata.title'),
-    properties: Object.entries(mapping.properties ?? {}).map(([name, path]) => ({ at: encodePointer(['properties', name]), name, path: compilePath(path) })),
+    properties: Object.entries(mapping.properties ?? {}).map(([name, path]) => ({
+      at: encodePointer(['properties', name]),
+      name,
+      path: compilePath(path),
+    })),
     relations: Object.entries(mapping.relations ?? {}).map(([name, spec]) => {
       const { from, kind } = typeof spec === 'string' ? { from: spec, kind: undefined } : spec;
-      return { at: encodePointer(['relations', name]), name, from, path: compilePath(from), kind: kind?.toLowerCase(), label: kind ? `${name} (${kind})` : name };
+      return {
+        at: encodePointer(['relations', name]),
+        name,
+        from,
+        path: compilePath(from),
+        kind: kind?.toLowerCase(),
+        label: kind ? `${name} (${kind})` : name,
+      };
     }),
   };
 }
@@ -250,8 +288,11 @@ export type BackstageTranslator = (document: unknown) => TranslatedDocument;
  * The mapping is compiled once: a large catalog translates thousands of documents.
  */
 export function createBackstageTranslator(config: BackstageConfig): BackstageTranslator {
-  const kinds = new Map(Object.entries(config.kinds).map(([kind, mapping]) => [kind.toLowerCase(), mapping ? compileKind(mapping) : null]));
-  const identifierOf = (ref: EntityRef, namespace: string) => (config.identifier === 'name' ? ref.name : `${ref.namespace ?? namespace}/${ref.name}`);
+  const kinds = new Map(
+    Object.entries(config.kinds).map(([kind, mapping]) => [kind.toLowerCase(), mapping ? compileKind(mapping) : null]),
+  );
+  const identifierOf = (ref: EntityRef, namespace: string) =>
+    config.identifier === 'name' ? ref.name : `${ref.namespace ?? namespace}/${ref.name}`;
 
   return (document) => {
     const problems: BackstageProblem[] = [];
@@ -267,11 +308,23 @@ export function createBackstageTranslator(config: BackstageConfig): BackstageTra
     const skip = (problem?: BackstageProblem): TranslatedDocument => ({ problems: problem ? [problem] : [], sourceOf });
 
     if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-      return skip({ pointer: '', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'expected a Backstage entity (apiVersion, kind, metadata)' });
+      return skip({
+        pointer: '',
+        severity: 'error',
+        code: 'shape',
+        rule: 'backstage-entity',
+        message: 'expected a Backstage entity (apiVersion, kind, metadata)',
+      });
     }
     const doc = document as Record<string, unknown>;
     if (typeof doc.kind !== 'string' || doc.kind === '') {
-      return skip({ pointer: '/kind', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'a Backstage entity needs a "kind"' });
+      return skip({
+        pointer: '/kind',
+        severity: 'error',
+        code: 'shape',
+        rule: 'backstage-entity',
+        message: 'a Backstage entity needs a "kind"',
+      });
     }
     const mapping = kinds.get(doc.kind.toLowerCase());
     if (mapping === undefined) {
@@ -289,11 +342,21 @@ export function createBackstageTranslator(config: BackstageConfig): BackstageTra
     const metadata = doc.metadata as Record<string, unknown> | undefined;
     const name = metadata?.name;
     if (typeof name !== 'string' || name === '') {
-      return skip({ pointer: typeof metadata === 'object' && metadata !== null ? '/metadata' : '', severity: 'error', code: 'shape', rule: 'backstage-entity', message: 'a Backstage entity needs "metadata.name"' });
+      return skip({
+        pointer: typeof metadata === 'object' && metadata !== null ? '/metadata' : '',
+        severity: 'error',
+        code: 'shape',
+        rule: 'backstage-entity',
+        message: 'a Backstage entity needs "metadata.name"',
+      });
     }
-    const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+    const namespace =
+      typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
 
-    const entity: Record<string, unknown> = { identifier: identifierOf({ name }, namespace), blueprint: mapping.blueprint };
+    const entity: Record<string, unknown> = {
+      identifier: identifierOf({ name }, namespace),
+      blueprint: mapping.blueprint,
+    };
     sources.set('/identifier', '/metadata/name');
     sources.set('/blueprint', '/kind');
     const title = evaluate(doc, mapping.title) ?? { value: name, pointer: '/metadata/name' };
@@ -363,18 +426,39 @@ interface Reference {
 function referencesIn(found: Found, from: string, problems: BackstageProblem[]): Reference[] {
   const { value } = found;
   if (typeof value !== 'string' && !Array.isArray(value)) {
-    problems.push({ pointer: found.pointer, severity: 'error', code: 'shape', rule: 'backstage-ref', message: `${from} must be an entity reference or a list of them` });
+    problems.push({
+      pointer: found.pointer,
+      severity: 'error',
+      code: 'shape',
+      rule: 'backstage-ref',
+      message: `${from} must be an entity reference or a list of them`,
+    });
     return [];
   }
-  const items: Array<[unknown, string]> = typeof value === 'string' ? [[value, found.pointer]] : value.map((item, i) => [item, found.items?.[i] ?? `${found.pointer}/${i}`]);
+  const items: Array<[unknown, string]> =
+    typeof value === 'string'
+      ? [[value, found.pointer]]
+      : value.map((item, i) => [item, found.items?.[i] ?? `${found.pointer}/${i}`]);
   const references: Reference[] = [];
   for (const [text, pointer] of items) {
     const ref = typeof text === 'string' ? parseEntityRef(text) : undefined;
     if (!ref) {
-      problems.push({ pointer, severity: 'error', code: 'shape', rule: 'backstage-ref', message: `${JSON.stringify(text)} is not an entity reference`, hint: 'write [kind:][namespace/]name, e.g. group:default/payments' });
+      problems.push({
+        pointer,
+        severity: 'error',
+        code: 'shape',
+        rule: 'backstage-ref',
+        message: `${JSON.stringify(text)} is not an entity reference`,
+        hint: 'write [kind:][namespace/]name, e.g. group:default/payments',
+      });
       continue;
     }
-    references.push({ text: text as string, ref, kind: (ref.kind ?? DEFAULT_REFERENCE_KINDS[from])?.toLowerCase(), pointer });
+    references.push({
+      text: text as string,
+      ref,
+      kind: (ref.kind ?? DEFAULT_REFERENCE_KINDS[from])?.toLowerCase(),
+      pointer,
+    });
   }
   return references;
 }
@@ -395,7 +479,13 @@ export function substitutionsOf(value: unknown, path: Array<string | number> = [
   if (typeof value !== 'object' || value === null) return [];
   const keys = Object.keys(value);
   if (keys.length === 1 && SUBSTITUTION_KINDS.has(keys[0]!)) {
-    return [{ pointer: encodePointer(path), kind: keys[0] as Substitution['kind'], location: (value as Record<string, unknown>)[keys[0]!] }];
+    return [
+      {
+        pointer: encodePointer(path),
+        kind: keys[0] as Substitution['kind'],
+        location: (value as Record<string, unknown>)[keys[0]!],
+      },
+    ];
   }
   return keys.flatMap((key) => substitutionsOf((value as Record<string, unknown>)[key], [...path, key]));
 }
@@ -405,5 +495,7 @@ export function substitute(document: unknown, values: Map<string, unknown>, path
   if (values.has(path)) return values.get(path);
   if (Array.isArray(document)) return document.map((item, i) => substitute(item, values, `${path}/${i}`));
   if (typeof document !== 'object' || document === null) return document;
-  return Object.fromEntries(Object.entries(document).map(([key, value]) => [key, substitute(value, values, path + encodePointer([key]))]));
+  return Object.fromEntries(
+    Object.entries(document).map(([key, value]) => [key, substitute(value, values, path + encodePointer([key]))]),
+  );
 }

@@ -29,19 +29,33 @@ export function detectCiBase(env: NodeJS.ProcessEnv): DetectedBase | undefined {
       const before = typeof payload?.before === 'string' ? payload.before : undefined;
       const defaultBranch = (payload?.repository as { default_branch?: unknown } | undefined)?.default_branch;
       const defaultBranchRef = typeof defaultBranch === 'string' ? `origin/${defaultBranch}` : undefined;
-      if (before && !ZERO_SHA.test(before)) return { ref: before, source: `GitHub Actions push (before ${before.slice(0, 8)})` };
-      if (before) return { ref: undefined, ...(defaultBranchRef ? { defaultBranchRef } : {}), source: 'GitHub Actions push of a new branch' };
+      if (before && !ZERO_SHA.test(before))
+        return { ref: before, source: `GitHub Actions push (before ${before.slice(0, 8)})` };
+      if (before)
+        return {
+          ref: undefined,
+          ...(defaultBranchRef ? { defaultBranchRef } : {}),
+          source: 'GitHub Actions push of a new branch',
+        };
     }
     return undefined;
   }
   if (env.GITLAB_CI === 'true') {
     if (env.CI_MERGE_REQUEST_DIFF_BASE_SHA) {
-      return { ref: env.CI_MERGE_REQUEST_DIFF_BASE_SHA, source: `GitLab merge request (base ${env.CI_MERGE_REQUEST_DIFF_BASE_SHA.slice(0, 8)})` };
+      return {
+        ref: env.CI_MERGE_REQUEST_DIFF_BASE_SHA,
+        source: `GitLab merge request (base ${env.CI_MERGE_REQUEST_DIFF_BASE_SHA.slice(0, 8)})`,
+      };
     }
     const before = env.CI_COMMIT_BEFORE_SHA;
     const defaultBranchRef = env.CI_DEFAULT_BRANCH ? `origin/${env.CI_DEFAULT_BRANCH}` : undefined;
     if (before && !ZERO_SHA.test(before)) return { ref: before, source: `GitLab push (before ${before.slice(0, 8)})` };
-    if (before) return { ref: undefined, ...(defaultBranchRef ? { defaultBranchRef } : {}), source: 'GitLab push of a new branch' };
+    if (before)
+      return {
+        ref: undefined,
+        ...(defaultBranchRef ? { defaultBranchRef } : {}),
+        source: 'GitLab push of a new branch',
+      };
   }
   return undefined;
 }

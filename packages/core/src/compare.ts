@@ -23,11 +23,15 @@ export interface LiveEntity {
  * default): only the fields the file sets are compared; a property or relation the file leaves out
  * keeps its value in Port; `null` clears one.
  */
-export function compareWithLive(body: Record<string, unknown>, live: LiveEntity | undefined): { change: LiveChange; diff: FieldChange[] } {
+export function compareWithLive(
+  body: Record<string, unknown>,
+  live: LiveEntity | undefined,
+): { change: LiveChange; diff: FieldChange[] } {
   if (!live) return { change: 'create', diff: [] };
   const diff: FieldChange[] = [];
   for (const field of ['title', 'icon'] as const) {
-    if (field in body && !same(body[field], live[field])) diff.push({ path: field, from: live[field] ?? null, to: body[field] });
+    if (field in body && !same(body[field], live[field]))
+      diff.push({ path: field, from: live[field] ?? null, to: body[field] });
   }
   if ('team' in body) {
     const wanted = normaliseTeam(body.team);
@@ -56,8 +60,12 @@ function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => same(item, (b as unknown[])[i]));
+  if (Array.isArray(a))
+    return a.length === (b as unknown[]).length && a.every((item, i) => same(item, (b as unknown[])[i]));
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((key) => same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  );
 }

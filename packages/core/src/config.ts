@@ -60,7 +60,9 @@ const DEFAULTS: Config = {
   deleteRemoved: false,
 };
 
-const configSchema = CONFIG_SCHEMA as unknown as { properties: Record<string, { properties?: Record<string, unknown> }> };
+const configSchema = CONFIG_SCHEMA as unknown as {
+  properties: Record<string, { properties?: Record<string, unknown> }>;
+};
 let validateConfig: ReturnType<Ajv['compile']> | undefined;
 
 /**
@@ -69,7 +71,9 @@ let validateConfig: ReturnType<Ajv['compile']> | undefined;
  */
 export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
   const path = explicitPath
-    ? isAbsolute(explicitPath) ? explicitPath : join(root, explicitPath)
+    ? isAbsolute(explicitPath)
+      ? explicitPath
+      : join(root, explicitPath)
     : CONFIG_FILE_NAMES.map((name) => join(root, name)).find((candidate) => existsSync(candidate));
   if (!path) return { config: structuredClone(DEFAULTS), path: undefined };
   const shown = relative(root, path).split('\\').join('/') || path;
@@ -77,11 +81,15 @@ export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new FatalError('config', `cannot read the config file ${shown}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new FatalError(
+      'config',
+      `cannot read the config file ${shown}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   const source = path.endsWith('.json') ? parseJsonSource(text) : parseYamlSource(text);
   const firstError = source.errors[0];
-  if (firstError) throw new FatalError('config', `${shown}:${firstError.line}:${firstError.column}: ${firstError.message}`);
+  if (firstError)
+    throw new FatalError('config', `${shown}:${firstError.line}:${firstError.column}: ${firstError.message}`);
   const data = source.documents[0] ?? {};
 
   // Port's ajv instance: one instance per run pays ajv's first-compile cost once.
@@ -92,7 +100,10 @@ export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
         const key = (error.params as { additionalProperty: string }).additionalProperty;
         const pointer = `${error.instancePath}/${key}`;
         const { line, column } = source.locator.locate(pointer, { key: true });
-        const known = error.instancePath === '' ? Object.keys(configSchema.properties) : Object.keys(configSchema.properties[error.instancePath.slice(1)]?.properties ?? {});
+        const known =
+          error.instancePath === ''
+            ? Object.keys(configSchema.properties)
+            : Object.keys(configSchema.properties[error.instancePath.slice(1)]?.properties ?? {});
         const suggestion = closest(key, known);
         return `${shown}:${line}:${column}: unknown key "${pointer.slice(1).replaceAll('/', '.')}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
       }
@@ -105,7 +116,12 @@ export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
   const { backstage, ...given } = data as Omit<Partial<Config>, 'backstage'> & { backstage?: Partial<BackstageConfig> };
   const config: Config = { ...structuredClone(DEFAULTS), ...given, port: { ...DEFAULTS.port, ...(given.port ?? {}) } };
   if (backstage) {
-    config.backstage = { files: DEFAULT_BACKSTAGE_FILES, identifier: 'name', kinds: DEFAULT_BACKSTAGE_KINDS, ...backstage };
+    config.backstage = {
+      files: DEFAULT_BACKSTAGE_FILES,
+      identifier: 'name',
+      kinds: DEFAULT_BACKSTAGE_KINDS,
+      ...backstage,
+    };
     // Descriptor files are entity files: discovery, change selection and `check FILES` find them.
     config.include = [...new Set([...config.include, ...config.backstage.files])];
   }

@@ -29,7 +29,11 @@ export async function discover(options: DiscoverOptions): Promise<EntityFile[]> 
     unique: true,
   });
   // The walk found the .gitignore files too: only those folders have rules to read.
-  const withRules = new Set(found.filter((path) => posix.basename(path) === '.gitignore').map((path) => posix.dirname(path).replace(/^\.$/, '')));
+  const withRules = new Set(
+    found
+      .filter((path) => posix.basename(path) === '.gitignore')
+      .map((path) => posix.dirname(path).replace(/^\.$/, '')),
+  );
   const lookup = readGitignores(options.root);
   const rulesOf: GitignoreLookup = (dir) => (withRules.has(dir) ? lookup(dir) : undefined);
   return found

@@ -35,7 +35,11 @@ export interface DiffOptions {
  * disappeared from every selected file is removed. An identifier that moved to another file of the
  * same change is therefore neither removed nor, if its content is the same, pushed again.
  */
-export async function diffEntities(selection: Selection, files: LoadedFile[], options: DiffOptions): Promise<EntityChanges> {
+export async function diffEntities(
+  selection: Selection,
+  files: LoadedFile[],
+  options: DiffOptions,
+): Promise<EntityChanges> {
   const base = new Map<string, { file: string; written: string; data: Record<string, unknown>; removable: boolean }>();
   // Unchanged files are compared with themselves below; added files have no base.
   const withBase = selection.files.filter((file) => file.status !== 'unchanged' && file.baseBlob);
@@ -45,7 +49,12 @@ export async function diffEntities(selection: Selection, files: LoadedFile[], op
     for (const entity of options.reader.parse(basePath, blobs.get(file.baseBlob!) ?? '')) {
       const blueprint = options.reader.blueprintOf(basePath, entity);
       if (blueprint && typeof entity.identifier === 'string') {
-        base.set(keyOf(blueprint, entity.identifier), { file: basePath, written: canonical(entity), data: entity, removable: !options.invalidFiles.has(file.path) });
+        base.set(keyOf(blueprint, entity.identifier), {
+          file: basePath,
+          written: canonical(entity),
+          data: entity,
+          removable: !options.invalidFiles.has(file.path),
+        });
       }
     }
   }
@@ -84,7 +93,9 @@ function keyOf(blueprint: string, identifier: string): string {
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : inner,
   );
 }

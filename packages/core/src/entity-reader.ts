@@ -7,7 +7,12 @@
  */
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { type BackstageConfig, type BackstageTranslator, createBackstageTranslator, substitutionsOf } from './backstage.js';
+import {
+  type BackstageConfig,
+  type BackstageTranslator,
+  createBackstageTranslator,
+  substitutionsOf,
+} from './backstage.js';
 import type { Rule } from './config.js';
 import { encodePointer, parseJsonSource, parseYamlSource } from './source.js';
 
@@ -36,13 +41,18 @@ export interface EntityReader {
 export const FILE_REFERENCE = 'file://';
 
 export function createEntityReader(options: EntityReaderOptions): EntityReader {
-  const matchers = options.rules.map((rule) => ({ test: picomatch(rule.files, { dot: true, flags: 's' }), blueprint: rule.blueprint }));
+  const matchers = options.rules.map((rule) => ({
+    test: picomatch(rule.files, { dot: true, flags: 's' }),
+    blueprint: rule.blueprint,
+  }));
   const backstage = options.backstage;
   const isBackstage = backstage ? picomatch(backstage.files, { dot: false, flags: 's' }) : () => false;
   const translate = backstage ? createBackstageTranslator(backstage) : undefined;
   const reader: EntityReader = {
     blueprintOf: (path, entity) =>
-      typeof entity.blueprint === 'string' ? entity.blueprint : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? options.defaultBlueprint),
+      typeof entity.blueprint === 'string'
+        ? entity.blueprint
+        : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? options.defaultBlueprint),
     translatorOf: (path) => (isBackstage(path) ? translate : undefined),
     parse(path, text) {
       const documents = parseDocuments(path, text);
@@ -50,7 +60,10 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
       const values = translator
         ? documents.map((document) => translator(document).entity)
         : splitEntities(documents).map((candidate) => candidate.value);
-      return values.filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value));
+      return values.filter(
+        (value): value is Record<string, unknown> =>
+          typeof value === 'object' && value !== null && !Array.isArray(value),
+      );
     },
     referencesOf(path, text) {
       if (reader.translatorOf(path)) {

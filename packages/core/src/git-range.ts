@@ -33,12 +33,21 @@ export async function resolveRange(git: Git, request: RangeRequest): Promise<Res
   if (!head) throw new FatalError('git', `--head ${request.head} does not name a commit`);
   if (head !== request.checkedOut) {
     // Entity files are read from the working tree, so it must be the head.
-    throw new FatalError('usage', `--head ${request.head} is not the checked-out commit`, `run \`git checkout ${request.head}\` first, or leave --head out`);
+    throw new FatalError(
+      'usage',
+      `--head ${request.head} is not the checked-out commit`,
+      `run \`git checkout ${request.head}\` first, or leave --head out`,
+    );
   }
 
   const unresolved = (message: string, hint: string): ResolvedRange => {
-    if (request.fallbackAll) return { kind: 'all', head, reason: `${message}; --fallback-all selected every entity file` };
-    throw new FatalError('git', message, `${hint}, or pass --fallback-all to select every entity file instead, or --all`);
+    if (request.fallbackAll)
+      return { kind: 'all', head, reason: `${message}; --fallback-all selected every entity file` };
+    throw new FatalError(
+      'git',
+      message,
+      `${hint}, or pass --fallback-all to select every entity file instead, or --all`,
+    );
   };
 
   let baseRef = request.base ?? request.ci?.ref;
@@ -48,7 +57,10 @@ export async function resolveRange(git: Git, request: RangeRequest): Promise<Res
     note = `${request.ci.source}: compared with ${baseRef}`;
   }
   if (!baseRef) {
-    return unresolved(`${request.ci?.source ?? 'the CI'} gives no base to compare with (the before SHA is all zeros)`, 'pass --base with the branch this one starts from');
+    return unresolved(
+      `${request.ci?.source ?? 'the CI'} gives no base to compare with (the before SHA is all zeros)`,
+      'pass --base with the branch this one starts from',
+    );
   }
 
   let mergeBase = await findMergeBase(git, baseRef, head);
@@ -67,9 +79,15 @@ export async function resolveRange(git: Git, request: RangeRequest): Promise<Res
       );
     }
     if (!known) {
-      return unresolved(`the base ${baseRef} does not exist in this repository (a deleted branch, or a commit lost to a force push?)`, 'pass --base with a ref that exists');
+      return unresolved(
+        `the base ${baseRef} does not exist in this repository (a deleted branch, or a commit lost to a force push?)`,
+        'pass --base with a ref that exists',
+      );
     }
-    return unresolved(`the base ${baseRef} and HEAD have no common history`, 'pass --base with a ref HEAD descends from');
+    return unresolved(
+      `the base ${baseRef} and HEAD have no common history`,
+      'pass --base with a ref HEAD descends from',
+    );
   }
   return { kind: 'range', mergeBase, head, ...(note ? { note } : {}) };
 }
@@ -82,7 +100,11 @@ async function findMergeBase(git: Git, baseRef: string, head: string): Promise<s
 /** Fetches the base if it is missing, then deepens a shallow clone until the merge-base appears. */
 async function fetchAndDeepen(git: Git, remote: string, baseRef: string, head: string): Promise<string | undefined> {
   const branch = baseRef.startsWith(`${remote}/`) ? baseRef.slice(remote.length + 1) : undefined;
-  const refspecs = branch ? [`+refs/heads/${branch}:refs/remotes/${remote}/${branch}`] : /^[0-9a-f]{7,64}$/i.test(baseRef) ? [baseRef] : [];
+  const refspecs = branch
+    ? [`+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]
+    : /^[0-9a-f]{7,64}$/i.test(baseRef)
+      ? [baseRef]
+      : [];
   const attempt = async (step: () => Promise<void>) => {
     try {
       await step();

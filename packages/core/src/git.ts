@@ -25,7 +25,9 @@ export class Git {
   /** The commit a ref names, or undefined when it does not resolve (missing, shallow, deleted). */
   async commit(ref: string): Promise<string | undefined> {
     try {
-      const sha = (await this.git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+      const sha = (
+        await this.git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
+      ).trim();
       return sha || undefined;
     } catch {
       return undefined;
@@ -50,7 +52,10 @@ export class Git {
 
   /** Deepens a shallow clone by `depth` commits (or fetches everything with `unshallow`). */
   async deepen(remote: string, depth: number | 'unshallow', refspecs: string[] = []): Promise<void> {
-    const args = depth === 'unshallow' ? ['fetch', '--quiet', '--unshallow', remote, ...refspecs] : ['fetch', '--quiet', `--deepen=${depth}`, remote, ...refspecs];
+    const args =
+      depth === 'unshallow'
+        ? ['fetch', '--quiet', '--unshallow', remote, ...refspecs]
+        : ['fetch', '--quiet', `--deepen=${depth}`, remote, ...refspecs];
     await this.git.raw(args);
   }
 
@@ -64,7 +69,19 @@ export class Git {
    * renames detected, submodules left out.
    */
   async diff(base: string, head: string | undefined): Promise<GitChange[]> {
-    const output = await this.git.raw(['-c', 'core.quotePath=false', 'diff', '--raw', '-z', '-M', '--no-ext-diff', '--relative', base, ...(head ? [head] : []), '--']);
+    const output = await this.git.raw([
+      '-c',
+      'core.quotePath=false',
+      'diff',
+      '--raw',
+      '-z',
+      '-M',
+      '--no-ext-diff',
+      '--relative',
+      base,
+      ...(head ? [head] : []),
+      '--',
+    ]);
     return parseRawDiff(output);
   }
 
@@ -78,10 +95,23 @@ export class Git {
    * Tracked files under the root whose working-tree content holds any of `texts` (as a whole word
    * with `word`), limited to `globs`; paths relative to the root.
    */
-  async filesContaining(texts: string | string[], globs: string[], options: { word?: boolean } = {}): Promise<string[]> {
+  async filesContaining(
+    texts: string | string[],
+    globs: string[],
+    options: { word?: boolean } = {},
+  ): Promise<string[]> {
     const patterns = (Array.isArray(texts) ? texts : [texts]).flatMap((text) => ['-e', text]);
     try {
-      const output = await this.git.raw(['grep', '-l', '-z', '-F', ...(options.word ? ['-w'] : []), ...patterns, '--', ...globs.map((glob) => `:(glob)${glob}`)]);
+      const output = await this.git.raw([
+        'grep',
+        '-l',
+        '-z',
+        '-F',
+        ...(options.word ? ['-w'] : []),
+        ...patterns,
+        '--',
+        ...globs.map((glob) => `:(glob)${glob}`),
+      ]);
       return output.split('\0').filter(Boolean);
     } catch {
       // git grep exits 1 when nothing matches.
@@ -100,7 +130,9 @@ export class Git {
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file failed: ${stderr.trim()}`))));
+      child.on('close', (code) =>
+        code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file failed: ${stderr.trim()}`)),
+      );
       child.stdin.end(unique.join('\n') + '\n');
     });
     // Each answer: "<sha> <type> <size>\n<content>\n", or "<sha> missing\n".

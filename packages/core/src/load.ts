@@ -3,7 +3,14 @@ import { join, sep } from 'node:path';
 import type { Blueprint } from '@port-gitops/port-schema';
 import { parse as parseYaml } from 'yaml';
 import { type BackstageTranslator, substitute, substitutionsOf } from './backstage.js';
-import { type EntityReader, FILE_REFERENCE, isUrl, resolveReferencePath, splitEntities, substitutionTarget } from './entity-reader.js';
+import {
+  type EntityReader,
+  FILE_REFERENCE,
+  isUrl,
+  resolveReferencePath,
+  splitEntities,
+  substitutionTarget,
+} from './entity-reader.js';
 import type { LoadedEntity, LoadedFile, Locator, Problem, ProblemCode, Selection } from './model.js';
 import { type ParsedSource, encodePointer, parseJsonSource, parseYamlSource } from './source.js';
 
@@ -82,7 +89,8 @@ export function loadEntityFile(path: string, context: LoadContext): LoadedFile {
   let text: string;
   try {
     const read = readSmallFile(join(context.root, path), MAX_ENTITY_FILE_BYTES);
-    if (typeof read === 'number') return fail('read', `the file is ${read} bytes; entity files are limited to ${MAX_ENTITY_FILE_BYTES}`);
+    if (typeof read === 'number')
+      return fail('read', `the file is ${read} bytes; entity files are limited to ${MAX_ENTITY_FILE_BYTES}`);
     text = read;
   } catch (error) {
     return fail('read', `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
@@ -91,11 +99,23 @@ export function loadEntityFile(path: string, context: LoadContext): LoadedFile {
 
   const source = format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
   if (source.errors.length > 0) {
-    const problems = source.errors.map((error): Problem => ({ file: path, line: error.line, column: error.column, pointer: '', code: 'parse', severity: 'error', message: error.message }));
+    const problems = source.errors.map(
+      (error): Problem => ({
+        file: path,
+        line: error.line,
+        column: error.column,
+        pointer: '',
+        code: 'parse',
+        severity: 'error',
+        message: error.message,
+      }),
+    );
     return { path, format, entities: [], problems, locator: source.locator };
   }
   const translate = context.reader.translatorOf(path);
-  const { entities, problems, locator } = translate ? readBackstageDocuments(path, source, translate, context) : readEntities(path, source, context);
+  const { entities, problems, locator } = translate
+    ? readBackstageDocuments(path, source, translate, context)
+    : readEntities(path, source, context);
   return { path, format, entities, problems, locator };
 }
 
@@ -115,7 +135,15 @@ function readEntities(path: string, source: ParsedSource, context: LoadContext):
   if (candidates.length === 0) problems.push(holdsNoEntity(path));
   for (const { pointer, value } of candidates) {
     const at = (suffix: string, code: ProblemCode, message: string, hint?: string) =>
-      problems.push({ file: path, ...source.locator.locate(pointer + suffix), pointer: pointer + suffix, code, severity: 'error', message, ...(hint ? { hint } : {}) });
+      problems.push({
+        file: path,
+        ...source.locator.locate(pointer + suffix),
+        pointer: pointer + suffix,
+        code,
+        severity: 'error',
+        message,
+        ...(hint ? { hint } : {}),
+      });
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       at('', 'shape', `expected an entity object, found ${describeType(value)}`);
       continue;
@@ -124,11 +152,29 @@ function readEntities(path: string, source: ParsedSource, context: LoadContext):
     const identifier = typeof data.identifier === 'string' ? data.identifier : undefined;
     const blueprint = context.reader.blueprintOf(path, data);
     if (blueprint === undefined && data.blueprint === undefined) {
-      at('', 'blueprint', `no blueprint for entity ${identifier ? `"${identifier}"` : 'without identifier'}`, 'add a "blueprint" field, a config rule whose "files" matches this file, or pass --blueprint');
+      at(
+        '',
+        'blueprint',
+        `no blueprint for entity ${identifier ? `"${identifier}"` : 'without identifier'}`,
+        'add a "blueprint" field, a config rule whose "files" matches this file, or pass --blueprint',
+      );
     }
-    const resolved = resolveFileReferences(path, data, blueprint ? context.blueprints.get(blueprint) : undefined, context);
+    const resolved = resolveFileReferences(
+      path,
+      data,
+      blueprint ? context.blueprints.get(blueprint) : undefined,
+      context,
+    );
     for (const problem of resolved.problems) at(problem.suffix, 'file-reference', problem.message);
-    entities.push({ file: path, pointer, blueprint, identifier, data: resolved.data, written: data, dependencies: resolved.dependencies });
+    entities.push({
+      file: path,
+      pointer,
+      blueprint,
+      identifier,
+      data: resolved.data,
+      written: data,
+      dependencies: resolved.dependencies,
+    });
   }
   return { entities, problems, locator: source.locator };
 }
@@ -138,7 +184,12 @@ function readEntities(path: string, source: ParsedSource, context: LoadContext):
  * then translated through the mapping. The file's locator takes pointers into the translated
  * entities (as validation reports them) back to the Backstage fields they came from.
  */
-function readBackstageDocuments(path: string, source: ParsedSource, translate: BackstageTranslator, context: LoadContext): ReadEntities {
+function readBackstageDocuments(
+  path: string,
+  source: ParsedSource,
+  translate: BackstageTranslator,
+  context: LoadContext,
+): ReadEntities {
   const problems: Problem[] = [];
   const entities: LoadedEntity[] = [];
   if (source.documents.length === 0) problems.push(holdsNoEntity(path));
@@ -146,19 +197,31 @@ function readBackstageDocuments(path: string, source: ParsedSource, translate: B
   const sourceOf = new Map<string, (pointer: string) => string>();
   for (const [d, document] of source.documents.entries()) {
     const pointer = multi ? encodePointer([d]) : '';
-    const at = (suffix: string, problem: Problemless) => problems.push({ file: path, ...source.locator.locate(pointer + suffix), pointer: pointer + suffix, ...problem });
+    const at = (suffix: string, problem: Problemless) =>
+      problems.push({ file: path, ...source.locator.locate(pointer + suffix), pointer: pointer + suffix, ...problem });
 
     const values = new Map<string, unknown>();
     const dependencies: string[] = [];
     for (const { pointer: suffix, kind, location } of substitutionsOf(document)) {
       const fail = (message: string) => {
-        at(suffix, { code: 'file-reference', severity: 'error', rule: 'backstage-substitution', message: `${kind}: ${message}` });
+        at(suffix, {
+          code: 'file-reference',
+          severity: 'error',
+          rule: 'backstage-substitution',
+          message: `${kind}: ${message}`,
+        });
         // Left out of the entity: the placeholder object itself would only add a type error.
         values.set(suffix, undefined);
       };
       const target = typeof location === 'string' ? substitutionTarget(path, location) : undefined;
       if (!target) {
-        fail(typeof location !== 'string' ? 'expected the path of a file' : isUrl(location) ? `"${location}" is a URL; only files of this repository are read` : `"${location}" points outside the repository`);
+        fail(
+          typeof location !== 'string'
+            ? 'expected the path of a file'
+            : isUrl(location)
+              ? `"${location}" is a URL; only files of this repository are read`
+              : `"${location}" points outside the repository`,
+        );
         continue;
       }
       dependencies.push(target);
@@ -181,7 +244,15 @@ function readBackstageDocuments(path: string, source: ParsedSource, translate: B
     sourceOf.set(pointer, translated.sourceOf);
     if (!translated.entity || !written.entity) continue;
     const data = translated.entity;
-    entities.push({ file: path, pointer, blueprint: data.blueprint as string, identifier: data.identifier as string, data, written: written.entity, dependencies });
+    entities.push({
+      file: path,
+      pointer,
+      blueprint: data.blueprint as string,
+      identifier: data.identifier as string,
+      data,
+      written: written.entity,
+      dependencies,
+    });
   }
   // An entity's pointer is its document's (`/1`), or '' in a file of one document.
   const inFile = (pointer: string): string => {
@@ -190,11 +261,23 @@ function readBackstageDocuments(path: string, source: ParsedSource, translate: B
     const translate = sourceOf.get(document);
     return translate ? document + translate(pointer.slice(document.length)) : pointer;
   };
-  return { entities, problems, locator: { locate: (pointer, options) => source.locator.locate(inFile(pointer), options), inFile } };
+  return {
+    entities,
+    problems,
+    locator: { locate: (pointer, options) => source.locator.locate(inFile(pointer), options), inFile },
+  };
 }
 
 function holdsNoEntity(path: string): Problem {
-  return { file: path, line: 1, column: 1, pointer: '', code: 'shape', severity: 'error', message: 'the file holds no entity' };
+  return {
+    file: path,
+    line: 1,
+    column: 1,
+    pointer: '',
+    code: 'shape',
+    severity: 'error',
+    message: 'the file holds no entity',
+  };
 }
 
 /**
@@ -203,11 +286,17 @@ function holdsNoEntity(path: string): Problem {
  * The target must stay inside the repository, symlinks included, and be at most 1 MiB. A `.json` or
  * `.yaml` target is parsed when the blueprint declares the property an object or array.
  */
-function resolveFileReferences(file: string, data: Record<string, unknown>, blueprint: Blueprint | undefined, context: LoadContext) {
+function resolveFileReferences(
+  file: string,
+  data: Record<string, unknown>,
+  blueprint: Blueprint | undefined,
+  context: LoadContext,
+) {
   const problems: Array<{ suffix: string; message: string }> = [];
   const dependencies: string[] = [];
   const properties = data.properties;
-  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) return { data, dependencies, problems };
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties))
+    return { data, dependencies, problems };
 
   let resolvedProperties: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(properties)) {
@@ -242,7 +331,10 @@ function resolveFileReferences(file: string, data: Record<string, unknown>, blue
 }
 
 /** A referenced file's text as data (`file://` to an object property, `$json`, `$yaml`); the parser's first line when it is not. */
-function parseTarget(text: string, format: 'JSON' | 'YAML'): { ok: true; value: unknown } | { ok: false; message: string } {
+function parseTarget(
+  text: string,
+  format: 'JSON' | 'YAML',
+): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
     return { ok: true, value: format === 'JSON' ? JSON.parse(text) : parseYaml(text) };
   } catch (error) {
@@ -272,16 +364,25 @@ function readTargetFile(target: string, context: LoadContext): TargetRead {
   }
   try {
     const text = readSmallFile(real, MAX_REFERENCED_FILE_BYTES);
-    if (typeof text === 'number') return { ok: false, message: `${target} is ${text} bytes; referenced files are limited to ${MAX_REFERENCED_FILE_BYTES}` };
+    if (typeof text === 'number')
+      return {
+        ok: false,
+        message: `${target} is ${text} bytes; referenced files are limited to ${MAX_REFERENCED_FILE_BYTES}`,
+      };
     return { ok: true, text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, message: code === 'EISDIR' ? `${target} is not a file` : `cannot read ${target}: ${code ?? String(error)}` };
+    return {
+      ok: false,
+      message: code === 'EISDIR' ? `${target} is not a file` : `cannot read ${target}: ${code ?? String(error)}`,
+    };
   }
 }
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}` : `a ${typeof value}`;
+  return typeof value === 'string'
+    ? `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`
+    : `a ${typeof value}`;
 }

@@ -45,15 +45,26 @@ export type LiveEntities = Map<string, Map<string, LiveEntity>>;
  * deletions of entities Port still has, and what is already as the files say. Unchanged entities get
  * result `ok` (nothing to write); the others `planned`.
  */
-export function compareOperations(operations: Operation[], live: LiveEntities, provenanceProperty?: string): PushResult[] {
+export function compareOperations(
+  operations: Operation[],
+  live: LiveEntities,
+  provenanceProperty?: string,
+): PushResult[] {
   return operations.map((operation): PushResult => {
     const current = live.get(operation.blueprint)?.get(operation.identifier);
     if (operation.action === 'delete') {
-      return current ? { operation, result: 'planned', change: 'delete' } : { operation, result: 'ok', change: 'unchanged' };
+      return current
+        ? { operation, result: 'planned', change: 'delete' }
+        : { operation, result: 'ok', change: 'unchanged' };
     }
     // The provenance changes with every commit: it alone does not make an entity differ.
     const { change, diff } = compareWithLive(withoutProperty(operation.body, provenanceProperty), current);
-    return { operation, result: change === 'unchanged' ? 'ok' : 'planned', change, ...(diff.length > 0 ? { diff } : {}) };
+    return {
+      operation,
+      result: change === 'unchanged' ? 'ok' : 'planned',
+      change,
+      ...(diff.length > 0 ? { diff } : {}),
+    };
   });
 }
 
@@ -70,7 +81,10 @@ export function planUpserts(entities: LoadedEntity[], provenance?: Provenance): 
     const { blueprint: _blueprint, ...body } = entity.data;
     if (provenance) {
       const origin = { path: entity.file, commit: provenance.commit, repository: provenance.repository };
-      body.properties = { ...((body.properties as Record<string, unknown> | undefined) ?? {}), [provenance.property]: origin };
+      body.properties = {
+        ...((body.properties as Record<string, unknown> | undefined) ?? {}),
+        [provenance.property]: origin,
+      };
     }
     return {
       action: 'upsert',
@@ -100,17 +114,31 @@ export async function push(operations: Operation[], writer: EntityWriter): Promi
   const upserts = operations.filter((o): o is UpsertOperation => o.action === 'upsert');
   const deletes = operations.filter((o): o is DeleteOperation => o.action === 'delete');
   const results = [
-    ...(await sendByBlueprint(upserts, (blueprint, group) => writer.upsertEntities(blueprint, group.map((o) => o.body)))),
-    ...(await sendByBlueprint(deletes, (blueprint, group) => writer.deleteEntities(blueprint, group.map((o) => o.identifier)))),
+    ...(await sendByBlueprint(upserts, (blueprint, group) =>
+      writer.upsertEntities(
+        blueprint,
+        group.map((o) => o.body),
+      ),
+    )),
+    ...(await sendByBlueprint(deletes, (blueprint, group) =>
+      writer.deleteEntities(
+        blueprint,
+        group.map((o) => o.identifier),
+      ),
+    )),
   ];
   // Report in the order the operations were planned, not the order answers arrived.
   const order = new Map<Operation, number>(operations.map((operation, i) => [operation, i]));
   return results.sort((a, b) => order.get(a.operation)! - order.get(b.operation)!);
 }
 
-async function sendByBlueprint<T extends Operation>(operations: T[], send: (blueprint: string, group: T[]) => Promise<WriteOutcome[]>): Promise<PushResult[]> {
+async function sendByBlueprint<T extends Operation>(
+  operations: T[],
+  send: (blueprint: string, group: T[]) => Promise<WriteOutcome[]>,
+): Promise<PushResult[]> {
   const byBlueprint = new Map<string, T[]>();
-  for (const operation of operations) byBlueprint.set(operation.blueprint, [...(byBlueprint.get(operation.blueprint) ?? []), operation]);
+  for (const operation of operations)
+    byBlueprint.set(operation.blueprint, [...(byBlueprint.get(operation.blueprint) ?? []), operation]);
   const groups = await Promise.all(
     [...byBlueprint].map(async ([blueprint, group]): Promise<PushResult[]> => {
       try {
@@ -118,8 +146,17 @@ async function sendByBlueprint<T extends Operation>(operations: T[], send: (blue
         return group.map((operation, i) => {
           const outcome = outcomes[i];
           if (outcome?.ok) return { operation, result: 'ok' };
-          const failure = outcome ?? { ok: false, status: 0, error: 'missing_result', message: 'no result for this entity' };
-          return { operation, result: 'failed', error: { status: failure.status, code: failure.error, message: failure.message } };
+          const failure = outcome ?? {
+            ok: false,
+            status: 0,
+            error: 'missing_result',
+            message: 'no result for this entity',
+          };
+          return {
+            operation,
+            result: 'failed',
+            error: { status: failure.status, code: failure.error, message: failure.message },
+          };
         });
       } catch (error) {
         const status = (error as { status?: unknown }).status;

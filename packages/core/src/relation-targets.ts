@@ -33,9 +33,16 @@ export interface RelationTargetOptions {
 export async function checkRelationTargets(files: LoadedFile[], options: RelationTargetOptions): Promise<Problem[]> {
   const defined = new Set<string>();
   for (const file of files) {
-    for (const entity of file.entities) if (entity.blueprint && entity.identifier) defined.add(`${entity.blueprint}\u0000${entity.identifier}`);
+    for (const entity of file.entities)
+      if (entity.blueprint && entity.identifier) defined.add(`${entity.blueprint}\u0000${entity.identifier}`);
   }
-  const references: Array<{ file: LoadedFile; pointer: string; relation: string; blueprint: string; identifier: string }> = [];
+  const references: Array<{
+    file: LoadedFile;
+    pointer: string;
+    relation: string;
+    blueprint: string;
+    identifier: string;
+  }> = [];
   for (const file of files) {
     for (const entity of file.entities) {
       const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
@@ -47,16 +54,30 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
         const target = blueprint.relations?.[name]?.target;
         if (!target || target.startsWith('_')) continue;
         const known = new Set([before?.[name]].flat().filter((id): id is string => typeof id === 'string'));
-        const ids = typeof value === 'string' ? [[value, [name]]] : Array.isArray(value) ? value.map((id, i) => [id, [name, i]]) : [];
+        const ids =
+          typeof value === 'string'
+            ? [[value, [name]]]
+            : Array.isArray(value)
+              ? value.map((id, i) => [id, [name, i]])
+              : [];
         for (const [identifier, path] of ids as Array<[unknown, Array<string | number>]>) {
-          if (typeof identifier !== 'string' || known.has(identifier) || defined.has(`${target}\u0000${identifier}`)) continue;
-          references.push({ file, pointer: entity.pointer + encodePointer(['relations', ...path]), relation: name, blueprint: target, identifier });
+          if (typeof identifier !== 'string' || known.has(identifier) || defined.has(`${target}\u0000${identifier}`))
+            continue;
+          references.push({
+            file,
+            pointer: entity.pointer + encodePointer(['relations', ...path]),
+            relation: name,
+            blueprint: target,
+            identifier,
+          });
         }
       }
     }
   }
   if (references.length === 0) return [];
-  const elsewhere = options.findElsewhere ? await options.findElsewhere(references.map(({ blueprint, identifier }) => ({ blueprint, identifier }))) : new Set<string>();
+  const elsewhere = options.findElsewhere
+    ? await options.findElsewhere(references.map(({ blueprint, identifier }) => ({ blueprint, identifier })))
+    : new Set<string>();
   return references
     .filter((ref) => !elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`))
     .map((ref) => ({
@@ -66,7 +87,9 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
       severity: options.strict ? ('error' as const) : ('warning' as const),
       rule: 'relation-target',
       message: `relation "${ref.relation}" points at "${ref.identifier}" of blueprint "${ref.blueprint}", which no entity file defines`,
-      hint: options.strict ? 'define it in an entity file, or fix the identifier' : 'it may exist in Port already; --strict-relations makes this an error',
+      hint: options.strict
+        ? 'define it in an entity file, or fix the identifier'
+        : 'it may exist in Port already; --strict-relations makes this an error',
     }));
 }
 
@@ -84,7 +107,11 @@ export interface OtherFilesOptions {
  * holding one of the identifiers as a word (git grep, in C, over the index) are parsed, and only
  * those; the answer is exact, the search only narrows where to look.
  */
-export async function definedInOtherFiles(git: Git, options: OtherFilesOptions, keys: Array<{ blueprint: string; identifier: string }>): Promise<Set<string>> {
+export async function definedInOtherFiles(
+  git: Git,
+  options: OtherFilesOptions,
+  keys: Array<{ blueprint: string; identifier: string }>,
+): Promise<Set<string>> {
   const isEntityFile = createEntityFileFilter(options.root, options.include, options.exclude);
   const seen = new Set(options.loaded.map((file) => file.path));
   // The last `/` part of an identifier is a word of any file defining it: a Backstage file qualified

@@ -18,7 +18,10 @@ export interface ReportEntity {
   diff?: FieldChange[];
 }
 
-export type ReportError = Pick<Problem, 'file' | 'line' | 'column' | 'pointer' | 'code' | 'severity' | 'rule' | 'message' | 'hint'>;
+export type ReportError = Pick<
+  Problem,
+  'file' | 'line' | 'column' | 'pointer' | 'code' | 'severity' | 'rule' | 'message' | 'hint'
+>;
 
 /** The JSON report of ../shared/CONTRACT.md, section "JSON report". */
 export interface Report {
@@ -58,8 +61,13 @@ export interface ReportInput {
 
 export function buildReport(input: ReportInput): Report {
   const entities: ReportEntity[] = [];
-  const keyOf = (file: string, blueprint: string | undefined, identifier: string | undefined) => `${file}\u0000${blueprint}\u0000${identifier}`;
-  const upserted = new Map((input.pushed ?? []).filter((r) => r.operation.action === 'upsert').map((r) => [keyOf(r.operation.file, r.operation.blueprint, r.operation.identifier), r]));
+  const keyOf = (file: string, blueprint: string | undefined, identifier: string | undefined) =>
+    `${file}\u0000${blueprint}\u0000${identifier}`;
+  const upserted = new Map(
+    (input.pushed ?? [])
+      .filter((r) => r.operation.action === 'upsert')
+      .map((r) => [keyOf(r.operation.file, r.operation.blueprint, r.operation.identifier), r]),
+  );
   let unchanged = 0;
   for (const file of input.files) {
     const invalid = input.validation.invalidFiles.has(file.path);
@@ -91,12 +99,23 @@ export function buildReport(input: ReportInput): Report {
       else entities.push({ ...where, action: 'delete', result: pushed.result, ...detailsOf(pushed) });
     }
   } else {
-    for (const removed of input.changes?.removed ?? []) entities.push({ ...removed, action: 'delete', result: 'skipped' });
+    for (const removed of input.changes?.removed ?? [])
+      entities.push({ ...removed, action: 'delete', result: 'skipped' });
   }
 
-  const errors = input.validation.problems.map(({ file, line, column, pointer, code, severity, rule, message, hint }) => ({
-    file, line, column, pointer, code, message, severity, ...(rule ? { rule } : {}), ...(hint ? { hint } : {}),
-  }));
+  const errors = input.validation.problems.map(
+    ({ file, line, column, pointer, code, severity, rule, message, hint }) => ({
+      file,
+      line,
+      column,
+      pointer,
+      code,
+      message,
+      severity,
+      ...(rule ? { rule } : {}),
+      ...(hint ? { hint } : {}),
+    }),
+  );
   const count = (predicate: (e: ReportEntity) => boolean) => entities.filter(predicate).length;
   return {
     command: input.command,
@@ -121,7 +140,11 @@ export function buildReport(input: ReportInput): Report {
 }
 
 function detailsOf(pushed: PushResult): Pick<ReportEntity, 'error' | 'change' | 'diff'> {
-  return { ...(pushed.error ? { error: pushed.error } : {}), ...(pushed.change ? { change: pushed.change } : {}), ...(pushed.diff ? { diff: pushed.diff } : {}) };
+  return {
+    ...(pushed.error ? { error: pushed.error } : {}),
+    ...(pushed.change ? { change: pushed.change } : {}),
+    ...(pushed.diff ? { diff: pushed.diff } : {}),
+  };
 }
 
 /** Exit codes of ../shared/CONTRACT.md: 1 some files invalid, 2 some entities failed to push; the highest wins. */

@@ -40,9 +40,16 @@ export async function describeRepository(cwd: string): Promise<RepositoryInfo> {
 export async function repositoryId(repository: RepositoryInfo, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let remote: string | undefined;
   if (repository.gitRoot) {
-    remote = (await simpleGit({ baseDir: repository.root }).getConfig('remote.origin.url').catch(() => ({ value: null }))).value ?? undefined;
+    remote =
+      (
+        await simpleGit({ baseDir: repository.root })
+          .getConfig('remote.origin.url')
+          .catch(() => ({ value: null }))
+      ).value ?? undefined;
   }
-  return (remote && normalizeRemote(remote)) || env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || basename(repository.root);
+  return (
+    (remote && normalizeRemote(remote)) || env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || basename(repository.root)
+  );
 }
 
 function findConfigRoot(start: string, stop: string | undefined): string | undefined {
@@ -55,7 +62,10 @@ function findConfigRoot(start: string, stop: string | undefined): string | undef
 
 /** `git@github.com:acme/repo.git` and `https://user:token@github.com/acme/repo` both become `github.com/acme/repo`. */
 export function normalizeRemote(url: string): string {
-  let text = url.trim().replace(/\.git$/, '').replace(/\/+$/, '');
+  let text = url
+    .trim()
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   const scp = /^[^@/]+@([^:/]+):(.+)$/.exec(text);
   if (scp) return `${scp[1]}/${scp[2]}`;
   try {

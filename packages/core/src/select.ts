@@ -6,7 +6,14 @@ import type { EntityFile, SelectedFile, Selection } from './model.js';
 
 /** A full resync: every discovered file. */
 export function selectAll(files: EntityFile[], head: string | null, notes: string[] = []): Selection {
-  return { mode: 'all', base: null, head, files: files.map((file) => ({ path: file.path, status: 'all' })), changedPaths: new Set(), notes };
+  return {
+    mode: 'all',
+    base: null,
+    head,
+    files: files.map((file) => ({ path: file.path, status: 'all' })),
+    changedPaths: new Set(),
+    notes,
+  };
 }
 
 export interface ChangedSelectionOptions {
@@ -30,7 +37,12 @@ export interface ChangedSelectionOptions {
 }
 
 /** The change between the merge-base and the head (or the working tree), with untracked files when asked. */
-export async function diffRange(git: Git, mergeBase: string, head: string, includeUncommitted: boolean): Promise<GitChange[]> {
+export async function diffRange(
+  git: Git,
+  mergeBase: string,
+  head: string,
+  includeUncommitted: boolean,
+): Promise<GitChange[]> {
   const changes = await git.diff(mergeBase, includeUncommitted ? undefined : head);
   if (includeUncommitted) {
     const tracked = new Set(changes.map((change) => change.path));
@@ -49,7 +61,8 @@ export async function diffRange(git: Git, mergeBase: string, head: string, inclu
  */
 export async function selectChanged(options: ChangedSelectionOptions): Promise<Selection> {
   const { git, isEntityFile } = options;
-  const changes = options.changes ?? (await diffRange(git, options.mergeBase, options.head, options.includeUncommitted));
+  const changes =
+    options.changes ?? (await diffRange(git, options.mergeBase, options.head, options.includeUncommitted));
 
   const changedPaths = new Set<string>();
   const selected = new Map<string, SelectedFile>();
@@ -64,7 +77,8 @@ export async function selectChanged(options: ChangedSelectionOptions): Promise<S
   if (revalidate.length > 0) {
     notes.push(`${revalidate.join(' and ')} changed: every entity file is re-validated`);
     for (const file of await options.discoverAll()) {
-      if (!selected.has(file.path)) selected.set(file.path, { path: file.path, status: 'unchanged', reason: `${revalidate.join(', ')} changed` });
+      if (!selected.has(file.path))
+        selected.set(file.path, { path: file.path, status: 'unchanged', reason: `${revalidate.join(', ')} changed` });
     }
   } else {
     for (const file of await dependents(options, changedPaths, selected)) selected.set(file.path, file);
@@ -95,15 +109,26 @@ function entityFilesOf(change: GitChange, isEntityFile: (path: string) => boolea
 }
 
 /** Unchanged entity files that pull in a changed path (`file://`, Backstage `$text`/`$json`/`$yaml`). */
-async function dependents(options: ChangedSelectionOptions, changedPaths: Set<string>, selected: Map<string, SelectedFile>): Promise<SelectedFile[]> {
+async function dependents(
+  options: ChangedSelectionOptions,
+  changedPaths: Set<string>,
+  selected: Map<string, SelectedFile>,
+): Promise<SelectedFile[]> {
   // Only a path that is not itself an entity file can be a reference target worth a search.
   if (![...changedPaths].some((path) => !options.isEntityFile(path))) return [];
-  const candidates = (await options.git.filesContaining(options.reader.referenceMarkers, options.include)).filter((path) => !selected.has(path) && options.isEntityFile(path));
+  const candidates = (await options.git.filesContaining(options.reader.referenceMarkers, options.include)).filter(
+    (path) => !selected.has(path) && options.isEntityFile(path),
+  );
   const found: SelectedFile[] = [];
   for (const path of candidates) {
     const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
     const changedTargets = options.reader.referencesOf(path, text).filter((target) => changedPaths.has(target));
-    if (changedTargets.length > 0) found.push({ path, status: 'unchanged', reason: `pulls in ${[...new Set(changedTargets)].join(', ')}, which changed` });
+    if (changedTargets.length > 0)
+      found.push({
+        path,
+        status: 'unchanged',
+        reason: `pulls in ${[...new Set(changedTargets)].join(', ')}, which changed`,
+      });
   }
   return found;
 }

@@ -7,7 +7,7 @@ const YAML_CASES: Record<string, string> = {
   'numbers of the core schema': 'a: 0o17\nb: 0x1F\nc: 1e3\nd: .inf\ne: -.Inf\nf: 012\ng: +12\nh: 1_000\n',
   'dates stay strings': 'a: 2024-05-01\nb: 2024-05-01T10:00:00Z\n',
   'null forms': 'a: ~\nb: null\nc: NULL\nd:\n',
-  'quoted and block scalars': 'a: "x\\ty"\nb: \'it\'\'s\'\nc: |\n  line 1\n  line 2\nd: >\n  folded\n  text\n',
+  'quoted and block scalars': "a: \"x\\ty\"\nb: 'it''s'\nc: |\n  line 1\n  line 2\nd: >\n  folded\n  text\n",
   'several documents, with empty and null ones': 'identifier: a\n---\n---\nnull\n---\n- identifier: b\n',
   'flow collections and comments': '# head\n{identifier: x, tags: [a, b], props: {k: v}} # tail\n',
   'binary-looking and sexagesimal stay as the core schema says': 'a: 0b101\nb: 1:30\n',
@@ -25,13 +25,17 @@ describe('the fast YAML path reads data exactly as the position-keeping parser',
   });
 
   it('takes the full parser for aliases, which it bounds', () => {
-    const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
+    const bomb =
+      'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
     expect(parseYamlSource(bomb).errors[0]?.message).toMatch(/alias/i);
     expect(parseYamlSource('base: &b {x: 1}\ncopy: *b\n').documents).toEqual([{ base: { x: 1 }, copy: { x: 1 } }]);
   });
 
   it('reports a syntax error and a duplicate key with their positions', () => {
-    expect(parseYamlSource('a: [1, 2\nb: 3\n').errors[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
+    expect(parseYamlSource('a: [1, 2\nb: 3\n').errors[0]).toMatchObject({
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
     expect(parseYamlSource('a: 1\nb: 2\na: 3\n').errors[0]).toMatchObject({ line: 3, column: 1 });
   });
 

@@ -1,4 +1,11 @@
-import { type Node as JsonNode, type ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import {
+  type Node as JsonNode,
+  type ParseError,
+  findNodeAtLocation,
+  getNodeValue,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import jsyaml from 'js-yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Document } from 'yaml';
 import type { Locator, Position } from './model.js';
@@ -73,7 +80,11 @@ export function parseJsonSource(text: string): ParsedSource {
 export function parseJsonWithPositions(text: string): ParsedSource {
   const lines = new LineIndex(text);
   const parseErrors: ParseError[] = [];
-  const root = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const root = parseTree(text, parseErrors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
   // Only the first syntax error: the ones after it are mostly its echoes.
   const errors = parseErrors.slice(0, 1).map((e) => {
     const code = printParseErrorCode(e.error);
@@ -91,7 +102,7 @@ export function parseJsonWithPositions(text: string): ParsedSource {
       while (!(node = findNodeAtLocation(root, segments)) && segments.length > 0) segments = segments.slice(0, -1);
       node ??= root;
       // A property's key sits in the parent "property" node's first child.
-      const target = options?.key && node.parent?.type === 'property' ? node.parent.children?.[0] ?? node : node;
+      const target = options?.key && node.parent?.type === 'property' ? (node.parent.children?.[0] ?? node) : node;
       return lines.position(target.offset);
     },
   };
@@ -110,7 +121,9 @@ const NEEDS_FULL_PARSER = /(^|[\s[{,:-])\*[^\s,\]}]|0b/m;
 export function parseYamlSource(text: string): ParsedSource {
   if (!NEEDS_FULL_PARSER.test(text)) {
     try {
-      const documents = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((d) => d !== null && d !== undefined);
+      const documents = jsyaml
+        .loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA })
+        .filter((d) => d !== null && d !== undefined);
       return { documents, errors: [], locator: lazyLocator(() => parseYamlWithPositions(text).locator) };
     } catch {
       // The full parser says where and why.
@@ -133,7 +146,9 @@ export function parseYamlWithPositions(text: string): ParsedSource {
     for (const error of doc.errors) errors.push({ ...position(error.pos[0]), message: error.message.split('\n')[0]! });
   }
   // Empty and null documents (a trailing `---`) hold nothing, whichever parser read the data.
-  const kept = parsed.filter((doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null));
+  const kept = parsed.filter(
+    (doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null),
+  );
   const documents: unknown[] = [];
   if (errors.length === 0) {
     for (const doc of kept) {
@@ -158,7 +173,9 @@ export function parseYamlWithPositions(text: string): ParsedSource {
         let next: YamlNode | undefined;
         let nextKey: YamlNode | undefined;
         if (isMap(node)) {
-          const pair = node.items.find((item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment);
+          const pair = node.items.find(
+            (item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment,
+          );
           if (pair) {
             nextKey = pair.key as YamlNode;
             next = (pair.value as YamlNode | null) ?? nextKey;

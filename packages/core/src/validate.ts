@@ -52,9 +52,11 @@ export function createValidator(options: ValidatorOptions): Validator {
       for (const error of errors ?? []) problems.push(toProblem(error, entity, locator, context));
     };
     if (!fileSchema(entity.data)) report(fileSchema.errors, { source: 'entity' });
-    if (shared && !shared.validate(entity.data)) report(shared.validate.errors, { source: 'shared', schemaPath: shared.path });
+    if (shared && !shared.validate(entity.data))
+      report(shared.validate.errors, { source: 'shared', schemaPath: shared.path });
     const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
-    if (blueprint) report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint });
+    if (blueprint)
+      report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint });
     return dedupe(problems);
   };
 
@@ -76,9 +78,26 @@ export function createValidator(options: ValidatorOptions): Validator {
               // Both places are reported: pushing either would silently overwrite the other.
               const here = file.locator.locate(entity.pointer);
               const there = first.locator.locate(first.entity.pointer);
-              const message = (where: string) => `entity "${entity.identifier}" of blueprint "${entity.blueprint}" is also defined at ${where}`;
-              fileProblems.push({ file: file.path, ...here, pointer: entity.pointer, code: 'duplicate', severity: 'error', rule: 'unique-identifier', message: message(`${first.entity.file}:${there.line}`) });
-              problems.push({ file: first.entity.file, ...there, pointer: first.entity.pointer, code: 'duplicate', severity: 'error', rule: 'unique-identifier', message: message(`${file.path}:${here.line}`) });
+              const message = (where: string) =>
+                `entity "${entity.identifier}" of blueprint "${entity.blueprint}" is also defined at ${where}`;
+              fileProblems.push({
+                file: file.path,
+                ...here,
+                pointer: entity.pointer,
+                code: 'duplicate',
+                severity: 'error',
+                rule: 'unique-identifier',
+                message: message(`${first.entity.file}:${there.line}`),
+              });
+              problems.push({
+                file: first.entity.file,
+                ...there,
+                pointer: first.entity.pointer,
+                code: 'duplicate',
+                severity: 'error',
+                rule: 'unique-identifier',
+                message: message(`${file.path}:${here.line}`),
+              });
               invalidFiles.add(first.entity.file);
             }
           }
@@ -117,7 +136,11 @@ function compileSharedSchema(root: string, path: string): { path: string; valida
   const schema = readSchemaFile(root, path, 'the shared schema (config "schema")');
   const draft = String(schema?.$schema ?? '');
   const ajvOptions = { allErrors: true, strict: false, verbose: true };
-  const ajv = draft.includes('2020-12') ? new (loadDraft('2020').Ajv2020)(ajvOptions) : draft.includes('2019-09') ? new (loadDraft('2019').Ajv2019)(ajvOptions) : new Ajv(ajvOptions);
+  const ajv = draft.includes('2020-12')
+    ? new (loadDraft('2020').Ajv2020)(ajvOptions)
+    : draft.includes('2019-09')
+      ? new (loadDraft('2019').Ajv2019)(ajvOptions)
+      : new Ajv(ajvOptions);
   addFormats(ajv as Ajv);
   const fileUrl = pathToFileURL(join(root, path)).href;
   const base = typeof schema.$id === 'string' ? new URL(schema.$id, fileUrl).href : fileUrl;
@@ -135,13 +158,18 @@ function readSchemaFile(root: string, path: string, what: string): Record<string
   try {
     text = readFileSync(join(root, path), 'utf8');
   } catch (error) {
-    throw new FatalError('config', `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new FatalError(
+      'config',
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   const source = /\.json$/i.test(path) ? parseJsonSource(text) : parseYamlSource(text);
   const firstError = source.errors[0];
-  if (firstError) throw new FatalError('config', `${path}:${firstError.line}:${firstError.column}: ${firstError.message}`);
+  if (firstError)
+    throw new FatalError('config', `${path}:${firstError.line}:${firstError.column}: ${firstError.message}`);
   const schema = source.documents[0];
-  if (typeof schema !== 'object' || schema === null) throw new FatalError('config', `${path} is not a JSON Schema object`);
+  if (typeof schema !== 'object' || schema === null)
+    throw new FatalError('config', `${path} is not a JSON Schema object`);
   return schema as Record<string, unknown>;
 }
 
@@ -150,13 +178,22 @@ function readSchemaFile(root: string, path: string, what: string): Record<string
  * tracked: the URI ajv resolves a reference to (against the referring schema's `$id`, if any) and
  * the file it is read from (against the referring file), which must be inside the repository.
  */
-function addSiblingSchemas(ajv: Ajv, root: string, schema: unknown, where: { base: string; file: string }, loaded: Set<string>): void {
+function addSiblingSchemas(
+  ajv: Ajv,
+  root: string,
+  schema: unknown,
+  where: { base: string; file: string },
+  loaded: Set<string>,
+): void {
   const rootUrl = pathToFileURL(root + '/').href;
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
-      const refPath = key === '$ref' && typeof value === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(value) ? value.split('#')[0] : undefined;
+      const refPath =
+        key === '$ref' && typeof value === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(value)
+          ? value.split('#')[0]
+          : undefined;
       if (!refPath) {
         visit(value);
         continue;
@@ -165,7 +202,8 @@ function addSiblingSchemas(ajv: Ajv, root: string, schema: unknown, where: { bas
       if (loaded.has(uri)) continue;
       loaded.add(uri);
       const file = new URL(refPath, where.file).href;
-      if (!file.startsWith(rootUrl)) throw new FatalError('config', `the shared schema refers to ${value}, which is outside the repository`);
+      if (!file.startsWith(rootUrl))
+        throw new FatalError('config', `the shared schema refers to ${value}, which is outside the repository`);
       const sibling = readSchemaFile(root, decodeURIComponent(file.slice(rootUrl.length)), 'the schema file');
       // Registered under the URI the reference resolves to, whatever `$id` the file declares.
       ajv.addSchema({ ...sibling, $id: uri });
@@ -201,7 +239,8 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
       const name = String(params.additionalProperty);
       relative += `/${escape(name)}`;
       key = true;
-      const area = error.instancePath === '/properties' ? 'property' : error.instancePath === '/relations' ? 'relation' : 'field';
+      const area =
+        error.instancePath === '/properties' ? 'property' : error.instancePath === '/relations' ? 'relation' : 'field';
       rule = `unknown-${area}`;
       const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> })?.properties ?? {});
       message = `unknown ${area} "${name}"${context.blueprint && area !== 'field' ? ` in blueprint "${context.blueprint.identifier}"` : ''}`;
@@ -217,7 +256,9 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
     }
     case 'type': {
       // null (clears a value) and a search-query object are always allowed; naming them only distracts.
-      const types = String(params.type).split(',').filter((t) => t !== 'null' && !(t === 'object' && error.instancePath.startsWith('/relations/')));
+      const types = String(params.type)
+        .split(',')
+        .filter((t) => t !== 'null' && !(t === 'object' && error.instancePath.startsWith('/relations/')));
       message = `must be ${types.join(' or ')}${found}`;
       if (error.instancePath.startsWith('/relations/')) hint = relationHint(error.instancePath, context.blueprint);
       break;
@@ -241,7 +282,9 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
       break;
     case 'false schema': {
       const name = error.instancePath.split('/').pop() ?? '';
-      const kind = context.blueprint ? computedPropertyKinds(context.blueprint).get(name.replaceAll('~1', '/').replaceAll('~0', '~')) : undefined;
+      const kind = context.blueprint
+        ? computedPropertyKinds(context.blueprint).get(name.replaceAll('~1', '/').replaceAll('~0', '~'))
+        : undefined;
       message = `"${name}" is ${kind === 'aggregation' ? 'an' : 'a'} ${kind ?? 'computed'} property: Port computes it, so it cannot be set in a file`;
       rule = 'computed-property';
       key = true;
@@ -251,8 +294,21 @@ function toProblem(error: ErrorObject, entity: LoadedEntity, locator: Locator, c
       message = `${error.message ?? 'is invalid'}${found}`;
   }
   if (context.source === 'shared') message += ` (shared schema ${context.schemaPath})`;
-  const origin = context.source === 'blueprint' ? `blueprint ${context.blueprint?.identifier}` : context.source === 'shared' ? 'shared schema' : 'port entity';
-  return { file: entity.file, ...place(locator, entity.pointer + relative, { key }), code: 'schema', severity: 'error', rule: `${origin}: ${rule}`, message, ...(hint ? { hint } : {}) };
+  const origin =
+    context.source === 'blueprint'
+      ? `blueprint ${context.blueprint?.identifier}`
+      : context.source === 'shared'
+        ? 'shared schema'
+        : 'port entity';
+  return {
+    file: entity.file,
+    ...place(locator, entity.pointer + relative, { key }),
+    code: 'schema',
+    severity: 'error',
+    rule: `${origin}: ${rule}`,
+    message,
+    ...(hint ? { hint } : {}),
+  };
 }
 
 function relationHint(instancePath: string, blueprint: Blueprint | undefined): string | undefined {
@@ -267,9 +323,17 @@ function relationHint(instancePath: string, blueprint: Blueprint | undefined): s
 /** One message per fault: a value of the wrong type is not also reported against its enum or format. */
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
-  const wrongType = new Set(problems.filter((p) => p.message.startsWith('must be ') && !p.message.startsWith('must be one of')).map((p) => p.pointer));
+  const wrongType = new Set(
+    problems
+      .filter((p) => p.message.startsWith('must be ') && !p.message.startsWith('must be one of'))
+      .map((p) => p.pointer),
+  );
   return problems.filter((p) => {
-    if (wrongType.has(p.pointer) && (p.message.startsWith('must be one of') || p.message.startsWith('must match format'))) return false;
+    if (
+      wrongType.has(p.pointer) &&
+      (p.message.startsWith('must be one of') || p.message.startsWith('must match format'))
+    )
+      return false;
     const key = `${p.pointer}\u0000${p.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -283,6 +347,6 @@ function escape(segment: string): string {
 
 /** A value as shown in a message, cut short: messages must stay readable whatever the file holds. */
 export function shorten(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

@@ -10,8 +10,14 @@ const blueprints: Blueprint[] = [
   { identifier: 'team', schema: { properties: {} } },
   {
     identifier: 'service',
-    schema: { properties: { language: { type: 'string' }, tier: { type: 'number', enum: [1, 2, 3] } }, required: ['language'] },
-    relations: { owner: { target: 'team', required: true, many: false }, deps: { target: 'service', required: false, many: true } },
+    schema: {
+      properties: { language: { type: 'string' }, tier: { type: 'number', enum: [1, 2, 3] } },
+      required: ['language'],
+    },
+    relations: {
+      owner: { target: 'team', required: true, many: false },
+      deps: { target: 'service', required: false, many: true },
+    },
   },
 ];
 
@@ -23,11 +29,23 @@ afterEach(async () => {
 async function start(options: EmulatorOptions = {}) {
   const emulator = await startEmulator({ port: 0, blueprints, ...options });
   running.push(emulator);
-  const token = ((await (await fetch(`${emulator.url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":"me","clientSecret":"pw"}' })).json()) as { accessToken: string }).accessToken;
+  const token = (
+    (await (
+      await fetch(`${emulator.url}/v1/auth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"clientId":"me","clientSecret":"pw"}',
+      })
+    ).json()) as { accessToken: string }
+  ).accessToken;
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${emulator.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'emulator-test/1' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'user-agent': 'emulator-test/1',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as any };
@@ -48,58 +66,120 @@ describe('emulator: writes as Port documents them', () => {
   it('merges with upsert=true&merge=true, and null clears a property', async () => {
     const { call } = await start();
     await call('POST', '/v1/blueprints/team/entities', { identifier: 'core' });
-    await call('POST', '/v1/blueprints/service/entities', { identifier: 's', title: 'S', properties: { language: 'go', tier: 1 }, relations: { owner: 'core' } });
-    const merged = await call('POST', '/v1/blueprints/service/entities?upsert=true&merge=true', { identifier: 's', properties: { tier: null } });
-    expect(merged.body.entity).toMatchObject({ title: 'S', properties: { language: 'go' }, relations: { owner: 'core' } });
+    await call('POST', '/v1/blueprints/service/entities', {
+      identifier: 's',
+      title: 'S',
+      properties: { language: 'go', tier: 1 },
+      relations: { owner: 'core' },
+    });
+    const merged = await call('POST', '/v1/blueprints/service/entities?upsert=true&merge=true', {
+      identifier: 's',
+      properties: { tier: null },
+    });
+    expect(merged.body.entity).toMatchObject({
+      title: 'S',
+      properties: { language: 'go' },
+      relations: { owner: 'core' },
+    });
     expect(merged.body.entity.properties).not.toHaveProperty('tier');
   });
 
   it('checks properties and relations against the blueprint (422), and relation targets (404)', async () => {
     const { call } = await start();
-    const wrongType = await call('POST', '/v1/blueprints/service/entities', { identifier: 's', properties: { language: 'go', tier: 7 }, relations: { owner: 'x' } });
+    const wrongType = await call('POST', '/v1/blueprints/service/entities', {
+      identifier: 's',
+      properties: { language: 'go', tier: 7 },
+      relations: { owner: 'x' },
+    });
     expect(wrongType).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request' } });
     expect(wrongType.body.message).toContain('properties.tier');
-    const unknown = await call('POST', '/v1/blueprints/service/entities', { identifier: 's', properties: { language: 'go', colour: 'red' }, relations: { owner: 'x' } });
+    const unknown = await call('POST', '/v1/blueprints/service/entities', {
+      identifier: 's',
+      properties: { language: 'go', colour: 'red' },
+      relations: { owner: 'x' },
+    });
     expect(unknown.body.message).toContain("additional property 'colour'");
-    const missingTarget = await call('POST', '/v1/blueprints/service/entities', { identifier: 's', properties: { language: 'go' }, relations: { owner: 'ghost' } });
+    const missingTarget = await call('POST', '/v1/blueprints/service/entities', {
+      identifier: 's',
+      properties: { language: 'go' },
+      relations: { owner: 'ghost' },
+    });
     expect(missingTarget).toMatchObject({ status: 404, body: { error: 'not_found' } });
-    const created = await call('POST', '/v1/blueprints/service/entities?create_missing_related_entities=true', { identifier: 's', properties: { language: 'go' }, relations: { owner: 'ghost' } });
+    const created = await call('POST', '/v1/blueprints/service/entities?create_missing_related_entities=true', {
+      identifier: 's',
+      properties: { language: 'go' },
+      relations: { owner: 'ghost' },
+    });
     expect(created.status).toBe(201);
-    expect((await call('GET', '/v1/blueprints/team/entities/ghost')).body.entity).toMatchObject({ identifier: 'ghost', properties: {} });
+    expect((await call('GET', '/v1/blueprints/team/entities/ghost')).body.entity).toMatchObject({
+      identifier: 'ghost',
+      properties: {},
+    });
   });
 
   it('writes nothing with validation_only, but answers as a write would', async () => {
     const { call, emulator } = await start();
-    const answer = await call('POST', '/v1/blueprints/team/entities?upsert=true&validation_only=true', { identifier: 'ghost' });
+    const answer = await call('POST', '/v1/blueprints/team/entities?upsert=true&validation_only=true', {
+      identifier: 'ghost',
+    });
     expect(answer.status).toBe(201);
     expect(emulator.store.all()).toEqual([]);
   });
 
   it('answers 200 or 207 on the bulk route, errors mapped by index', async () => {
     const { call } = await start();
-    const all = await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', { entities: [{ identifier: 'a' }, { identifier: 'b' }] });
+    const all = await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
+      entities: [{ identifier: 'a' }, { identifier: 'b' }],
+    });
     expect(all).toMatchObject({ status: 200, body: { ok: true, errors: [] } });
-    const some = await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', { entities: [{ identifier: 'c' }, { identifier: 'bad id' }, { identifier: 'd' }] });
+    const some = await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
+      entities: [{ identifier: 'c' }, { identifier: 'bad id' }, { identifier: 'd' }],
+    });
     expect(some.status).toBe(207);
     expect(some.body.entities.map((e: any) => e.index)).toEqual([0, 2]);
     expect(some.body.errors).toEqual([expect.objectContaining({ index: 1, identifier: 'bad id', statusCode: 422 })]);
-    expect((await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', { entities: Array.from({ length: 21 }, (_, i) => ({ identifier: `t${i}` })) })).status).toBe(422);
+    expect(
+      (
+        await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
+          entities: Array.from({ length: 21 }, (_, i) => ({ identifier: `t${i}` })),
+        })
+      ).status,
+    ).toBe(422);
   });
 
   it('refuses to orphan a required relation unless dependents go too; bulk delete is all or nothing', async () => {
     const { call, emulator } = await start();
-    await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', { entities: [{ identifier: 'core' }, { identifier: 'spare' }] });
-    await call('POST', '/v1/blueprints/service/entities', { identifier: 's', properties: { language: 'go' }, relations: { owner: 'core' } });
+    await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
+      entities: [{ identifier: 'core' }, { identifier: 'spare' }],
+    });
+    await call('POST', '/v1/blueprints/service/entities', {
+      identifier: 's',
+      properties: { language: 'go' },
+      relations: { owner: 'core' },
+    });
     expect((await call('DELETE', '/v1/blueprints/team/entities/core?delete_dependents=false')).status).toBe(422);
-    expect((await call('POST', '/v1/blueprints/team/bulk/entities/delete?delete_dependents=false', { entities: ['spare', 'core'] })).status).toBe(422);
-    expect(emulator.store.all().map((e) => e.identifier).sort()).toEqual(['core', 's', 'spare']);
+    expect(
+      (
+        await call('POST', '/v1/blueprints/team/bulk/entities/delete?delete_dependents=false', {
+          entities: ['spare', 'core'],
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      emulator.store
+        .all()
+        .map((e) => e.identifier)
+        .sort(),
+    ).toEqual(['core', 's', 'spare']);
     expect((await call('DELETE', '/v1/blueprints/team/entities/core?delete_dependents=true')).status).toBe(200);
     expect(emulator.store.all().map((e) => e.identifier)).toEqual(['spare']);
   });
 
   it('pages a blueprint search with limit and next, and records the User-Agent as $datasource', async () => {
     const { call } = await start();
-    await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', { entities: Array.from({ length: 5 }, (_, i) => ({ identifier: `t${i}` })) });
+    await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
+      entities: Array.from({ length: 5 }, (_, i) => ({ identifier: `t${i}` })),
+    });
     const seen: string[] = [];
     let from: string | undefined;
     do {
@@ -108,7 +188,10 @@ describe('emulator: writes as Port documents them', () => {
       from = page.body.next;
     } while (from);
     expect(seen).toEqual(['t0', 't1', 't2', 't3', 't4']);
-    const mine = await call('POST', '/v1/entities/search', { combinator: 'and', rules: [{ property: '$datasource', operator: 'contains', value: 'emulator-test/' }] });
+    const mine = await call('POST', '/v1/entities/search', {
+      combinator: 'and',
+      rules: [{ property: '$datasource', operator: 'contains', value: 'emulator-test/' }],
+    });
     expect(mine.body.entities).toHaveLength(5);
   });
 });
@@ -116,7 +199,16 @@ describe('emulator: writes as Port documents them', () => {
 describe('emulator: auth, limits, persistence, faults', () => {
   it('returns the same token while valid, and 401 without a valid one', async () => {
     const { emulator } = await start();
-    const ask = async () => ((await (await fetch(`${emulator.url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":"me","clientSecret":"pw"}' })).json()) as any).accessToken;
+    const ask = async () =>
+      (
+        (await (
+          await fetch(`${emulator.url}/v1/auth/access_token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"clientId":"me","clientSecret":"pw"}',
+          })
+        ).json()) as any
+      ).accessToken;
     expect(await ask()).toBe(await ask());
     const anonymous = await fetch(`${emulator.url}/v1/blueprints`);
     expect(anonymous.status).toBe(401);
@@ -132,7 +224,10 @@ describe('emulator: auth, limits, persistence, faults', () => {
 
   it('answers 413 to a body over 1 MiB', async () => {
     const { call } = await start();
-    const answer = await call('POST', '/v1/blueprints/team/entities', { identifier: 'big', title: 'x'.repeat(1024 * 1024) });
+    const answer = await call('POST', '/v1/blueprints/team/entities', {
+      identifier: 'big',
+      title: 'x'.repeat(1024 * 1024),
+    });
     expect(answer).toMatchObject({ status: 413, body: { ok: false, error: 'payload_too_large' } });
   });
 
@@ -171,6 +266,8 @@ describe('emulator: auth, limits, persistence, faults', () => {
     expect(failures).toBeLessThan(32);
     const dropping = await startEmulator({ port: 0, blueprints, resetRate: 1 });
     running.push(dropping);
-    await expect(fetch(`${dropping.url}/v1/auth/access_token`, { method: 'POST', body: '{}' })).rejects.toThrow('fetch failed');
+    await expect(fetch(`${dropping.url}/v1/auth/access_token`, { method: 'POST', body: '{}' })).rejects.toThrow(
+      'fetch failed',
+    );
   });
 });

@@ -57,7 +57,12 @@ function matchesRule(entity: StoredEntity, rule: SearchRule): boolean {
     case 'isEmpty':
       return actual === undefined || actual === null || actual === '' || (Array.isArray(actual) && actual.length === 0);
     case 'isNotEmpty':
-      return !(actual === undefined || actual === null || actual === '' || (Array.isArray(actual) && actual.length === 0));
+      return !(
+        actual === undefined ||
+        actual === null ||
+        actual === '' ||
+        (Array.isArray(actual) && actual.length === 0)
+      );
     case '>':
     case '>=':
     case '<':

@@ -79,7 +79,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
   };
   const random = seededRandom(options.seed ?? Date.now());
-  const rateLimit = options.rateLimit ? new RateLimitWindow(options.rateLimit.requests, options.rateLimit.windowSeconds) : undefined;
+  const rateLimit = options.rateLimit
+    ? new RateLimitWindow(options.rateLimit.requests, options.rateLimit.windowSeconds)
+    : undefined;
   const tokenTtlMs = (options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000;
   const tokensByValue = new Map<string, Token>();
   const tokensByClient = new Map<string, Token>();
@@ -96,7 +98,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const current = tokensByClient.get(clientId);
     // One active token per credential set: asking again returns the same one (port-api.md §1).
     if (current && current.expiresAtMs > now) return current;
-    const token: Token = { value: `emu.${randomBytes(24).toString('base64url')}`, clientId, expiresAtMs: now + tokenTtlMs };
+    const token: Token = {
+      value: `emu.${randomBytes(24).toString('base64url')}`,
+      clientId,
+      expiresAtMs: now + tokenTtlMs,
+    };
     if (current) tokensByValue.delete(current.value);
     tokensByValue.set(token.value, token);
     tokensByClient.set(clientId, token);
@@ -131,7 +137,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!taken.allowed) headers['retry-after'] = String(taken.retryAfterSeconds);
       if (options.latencyMs) await sleep(options.latencyMs);
       if (!taken.allowed) {
-        return finish(req, res, route.route.pattern, url, undefined, headers, { status: 429, body: new ApiError(429, 'Too many requests, retry later').toBody() });
+        return finish(req, res, route.route.pattern, url, undefined, headers, {
+          status: 429,
+          body: new ApiError(429, 'Too many requests, retry later').toBody(),
+        });
       }
     } else if (options.latencyMs) {
       await sleep(options.latencyMs);
@@ -155,14 +164,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     finish(req, res, route?.route.pattern ?? url.pathname, url, requestBody, headers, answer);
   }
 
-  function finish(req: IncomingMessage, res: ServerResponse, pattern: string, url: URL, requestBody: unknown, headers: Record<string, string>, answer: Answer): void {
+  function finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pattern: string,
+    url: URL,
+    requestBody: unknown,
+    headers: Record<string, string>,
+    answer: Answer,
+  ): void {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     send(res, answer.status, answer.body);
     count(answer.status);
     if (options.record) {
       const query: Record<string, string[]> = {};
       for (const key of url.searchParams.keys()) query[key] = url.searchParams.getAll(key);
-      exchanges.push({ method: req.method ?? 'GET', route: pattern, path: url.pathname, query, headers: req.headers, requestBody, status: answer.status, responseBody: answer.body });
+      exchanges.push({
+        method: req.method ?? 'GET',
+        route: pattern,
+        path: url.pathname,
+        query,
+        headers: req.headers,
+        requestBody,
+        status: answer.status,
+        responseBody: answer.body,
+      });
     }
   }
 
@@ -218,7 +244,11 @@ function buildRoutes(store: EntityStore, issueToken: (clientId: string) => Token
     route('POST', '/v1/auth/access_token', false, (ctx) => {
       const body = ctx.body as Record<string, unknown> | undefined;
       const keys = body && typeof body === 'object' ? Object.keys(body) : [];
-      if (typeof body?.clientId !== 'string' || typeof body?.clientSecret !== 'string' || keys.some((k) => k !== 'clientId' && k !== 'clientSecret')) {
+      if (
+        typeof body?.clientId !== 'string' ||
+        typeof body?.clientSecret !== 'string' ||
+        keys.some((k) => k !== 'clientId' && k !== 'clientSecret')
+      ) {
         throw new ApiError(422, 'body must have required properties clientId and clientSecret, and no others');
       }
       const restricted = options.clientId !== undefined && options.clientSecret !== undefined;
@@ -229,7 +259,10 @@ function buildRoutes(store: EntityStore, issueToken: (clientId: string) => Token
       const expiresIn = Math.max(0, Math.floor((token.expiresAtMs - Date.now()) / 1000));
       return { status: 200, body: { ok: true, accessToken: token.value, expiresIn, tokenType: 'Bearer' } };
     }),
-    route('GET', '/v1/blueprints', true, () => ({ status: 200, body: { ok: true, blueprints: store.listBlueprints() } })),
+    route('GET', '/v1/blueprints', true, () => ({
+      status: 200,
+      body: { ok: true, blueprints: store.listBlueprints() },
+    })),
     route('GET', '/v1/blueprints/{identifier}', true, (ctx) => ({
       status: 200,
       body: { ok: true, blueprint: store.blueprint(ctx.params.identifier!) },
@@ -246,19 +279,26 @@ function buildRoutes(store: EntityStore, issueToken: (clientId: string) => Token
       store.blueprint(bp(ctx));
       const write = writeOptions(ctx);
       const succeeded: Array<{ created: boolean; identifier: string; index: number; additionalData: object }> = [];
-      const failed: Array<{ identifier: string; index: number; statusCode: number; error: string; message: string }> = [];
+      const failed: Array<{ identifier: string; index: number; statusCode: number; error: string; message: string }> =
+        [];
       entities.forEach((body, index) => {
         try {
           const { entity, created } = store.write(bp(ctx), requireObject(body), write);
           succeeded.push({ created, identifier: entity.identifier, index, additionalData: {} });
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
-          const identifier = typeof (body as { identifier?: unknown })?.identifier === 'string' ? (body as { identifier: string }).identifier : 'unknown';
+          const identifier =
+            typeof (body as { identifier?: unknown })?.identifier === 'string'
+              ? (body as { identifier: string }).identifier
+              : 'unknown';
           failed.push({ identifier, index, statusCode: error.status, error: error.error, message: error.message });
         }
       });
       // 200 when all succeeded, 207 Multi-Status otherwise (port-api.md §2.2).
-      return { status: failed.length === 0 ? 200 : 207, body: { ok: failed.length === 0, entities: succeeded, errors: failed } };
+      return {
+        status: failed.length === 0 ? 200 : 207,
+        body: { ok: failed.length === 0, entities: succeeded, errors: failed },
+      };
     }),
     route('GET', '/v1/blueprints/{blueprint_identifier}/entities', true, (ctx) => ({
       status: 200,
@@ -278,7 +318,12 @@ function buildRoutes(store: EntityStore, issueToken: (clientId: string) => Token
     }),
     route('POST', '/v1/blueprints/{blueprint_identifier}/bulk/entities/delete', true, (ctx) => {
       const ids = (ctx.body as { entities?: unknown } | undefined)?.entities;
-      if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_BULK_DELETE || ids.some((id) => typeof id !== 'string')) {
+      if (
+        !Array.isArray(ids) ||
+        ids.length < 1 ||
+        ids.length > MAX_BULK_DELETE ||
+        ids.some((id) => typeof id !== 'string')
+      ) {
         throw new ApiError(422, `"entities" must be an array of 1 to ${MAX_BULK_DELETE} identifiers`);
       }
       const deleted = store.deleteMany(bp(ctx), ids as string[], booleanParam(ctx.query, 'delete_dependents'));
@@ -288,7 +333,10 @@ function buildRoutes(store: EntityStore, issueToken: (clientId: string) => Token
       const query = requireObject(ctx.body) as unknown as SearchQuery;
       const entities = store.search(query);
       const blueprints = [...new Set(entities.map((e) => e.blueprint))];
-      return { status: 200, body: { ok: true, matchingBlueprints: blueprints, failedBlueprints: [], entities: entities.map(present) } };
+      return {
+        status: 200,
+        body: { ok: true, matchingBlueprints: blueprints, failedBlueprints: [], entities: entities.map(present) },
+      };
     }),
     route('POST', '/v1/blueprints/{blueprint_identifier}/entities/search', true, (ctx) => {
       const body = requireObject(ctx.body) as { query?: SearchQuery; limit?: unknown; from?: unknown };
@@ -307,7 +355,11 @@ function buildRoutes(store: EntityStore, issueToken: (clientId: string) => Token
       const more = start >= 0 && start + limit < all.length;
       return {
         status: 200,
-        body: { ok: true, entities: page.map(present), ...(more && last ? { next: Buffer.from(last.identifier).toString('base64url') } : {}) },
+        body: {
+          ok: true,
+          entities: page.map(present),
+          ...(more && last ? { next: Buffer.from(last.identifier).toString('base64url') } : {}),
+        },
       };
     }),
   ];
@@ -319,7 +371,11 @@ function present(entity: StoredEntity): Omit<StoredEntity, 'datasource'> {
   return shown;
 }
 
-function matchRoute(routes: Route[], method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+function matchRoute(
+  routes: Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: Record<string, string> } | undefined {
   const segments = pathname.split('/').filter(Boolean);
   for (const route of routes) {
     if (route.method !== method || route.segments.length !== segments.length) continue;
@@ -377,7 +433,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
   let tooLarge = false;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) tooLarge = true; // keep draining so the answer can be read
+    if (size > limit)
+      tooLarge = true; // keep draining so the answer can be read
     else chunks.push(chunk as Buffer);
   }
   if (tooLarge) return 'too-large';
@@ -386,7 +443,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -402,10 +462,18 @@ function loadBlueprints(options: EmulatorOptions): Blueprint[] {
     return { createdAt: now, createdBy: 'emulator', updatedAt: now, updatedBy: 'emulator', ...blueprint };
   };
   if (options.blueprintsDir) {
-    for (const name of readdirSync(options.blueprintsDir).filter((n) => n.endsWith('.json')).sort()) {
-      const parsed = JSON.parse(readFileSync(join(options.blueprintsDir, name), 'utf8')) as Blueprint | { blueprint: Blueprint };
+    for (const name of readdirSync(options.blueprintsDir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
+      const parsed = JSON.parse(readFileSync(join(options.blueprintsDir, name), 'utf8')) as
+        | Blueprint
+        | { blueprint: Blueprint };
       // Accept both a bare definition and the `{ ok, blueprint }` answer saved from Port.
-      blueprints.push('blueprint' in parsed && typeof parsed.blueprint === 'object' ? (parsed.blueprint as Blueprint) : (parsed as Blueprint));
+      blueprints.push(
+        'blueprint' in parsed && typeof parsed.blueprint === 'object'
+          ? (parsed.blueprint as Blueprint)
+          : (parsed as Blueprint),
+      );
     }
   }
   return blueprints.map(stamp);
@@ -432,4 +500,3 @@ function debouncedWriter(file: string, snapshot: () => StoredEntity[]) {
     flush,
   };
 }
-

@@ -121,26 +121,41 @@ export class EntityStore {
     const computed = computedPropertyKinds(blueprint);
     for (const key of Object.keys(body.properties ?? {})) {
       const kind = computed.get(key);
-      if (kind) throw new ApiError(422, `"properties.${key}" is a ${kind} property: Port computes it and it cannot be set`);
+      if (kind)
+        throw new ApiError(422, `"properties.${key}" is a ${kind} property: Port computes it and it cannot be set`);
     }
 
     const relations = this.resolveRelations(blueprint, withoutNulls(rawRelations));
-    const schemaErrors = this.validator.validateAgainstBlueprint(blueprint, { properties, relations: relations.values });
+    const schemaErrors = this.validator.validateAgainstBlueprint(blueprint, {
+      properties,
+      relations: relations.values,
+    });
     if (schemaErrors.length > 0) throw new ApiError(422, describeSchemaErrors(schemaErrors));
 
     const missing = relations.missing;
     if (missing.length > 0 && !options.createMissingRelated) {
       const first = missing[0]!;
-      throw new ApiError(404, `Related entity "${first.identifier}" of blueprint "${first.blueprint}" (relation "${first.relation}") was not found`);
+      throw new ApiError(
+        404,
+        `Related entity "${first.identifier}" of blueprint "${first.blueprint}" (relation "${first.relation}") was not found`,
+      );
     }
     for (const target of missing) {
       if (PROTECTED_BLUEPRINTS.has(target.blueprint)) {
-        throw new ApiError(404, `Related entity "${target.identifier}" of protected blueprint "${target.blueprint}" was not found and cannot be created`);
+        throw new ApiError(
+          404,
+          `Related entity "${target.identifier}" of protected blueprint "${target.blueprint}" was not found and cannot be created`,
+        );
       }
     }
 
     const now = new Date().toISOString();
-    const team = body.team === undefined ? (base?.team ?? []) : typeof body.team === 'string' ? [body.team] : (body.team as string[]);
+    const team =
+      body.team === undefined
+        ? (base?.team ?? [])
+        : typeof body.team === 'string'
+          ? [body.team]
+          : (body.team as string[]);
     const entity: StoredEntity = {
       identifier,
       blueprint: blueprintId,
@@ -215,7 +230,10 @@ export class EntityStore {
     // "Map by property": the query must match exactly one entity; nothing is created otherwise (port-api.md §2.6).
     const matches = this.search(identifier as SearchQuery, blueprint);
     if (matches.length !== 1) {
-      throw new ApiError(404, `The identifier query matched ${matches.length} entities of blueprint "${blueprint}"; it must match exactly one`);
+      throw new ApiError(
+        404,
+        `The identifier query matched ${matches.length} entities of blueprint "${blueprint}"; it must match exactly one`,
+      );
     }
     return matches[0]!.identifier;
   }
@@ -225,7 +243,10 @@ export class EntityStore {
     const missing: Array<{ relation: string; blueprint: string; identifier: string }> = [];
     for (const [key, value] of Object.entries(raw)) {
       const relation = blueprint.relations?.[key];
-      if (!relation || (typeof value === 'object' && value !== null && !Array.isArray(value) && !('combinator' in value))) {
+      if (
+        !relation ||
+        (typeof value === 'object' && value !== null && !Array.isArray(value) && !('combinator' in value))
+      ) {
         values[key] = value as string; // left for the blueprint schema to reject
         continue;
       }
@@ -233,10 +254,16 @@ export class EntityStore {
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
         const matches = this.search(value as SearchQuery, relation.target).map((e) => e.identifier);
         if (matches.length > MAX_RELATION_QUERY_MATCHES) {
-          throw new ApiError(422, `The query of relation "${key}" matched more than ${MAX_RELATION_QUERY_MATCHES} entities`);
+          throw new ApiError(
+            422,
+            `The query of relation "${key}" matched more than ${MAX_RELATION_QUERY_MATCHES} entities`,
+          );
         }
         if (!relation.many && matches.length !== 1) {
-          throw new ApiError(422, `The query of single relation "${key}" matched ${matches.length} entities; it must match exactly one`);
+          throw new ApiError(
+            422,
+            `The query of single relation "${key}" matched ${matches.length} entities; it must match exactly one`,
+          );
         }
         ids = relation.many ? matches : matches[0]!;
       }
@@ -252,7 +279,11 @@ export class EntityStore {
   }
 
   /** The entities a deletion removes: the targets, plus (with deleteDependents) whatever relates to them. */
-  private collectDeletion(blueprint: string, identifiers: string[], deleteDependents: boolean): Array<[string, string]> {
+  private collectDeletion(
+    blueprint: string,
+    identifiers: string[],
+    deleteDependents: boolean,
+  ): Array<[string, string]> {
     const doomed = new Map<string, [string, string]>();
     const queue: Array<[string, string]> = identifiers.map((id) => [blueprint, id]);
     while (queue.length > 0) {
@@ -263,7 +294,10 @@ export class EntityStore {
       for (const dependent of this.dependentsOf(bp, id)) {
         if (deleteDependents) queue.push([dependent.entity.blueprint, dependent.entity.identifier]);
         else if (dependent.required && !identifiers.includes(dependent.entity.identifier)) {
-          throw new ApiError(422, `Entity "${id}" cannot be deleted: "${dependent.entity.identifier}" of blueprint "${dependent.entity.blueprint}" has a required relation to it (use delete_dependents=true)`);
+          throw new ApiError(
+            422,
+            `Entity "${id}" cannot be deleted: "${dependent.entity.identifier}" of blueprint "${dependent.entity.blueprint}" has a required relation to it (use delete_dependents=true)`,
+          );
         }
       }
     }
@@ -314,7 +348,11 @@ function withoutNulls<T>(record: Record<string, T | null>): Record<string, T> {
   return out;
 }
 
-function pick<K extends string>(key: K, sent: string | undefined, kept: string | undefined): Partial<Record<K, string>> {
+function pick<K extends string>(
+  key: K,
+  sent: string | undefined,
+  kept: string | undefined,
+): Partial<Record<K, string>> {
   const value = sent ?? kept;
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }

@@ -32,7 +32,8 @@ export class AdaptiveLimit {
 
   /** Waits while the server has asked everyone to wait. */
   async gate(): Promise<void> {
-    for (let wait = this.pausedUntilMs - Date.now(); wait > 0; wait = this.pausedUntilMs - Date.now()) await sleep(wait);
+    for (let wait = this.pausedUntilMs - Date.now(); wait > 0; wait = this.pausedUntilMs - Date.now())
+      await sleep(wait);
   }
 
   /** Throttled (429), or about to be: fewer at once, and nobody starts before `waitMs` has passed. */

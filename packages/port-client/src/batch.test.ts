@@ -8,7 +8,13 @@ describe('packBatches', () => {
     expect(batches.map((b) => b.indexes.length)).toEqual([20, 20, 5]);
     expect(batches.flatMap((b) => b.indexes)).toEqual([...Array(45).keys()]);
     expect(oversized).toEqual([]);
-    expect(JSON.parse(batches[2]!.body).entities.map((e: { identifier: string }) => e.identifier)).toEqual(['e40', 'e41', 'e42', 'e43', 'e44']);
+    expect(JSON.parse(batches[2]!.body).entities.map((e: { identifier: string }) => e.identifier)).toEqual([
+      'e40',
+      'e41',
+      'e42',
+      'e43',
+      'e44',
+    ]);
   });
 
   it('keeps every body within 1 MiB, measured in bytes, not characters', () => {
@@ -16,12 +22,19 @@ describe('packBatches', () => {
     const big = JSON.stringify({ identifier: 'x', properties: { text: 'é'.repeat(150_000) } });
     const { batches } = packBatches([big, big, big, big, big]);
     for (const batch of batches) expect(Buffer.byteLength(batch.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
-    expect(batches.map((b) => b.indexes)).toEqual([[0, 1, 2], [3, 4]]);
+    expect(batches.map((b) => b.indexes)).toEqual([
+      [0, 1, 2],
+      [3, 4],
+    ]);
   });
 
   it('sets apart an entity that cannot fit in any request', () => {
     const huge = JSON.stringify({ identifier: 'huge', properties: { text: 'a'.repeat(MAX_BODY_BYTES) } });
-    const { batches, oversized } = packBatches([JSON.stringify({ identifier: 'a' }), huge, JSON.stringify({ identifier: 'b' })]);
+    const { batches, oversized } = packBatches([
+      JSON.stringify({ identifier: 'a' }),
+      huge,
+      JSON.stringify({ identifier: 'b' }),
+    ]);
     expect(oversized).toEqual([1]);
     expect(batches.flatMap((b) => b.indexes)).toEqual([0, 2]);
   });

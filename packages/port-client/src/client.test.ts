@@ -16,9 +16,15 @@ async function emulator(options: Parameters<typeof startEmulator>[0] = {}) {
 }
 
 const client = (url: string, extra: Partial<ConstructorParameters<typeof PortClient>[0]> = {}) =>
-  new PortClient({ baseUrl: url, credentials: { clientId: 'id', clientSecret: 'secret' }, userAgent: 'port-gitops/test (repo/x)', ...extra });
+  new PortClient({
+    baseUrl: url,
+    credentials: { clientId: 'id', clientSecret: 'secret' },
+    userAgent: 'port-gitops/test (repo/x)',
+    ...extra,
+  });
 
-const teams = (n: number) => Array.from({ length: n }, (_, i) => ({ identifier: `team-${i}`, properties: { size: i } }));
+const teams = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ identifier: `team-${i}`, properties: { size: i } }));
 
 describe('PortClient', () => {
   it('upserts through the bulk route in batches of 20 and maps each result back to its entity', async () => {
@@ -28,7 +34,11 @@ describe('PortClient', () => {
     const results = await client(port.url).upsertEntities('team', entities);
     expect(results.filter((r) => r.ok)).toHaveLength(44);
     expect(results[21]).toMatchObject({ ok: false, status: 422 });
-    expect(port.exchanges.filter((e) => e.route.endsWith('/bulk')).map((e) => (e.requestBody as { entities: unknown[] }).entities.length)).toEqual([20, 20, 5]);
+    expect(
+      port.exchanges
+        .filter((e) => e.route.endsWith('/bulk'))
+        .map((e) => (e.requestBody as { entities: unknown[] }).entities.length),
+    ).toEqual([20, 20, 5]);
     expect(port.store.all()).toHaveLength(44);
   });
 
@@ -61,7 +71,12 @@ describe('PortClient', () => {
   });
 
   it('retries 5xx answers, throttling and dropped connections until every entity lands', async () => {
-    const port = await emulator({ errorRate: 0.2, resetRate: 0.1, rateLimit: { requests: 15, windowSeconds: 1 }, seed: 7 });
+    const port = await emulator({
+      errorRate: 0.2,
+      resetRate: 0.1,
+      rateLimit: { requests: 15, windowSeconds: 1 },
+      seed: 7,
+    });
     const c = client(port.url, { maxRetries: 10 });
     const results = await c.upsertEntities('team', teams(400));
     expect(results.every((r) => r.ok)).toBe(true);
@@ -97,14 +112,20 @@ describe('PortClient', () => {
   it('times a request out, retries it, and reports the failure when every try times out', async () => {
     const port = await emulator({ latencyMs: 400, record: true });
     const c = client(port.url, { timeoutMs: 200, maxRetries: 1 });
-    await expect(c.listBlueprints()).rejects.toMatchObject({ status: 0, code: 'network_error', message: expect.stringContaining('timed out') });
+    await expect(c.listBlueprints()).rejects.toMatchObject({
+      status: 0,
+      code: 'network_error',
+      message: expect.stringContaining('timed out'),
+    });
     expect(c.counters.retries).toBe(1);
   });
 
   it('never retries a validation error', async () => {
     const port = await emulator({ record: true });
     const c = client(port.url);
-    await expect(c.upsertEntity('team', { identifier: 'x', properties: { size: 'no' } })).rejects.toMatchObject({ status: 422 });
+    await expect(c.upsertEntity('team', { identifier: 'x', properties: { size: 'no' } })).rejects.toMatchObject({
+      status: 422,
+    });
     expect(port.exchanges.filter((e) => e.route.endsWith('/entities'))).toHaveLength(1);
   });
 

@@ -96,7 +96,10 @@ export class PortClient {
   /** One entity, or undefined when Port answers 404. */
   async getEntity(blueprint: string, identifier: string): Promise<RemoteEntity | undefined> {
     try {
-      const body = await this.request<{ entity: RemoteEntity }>('GET', `/v1/blueprints/${enc(blueprint)}/entities/${enc(identifier)}`);
+      const body = await this.request<{ entity: RemoteEntity }>(
+        'GET',
+        `/v1/blueprints/${enc(blueprint)}/entities/${enc(identifier)}`,
+      );
       return body.entity;
     } catch (error) {
       if (error instanceof PortApiError && error.status === 404) return undefined;
@@ -109,7 +112,8 @@ export class PortClient {
   }
 
   async listEntities(blueprint: string): Promise<RemoteEntity[]> {
-    return (await this.request<{ entities: RemoteEntity[] }>('GET', `/v1/blueprints/${enc(blueprint)}/entities`)).entities;
+    return (await this.request<{ entities: RemoteEntity[] }>('GET', `/v1/blueprints/${enc(blueprint)}/entities`))
+      .entities;
   }
 
   /** Every entity of a blueprint matching `query`, page by page (port-api.md §2.5). */
@@ -117,9 +121,13 @@ export class PortClient {
     const found: RemoteEntity[] = [];
     let from: string | undefined;
     do {
-      const page: { entities: RemoteEntity[]; next?: string } = await this.request('POST', `/v1/blueprints/${enc(blueprint)}/entities/search`, {
-        body: { ...(query ? { query } : {}), limit: pageSize, ...(from ? { from } : {}) },
-      });
+      const page: { entities: RemoteEntity[]; next?: string } = await this.request(
+        'POST',
+        `/v1/blueprints/${enc(blueprint)}/entities/search`,
+        {
+          body: { ...(query ? { query } : {}), limit: pageSize, ...(from ? { from } : {}) },
+        },
+      );
       found.push(...page.entities);
       from = page.next;
     } while (from);
@@ -144,33 +152,55 @@ export class PortClient {
    * entity's outcome is mapped back from Port's `index` (200 and 207 answers, port-api.md §2.2). A batch
    * answered 413 falls back to single upserts; any other whole-batch failure fails each of its entities.
    */
-  async upsertEntities(blueprint: string, entities: PortEntity[], options: UpsertOptions = {}): Promise<EntityWriteResult[]> {
+  async upsertEntities(
+    blueprint: string,
+    entities: PortEntity[],
+    options: UpsertOptions = {},
+  ): Promise<EntityWriteResult[]> {
     const results: EntityWriteResult[] = new Array(entities.length);
     const { batches, oversized } = packBatches(entities.map((entity) => JSON.stringify(entity)));
     for (const index of oversized) {
-      results[index] = { ok: false, status: 413, error: 'payload_too_large', message: 'the entity alone is larger than Port\'s 1 MiB request limit' };
+      results[index] = {
+        ok: false,
+        status: 413,
+        error: 'payload_too_large',
+        message: "the entity alone is larger than Port's 1 MiB request limit",
+      };
     }
     const path = `/v1/blueprints/${enc(blueprint)}/entities/bulk`;
     await Promise.all(
       batches.map(async (batch) => {
         try {
-          const answer = await this.request<BulkAnswer>('POST', path, { query: upsertQuery(options), rawBody: batch.body });
+          const answer = await this.request<BulkAnswer>('POST', path, {
+            query: upsertQuery(options),
+            rawBody: batch.body,
+          });
           for (const item of answer.entities) {
             const index = batch.indexes[item.index];
             if (index !== undefined) results[index] = { ok: true, created: item.created };
           }
           for (const item of answer.errors) {
             const index = batch.indexes[item.index];
-            if (index !== undefined) results[index] = { ok: false, status: item.statusCode, error: item.error, message: item.message };
+            if (index !== undefined)
+              results[index] = { ok: false, status: item.statusCode, error: item.error, message: item.message };
           }
           for (const index of batch.indexes) {
-            results[index] ??= { ok: false, status: 0, error: 'missing_result', message: 'Port answered without a result for this entity' };
+            results[index] ??= {
+              ok: false,
+              status: 0,
+              error: 'missing_result',
+              message: 'Port answered without a result for this entity',
+            };
           }
           this.progress(batch.indexes.map((index) => results[index]!));
         } catch (error) {
           if (error instanceof PortAuthError) throw error;
           if (error instanceof PortApiError && error.status === 413) {
-            await Promise.all(batch.indexes.map(async (index) => (results[index] = await this.upsertOne(blueprint, entities[index]!, options))));
+            await Promise.all(
+              batch.indexes.map(
+                async (index) => (results[index] = await this.upsertOne(blueprint, entities[index]!, options)),
+              ),
+            );
             this.progress(batch.indexes.map((index) => results[index]!));
             return;
           }
@@ -331,7 +361,12 @@ export class PortClient {
         await sleep(hinted !== undefined ? hinted + backoffDelay(0) / 5 : backoffDelay(attempt));
         continue;
       }
-      throw new PortApiError(response.status, envelope.error, `${method} ${path} answered ${response.status}: ${envelope.message}`, traceId);
+      throw new PortApiError(
+        response.status,
+        envelope.error,
+        `${method} ${path} answered ${response.status}: ${envelope.message}`,
+        traceId,
+      );
     }
   }
 
@@ -392,8 +427,14 @@ function parseEnvelope(text: string): { error: string; message: string } {
 }
 
 function asWriteFailure(error: unknown): EntityWriteResult {
-  if (error instanceof PortApiError) return { ok: false, status: error.status, error: error.code, message: error.message };
-  return { ok: false, status: 0, error: 'client_error', message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof PortApiError)
+    return { ok: false, status: error.status, error: error.code, message: error.message };
+  return {
+    ok: false,
+    status: 0,
+    error: 'client_error',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function interrupted(method: string, path: string): PortApiError {

@@ -23,7 +23,9 @@ export class PortAuthError extends PortApiError {
 /** A base URL the client will not send credentials to. */
 export class InsecureBaseUrlError extends Error {
   constructor(baseUrl: string) {
-    super(`refusing to send credentials over plain http to ${baseUrl}: use https, or a loopback address for a local emulator`);
+    super(
+      `refusing to send credentials over plain http to ${baseUrl}: use https, or a loopback address for a local emulator`,
+    );
     this.name = 'InsecureBaseUrlError';
   }
 }

@@ -16,7 +16,11 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
  * `x-ratelimit-reset`, which Port documents as an epoch second but some clients read as a delta:
  * a value above 10,000 is taken as an epoch, as Ocean does (port-api.md §6).
  */
-export function serverWaitMs(headers: Headers, nowMs: number = Date.now(), options: { ignoreRetryAfter?: boolean } = {}): number | undefined {
+export function serverWaitMs(
+  headers: Headers,
+  nowMs: number = Date.now(),
+  options: { ignoreRetryAfter?: boolean } = {},
+): number | undefined {
   const retryAfter = options.ignoreRetryAfter ? null : headers.get('retry-after');
   if (retryAfter !== null) {
     const seconds = Number(retryAfter);
@@ -43,7 +47,9 @@ export function isTransientNetworkError(error: unknown): boolean {
   const code = cause?.code ?? (error as { code?: string }).code;
   return (
     error.message === 'fetch failed' ||
-    ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED'].includes(code ?? '')
+    ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED'].includes(
+      code ?? '',
+    )
   );
 }
 

@@ -50,7 +50,16 @@ function propertySchema(property: BlueprintProperty): JsonSchema {
   const schema: JsonSchema = { type: [property.type, 'null'] };
   if (property.format && property.type !== 'object') schema.format = property.format;
   if (property.enum) schema.enum = [...property.enum, null];
-  for (const key of ['minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'minItems', 'maxItems', 'uniqueItems'] as const) {
+  for (const key of [
+    'minLength',
+    'maxLength',
+    'pattern',
+    'minimum',
+    'maximum',
+    'minItems',
+    'maxItems',
+    'uniqueItems',
+  ] as const) {
     if (property[key] !== undefined) schema[key] = property[key];
   }
   if (property.type === 'array' && property.items) {

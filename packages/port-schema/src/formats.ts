@@ -24,8 +24,7 @@ export const PORT_STRING_FORMATS: Record<string, (value: string) => boolean> = {
 };
 
 // RFC 3339 date-time, as JSON Schema's date-time format requires.
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 function isDateTime(value: string): boolean {
   const m = DATE_TIME.exec(value);

@@ -12,7 +12,13 @@ export function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
   // verbose: errors carry the offending value and the parent schema, for messages and hints.
   // validateSchema off: these are our own schemas, covered by tests; checking them against the
   // meta-schema on every start costs more than compiling them.
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: true, verbose: options.verbose ?? false, validateSchema: false });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    unicodeRegExp: true,
+    verbose: options.verbose ?? false,
+    validateSchema: false,
+  });
   for (const [name, validate] of Object.entries(PORT_STRING_FORMATS)) {
     ajv.addFormat(name, { type: 'string', validate });
   }

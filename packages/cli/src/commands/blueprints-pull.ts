@@ -20,19 +20,31 @@ const VOLATILE = new Set(['createdAt', 'createdBy', 'updatedAt', 'updatedBy']);
  * Saves blueprint definitions from Port into `blueprintsDir` (`<id>.json`), with keys in a stable
  * order, for offline validation; meant to be committed.
  */
-export async function runBlueprintsPull(args: BlueprintsPullArgs, output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runBlueprintsPull(
+  args: BlueprintsPullArgs,
+  output: Output,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const cwd = args.cwd ? resolve(args.cwd) : process.cwd();
   const repository = await describeRepository(cwd);
-  const { config } = loadConfig(repository.root, args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config);
+  const { config } = loadConfig(
+    repository.root,
+    args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config,
+  );
   const client = await connectToPort('blueprints pull', args, { config, repository }, output, env);
-  const blueprints = args.ids && args.ids.length > 0 ? await Promise.all(args.ids.map((id) => client.getBlueprint(id))) : await client.listBlueprints();
+  const blueprints =
+    args.ids && args.ids.length > 0
+      ? await Promise.all(args.ids.map((id) => client.getBlueprint(id)))
+      : await client.listBlueprints();
   const dir = join(repository.root, config.blueprintsDir);
   mkdirSync(dir, { recursive: true });
   for (const blueprint of blueprints) {
     const id = String(blueprint.identifier);
     writeFileSync(join(dir, `${blueprintFileName(id)}.json`), JSON.stringify(stable(blueprint), null, 2) + '\n');
   }
-  output.out(`pulled ${blueprints.length} blueprint${blueprints.length === 1 ? '' : 's'} into ${config.blueprintsDir}: ${blueprints.map((b) => b.identifier).join(', ')}`);
+  output.out(
+    `pulled ${blueprints.length} blueprint${blueprints.length === 1 ? '' : 's'} into ${config.blueprintsDir}: ${blueprints.map((b) => b.identifier).join(', ')}`,
+  );
   return 0;
 }
 

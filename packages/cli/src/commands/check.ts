@@ -1,4 +1,13 @@
-import { type LoadedFile, type Problem, buildReport, decodePointer, encodePointer, exitCodeOf, place, withProblems } from '@port-gitops/core';
+import {
+  type LoadedFile,
+  type Problem,
+  buildReport,
+  decodePointer,
+  encodePointer,
+  exitCodeOf,
+  place,
+  withProblems,
+} from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { type Loaded, discoverAndValidate, type SelectionArgs } from '../pipeline.js';
 import type { Region } from '../target.js';
@@ -11,8 +20,18 @@ export async function runCheck(args: CheckArgs, output: Output, env: NodeJS.Proc
   const startedAtMs = performance.now();
   const loaded = await discoverAndValidate(args, env);
   emitNotes(loaded.selection, output);
-  const validation = args.remote ? withProblems(loaded.validation, loaded.files, await validateRemotely(loaded, args, output, env)) : loaded.validation;
-  const report = buildReport({ command: 'check', selection: loaded.selection, dryRun: false, files: loaded.files, validation, changes: loaded.changes, startedAtMs });
+  const validation = args.remote
+    ? withProblems(loaded.validation, loaded.files, await validateRemotely(loaded, args, output, env))
+    : loaded.validation;
+  const report = buildReport({
+    command: 'check',
+    selection: loaded.selection,
+    dryRun: false,
+    files: loaded.files,
+    validation,
+    changes: loaded.changes,
+    startedAtMs,
+  });
   emitReport(report, output, args, env);
   return exitCodeOf(report);
 }
@@ -22,13 +41,19 @@ export async function runCheck(args: CheckArgs, output: Output, env: NodeJS.Proc
  * `validation_only=true`: nothing is written. Port's answer becomes a problem on the entity, on the
  * property it names when its message starts with one (`"properties.tier" must be number`).
  */
-async function validateRemotely(loaded: Loaded, args: CheckArgs, output: Output, env: NodeJS.ProcessEnv): Promise<Problem[]> {
+async function validateRemotely(
+  loaded: Loaded,
+  args: CheckArgs,
+  output: Output,
+  env: NodeJS.ProcessEnv,
+): Promise<Problem[]> {
   // Loaded here: a plain check never needs the HTTP client.
   const { connectToPort } = await import('../port.js');
   const client = await connectToPort('check --remote', args, loaded, output, env);
   await client.authenticate();
   const byBlueprint = new Map<string, typeof loaded.validation.valid>();
-  for (const entity of loaded.validation.valid) byBlueprint.set(entity.blueprint!, [...(byBlueprint.get(entity.blueprint!) ?? []), entity]);
+  for (const entity of loaded.validation.valid)
+    byBlueprint.set(entity.blueprint!, [...(byBlueprint.get(entity.blueprint!) ?? []), entity]);
   const locatorOf = new Map<string, LoadedFile>(loaded.files.map((file) => [file.path, file]));
   const problems: Problem[] = [];
   await Promise.all(
@@ -39,9 +64,17 @@ async function validateRemotely(loaded: Loaded, args: CheckArgs, output: Output,
         if (result.ok) return;
         const entity = entities[i]!;
         const named = /^"([^"]+)"/.exec(result.message)?.[1];
-        const pointer = entity.pointer + (named && /^(properties|relations)\./.test(named) ? encodePointer(named.split('.')) : '');
+        const pointer =
+          entity.pointer + (named && /^(properties|relations)\./.test(named) ? encodePointer(named.split('.')) : '');
         const where = place(locatorOf.get(entity.file)!.locator, pointer, { key: decodePointer(pointer).length > 0 });
-        problems.push({ file: entity.file, ...where, code: 'remote', severity: 'error', rule: `port ${result.status}`, message: `Port rejects this entity: ${result.message}` });
+        problems.push({
+          file: entity.file,
+          ...where,
+          code: 'remote',
+          severity: 'error',
+          rule: `port ${result.status}`,
+          message: `Port rejects this entity: ${result.message}`,
+        });
       });
     }),
   );

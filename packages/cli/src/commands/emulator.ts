@@ -23,7 +23,11 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
 /** Runs the emulator until SIGINT or SIGTERM; the first line on stdout says where it listens. */
 export async function runEmulator(args: EmulatorArgs, output: Output): Promise<number> {
   if (!LOOPBACK.test(args.host)) {
-    throw new FatalError('usage', `the emulator listens on loopback only, not on ${args.host}`, 'use --host 127.0.0.1 (the default) or ::1');
+    throw new FatalError(
+      'usage',
+      `the emulator listens on loopback only, not on ${args.host}`,
+      'use --host 127.0.0.1 (the default) or ::1',
+    );
   }
   output.addSecret(args.clientSecret);
   const options: EmulatorOptions = {
@@ -53,7 +57,8 @@ export async function runEmulator(args: EmulatorArgs, output: Output): Promise<n
 }
 
 function probability(value: number, flag: string): number {
-  if (!(value >= 0 && value <= 1)) throw new FatalError('usage', `${flag} takes a probability from 0 to 1, not ${value}`);
+  if (!(value >= 0 && value <= 1))
+    throw new FatalError('usage', `${flag} takes a probability from 0 to 1, not ${value}`);
   return value;
 }
 

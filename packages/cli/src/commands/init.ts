@@ -19,7 +19,7 @@ const CONFIG = {
 const SHARED_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'House rules for every entity of this repository',
-  description: 'Checked by port-gitops on top of Port\'s own rules. Edit freely.',
+  description: "Checked by port-gitops on top of Port's own rules. Edit freely.",
   type: 'object',
   required: ['identifier', 'title', 'team'],
   properties: {

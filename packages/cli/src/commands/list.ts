@@ -9,7 +9,12 @@ export type ListArgs = SelectionArgs & { format: 'text' | 'json' };
 export async function runList(args: ListArgs, output: Output): Promise<number> {
   const loaded = await discoverAndValidate(args);
   emitNotes(loaded.selection, output);
-  const entitiesByFile = new Map(loaded.files.map((file) => [file.path, file.entities.map((e) => ({ blueprint: e.blueprint ?? null, identifier: e.identifier ?? null }))]));
+  const entitiesByFile = new Map(
+    loaded.files.map((file) => [
+      file.path,
+      file.entities.map((e) => ({ blueprint: e.blueprint ?? null, identifier: e.identifier ?? null })),
+    ]),
+  );
   const rows = loaded.selection.files.map((file) => ({ ...file, entities: entitiesByFile.get(file.path) ?? [] }));
   const removed = loaded.changes?.removed ?? [];
   if (args.format === 'json') {
@@ -17,7 +22,8 @@ export async function runList(args: ListArgs, output: Output): Promise<number> {
     output.out(JSON.stringify({ mode, base, head, notes, files: rows, removed }, null, 2));
   } else {
     output.out(rows.length > 0 ? renderList(rows) : 'no entity files selected');
-    for (const entity of removed) output.out(`removed  ${entity.blueprint}/${entity.identifier}  (was in ${entity.file})`);
+    for (const entity of removed)
+      output.out(`removed  ${entity.blueprint}/${entity.identifier}  (was in ${entity.file})`);
   }
   return 0;
 }

@@ -17,13 +17,23 @@ export async function runPlan(args: PlanArgs, output: Output, env: NodeJS.Proces
   const loaded = await discoverAndValidate(args, env);
   emitNotes(loaded.selection, output);
   const { changes, validation } = loaded;
-  const operations = [
-    ...await plannedUpserts(loaded, env),
-    ...planDeletes(changes?.removed ?? []),
-  ];
+  const operations = [...(await plannedUpserts(loaded, env)), ...planDeletes(changes?.removed ?? [])];
   const client = await connectToPort('plan', args, loaded, output, env);
-  const planned = compareOperations(operations, operations.length > 0 ? await readLive(client, operations) : new Map(), loaded.config.provenance?.property);
-  const report = buildReport({ command: 'plan', selection: loaded.selection, dryRun: true, files: loaded.files, validation, changes, pushed: planned, startedAtMs });
+  const planned = compareOperations(
+    operations,
+    operations.length > 0 ? await readLive(client, operations) : new Map(),
+    loaded.config.provenance?.property,
+  );
+  const report = buildReport({
+    command: 'plan',
+    selection: loaded.selection,
+    dryRun: true,
+    files: loaded.files,
+    validation,
+    changes,
+    pushed: planned,
+    startedAtMs,
+  });
   if (args.format === 'text') output.out(renderPlan(report, output, { verbose: args.verbose }));
   emitReport(report, output, args, env);
   return exitCodeOf(report);

@@ -17,7 +17,12 @@ export interface ReportFlags {
  * Prints the report in the chosen format, writes `--report` and `--junit` files, and under GitHub
  * Actions adds annotations and a step summary. Secrets are redacted everywhere.
  */
-export function emitReport(report: Report, output: Output, flags: ReportFlags, env: NodeJS.ProcessEnv = process.env): void {
+export function emitReport(
+  report: Report,
+  output: Output,
+  flags: ReportFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const json = JSON.stringify(report, null, 2);
   if (flags.report) writeFileSync(flags.report, output.redact(json) + '\n');
   if (flags.junit) writeFileSync(flags.junit, output.redact(junitReport(report)));
@@ -27,7 +32,8 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
   if (env.GITHUB_ACTIONS === 'true') {
     // The runner reads workflow commands from both streams; stdout stays the report's in json mode.
     const annotations = githubAnnotations(report);
-    if (annotations.length > 0) (flags.format === 'json' ? output.err.bind(output) : output.out.bind(output))(annotations.join('\n'));
+    if (annotations.length > 0)
+      (flags.format === 'json' ? output.err.bind(output) : output.out.bind(output))(annotations.join('\n'));
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, output.redact(githubStepSummary(report)));
   }
 }

@@ -5,15 +5,41 @@ import { REGION_BASE_URLS } from '../target.js';
 export function withSelectionOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('all', { type: 'boolean', describe: 'Select every discovered entity file (full resync)' })
-    .option('base', { type: 'string', describe: 'Select the files changed since this git ref (merge-base with --head)' })
-    .option('head', { type: 'string', describe: 'The head of the compared range (must be checked out)', default: 'HEAD' })
-    .option('include-uncommitted', { type: 'boolean', default: false, describe: 'With --base: also the working tree\'s uncommitted and untracked changes' })
-    .option('fallback-all', { type: 'boolean', default: false, describe: 'Select every file when the base cannot be resolved, instead of exit 3' })
-    .option('strict-relations', { type: 'boolean', default: false, describe: 'A relation to an entity no file defines is an error, not a warning' })
+    .option('base', {
+      type: 'string',
+      describe: 'Select the files changed since this git ref (merge-base with --head)',
+    })
+    .option('head', {
+      type: 'string',
+      describe: 'The head of the compared range (must be checked out)',
+      default: 'HEAD',
+    })
+    .option('include-uncommitted', {
+      type: 'boolean',
+      default: false,
+      describe: "With --base: also the working tree's uncommitted and untracked changes",
+    })
+    .option('fallback-all', {
+      type: 'boolean',
+      default: false,
+      describe: 'Select every file when the base cannot be resolved, instead of exit 3',
+    })
+    .option('strict-relations', {
+      type: 'boolean',
+      default: false,
+      describe: 'A relation to an entity no file defines is an error, not a warning',
+    })
     .option('blueprint', { type: 'string', describe: 'Blueprint of entities that name none and match no config rule' })
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: the JSON report on stdout, nothing else' })
+    .option('format', {
+      choices: ['text', 'json'] as const,
+      default: 'text' as const,
+      describe: 'json: the JSON report on stdout, nothing else',
+    })
     .option('report', { type: 'string', describe: 'Also write the JSON report to this file' })
-    .option('junit', { type: 'string', describe: 'Also write a JUnit XML report (a test case per entity file) to this file' })
+    .option('junit', {
+      type: 'string',
+      describe: 'Also write a JUnit XML report (a test case per entity file) to this file',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only problems and the summary' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Also print every entity and its result' });
 }
@@ -21,6 +47,12 @@ export function withSelectionOptions<T>(yargs: Argv<T>) {
 /** Where Port is, for every command that talks to it (credentials come from the environment only). */
 export function withTargetOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('base-url', { type: 'string', describe: 'Port API base URL (or PORT_BASE_URL, or config port.baseUrl); http only on loopback' })
-    .option('region', { choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>, describe: 'Port region when no base URL is given (default eu)' });
+    .option('base-url', {
+      type: 'string',
+      describe: 'Port API base URL (or PORT_BASE_URL, or config port.baseUrl); http only on loopback',
+    })
+    .option('region', {
+      choices: Object.keys(REGION_BASE_URLS) as Array<keyof typeof REGION_BASE_URLS>,
+      describe: 'Port region when no base URL is given (default eu)',
+    });
 }

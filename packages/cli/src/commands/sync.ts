@@ -53,12 +53,22 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
     deleteRemoved: args.deleteRemoved || loaded.config.deleteRemoved,
   };
   if (args.prune && loaded.selection.mode !== 'all') {
-    throw new FatalError('usage', '--prune needs --all: only the whole set of files can tell which entities no file defines any more');
+    throw new FatalError(
+      'usage',
+      '--prune needs --all: only the whole set of files can tell which entities no file defines any more',
+    );
   }
 
   let pushed: PushResult[];
   if (args.dryRun) {
-    const pruned = args.prune ? await planPrune(loaded, await connectToPort('sync --prune', args, loaded, output, env), await repositoryId(loaded.repository, env), args) : [];
+    const pruned = args.prune
+      ? await planPrune(
+          loaded,
+          await connectToPort('sync --prune', args, loaded, output, env),
+          await repositoryId(loaded.repository, env),
+          args,
+        )
+      : [];
     pushed = withoutPushing([...plan.upserts, ...(plan.deleteRemoved ? plan.deletes : []), ...pruned], 'planned');
     if (!plan.deleteRemoved) pushed.push(...withoutPushing(plan.deletes, 'skipped'));
   } else if (!args.partial && validation.invalidFiles.size > 0) {
@@ -68,10 +78,21 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
     pushed = await pushToPort(plan, args, loaded, output, env);
   }
 
-  const report = buildReport({ command: 'sync', selection: loaded.selection, dryRun: args.dryRun, files: loaded.files, validation, changes, pushed, startedAtMs });
+  const report = buildReport({
+    command: 'sync',
+    selection: loaded.selection,
+    dryRun: args.dryRun,
+    files: loaded.files,
+    validation,
+    changes,
+    pushed,
+    startedAtMs,
+  });
   emitReport(report, output, args);
   if (!plan.deleteRemoved && plan.deletes.length > 0 && args.format === 'text') {
-    output.err(`${plan.deletes.length} ${plan.deletes.length === 1 ? 'entity was' : 'entities were'} removed from the files but not deleted from Port: pass --delete-removed (or set "deleteRemoved": true) to delete them`);
+    output.err(
+      `${plan.deletes.length} ${plan.deletes.length === 1 ? 'entity was' : 'entities were'} removed from the files but not deleted from Port: pass --delete-removed (or set "deleteRemoved": true) to delete them`,
+    );
   }
   const authFailure = pushed.find((r) => r.error?.status === 401)?.error?.message;
   if (authFailure) {
@@ -93,15 +114,33 @@ interface SyncPlan {
  * decide what --prune deletes (a refusal too comes before any write), leave out what
  * --skip-unchanged finds unchanged, then push, with progress and interruptible.
  */
-async function pushToPort(plan: SyncPlan, args: SyncArgs, loaded: Loaded, output: Output, env: NodeJS.ProcessEnv): Promise<PushResult[]> {
+async function pushToPort(
+  plan: SyncPlan,
+  args: SyncArgs,
+  loaded: Loaded,
+  output: Output,
+  env: NodeJS.ProcessEnv,
+): Promise<PushResult[]> {
   const client = await connectToPort('sync', args, loaded, output, env);
-  if (plan.upserts.length > 0 || (plan.deleteRemoved && plan.deletes.length > 0) || args.prune) await client.authenticate();
+  if (plan.upserts.length > 0 || (plan.deleteRemoved && plan.deletes.length > 0) || args.prune)
+    await client.authenticate();
   const pruned = args.prune ? await planPrune(loaded, client, await repositoryId(loaded.repository, env), args) : [];
-  const unchanged = args.skipUnchanged ? compareOperations(plan.upserts, await readLive(client, plan.upserts), loaded.config.provenance?.property).filter((r) => r.change === 'unchanged') : [];
+  const unchanged = args.skipUnchanged
+    ? compareOperations(plan.upserts, await readLive(client, plan.upserts), loaded.config.provenance?.property).filter(
+        (r) => r.change === 'unchanged',
+      )
+    : [];
   const skipped = new Set(unchanged.map((r) => r.operation));
-  const writes = [...plan.upserts.filter((o) => !skipped.has(o)), ...(plan.deleteRemoved ? plan.deletes : []), ...pruned];
+  const writes = [
+    ...plan.upserts.filter((o) => !skipped.has(o)),
+    ...(plan.deleteRemoved ? plan.deletes : []),
+    ...pruned,
+  ];
 
-  const progress = createProgress(writes.length, output, { enabled: args.progress && !args.quiet && args.format === 'text', env });
+  const progress = createProgress(writes.length, output, {
+    enabled: args.progress && !args.quiet && args.format === 'text',
+    env,
+  });
   client.onProgress = (done) => progress.advance(done);
   const stopListening = stopOnSignal(client, output);
   let pushed: PushResult[];
@@ -115,7 +154,10 @@ async function pushToPort(plan: SyncPlan, args: SyncArgs, loaded: Loaded, output
     stopListening();
   }
   const notSent = pushed.filter((r) => r.error?.code === 'interrupted').length;
-  if (notSent > 0) output.err(`interrupted: ${notSent} ${notSent === 1 ? 'entity was' : 'entities were'} not pushed (listed as failed; run again to converge)`);
+  if (notSent > 0)
+    output.err(
+      `interrupted: ${notSent} ${notSent === 1 ? 'entity was' : 'entities were'} not pushed (listed as failed; run again to converge)`,
+    );
   return [...pushed, ...unchanged, ...(plan.deleteRemoved ? [] : withoutPushing(plan.deletes, 'skipped'))];
 }
 
