@@ -1,14 +1,11 @@
 #!/usr/bin/env node
-import { FatalError } from '@port-gitops/core';
+import { EXIT, FatalError } from '@port-gitops/core';
 import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { withSelectionOptions, withTargetOptions } from './commands/shared-options.js';
+import { withSelectionOptions, withTargetOptions } from './commands/options.js';
 import { Output } from './output.js';
 import { VERSION } from './version.js';
-
-/** Exit code 3 (../shared/CONTRACT.md): usage, configuration, git or authentication errors. */
-const EXIT_FATAL = 3;
 
 const output = new Output();
 // Secrets are known before any command runs, so that even an early error cannot print them.
@@ -244,21 +241,21 @@ function reportFatal(error: unknown): number {
   if (error instanceof FatalError) {
     output.err(`error: ${error.message}`);
     if (error.hint) output.err(`hint: ${error.hint}`);
-    return EXIT_FATAL;
+    return EXIT.fatal;
   }
   if (error instanceof PortAuthError) {
     output.err(`error: ${error.message}`);
     output.err('hint: check PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN), and the region or base URL');
-    return EXIT_FATAL;
+    return EXIT.fatal;
   }
   if (error instanceof InsecureBaseUrlError) {
     output.err(`error: ${error.message}`);
-    return EXIT_FATAL;
+    return EXIT.fatal;
   }
   if (error instanceof PortApiError) {
     output.err(`error: ${error.message}`);
-    return EXIT_FATAL;
+    return EXIT.fatal;
   }
   output.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return EXIT_FATAL;
+  return EXIT.fatal;
 }

@@ -2,8 +2,7 @@
 // port-gitops checks: schemas/config.schema.json (the config file) and schemas/entity-file.schema.json
 // (an entity file: one entity or a list).
 import { writeFileSync } from 'node:fs';
-import { CONFIG_SCHEMA } from '../dist/config-schema.js';
-import { ENTITY_FILE_DOCUMENT_SCHEMA } from '../dist/entity-file-schema.js';
+import { CONFIG_SCHEMA, ENTITY_FILE_DOCUMENT_SCHEMA } from '../dist/index.js';
 
 const write = (name, schema) =>
   writeFileSync(new URL(`../schemas/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');

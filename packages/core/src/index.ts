@@ -1,22 +1,34 @@
-export * from './model.js';
-export * from './errors.js';
-export * from './config.js';
-export * from './discover.js';
-export * from './select.js';
-export * from './load.js';
-export * from './entity-reader.js';
-export * from './backstage.js';
-export * from './validate.js';
-export * from './push.js';
-export * from './report.js';
-export * from './repository.js';
-export * from './blueprints.js';
-export { parseJsonSource, parseYamlSource, encodePointer, decodePointer, place } from './source.js';
-export * from './git.js';
-export * from './git-range.js';
-export * from './ci-base.js';
-export * from './entity-diff.js';
-export * from './entity-file-filter.js';
-export * from './relation-targets.js';
-export * from './compare.js';
-export { ENTITY_FILE_SCHEMA, ENTITY_FILE_DOCUMENT_SCHEMA } from './entity-file-schema.js';
+/**
+ * @port-gitops/core: the port-gitops run as a library. `check`, `plan` and `sync` each take resolved
+ * options and return the report; progress and notes arrive as events. Port is reached only through a
+ * `PortApi` the caller connects (see `@port-gitops/port-client`).
+ */
+export { type Config, CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_INCLUDE, loadConfig } from './config/index.js';
+export { FatalError } from './errors.js';
+export { type RepositoryInfo, describeRepository, repositoryId } from './git/index.js';
+export type { Position, Problem, ProblemCode, SelectedFile, Selection } from './model.js';
+export type { FieldChange } from './plan/index.js';
+export type {
+  EntityBody,
+  LiveEntity,
+  PortApi,
+  PortConnector,
+  PortTarget,
+  SearchQuery,
+  WriteOptions,
+  WriteOutcome,
+} from './port.js';
+export { EXIT, type ExitCode, type Report, type ReportEntity, type ReportError, exitCodeOf } from './report/index.js';
+export {
+  type CheckOptions,
+  type PreparedRun,
+  type RunEvent,
+  type RunOptions,
+  type SelectionRequest,
+  type SyncOptions,
+  check,
+  plan,
+  prepare,
+  sync,
+} from './run/index.js';
+export { ENTITY_FILE_DOCUMENT_SCHEMA } from './validate/index.js';

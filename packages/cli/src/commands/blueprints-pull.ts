@@ -1,16 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { describeRepository, loadConfig } from '@port-gitops/core';
+import { EXIT, describeRepository, loadConfig, repositoryId } from '@port-gitops/core';
 import type { Output } from '../output.js';
-import { connectToPort } from '../port.js';
-import type { Region } from '../target.js';
+import { portConnector } from '../port.js';
+import type { TargetFlags } from './options.js';
 
 export interface BlueprintsPullArgs {
   cwd?: string;
   config?: string;
   ids?: string[];
   baseUrl?: string;
-  region?: Region;
+  region?: TargetFlags['region'];
 }
 
 /** Fields Port changes on every edit: kept out of the files so that they change only when the model does. */
@@ -31,7 +31,8 @@ export async function runBlueprintsPull(
     repository.root,
     args.config && !isAbsolute(args.config) ? resolve(cwd, args.config) : args.config,
   );
-  const client = await connectToPort('blueprints pull', args, { config, repository }, output, env);
+  const connect = portConnector('blueprints pull', args, output, env);
+  const client = connect({ settings: config.port, repositoryId: await repositoryId(repository, env) });
   const blueprints =
     args.ids && args.ids.length > 0
       ? await Promise.all(args.ids.map((id) => client.getBlueprint(id)))
@@ -45,7 +46,7 @@ export async function runBlueprintsPull(
   output.out(
     `pulled ${blueprints.length} blueprint${blueprints.length === 1 ? '' : 's'} into ${config.blueprintsDir}: ${blueprints.map((b) => b.identifier).join(', ')}`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 /** Blueprint identifiers may hold `/`, `\` and `:`; the file name must not. */

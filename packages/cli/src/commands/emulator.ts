@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { FatalError } from '@port-gitops/core';
+import { EXIT, FatalError } from '@port-gitops/core';
 import { startEmulator, type EmulatorOptions } from '@port-gitops/emulator';
 import type { Output } from '../output.js';
 
@@ -53,7 +53,7 @@ export async function runEmulator(args: EmulatorArgs, output: Output): Promise<n
     process.once('SIGTERM', done);
   });
   await emulator.close();
-  return 0;
+  return EXIT.ok;
 }
 
 function probability(value: number, flag: string): number {

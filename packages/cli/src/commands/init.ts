@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { describeRepository } from '@port-gitops/core';
+import { EXIT, describeRepository } from '@port-gitops/core';
 import type { Output } from '../output.js';
 
 export interface InitArgs {
@@ -98,5 +98,5 @@ export async function runInit(args: InitArgs, output: Output): Promise<number> {
     output.out(`created  ${path}`);
   }
   output.out('next: edit the example, then `port-gitops check --all`; replace your-org/port-gitops in the workflow');
-  return 0;
+  return EXIT.ok;
 }

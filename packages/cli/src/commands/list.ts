@@ -1,29 +1,29 @@
+import { EXIT, prepare } from '@port-gitops/core';
 import type { Output } from '../output.js';
-import { discoverAndValidate, type SelectionArgs } from '../pipeline.js';
 import { renderList } from '../render.js';
-import { emitNotes } from './report-output.js';
+import { printEvents } from '../report-output.js';
+import { type SelectionFlags, runOptions } from './options.js';
 
-export type ListArgs = SelectionArgs & { format: 'text' | 'json' };
+export type ListArgs = SelectionFlags & { format: 'text' | 'json' };
 
 /** Prints what was selected: each file's status, why it was selected, and the entities it holds. */
-export async function runList(args: ListArgs, output: Output): Promise<number> {
-  const loaded = await discoverAndValidate(args);
-  emitNotes(loaded.selection, output);
+export async function runList(args: ListArgs, output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const run = await prepare(runOptions(args, env, printEvents(output, { format: args.format, quiet: false }, env)));
   const entitiesByFile = new Map(
-    loaded.files.map((file) => [
+    run.files.map((file) => [
       file.path,
       file.entities.map((e) => ({ blueprint: e.blueprint ?? null, identifier: e.identifier ?? null })),
     ]),
   );
-  const rows = loaded.selection.files.map((file) => ({ ...file, entities: entitiesByFile.get(file.path) ?? [] }));
-  const removed = loaded.changes?.removed ?? [];
+  const rows = run.selection.files.map((file) => ({ ...file, entities: entitiesByFile.get(file.path) ?? [] }));
+  const removed = run.changes?.removed ?? [];
   if (args.format === 'json') {
-    const { mode, base, head, notes } = loaded.selection;
+    const { mode, base, head, notes } = run.selection;
     output.out(JSON.stringify({ mode, base, head, notes, files: rows, removed }, null, 2));
   } else {
     output.out(rows.length > 0 ? renderList(rows) : 'no entity files selected');
     for (const entity of removed)
       output.out(`removed  ${entity.blueprint}/${entity.identifier}  (was in ${entity.file})`);
   }
-  return 0;
+  return EXIT.ok;
 }

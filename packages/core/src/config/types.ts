@@ -1,0 +1,33 @@
+import type { BackstageConfig } from '../backstage/index.js';
+
+export interface Rule {
+  files: string;
+  blueprint: string;
+}
+
+export interface PortSettings {
+  baseUrl?: string;
+  concurrency: number;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface Config {
+  include: string[];
+  exclude: string[];
+  schema?: string;
+  blueprintsDir: string;
+  rules: Rule[];
+  port: PortSettings;
+  deleteRemoved: boolean;
+  /** Write the entity's origin (file, commit, repository) into this object property. */
+  provenance?: { property: string };
+  /** Backstage descriptor files, read as entity files; off unless the config file has `backstage`. */
+  backstage?: BackstageConfig;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Repository-relative path of the file it came from; undefined when defaults apply. */
+  path: string | undefined;
+}

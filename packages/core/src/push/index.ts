@@ -1,0 +1,1 @@
+export { type EntityWriter, push } from './push.js';

@@ -1,0 +1,110 @@
+/**
+ * How a file's text becomes entities, without reading any other file: Port entity files (one
+ * entity, a list, several YAML documents), and Backstage descriptor files translated through the
+ * config's mapping. Load (positions, references resolved), the diff with base, the search for
+ * `file://` dependents and the relation lookup all read files through one reader, so that they
+ * agree on what a file holds.
+ */
+import picomatch from 'picomatch';
+import {
+  type BackstageConfig,
+  type BackstageTranslator,
+  createBackstageTranslator,
+  substitutionsOf,
+} from '../backstage/index.js';
+import type { Rule } from '../config/index.js';
+import { encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
+import { FILE_REFERENCE, resolveReferencePath, substitutionTarget } from './references.js';
+
+export interface EntityReaderOptions {
+  /** Config rules: the blueprint of entities that do not name one, by file glob. */
+  rules: Rule[];
+  /** `--blueprint`: the last resort. */
+  defaultBlueprint?: string;
+  /** Config `backstage`: descriptor files and their mapping. */
+  backstage?: BackstageConfig;
+}
+
+export interface EntityReader {
+  /** The blueprint of an entity: its own field, else the first rule matching its file, else the default. */
+  blueprintOf(path: string, entity: Record<string, unknown>): string | undefined;
+  /** The translation of this file's documents, when it is a Backstage descriptor file. */
+  translatorOf(path: string): BackstageTranslator | undefined;
+  /** The entities a file's text holds, as written (Backstage documents translated); [] when it does not parse. */
+  parse(path: string, text: string): Array<Record<string, unknown>>;
+  /** The repository paths a file pulls in: `file://` values, Backstage `$text`/`$json`/`$yaml`. */
+  referencesOf(path: string, text: string): string[];
+  /** Strings without which a file pulls nothing in: `git grep` narrows the search for dependents with them. */
+  referenceMarkers: string[];
+}
+
+export function createEntityReader(options: EntityReaderOptions): EntityReader {
+  const matchers = options.rules.map((rule) => ({
+    test: picomatch(rule.files, { dot: true, flags: 's' }),
+    blueprint: rule.blueprint,
+  }));
+  const backstage = options.backstage;
+  const isBackstage = backstage ? picomatch(backstage.files, { dot: false, flags: 's' }) : () => false;
+  const translate = backstage ? createBackstageTranslator(backstage) : undefined;
+  const reader: EntityReader = {
+    blueprintOf: (path, entity) =>
+      typeof entity.blueprint === 'string'
+        ? entity.blueprint
+        : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? options.defaultBlueprint),
+    translatorOf: (path) => (isBackstage(path) ? translate : undefined),
+    parse(path, text) {
+      const documents = parseDocuments(path, text);
+      const translator = reader.translatorOf(path);
+      const values = translator
+        ? documents.map((document) => translator(document).entity)
+        : splitEntities(documents).map((candidate) => candidate.value);
+      return values.filter(
+        (value): value is Record<string, unknown> =>
+          typeof value === 'object' && value !== null && !Array.isArray(value),
+      );
+    },
+    referencesOf(path, text) {
+      if (reader.translatorOf(path)) {
+        return parseDocuments(path, text)
+          .flatMap((document) => substitutionsOf(document))
+          .flatMap(({ location }) => (typeof location === 'string' ? (substitutionTarget(path, location) ?? []) : []));
+      }
+      return fileReferencesOf(path, reader.parse(path, text));
+    },
+    referenceMarkers: backstage ? [FILE_REFERENCE, '$text', '$json', '$yaml'] : [FILE_REFERENCE],
+  };
+  return reader;
+}
+
+/** A file's documents (a JSON file has one); [] when it does not parse. */
+function parseDocuments(path: string, text: string): unknown[] {
+  const unmarked = text.replace(/^\uFEFF/, '');
+  const source = /\.json$/i.test(path) ? parseJsonSource(unmarked) : parseYamlSource(unmarked);
+  return source.errors.length > 0 ? [] : source.documents;
+}
+
+/** A Port entity file holds one entity, a list of them, or (YAML) several documents, each an entity or a list. */
+export function splitEntities(documents: unknown[]): Array<{ pointer: string; value: unknown }> {
+  const multi = documents.length > 1;
+  return documents.flatMap((document, d) => {
+    const prefix = multi ? [d] : [];
+    if (Array.isArray(document)) return document.map((value, i) => ({ pointer: encodePointer([...prefix, i]), value }));
+    if (document === null || document === undefined) return [];
+    return [{ pointer: encodePointer(prefix), value: document }];
+  });
+}
+
+/** The repository-relative targets of the `file://` property values of these entities. */
+function fileReferencesOf(path: string, entities: Array<Record<string, unknown>>): string[] {
+  const targets: string[] = [];
+  for (const entity of entities) {
+    const properties = entity.properties;
+    if (typeof properties !== 'object' || properties === null) continue;
+    for (const value of Object.values(properties)) {
+      if (typeof value !== 'string' || !value.startsWith(FILE_REFERENCE)) continue;
+      const target = resolveReferencePath(path, value.slice(FILE_REFERENCE.length));
+      if (target) targets.push(target);
+    }
+  }
+  return targets;
+}

@@ -1,0 +1,179 @@
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { join, posix, sep } from 'node:path';
+import type { Blueprint } from '@port-gitops/port-schema';
+import { parse as parseYaml } from 'yaml';
+import { encodePointer } from '../source/index.js';
+
+/**
+ * Files an entity pulls in: `file://` property values and Backstage `$text`/`$json`/`$yaml`
+ * substitutions. Where they point (inside the repository only), reading them (at most 1 MiB, once
+ * per run however many entities use them), and parsing them as data.
+ */
+
+export const FILE_REFERENCE = 'file://';
+/** A `file://` target is inlined into a request body, which Port caps at 1 MiB. */
+export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The repository-relative target of a `file://` reference (port-api.md §7): `a/b.md` is relative to
+ * the repository root, `./b.md` and `../b.md` to the entity file's folder. Undefined when it would
+ * leave the repository.
+ */
+export function resolveReferencePath(file: string, reference: string): string | undefined {
+  const relativeToFile = reference.startsWith('./') || reference.startsWith('../');
+  const joined = relativeToFile ? posix.join(posix.dirname(file), reference) : reference.replace(/^\/+/, '');
+  const normalized = posix.normalize(joined);
+  if (normalized === '..' || normalized.startsWith('../') || normalized === '.' || normalized === '') return undefined;
+  return normalized;
+}
+
+/**
+ * The repository path a Backstage substitution reads, resolved as Backstage resolves a location
+ * against the descriptor's own: relative to the file's folder (with or without `./`), or to the
+ * repository root with a leading `/`. Undefined for a URL, which is never fetched, and for a path
+ * that leaves the repository.
+ */
+export function substitutionTarget(file: string, location: string): string | undefined {
+  if (isUrl(location)) return undefined;
+  return resolveReferencePath(file, location.startsWith('/') ? location : `./${location}`);
+}
+
+/** `https://…`, `file:…`: a location with a scheme. */
+export function isUrl(location: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(location);
+}
+
+/**
+ * The text of a file, or its size when it is larger than `limit` (then it is not read). Synchronous
+ * on purpose: for thousands of small files, fs/promises costs several times the reading itself
+ * (measured: about 2.4 s of 10 s for 10,000 files), and nothing else runs while entity files load.
+ */
+export function readSmallFile(path: string, limit: number): string | number {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > limit) return size;
+    const buffer = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const n = readSync(fd, buffer, offset, size - offset, offset);
+      if (n === 0) break;
+      offset += n;
+    }
+    return buffer.toString('utf8', 0, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export type TargetRead = { ok: true; text: string } | { ok: false; message: string };
+
+/** Reads referenced files for one run; each target once, however many entities use it. */
+export interface TargetReader {
+  read(target: string): TargetRead;
+}
+
+/** Synchronous for the reason `readSmallFile` gives. */
+export function createTargetReader(root: string): TargetReader {
+  const realRoot = realpathSync.native(root);
+  const cache = new Map<string, TargetRead>();
+  return {
+    read(target) {
+      let read = cache.get(target);
+      if (!read) {
+        read = readTargetFile(target, root, realRoot);
+        cache.set(target, read);
+      }
+      return read;
+    },
+  };
+}
+
+function readTargetFile(target: string, root: string, realRoot: string): TargetRead {
+  let real: string;
+  try {
+    real = realpathSync.native(join(root, target));
+  } catch {
+    return { ok: false, message: `the file ${target} does not exist` };
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+    return { ok: false, message: `${target} is a link that leads outside the repository` };
+  }
+  try {
+    const text = readSmallFile(real, MAX_REFERENCED_FILE_BYTES);
+    if (typeof text === 'number')
+      return {
+        ok: false,
+        message: `${target} is ${text} bytes; referenced files are limited to ${MAX_REFERENCED_FILE_BYTES}`,
+      };
+    return { ok: true, text };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      message: code === 'EISDIR' ? `${target} is not a file` : `cannot read ${target}: ${code ?? String(error)}`,
+    };
+  }
+}
+
+/**
+ * Replaces `file://` property values with the target's text (port-api.md §7): `file://a/b.md` is
+ * relative to the repository root, `file://./b.md` and `file://../b.md` to the entity file's folder.
+ * The target must stay inside the repository, symlinks included, and be at most 1 MiB. A `.json` or
+ * `.yaml` target is parsed when the blueprint declares the property an object or array.
+ */
+export function resolveFileReferences(
+  file: string,
+  data: Record<string, unknown>,
+  blueprint: Blueprint | undefined,
+  targets: TargetReader,
+) {
+  const problems: Array<{ suffix: string; message: string }> = [];
+  const dependencies: string[] = [];
+  const properties = data.properties;
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties))
+    return { data, dependencies, problems };
+
+  let resolvedProperties: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(properties)) {
+    if (typeof value !== 'string' || !value.startsWith(FILE_REFERENCE)) continue;
+    const suffix = encodePointer(['properties', key]);
+    const reference = value.slice(FILE_REFERENCE.length);
+    const target = resolveReferencePath(file, reference);
+    if (!target) {
+      problems.push({ suffix, message: `"${value}" points outside the repository` });
+      continue;
+    }
+    dependencies.push(target);
+    const read = targets.read(target);
+    if (!read.ok) {
+      problems.push({ suffix, message: `"${value}": ${read.message}` });
+      continue;
+    }
+    const type = blueprint?.schema?.properties?.[key]?.type;
+    let resolved: unknown = read.text;
+    if ((type === 'object' || type === 'array') && /\.(json|ya?ml)$/i.test(target)) {
+      const parsed = parseTarget(read.text, /\.json$/i.test(target) ? 'JSON' : 'YAML');
+      if (!parsed.ok) {
+        problems.push({ suffix, message: `"${value}": the target is ${parsed.message}` });
+        continue;
+      }
+      resolved = parsed.value;
+    }
+    resolvedProperties ??= { ...(properties as Record<string, unknown>) };
+    resolvedProperties[key] = resolved;
+  }
+  return { data: resolvedProperties ? { ...data, properties: resolvedProperties } : data, dependencies, problems };
+}
+
+/** A referenced file's text as data (`file://` to an object property, `$json`, `$yaml`); the parser's first line when it is not. */
+export function parseTarget(
+  text: string,
+  format: 'JSON' | 'YAML',
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: format === 'JSON' ? JSON.parse(text) : parseYaml(text) };
+  } catch (error) {
+    return { ok: false, message: `not valid ${format}: ${(error as Error).message.split('\n')[0]}` };
+  }
+}

@@ -1,0 +1,23 @@
+import type { Report } from './report.js';
+
+/** The exit codes (docs/cli.md, "Exit codes"); where several apply, the highest wins. */
+export const EXIT = {
+  /** Everything selected is valid and, for sync, pushed. */
+  ok: 0,
+  /** Some entity files are invalid. */
+  invalid: 1,
+  /** Some entities failed to push after retries. */
+  pushFailed: 2,
+  /** Usage, configuration, git or authentication error: the run could not do its job. */
+  fatal: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit code a report calls for. Credentials refused during a push end it as a fatal error. */
+export function exitCodeOf(report: Report): ExitCode {
+  if (report.entities.some((entity) => entity.result === 'failed' && entity.error?.status === 401)) return EXIT.fatal;
+  if (report.summary.failed > 0) return EXIT.pushFailed;
+  if (report.summary.invalid > 0) return EXIT.invalid;
+  return EXIT.ok;
+}

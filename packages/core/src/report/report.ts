@@ -1,0 +1,147 @@
+import type { LoadedFile, Problem, Selection } from '../model.js';
+import type { FieldChange, PushResult } from '../plan/index.js';
+import type { EntityChanges } from '../select/index.js';
+import type { ValidationResult } from '../validate/index.js';
+
+export type Command = 'sync' | 'check' | 'plan' | 'list';
+
+export interface ReportEntity {
+  file: string;
+  blueprint: string | null;
+  identifier: string | null;
+  action: 'upsert' | 'delete' | 'none';
+  result: 'ok' | 'failed' | 'skipped' | 'planned';
+  error?: { status: number; code: string; message: string };
+  /** plan and --skip-unchanged: compared with the live entity. */
+  change?: PushResult['change'];
+  diff?: FieldChange[];
+}
+
+export type ReportError = Pick<
+  Problem,
+  'file' | 'line' | 'column' | 'pointer' | 'code' | 'severity' | 'rule' | 'message' | 'hint'
+>;
+
+/** The JSON report (docs/report.md): what `--format json` prints and `--report FILE` writes. */
+export interface Report {
+  command: Command;
+  mode: Selection['mode'];
+  base: string | null;
+  head: string | null;
+  dryRun: boolean;
+  entities: ReportEntity[];
+  errors: ReportError[];
+  /** Why the selection is what it is, when that needs saying (a fallback to --all, a config change). */
+  notes?: string[];
+  summary: {
+    files: number;
+    entities: number;
+    upserted: number;
+    deleted: number;
+    unchanged: number;
+    failed: number;
+    invalid: number;
+    durationMs: number;
+  };
+}
+
+export interface ReportInput {
+  command: Command;
+  selection: Selection;
+  dryRun: boolean;
+  files: LoadedFile[];
+  validation: ValidationResult;
+  /** For a changed-only selection: which entities changed, which did not, which were removed. */
+  changes?: EntityChanges;
+  /** Absent for `check`: nothing was to be pushed. */
+  pushed?: PushResult[];
+  startedAtMs: number;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const entities: ReportEntity[] = [];
+  const keyOf = (file: string, blueprint: string | undefined, identifier: string | undefined) =>
+    `${file}\u0000${blueprint}\u0000${identifier}`;
+  const upserted = new Map(
+    (input.pushed ?? [])
+      .filter((r) => r.operation.action === 'upsert')
+      .map((r) => [keyOf(r.operation.file, r.operation.blueprint, r.operation.identifier), r]),
+  );
+  let unchanged = 0;
+  for (const file of input.files) {
+    const invalid = input.validation.invalidFiles.has(file.path);
+    for (const entity of file.entities) {
+      const base = { file: file.path, blueprint: entity.blueprint ?? null, identifier: entity.identifier ?? null };
+      const pushed = upserted.get(keyOf(file.path, entity.blueprint, entity.identifier));
+      if (invalid) {
+        entities.push({ ...base, action: 'none', result: 'skipped' });
+      } else if (input.changes?.unchanged.has(entity)) {
+        unchanged++;
+        entities.push({ ...base, action: 'none', result: 'ok' });
+      } else if (pushed?.change === 'unchanged') {
+        unchanged++;
+        entities.push({ ...base, action: 'none', result: 'ok', change: 'unchanged' });
+      } else if (pushed) {
+        entities.push({ ...base, action: 'upsert', result: pushed.result, ...detailsOf(pushed) });
+      } else {
+        entities.push({ ...base, action: 'none', result: input.pushed ? 'skipped' : 'ok' });
+      }
+    }
+  }
+  const deletions = (input.pushed ?? []).filter((r) => r.operation.action === 'delete');
+  if (input.pushed) {
+    for (const pushed of deletions) {
+      const { operation } = pushed;
+      const where = { file: operation.file, blueprint: operation.blueprint, identifier: operation.identifier };
+      // A deletion of something Port no longer holds is nothing to do.
+      if (pushed.change === 'unchanged') entities.push({ ...where, action: 'none', result: 'ok', change: 'unchanged' });
+      else entities.push({ ...where, action: 'delete', result: pushed.result, ...detailsOf(pushed) });
+    }
+  } else {
+    for (const removed of input.changes?.removed ?? [])
+      entities.push({ ...removed, action: 'delete', result: 'skipped' });
+  }
+
+  const errors = input.validation.problems.map(
+    ({ file, line, column, pointer, code, severity, rule, message, hint }) => ({
+      file,
+      line,
+      column,
+      pointer,
+      code,
+      message,
+      severity,
+      ...(rule ? { rule } : {}),
+      ...(hint ? { hint } : {}),
+    }),
+  );
+  const count = (predicate: (e: ReportEntity) => boolean) => entities.filter(predicate).length;
+  return {
+    command: input.command,
+    mode: input.selection.mode,
+    base: input.selection.base,
+    head: input.selection.head,
+    dryRun: input.dryRun,
+    entities,
+    errors,
+    ...(input.selection.notes.length > 0 ? { notes: input.selection.notes } : {}),
+    summary: {
+      files: input.selection.files.length,
+      entities: entities.length,
+      upserted: count((e) => e.action === 'upsert' && e.result === 'ok'),
+      deleted: count((e) => e.action === 'delete' && e.result === 'ok'),
+      unchanged,
+      failed: count((e) => e.result === 'failed'),
+      invalid: input.validation.invalidFiles.size,
+      durationMs: Math.round(performance.now() - input.startedAtMs),
+    },
+  };
+}
+
+function detailsOf(pushed: PushResult): Pick<ReportEntity, 'error' | 'change' | 'diff'> {
+  return {
+    ...(pushed.error ? { error: pushed.error } : {}),
+    ...(pushed.change ? { change: pushed.change } : {}),
+    ...(pushed.diff ? { diff: pushed.diff } : {}),
+  };
+}

@@ -1,0 +1,183 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Blueprint } from '@port-gitops/port-schema';
+import { type Config, loadConfig } from '../config/index.js';
+import { createEntityFileFilter, discover } from '../discover/index.js';
+import { FatalError } from '../errors.js';
+import {
+  type GitChange,
+  Git,
+  type RepositoryInfo,
+  type ResolvedRange,
+  describeRepository,
+  detectCiBase,
+  resolveRange,
+} from '../git/index.js';
+import type { EntityFile, LoadedFile, Selection } from '../model.js';
+import { type EntityReader, createEntityReader, load, loadLocalBlueprints } from '../read/index.js';
+import { type EntityChanges, diffEntities, diffRange, selectAll, selectChanged, selectNamed } from '../select/index.js';
+import {
+  type ValidationResult,
+  checkRelationTargets,
+  createValidator,
+  definedInOtherFiles,
+  withProblems,
+} from '../validate/index.js';
+import { Events, type RunOptions, type SelectionRequest } from './options.js';
+
+/** Everything the stages before the push produced: what was selected, read and judged. */
+export interface PreparedRun {
+  repository: RepositoryInfo;
+  config: Config;
+  blueprints: ReadonlyMap<string, Blueprint>;
+  selection: Selection;
+  files: LoadedFile[];
+  validation: ValidationResult;
+  /** For a changed-only selection: what changed entity by entity, and what was removed. */
+  changes: EntityChanges | undefined;
+  env: NodeJS.ProcessEnv;
+  events: Events;
+  startedAtMs: number;
+}
+
+/** discover → select → load → validate (→ diff with base): the stages every command shares. */
+export async function prepare(options: RunOptions): Promise<PreparedRun> {
+  const startedAtMs = performance.now();
+  const env = options.env ?? process.env;
+  const events = new Events(options.onEvent);
+  const cwd = resolve(options.cwd);
+  const repository = await describeRepository(cwd);
+  const root = repository.root;
+  const git = repository.gitRoot ? new Git(root) : undefined;
+  // git works out the range and its diff in its own processes while the config is read and the
+  // schemas compile here.
+  const range = options.select.kind === 'changed' ? startRange(options.select, env, repository, git) : undefined;
+  range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
+  events.stage('repository');
+  const configPath =
+    options.configPath && !isAbsolute(options.configPath) ? resolve(cwd, options.configPath) : options.configPath;
+  const { config, path: configFile } = loadConfig(root, configPath);
+  events.stage('config');
+  const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
+  events.stage('blueprints');
+  const validator = createValidator({ root, sharedSchemaPath: config.schema, blueprints });
+  const reader = createEntityReader({
+    rules: config.rules,
+    defaultBlueprint: options.defaultBlueprint,
+    backstage: config.backstage,
+  });
+  events.stage('config and schemas');
+
+  const context: SelectContext = { root, cwd, config, configFile, repository, git, range, reader };
+  const selection = await select(options.select, context);
+  events.stage('select');
+  const files = load(selection, { root, reader, blueprints });
+  events.stage('load');
+  const checked = validator.validate(files);
+  events.stage('validate');
+  const changes =
+    selection.mode === 'changed' && git
+      ? await diffEntities(selection, files, {
+          readBlobs: (shas) => git.blobs(shas),
+          reader,
+          invalidFiles: checked.invalidFiles,
+        })
+      : undefined;
+  events.stage('diff with base');
+  const relationProblems = await checkRelationTargets(files, {
+    blueprints,
+    strict: Boolean(options.strictRelations),
+    // A changed-only run loaded the changed files only: it checks the targets the change adds, and
+    // looks for them in the other files with git grep.
+    ...(changes && git
+      ? {
+          changes,
+          findElsewhere: (keys) =>
+            definedInOtherFiles(
+              git,
+              { root, include: config.include, exclude: config.exclude, loaded: files, reader },
+              keys,
+            ),
+        }
+      : {}),
+  });
+  const validation = withProblems(checked, files, relationProblems);
+  events.stage('relation targets');
+  for (const message of selection.notes) events.emit({ type: 'note', message });
+  return { repository, config, blueprints, selection, files, validation, changes, env, events, startedAtMs };
+}
+
+interface SelectContext {
+  root: string;
+  cwd: string;
+  config: Config;
+  configFile: string | undefined;
+  repository: RepositoryInfo;
+  git: Git | undefined;
+  range: Promise<StartedRange> | undefined;
+  reader: EntityReader;
+}
+
+interface StartedRange {
+  range: ResolvedRange;
+  /** The diff, for a range that resolved. */
+  changes?: GitChange[];
+}
+
+/** Resolves the compared range, and diffs it, as soon as the repository is known. */
+async function startRange(
+  request: Extract<SelectionRequest, { kind: 'changed' }>,
+  env: NodeJS.ProcessEnv,
+  repository: RepositoryInfo,
+  git: Git | undefined,
+): Promise<StartedRange> {
+  const ci = request.base ? undefined : detectCiBase(env);
+  if (!request.base && !ci) {
+    throw new FatalError(
+      'usage',
+      'no selection: say which entity files to use',
+      'pass --all for every entity file, or --base REF for the files changed since REF (in CI the base is found from the environment)',
+    );
+  }
+  if (!git) {
+    throw new FatalError(
+      'git',
+      `${repository.root} is not in a git repository, so nothing can be compared`,
+      'use --all',
+    );
+  }
+  const range = await resolveRange(git, {
+    base: request.base,
+    head: request.head ?? 'HEAD',
+    checkedOut: repository.head,
+    ci,
+    fallbackAll: Boolean(request.fallbackAll),
+  });
+  if (range.kind === 'all') return { range };
+  return { range, changes: await diffRange(git, range.mergeBase, range.head, Boolean(request.includeUncommitted)) };
+}
+
+async function select(request: SelectionRequest, context: SelectContext): Promise<Selection> {
+  const { root, config } = context;
+  const discoverAll = (): Promise<EntityFile[]> => discover({ root, include: config.include, exclude: config.exclude });
+  if (request.kind === 'files') {
+    const isEntityFile = createEntityFileFilter(root, config.include, config.exclude);
+    return selectNamed(request.paths, { root, cwd: context.cwd, head: context.repository.head, isEntityFile });
+  }
+  if (request.kind === 'all') return selectAll(await discoverAll(), context.repository.head);
+  const { range, changes } = await context.range!;
+  if (range.kind === 'all') return selectAll(await discoverAll(), range.head, [range.reason]);
+  return selectChanged({
+    git: context.git!,
+    root,
+    mergeBase: range.mergeBase,
+    head: range.head,
+    includeUncommitted: Boolean(request.includeUncommitted),
+    isEntityFile: createEntityFileFilter(root, config.include, config.exclude),
+    include: config.include,
+    reader: context.reader,
+    revalidateOn: [context.configFile, config.schema].filter((path): path is string => path !== undefined),
+    discoverAll,
+    notes: range.note ? [range.note] : [],
+    ...(changes ? { changes } : {}),
+  });
+}

@@ -1,0 +1,101 @@
+import type { EntityReader } from '../read/index.js';
+import type { LoadedEntity, LoadedFile, Selection } from '../model.js';
+
+/** An entity that was in a selected file at base and is in none at head. */
+export interface RemovedEntity {
+  file: string;
+  blueprint: string;
+  identifier: string;
+}
+
+export interface EntityChanges {
+  /** Entities to push: new, edited, or pulling in a changed `file://` target. */
+  changed: Set<LoadedEntity>;
+  /** Entities of selected files whose content is as it was (a pure rename, a sibling's edit). */
+  unchanged: Set<LoadedEntity>;
+  removed: RemovedEntity[];
+  /** The base version of each changed entity that had one, as written (for checks of what is new). */
+  previous: Map<LoadedEntity, Record<string, unknown>>;
+}
+
+export interface DiffOptions {
+  /** The contents of base blobs, by id, read all at once. */
+  readBlobs: (shas: string[]) => Promise<Map<string, string>>;
+  reader: EntityReader;
+  /**
+   * Head paths of files with problems. Their entities at base are never counted as removed: a file
+   * that no longer parses must not delete what it held.
+   */
+  invalidFiles: ReadonlySet<string>;
+}
+
+/**
+ * Compares the selected files' entities at head with the same files at base, entity by entity
+ * (blueprint and identifier): only what changed is pushed, and an identifier or blueprint that
+ * disappeared from every selected file is removed. An identifier that moved to another file of the
+ * same change is therefore neither removed nor, if its content is the same, pushed again.
+ */
+export async function diffEntities(
+  selection: Selection,
+  files: LoadedFile[],
+  options: DiffOptions,
+): Promise<EntityChanges> {
+  const base = new Map<string, { file: string; written: string; data: Record<string, unknown>; removable: boolean }>();
+  // Unchanged files are compared with themselves below; added files have no base.
+  const withBase = selection.files.filter((file) => file.status !== 'unchanged' && file.baseBlob);
+  const blobs = await options.readBlobs(withBase.map((file) => file.baseBlob!));
+  for (const file of withBase) {
+    const basePath = file.previousPath ?? file.path;
+    for (const entity of options.reader.parse(basePath, blobs.get(file.baseBlob!) ?? '')) {
+      const blueprint = options.reader.blueprintOf(basePath, entity);
+      if (blueprint && typeof entity.identifier === 'string') {
+        base.set(keyOf(blueprint, entity.identifier), {
+          file: basePath,
+          written: canonical(entity),
+          data: entity,
+          removable: !options.invalidFiles.has(file.path),
+        });
+      }
+    }
+  }
+  const unchangedFiles = new Set(selection.files.filter((f) => f.status === 'unchanged').map((f) => f.path));
+
+  const changed = new Set<LoadedEntity>();
+  const unchanged = new Set<LoadedEntity>();
+  const previous = new Map<LoadedEntity, Record<string, unknown>>();
+  const atHead = new Set<string>();
+  for (const file of files) {
+    for (const entity of file.entities) {
+      const key = entity.blueprint && entity.identifier ? keyOf(entity.blueprint, entity.identifier) : undefined;
+      if (key) atHead.add(key);
+      const dependencyChanged = entity.dependencies.some((path) => selection.changedPaths.has(path));
+      const before = key ? base.get(key) : undefined;
+      const same = unchangedFiles.has(file.path) || before?.written === canonical(entity.written);
+      (same && !dependencyChanged ? unchanged : changed).add(entity);
+      if (before && !same) previous.set(entity, before.data);
+    }
+  }
+
+  const removed: RemovedEntity[] = [];
+  for (const [key, value] of base) {
+    if (atHead.has(key) || !value.removable) continue;
+    const [blueprint, identifier] = key.split('\u0000') as [string, string];
+    removed.push({ file: value.file, blueprint, identifier });
+  }
+  return { changed, unchanged, removed, previous };
+}
+
+function keyOf(blueprint: string, identifier: string): string {
+  return `${blueprint}\u0000${identifier}`;
+}
+
+/** JSON with sorted keys: two entities are the same when their canonical texts are. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : inner,
+  );
+}

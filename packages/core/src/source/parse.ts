@@ -1,0 +1,205 @@
+import {
+  type Node as JsonNode,
+  type ParseError,
+  findNodeAtLocation,
+  getNodeValue,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
+import jsyaml from 'js-yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Document } from 'yaml';
+import type { Locator, Position } from '../model.js';
+import { decodePointer } from './pointer.js';
+
+/** A parsed file: its data, a locator for pointers, and parse errors with positions. */
+export interface ParsedSource {
+  /** One value per YAML document; a JSON file has exactly one. */
+  documents: unknown[];
+  /** Parse errors; when there are any, `documents` may be incomplete. */
+  errors: Array<Position & { message: string }>;
+  locator: Locator;
+}
+
+/** Offsets to lines and columns, by binary search over line starts. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  position(offset: number): Position {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - this.starts[low]! + 1 };
+  }
+}
+
+/**
+ * A locator built on first use. Positions are needed only for problems, so most files never pay for
+ * the position-keeping parse: the data comes from a fast parser, the positions from a full one.
+ */
+function lazyLocator(build: () => Locator): Locator {
+  let built: Locator | undefined;
+  return { locate: (pointer, options) => (built ??= build()).locate(pointer, options) };
+}
+
+/** Strict JSON: `JSON.parse` for the data; the syntax tree for positions only when one is asked for. */
+export function parseJsonSource(text: string): ParsedSource {
+  try {
+    const value: unknown = JSON.parse(text);
+    return { documents: [value], errors: [], locator: lazyLocator(() => parseJsonWithPositions(text).locator) };
+  } catch {
+    return parseJsonWithPositions(text);
+  }
+}
+
+/** Strict JSON (no comments, no trailing commas) with a syntax tree for positions. */
+export function parseJsonWithPositions(text: string): ParsedSource {
+  const lines = new LineIndex(text);
+  const parseErrors: ParseError[] = [];
+  const root = parseTree(text, parseErrors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
+  // Only the first syntax error: the ones after it are mostly its echoes.
+  const errors = parseErrors.slice(0, 1).map((e) => {
+    const code = printParseErrorCode(e.error);
+    const comma = trailingCommaBefore(text, e.offset);
+    if (comma !== undefined && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
+      return { ...lines.position(comma), message: 'invalid JSON: trailing comma' };
+    }
+    return { ...lines.position(e.offset), message: describeJsonError(code) };
+  });
+  const locator: Locator = {
+    locate(pointer, options) {
+      if (!root) return { line: 1, column: 1 };
+      let segments = decodePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      let node: JsonNode | undefined;
+      while (!(node = findNodeAtLocation(root, segments)) && segments.length > 0) segments = segments.slice(0, -1);
+      node ??= root;
+      // A property's key sits in the parent "property" node's first child.
+      const target = options?.key && node.parent?.type === 'property' ? (node.parent.children?.[0] ?? node) : node;
+      return lines.position(target.offset);
+    },
+  };
+  return { documents: root && errors.length === 0 ? [getNodeValue(root)] : [], errors, locator };
+}
+
+// Files the full parser must read: an alias (`*name`), whose expansion it bounds, and `0b…`, which
+// js-yaml reads as a binary number where YAML 1.2's core schema keeps a string.
+const NEEDS_FULL_PARSER = /(^|[\s[{,:-])\*[^\s,\]}]|0b/m;
+
+/**
+ * YAML 1.2 (core schema), several documents allowed. The data comes from js-yaml, about ten times
+ * faster on entity files (measured: 0.12 s against 1.3 s for 10,000 files); the `yaml` parser, which
+ * keeps positions, runs only for a file that fails, uses aliases, or has a problem to locate.
+ */
+export function parseYamlSource(text: string): ParsedSource {
+  if (!NEEDS_FULL_PARSER.test(text)) {
+    try {
+      const documents = jsyaml
+        .loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA })
+        .filter((d) => d !== null && d !== undefined);
+      return { documents, errors: [], locator: lazyLocator(() => parseYamlWithPositions(text).locator) };
+    } catch {
+      // The full parser says where and why.
+    }
+  }
+  return parseYamlWithPositions(text);
+}
+
+/** YAML 1.2 (core schema) with positions; aliases are bounded against expansion bombs. */
+export function parseYamlWithPositions(text: string): ParsedSource {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const parsed: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  const position = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const errors: ParsedSource['errors'] = [];
+  for (const doc of parsed) {
+    for (const error of doc.errors) errors.push({ ...position(error.pos[0]), message: error.message.split('\n')[0]! });
+  }
+  // Empty and null documents (a trailing `---`) hold nothing, whichever parser read the data.
+  const kept = parsed.filter(
+    (doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null),
+  );
+  const documents: unknown[] = [];
+  if (errors.length === 0) {
+    for (const doc of kept) {
+      try {
+        documents.push(doc.toJS({ maxAliasCount: 1000 }));
+      } catch (error) {
+        errors.push({ ...position(doc.range[0]), message: (error as Error).message });
+      }
+    }
+  }
+  const locator: Locator = {
+    locate(pointer, options) {
+      const segments = decodePointer(pointer);
+      // A stream of several documents reads as the list of its documents.
+      const multi = kept.length > 1;
+      const docIndex = multi ? Number(segments.shift() ?? 0) : 0;
+      const doc = kept[docIndex];
+      if (!doc) return { line: 1, column: 1 };
+      let node: YamlNode | null = doc.contents as YamlNode | null;
+      let keyNode: YamlNode | undefined;
+      for (const segment of segments) {
+        let next: YamlNode | undefined;
+        let nextKey: YamlNode | undefined;
+        if (isMap(node)) {
+          const pair = node.items.find(
+            (item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment,
+          );
+          if (pair) {
+            nextKey = pair.key as YamlNode;
+            next = (pair.value as YamlNode | null) ?? nextKey;
+          }
+        } else if (isSeq(node)) {
+          next = node.items[Number(segment)] as YamlNode | undefined;
+        }
+        if (!next) break;
+        node = next;
+        keyNode = nextKey;
+      }
+      const target = options?.key && keyNode ? keyNode : node;
+      return position(target?.range?.[0] ?? doc.range[0]);
+    },
+  };
+  return { documents, errors, locator };
+}
+
+/** The offset of a comma that only white space separates from `offset`, if any. */
+function trailingCommaBefore(text: string, offset: number): number | undefined {
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  return text[i] === ',' ? i : undefined;
+}
+
+function describeJsonError(code: string): string {
+  const readable: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'expected a property name in double quotes',
+    ValueExpected: 'expected a value',
+    ColonExpected: 'expected ":"',
+    CommaExpected: 'expected ","',
+    CloseBraceExpected: 'expected "}"',
+    CloseBracketExpected: 'expected "]"',
+    EndOfFileExpected: 'expected the end of the file',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unexpected end of comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unexpected end of number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in string',
+  };
+  return `invalid JSON: ${readable[code] ?? code}`;
+}

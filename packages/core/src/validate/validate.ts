@@ -1,0 +1,135 @@
+import { type Blueprint, EntityValidator, type SchemaError, sharedPortAjv } from '@port-gitops/port-schema';
+import type { LoadedEntity, LoadedFile, Locator, Problem } from '../model.js';
+import { ENTITY_FILE_SCHEMA } from './entity-file-schema.js';
+import { type ErrorContext, toProblem } from './problems.js';
+import { compileSharedSchema } from './shared-schema.js';
+
+export interface ValidationResult {
+  /** Entities of files without any problem, ready to push. */
+  valid: LoadedEntity[];
+  problems: Problem[];
+  /** Paths of files with at least one problem: none of their entities is pushed. */
+  invalidFiles: Set<string>;
+}
+
+export interface ValidatorOptions {
+  root: string;
+  /** Repository-relative path of the shared JSON Schema (config `schema`). */
+  sharedSchemaPath?: string;
+  blueprints: ReadonlyMap<string, Blueprint>;
+}
+
+export interface Validator {
+  validate(files: LoadedFile[]): ValidationResult;
+}
+
+/**
+ * Compiles every schema once for the run: the entity file schema, the repository's shared schema,
+ * and (lazily, once each) the blueprints' schemas.
+ */
+export function createValidator(options: ValidatorOptions): Validator {
+  const entities = new EntityValidator(sharedPortAjv());
+  const fileSchema = entities.compile(ENTITY_FILE_SCHEMA);
+  const shared = options.sharedSchemaPath ? compileSharedSchema(options.root, options.sharedSchemaPath) : undefined;
+
+  const validateEntity = (entity: LoadedEntity, locator: Locator): Problem[] => {
+    const problems: Problem[] = [];
+    const report = (errors: SchemaError[] | null | undefined, context: ErrorContext) => {
+      for (const error of errors ?? []) problems.push(toProblem(error, entity, locator, context));
+    };
+    if (!fileSchema(entity.data)) report(fileSchema.errors, { source: 'entity' });
+    if (shared && !shared.validate(entity.data))
+      report(shared.validate.errors, { source: 'shared', schemaPath: shared.path });
+    const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
+    if (blueprint)
+      report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint });
+    return dedupe(problems);
+  };
+
+  return {
+    validate(files) {
+      const problems: Problem[] = [];
+      const invalidFiles = new Set<string>();
+      const firstDefinition = new Map<string, { entity: LoadedEntity; locator: Locator }>();
+      for (const file of files) {
+        const fileProblems = [...file.problems];
+        for (const entity of file.entities) {
+          fileProblems.push(...validateEntity(entity, file.locator));
+          if (entity.blueprint && entity.identifier) {
+            const key = `${entity.blueprint}\u0000${entity.identifier}`;
+            const first = firstDefinition.get(key);
+            if (!first) {
+              firstDefinition.set(key, { entity, locator: file.locator });
+            } else {
+              // Both places are reported: pushing either would silently overwrite the other.
+              const here = file.locator.locate(entity.pointer);
+              const there = first.locator.locate(first.entity.pointer);
+              const message = (where: string) =>
+                `entity "${entity.identifier}" of blueprint "${entity.blueprint}" is also defined at ${where}`;
+              fileProblems.push({
+                file: file.path,
+                ...here,
+                pointer: entity.pointer,
+                code: 'duplicate',
+                severity: 'error',
+                rule: 'unique-identifier',
+                message: message(`${first.entity.file}:${there.line}`),
+              });
+              problems.push({
+                file: first.entity.file,
+                ...there,
+                pointer: first.entity.pointer,
+                code: 'duplicate',
+                severity: 'error',
+                rule: 'unique-identifier',
+                message: message(`${file.path}:${here.line}`),
+              });
+              invalidFiles.add(first.entity.file);
+            }
+          }
+        }
+        if (fileProblems.some((p) => p.severity === 'error')) invalidFiles.add(file.path);
+        problems.push(...fileProblems);
+      }
+      const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
+      problems.sort(byPosition);
+      return { valid, problems, invalidFiles };
+    },
+  };
+}
+
+/** File by file, then line and column. */
+function byPosition(a: Problem, b: Problem): number {
+  return a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1;
+}
+
+/** Adds problems found by a later check (relation targets, Port's own verdict) to a validation result. */
+export function withProblems(result: ValidationResult, files: LoadedFile[], extra: Problem[]): ValidationResult {
+  if (extra.length === 0) return result;
+  const invalidFiles = new Set(result.invalidFiles);
+  for (const problem of extra) if (problem.severity === 'error') invalidFiles.add(problem.file);
+  const problems = [...result.problems, ...extra].sort(byPosition);
+  const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
+  return { valid, problems, invalidFiles };
+}
+
+/** One message per fault: a value of the wrong type is not also reported against its enum or format. */
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  const wrongType = new Set(
+    problems
+      .filter((p) => p.message.startsWith('must be ') && !p.message.startsWith('must be one of'))
+      .map((p) => p.pointer),
+  );
+  return problems.filter((p) => {
+    if (
+      wrongType.has(p.pointer) &&
+      (p.message.startsWith('must be one of') || p.message.startsWith('must match format'))
+    )
+      return false;
+    const key = `${p.pointer}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
