@@ -76,7 +76,7 @@ function gitBaseline() {
       .split('\0')
       .filter(Boolean)
       .map((line) => line.split(' ')[1]);
-    execFileSync('git', ['cat-file', '--batch'], { cwd: repo, input: blobs.join('\n') + '\n', maxBuffer: 1 << 30 });
+    execFileSync('git', ['cat-file', '--batch'], { cwd: repo, input: `${blobs.join('\n')}\n`, maxBuffer: 1 << 30 });
   }
   return (performance.now() - started) / runs;
 }

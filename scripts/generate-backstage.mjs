@@ -114,7 +114,7 @@ function doc(kind, name, spec, metadata = '') {
 
 /** One entity as a YAML document (JSON is YAML). */
 function entity(value) {
-  return JSON.stringify(value) + '\n';
+  return `${JSON.stringify(value)}\n`;
 }
 
 function writeRepo(dir, files) {

@@ -175,7 +175,7 @@ describe('Backstage catalog-info.yaml files', () => {
     const documents = readFileSync(path, 'utf8').split('\n---\n');
     writeFileSync(
       path,
-      [documents[0], documents[1]!.replace('Charge, refund and capture.', 'Charge and refund.')].join('\n---\n') + '\n',
+      `${[documents[0], documents[1]!.replace('Charge, refund and capture.', 'Charge and refund.')].join('\n---\n')}\n`,
     );
     commit(repo, 'edit the API, drop the database');
     const edit = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--format', 'json'], {

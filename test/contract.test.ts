@@ -41,7 +41,7 @@ beforeAll(() => {
 });
 
 const pointerTo = (...segments: string[]) =>
-  'spec#/' + segments.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+  `spec#/${segments.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
 
 function validator(...segments: string[]) {
   return ajv.compile({ $ref: pointerTo(...segments) });

@@ -121,7 +121,7 @@ describe('changed-only selection (--base)', () => {
   });
 
   it('neither deletes nor pushes an entity that moved to another file unchanged', async () => {
-    const repo = makeRepo({ 'a/port.yml': domain('x') + '---\n' + domain('y') });
+    const repo = makeRepo({ 'a/port.yml': `${domain('x')}---\n${domain('y')}` });
     git(repo, 'checkout', '-q', '-b', 'move');
     writeFiles(repo, { 'a/port.yml': domain('x'), 'b/port.yml': domain('y') });
     commit(repo, 'move y');
@@ -204,7 +204,7 @@ describe('changed-only selection (--base)', () => {
   it('handles paths with spaces, unicode and newlines', async () => {
     const repo = makeRepo({ 'seed.txt': 'x' });
     const names = ['with space/port.yml', 'ünïcödé/日本/port.yml', 'new\nline/port.yml'];
-    names.forEach((name, i) => writeFiles(repo, { [name]: domain(`odd-${i}`) }));
+    for (const [i, name] of names.entries()) writeFiles(repo, { [name]: domain(`odd-${i}`) });
     commit(repo, 'odd names');
     const port = await emulator();
     const run = await runCli(['sync', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });

@@ -66,5 +66,5 @@ export function githubStepSummary(report: Report): string {
       );
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

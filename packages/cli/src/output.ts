@@ -25,11 +25,11 @@ export class Output {
   }
 
   out(text: string): void {
-    this.stdout.write(this.redact(text.endsWith('\n') ? text : text + '\n'));
+    this.stdout.write(this.redact(text.endsWith('\n') ? text : `${text}\n`));
   }
 
   err(text: string): void {
-    this.stderr.write(this.redact(text.endsWith('\n') ? text : text + '\n'));
+    this.stderr.write(this.redact(text.endsWith('\n') ? text : `${text}\n`));
   }
 
   paint(code: 'red' | 'green' | 'yellow' | 'dim' | 'bold', text: string): string {

@@ -15,7 +15,7 @@ export function resolveBaseUrl(
 }
 
 /** Credentials from the environment only: flags would leave them in shell history and process lists. */
-export function readCredentials(env: NodeJS.ProcessEnv): PortCredentials | undefined {
+function readCredentials(env: NodeJS.ProcessEnv): PortCredentials | undefined {
   if (env.PORT_CLIENT_ID && env.PORT_CLIENT_SECRET)
     return { clientId: env.PORT_CLIENT_ID, clientSecret: env.PORT_CLIENT_SECRET };
   if (env.PORT_ACCESS_TOKEN) return { accessToken: env.PORT_ACCESS_TOKEN };

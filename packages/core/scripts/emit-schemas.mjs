@@ -5,6 +5,6 @@ import { writeFileSync } from 'node:fs';
 import { CONFIG_SCHEMA, ENTITY_FILE_DOCUMENT_SCHEMA } from '../dist/index.js';
 
 const write = (name, schema) =>
-  writeFileSync(new URL(`../schemas/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+  writeFileSync(new URL(`../schemas/${name}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
 write('config.schema.json', CONFIG_SCHEMA);
 write('entity-file.schema.json', ENTITY_FILE_DOCUMENT_SCHEMA);

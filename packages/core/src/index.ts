@@ -1,31 +1,45 @@
 /**
  * @port-gitops/core: the port-gitops run as a library. `check`, `plan` and `sync` each take resolved
  * options and return the report; progress and notes arrive as events. Port is reached only through a
- * `PortApi` the caller connects (see `@port-gitops/port-client`).
+ * `PortApi` the caller connects (`@port-gitops/port-client` has one). Types marked `@public` are
+ * there for programs that embed the run.
  */
-export { type Config, CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_INCLUDE, loadConfig } from './config/index.js';
+export { CONFIG_SCHEMA, /** @public */ type Config, loadConfig } from './config/index.js';
 export { FatalError } from './errors.js';
-export { type RepositoryInfo, describeRepository, repositoryId } from './git/index.js';
-export type { Position, Problem, ProblemCode, SelectedFile, Selection } from './model.js';
-export type { FieldChange } from './plan/index.js';
+export { /** @public */ type RepositoryInfo, describeRepository, repositoryId } from './git/index.js';
 export type {
-  EntityBody,
-  LiveEntity,
-  PortApi,
-  PortConnector,
+  /** @public */ Position,
+  /** @public */ Problem,
+  /** @public */ ProblemCode,
+  SelectedFile,
+  /** @public */ Selection,
+} from './model.js';
+export type { /** @public */ FieldChange } from './plan/index.js';
+export type {
+  /** @public */ EntityBody,
+  /** @public */ LiveEntity,
+  /** @public */ PortApi,
+  /** @public */ PortConnector,
   PortTarget,
-  SearchQuery,
-  WriteOptions,
-  WriteOutcome,
+  /** @public */ SearchQuery,
+  /** @public */ WriteOptions,
+  /** @public */ WriteOutcome,
 } from './port.js';
-export { EXIT, type ExitCode, type Report, type ReportEntity, type ReportError, exitCodeOf } from './report/index.js';
 export {
-  type CheckOptions,
-  type PreparedRun,
+  EXIT,
+  /** @public */ type ExitCode,
+  type Report,
+  /** @public */ type ReportEntity,
+  type ReportError,
+  exitCodeOf,
+} from './report/index.js';
+export {
+  /** @public */ type CheckOptions,
+  /** @public */ type PreparedRun,
   type RunEvent,
   type RunOptions,
   type SelectionRequest,
-  type SyncOptions,
+  /** @public */ type SyncOptions,
   check,
   plan,
   prepare,

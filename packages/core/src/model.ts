@@ -37,9 +37,9 @@ export interface EntityFile {
   path: string;
 }
 
-export type SelectionMode = 'all' | 'changed';
+type SelectionMode = 'all' | 'changed';
 /** `unchanged`: the file did not change, but is selected for a reason (a `file://` target or the config changed). */
-export type FileStatus = 'all' | 'added' | 'modified' | 'renamed' | 'deleted' | 'unchanged';
+type FileStatus = 'all' | 'added' | 'modified' | 'renamed' | 'deleted' | 'unchanged';
 
 export interface SelectedFile {
   path: string;

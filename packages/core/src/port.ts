@@ -32,6 +32,7 @@ export interface WriteOptions {
   createMissingRelatedEntities?: boolean;
 }
 
+/** @public */
 export interface PortApi {
   /** Fails, before anything is written, when the credentials are refused. */
   authenticate(): Promise<void>;

@@ -3,7 +3,7 @@
  * Port documents the id only for 404 (`not_found`); the other ids are the emulator's own choice and
  * are listed in one place so that nothing depends on them by accident.
  */
-export const ERROR_IDS = {
+const ERROR_IDS = {
   400: 'bad_request',
   401: 'unauthorized',
   404: 'not_found',

@@ -1,16 +1,5 @@
 import { ApiError } from './api-error.js';
-import type { StoredEntity } from './store.js';
-
-/** A Port search query (port-api.md §2.5): `{ combinator, rules }`, where a rule may nest another query. */
-export interface SearchQuery {
-  combinator: 'and' | 'or';
-  rules: Array<SearchRule | SearchQuery>;
-}
-export interface SearchRule {
-  property: string;
-  operator: string;
-  value?: unknown;
-}
+import type { SearchQuery, SearchRule, StoredEntity } from './types.js';
 
 /**
  * Evaluates the rule kinds a GitOps tool needs. Operators Port documents but the emulator does not

@@ -6,23 +6,8 @@ import {
   computedPropertyKinds,
 } from '@port-gitops/port-schema';
 import { ApiError } from './api-error.js';
-import { matchesQuery, type SearchQuery } from './search.js';
-
-/** An entity as the emulator holds it; `datasource` is the User-Agent of the last write (port-api.md §2.7). */
-export interface StoredEntity {
-  identifier: string;
-  blueprint: string;
-  title?: string;
-  icon?: string;
-  team: string[];
-  properties: Record<string, unknown>;
-  relations: Record<string, string | string[]>;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-  datasource?: string;
-}
+import { matchesQuery } from './search.js';
+import type { SearchQuery, StoredEntity } from './types.js';
 
 export interface WriteOptions {
   /** `upsert=true`: overwrite an existing entity instead of answering 409. */
@@ -321,12 +306,12 @@ export class EntityStore {
   }
 }
 
-export function notFoundEntity(blueprint: string, identifier: string): ApiError {
+function notFoundEntity(blueprint: string, identifier: string): ApiError {
   return new ApiError(404, `Entity with identifier "${identifier}" was not found in blueprint "${blueprint}"`);
 }
 
 /** AJV-style text, as Port's 422 messages read (port-api.md §5): `"properties.tier" must be number`. */
-export function describeSchemaErrors(errors: SchemaError[]): string {
+function describeSchemaErrors(errors: SchemaError[]): string {
   return errors
     .slice(0, 5)
     .map((error) => {

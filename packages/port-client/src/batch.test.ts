@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, packBatches } from './batch.js';
+import { MAX_BODY_BYTES } from '@port-gitops/port-schema';
+import { packBatches } from './batch.js';
 
 describe('packBatches', () => {
   it('puts at most 20 entities in one body, in input order', () => {

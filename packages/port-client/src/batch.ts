@@ -1,7 +1,4 @@
-/** Port's bulk route takes 1 to 20 entities per request (port-api.md §2.2). */
-export const MAX_BULK_ENTITIES = 20;
-/** Every request body is at most 1 MiB (port-api.md §1). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from '@port-gitops/port-schema';
 
 const BULK_ENVELOPE_BYTES = Buffer.byteLength('{"entities":[]}');
 

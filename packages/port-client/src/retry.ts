@@ -4,7 +4,7 @@ export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 32_000;
 /** The longest wait a server hint can impose (port-cli caps at 120 s). */
-export const MAX_SERVER_WAIT_MS = 120_000;
+const MAX_SERVER_WAIT_MS = 120_000;
 
 /** Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^attempt)]. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {

@@ -12,7 +12,7 @@ export interface Blueprint {
   [key: string]: unknown;
 }
 
-export type PropertyType = 'string' | 'number' | 'boolean' | 'object' | 'array';
+type PropertyType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
 export interface BlueprintProperty {
   type: PropertyType;
@@ -34,7 +34,7 @@ export interface BlueprintProperty {
   [key: string]: unknown;
 }
 
-export interface BlueprintPropertyItems {
+interface BlueprintPropertyItems {
   type?: PropertyType;
   format?: string;
   enum?: unknown[];

@@ -11,4 +11,3 @@ export const BLUEPRINT_IDENTIFIER_MAX_LENGTH = 100;
 
 /** Property, relation, mirror, calculation and aggregation identifiers. */
 export const PROPERTY_IDENTIFIER_PATTERN = String.raw`^[A-Za-z0-9@_=\\-]+$`;
-export const PROPERTY_IDENTIFIER_MAX_LENGTH = 100;

@@ -1,6 +1,13 @@
-export * from './identifiers.js';
-export * from './blueprint.js';
-export * from './entity-schema.js';
-export * from './blueprint-schema.js';
-export * from './formats.js';
-export * from './validator.js';
+export { type Blueprint, computedPropertyKinds } from './blueprint.js';
+export {
+  BLUEPRINT_IDENTIFIER_SCHEMA,
+  ENTITY_IDENTIFIER_SCHEMA,
+  type JsonSchema,
+  RELATION_VALUE_SCHEMA,
+} from './entity-schema.js';
+export {
+  BLUEPRINT_IDENTIFIER_PATTERN,
+  PROPERTY_IDENTIFIER_PATTERN,
+} from './identifiers.js';
+export { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from './limits.js';
+export { type Ajv, EntityValidator, type SchemaError, sharedPortAjv } from './validator.js';

@@ -8,7 +8,7 @@ export type SchemaError = ErrorObject;
 export type { Ajv };
 
 /** An ajv instance that knows Port's formats; every Port-shaped schema is compiled with one. */
-export function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
+function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
   // verbose: errors carry the offending value and the parent schema, for messages and hints.
   // validateSchema off: these are our own schemas, covered by tests; checking them against the
   // meta-schema on every start costs more than compiling them.
@@ -28,7 +28,8 @@ export function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
 let shared: Ajv | undefined;
 /** One verbose Port ajv instance per process, for every schema compiled once per run. */
 export function sharedPortAjv(): Ajv {
-  return (shared ??= createPortAjv({ verbose: true }));
+  shared ??= createPortAjv({ verbose: true });
+  return shared;
 }
 
 /**

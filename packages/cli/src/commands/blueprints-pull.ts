@@ -41,7 +41,7 @@ export async function runBlueprintsPull(
   mkdirSync(dir, { recursive: true });
   for (const blueprint of blueprints) {
     const id = String(blueprint.identifier);
-    writeFileSync(join(dir, `${blueprintFileName(id)}.json`), JSON.stringify(stable(blueprint), null, 2) + '\n');
+    writeFileSync(join(dir, `${blueprintFileName(id)}.json`), `${JSON.stringify(stable(blueprint), null, 2)}\n`);
   }
   output.out(
     `pulled ${blueprints.length} blueprint${blueprints.length === 1 ? '' : 's'} into ${config.blueprintsDir}: ${blueprints.map((b) => b.identifier).join(', ')}`,

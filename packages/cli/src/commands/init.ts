@@ -76,8 +76,8 @@ jobs:
 
 /** The files `init` writes, by repository-relative path. */
 export const INIT_FILES: Record<string, string> = {
-  'port-gitops.config.json': JSON.stringify(CONFIG, null, 2) + '\n',
-  'schemas/entity.schema.json': JSON.stringify(SHARED_SCHEMA, null, 2) + '\n',
+  'port-gitops.config.json': `${JSON.stringify(CONFIG, null, 2)}\n`,
+  'schemas/entity.schema.json': `${JSON.stringify(SHARED_SCHEMA, null, 2)}\n`,
   'services/example-service/port.yml': EXAMPLE_ENTITY,
   'services/example-service/README.md': EXAMPLE_README,
   '.github/workflows/port-gitops.yml': WORKFLOW,

@@ -1,7 +1,7 @@
 /** The mapping from Backstage kinds and fields to Port blueprints, properties and relations, and its defaults. */
 
 /** A Port relation filled from a Backstage field of entity references. */
-export interface BackstageRelationMapping {
+interface BackstageRelationMapping {
   /** The field path of the reference or list of references, e.g. `spec.owner`. */
   from: string;
   /** Only references of this kind (e.g. `Group`); a reference without a kind has its field's default kind. */

@@ -46,7 +46,7 @@ function compileKind(mapping: BackstageKindMapping): CompiledKind {
   };
 }
 
-export interface BackstageProblem {
+interface BackstageProblem {
   /** Into the document. */
   pointer: string;
   severity: 'error' | 'warning';
@@ -56,7 +56,7 @@ export interface BackstageProblem {
   hint?: string;
 }
 
-export interface TranslatedDocument {
+interface TranslatedDocument {
   /** The Port entity, with its `blueprint`; absent when the document is skipped or unusable. */
   entity?: Record<string, unknown>;
   problems: BackstageProblem[];
@@ -175,7 +175,7 @@ function translateProperties(doc: unknown, mapping: CompiledKind, sources: Sourc
     sources.set(at, found?.pointer ?? path.pointer);
     if (!found) continue;
     properties[name] = found.value;
-    found.items?.forEach((item, i) => sources.set(`${at}/${i}`, item));
+    for (const [i, item] of (found.items ?? []).entries()) sources.set(`${at}/${i}`, item);
   }
   return properties;
 }

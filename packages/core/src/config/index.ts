@@ -1,4 +1,4 @@
 export { CONFIG_FILE_NAMES, DEFAULT_INCLUDE } from './defaults.js';
 export { loadConfig } from './load.js';
 export { CONFIG_SCHEMA } from './schema.js';
-export type { Config, LoadedConfig, PortSettings, Rule } from './types.js';
+export type { Config, Rule } from './types.js';

@@ -5,7 +5,7 @@ export interface Rule {
   blueprint: string;
 }
 
-export interface PortSettings {
+interface PortSettings {
   baseUrl?: string;
   concurrency: number;
   timeoutMs: number;

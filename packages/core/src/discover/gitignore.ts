@@ -17,7 +17,7 @@ export function isGitignored(path: string, rulesOf: GitignoreLookup): boolean {
     const rest = parts.slice(depth);
     for (let i = 1; i <= rest.length; i++) {
       const prefix = rest.slice(0, i).join('/');
-      if (rules.ignores(i < rest.length ? prefix + '/' : prefix)) return true;
+      if (rules.ignores(i < rest.length ? `${prefix}/` : prefix)) return true;
     }
   }
   return false;

@@ -1,2 +1,2 @@
-export { type DiscoverOptions, discover } from './discover.js';
+export { discover } from './discover.js';
 export { createEntityFileFilter } from './entity-file-filter.js';

@@ -133,7 +133,7 @@ export class Git {
       child.on('close', (code) =>
         code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file failed: ${stderr.trim()}`)),
       );
-      child.stdin.end(unique.join('\n') + '\n');
+      child.stdin.end(`${unique.join('\n')}\n`);
     });
     // Each answer: "<sha> <type> <size>\n<content>\n", or "<sha> missing\n".
     const contents = new Map<string, string>();
@@ -152,12 +152,12 @@ export class Git {
 }
 
 /** Parses `git diff --raw -z` output: `:mode mode sha sha status\0path\0[path\0]` per change. */
-export function parseRawDiff(output: string): GitChange[] {
+function parseRawDiff(output: string): GitChange[] {
   const fields = output.split('\0');
   const changes: GitChange[] = [];
   for (let i = 0; i < fields.length; ) {
     const header = fields[i++];
-    if (!header || !header.startsWith(':')) continue;
+    if (!header?.startsWith(':')) continue;
     const [oldMode, newMode, oldSha, , statusField] = header.slice(1).split(' ');
     const status = statusField?.[0];
     const first = fields[i++]!;

@@ -1,4 +1,4 @@
-export { type DetectedBase, detectCiBase } from './ci-base.js';
+export { detectCiBase } from './ci-base.js';
 export { Git, type GitChange } from './git.js';
-export { type RangeRequest, type ResolvedRange, resolveRange } from './range.js';
+export { type ResolvedRange, resolveRange } from './range.js';
 export { type RepositoryInfo, describeRepository, repositoryId } from './repository.js';

@@ -61,7 +61,7 @@ function findConfigRoot(start: string, stop: string | undefined): string | undef
 }
 
 /** `git@github.com:acme/repo.git` and `https://user:token@github.com/acme/repo` both become `github.com/acme/repo`. */
-export function normalizeRemote(url: string): string {
+function normalizeRemote(url: string): string {
   let text = url
     .trim()
     .replace(/\.git$/, '')

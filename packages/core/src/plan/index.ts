@@ -1,10 +1,8 @@
-export type { FieldChange, LiveChange } from './compare.js';
+export type { FieldChange } from './compare.js';
 export { readLive } from './live.js';
 export {
   type DeleteOperation,
-  type LiveEntities,
   type Operation,
-  type Provenance,
   type PushResult,
   type UpsertOperation,
   compareOperations,
@@ -12,4 +10,4 @@ export {
   planUpserts,
   withoutPushing,
 } from './operations.js';
-export { type PruneOptions, planPrune } from './prune.js';
+export { planPrune } from './prune.js';

@@ -1,1 +1,1 @@
-export { type EntityWriter, push } from './push.js';
+export { push } from './push.js';

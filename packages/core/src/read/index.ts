@@ -1,3 +1,3 @@
 export { loadLocalBlueprints } from './blueprints.js';
-export { type EntityReader, type EntityReaderOptions, createEntityReader } from './entity-reader.js';
-export { type LoadOptions, load } from './load.js';
+export { type EntityReader, createEntityReader } from './entity-reader.js';
+export { load } from './load.js';

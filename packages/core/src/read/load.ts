@@ -247,6 +247,6 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'string'
-    ? `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`
+    ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
     : `a ${typeof value}`;
 }

@@ -12,7 +12,7 @@ import { encodePointer } from '../source/index.js';
 
 export const FILE_REFERENCE = 'file://';
 /** A `file://` target is inlined into a request body, which Port caps at 1 MiB. */
-export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
+const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
 
 /**
  * The repository-relative target of a `file://` reference (port-api.md §7): `a/b.md` is relative to
@@ -66,7 +66,7 @@ export function readSmallFile(path: string, limit: number): string | number {
   }
 }
 
-export type TargetRead = { ok: true; text: string } | { ok: false; message: string };
+type TargetRead = { ok: true; text: string } | { ok: false; message: string };
 
 /** Reads referenced files for one run; each target once, however many entities use it. */
 export interface TargetReader {

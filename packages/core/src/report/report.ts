@@ -3,7 +3,7 @@ import type { FieldChange, PushResult } from '../plan/index.js';
 import type { EntityChanges } from '../select/index.js';
 import type { ValidationResult } from '../validate/index.js';
 
-export type Command = 'sync' | 'check' | 'plan' | 'list';
+type Command = 'sync' | 'check' | 'plan' | 'list';
 
 export interface ReportEntity {
   file: string;

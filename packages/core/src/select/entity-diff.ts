@@ -90,7 +90,7 @@ function keyOf(blueprint: string, identifier: string): string {
 }
 
 /** JSON with sorted keys: two entities are the same when their canonical texts are. */
-export function canonical(value: unknown): string {
+function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner)
       ? Object.fromEntries(

@@ -1,8 +1,2 @@
-export {
-  type ParsedSource,
-  parseJsonSource,
-  parseJsonWithPositions,
-  parseYamlSource,
-  parseYamlWithPositions,
-} from './parse.js';
+export { type ParsedSource, parseJsonSource, parseYamlSource } from './parse.js';
 export { decodePointer, encodePointer, place } from './pointer.js';

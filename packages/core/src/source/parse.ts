@@ -1,11 +1,4 @@
-import {
-  type Node as JsonNode,
-  type ParseError,
-  findNodeAtLocation,
-  getNodeValue,
-  parseTree,
-  printParseErrorCode,
-} from 'jsonc-parser';
+import { type ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import jsyaml from 'js-yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Document } from 'yaml';
 import type { Locator, Position } from '../model.js';
@@ -44,7 +37,12 @@ class LineIndex {
  */
 function lazyLocator(build: () => Locator): Locator {
   let built: Locator | undefined;
-  return { locate: (pointer, options) => (built ??= build()).locate(pointer, options) };
+  return {
+    locate: (pointer, options) => {
+      built ??= build();
+      return built.locate(pointer, options);
+    },
+  };
 }
 
 /** Strict JSON: `JSON.parse` for the data; the syntax tree for positions only when one is asked for. */
@@ -79,8 +77,12 @@ export function parseJsonWithPositions(text: string): ParsedSource {
     locate(pointer, options) {
       if (!root) return { line: 1, column: 1 };
       let segments = decodePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      let node: JsonNode | undefined;
-      while (!(node = findNodeAtLocation(root, segments)) && segments.length > 0) segments = segments.slice(0, -1);
+      // The nearest existing ancestor when the pointer goes past what the file holds.
+      let node = findNodeAtLocation(root, segments);
+      while (!node && segments.length > 0) {
+        segments = segments.slice(0, -1);
+        node = findNodeAtLocation(root, segments);
+      }
       node ??= root;
       // A property's key sits in the parent "property" node's first child.
       const target = options?.key && node.parent?.type === 'property' ? (node.parent.children?.[0] ?? node) : node;

@@ -11,7 +11,7 @@ export function decodePointer(pointer: string): string[] {
 }
 
 export function encodePointer(segments: Array<string | number>): string {
-  return segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+  return segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 /**

@@ -129,7 +129,7 @@ function relationHint(instancePath: string, blueprint: Blueprint | undefined): s
 }
 
 /** A value as shown in a message, cut short: messages must stay readable whatever the file holds. */
-export function shorten(value: unknown): string {
+function shorten(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

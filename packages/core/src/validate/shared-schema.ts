@@ -72,9 +72,12 @@ function addSiblingSchemas(
   where: { base: string; file: string },
   loaded: Set<string>,
 ): void {
-  const rootUrl = pathToFileURL(root + '/').href;
+  const rootUrl = pathToFileURL(`${root}/`).href;
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
       const refPath =
