@@ -1,7 +1,7 @@
 import type { PortCredentials } from '@port-gitops/port-client';
 import { FatalError } from '@port-gitops/core';
 
-/** Port's API hosts by region (port-api.md §1); EU is the default. */
+/** Port's API hosts by region (docs/port-fidelity.md); EU is the default. */
 export const REGION_BASE_URLS = { eu: 'https://api.port.io', us: 'https://api.us.port.io' } as const;
 export type Region = keyof typeof REGION_BASE_URLS;
 

@@ -1,5 +1,5 @@
 /**
- * A failure answered with Port's error envelope `{ ok: false, error, message }` (port-api.md §5).
+ * A failure answered with Port's error envelope `{ ok: false, error, message }` (docs/port-fidelity.md).
  * Port documents the id only for 404 (`not_found`); the other ids are the emulator's own choice and
  * are listed in one place so that nothing depends on them by accident.
  */

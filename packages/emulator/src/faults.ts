@@ -10,7 +10,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A fixed-window request counter with Port's `x-ratelimit-*` headers (port-api.md §6). */
+/** A fixed-window request counter with Port's `x-ratelimit-*` headers (docs/port-fidelity.md). */
 export class RateLimitWindow {
   private windowStart = 0;
   private used = 0;

@@ -27,7 +27,7 @@ export interface WriteResult {
   created: boolean;
 }
 
-/** Blueprints Port protects from barebones creation through create_missing_related_entities (port-api.md §2.1). */
+/** Blueprints Port protects from barebones creation through create_missing_related_entities (docs/port-fidelity.md). */
 const PROTECTED_BLUEPRINTS = new Set(['_user', '_team']);
 const MAX_RELATION_QUERY_MATCHES = 100;
 
@@ -87,7 +87,7 @@ export class EntityStore {
     return pool.filter((entity) => matchesQuery(entity, query));
   }
 
-  /** Create, override or merge one entity, as `POST /v1/blueprints/{bp}/entities` does (port-api.md §2.1). */
+  /** Create, override or merge one entity, as `POST /v1/blueprints/{bp}/entities` does (docs/port-fidelity.md). */
   write(blueprintId: string, body: EntityBody, options: WriteOptions): WriteResult {
     const blueprint = this.blueprint(blueprintId);
     const bodyErrors = this.validator.validateBody(body);
@@ -176,7 +176,7 @@ export class EntityStore {
     return { entity, created: !existing };
   }
 
-  /** `DELETE .../entities/{id}`: refuses to orphan a required relation unless dependents go too (port-api.md §2.4). */
+  /** `DELETE .../entities/{id}`: refuses to orphan a required relation unless dependents go too (docs/port-fidelity.md). */
   delete(blueprintId: string, identifier: string, deleteDependents: boolean): void {
     this.get(blueprintId, identifier);
     const doomed = this.collectDeletion(blueprintId, [identifier], deleteDependents);
@@ -184,7 +184,7 @@ export class EntityStore {
     this.onChange();
   }
 
-  /** Bulk delete: all or nothing when a dependent blocks it (port-api.md §2.4). */
+  /** Bulk delete: all or nothing when a dependent blocks it (docs/port-fidelity.md). */
   deleteMany(blueprintId: string, identifiers: string[], deleteDependents: boolean): string[] {
     this.blueprint(blueprintId);
     const present = identifiers.filter((id) => this.entityMap(blueprintId).has(id));
@@ -212,7 +212,7 @@ export class EntityStore {
   private resolveIdentifier(blueprint: string, identifier: unknown): string {
     if (identifier === undefined) return `e_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     if (typeof identifier === 'string') return identifier;
-    // "Map by property": the query must match exactly one entity; nothing is created otherwise (port-api.md §2.6).
+    // "Map by property": the query must match exactly one entity; nothing is created otherwise (docs/port-fidelity.md).
     const matches = this.search(identifier as SearchQuery, blueprint);
     if (matches.length !== 1) {
       throw new ApiError(
@@ -310,7 +310,7 @@ function notFoundEntity(blueprint: string, identifier: string): ApiError {
   return new ApiError(404, `Entity with identifier "${identifier}" was not found in blueprint "${blueprint}"`);
 }
 
-/** AJV-style text, as Port's 422 messages read (port-api.md §5): `"properties.tier" must be number`. */
+/** AJV-style text, as Port's 422 messages read (docs/port-fidelity.md): `"properties.tier" must be number`. */
 function describeSchemaErrors(errors: SchemaError[]): string {
   return errors
     .slice(0, 5)

@@ -10,7 +10,7 @@ export interface PortClientOptions {
   /** API base, e.g. `https://api.port.io` (no `/v1`). */
   baseUrl: string;
   credentials: PortCredentials;
-  /** Sent on every request; Port records it as `$datasource` (port-api.md §2.7). */
+  /** Sent on every request; Port records it as `$datasource` (docs/port-fidelity.md). */
   userAgent: string;
   /** Requests in flight at once. Default 8. */
   concurrency?: number;
@@ -38,7 +38,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 /** Waits a throttled request accepts before it gives up (each as long as Port asks, at most 2 min). */
 const MAX_THROTTLED_WAITS = 50;
 
-/** A client for the parts of Port's REST API that a GitOps push needs (port-api.md §1–§4). */
+/** A client for the parts of Port's REST API that a GitOps push needs (docs/port-fidelity.md). */
 export class PortClient {
   readonly baseUrl: string;
   readonly counters: RequestCounters = { requests: 0, retries: 0, throttled: 0, slowedAhead: 0 };
@@ -116,7 +116,7 @@ export class PortClient {
       .entities;
   }
 
-  /** Every entity of a blueprint matching `query`, page by page (port-api.md §2.5). */
+  /** Every entity of a blueprint matching `query`, page by page (docs/port-fidelity.md). */
   async searchBlueprintEntities(blueprint: string, query?: SearchQuery, pageSize = 1000): Promise<RemoteEntity[]> {
     const found: RemoteEntity[] = [];
     let from: string | undefined;
@@ -149,7 +149,7 @@ export class PortClient {
   /**
    * Upserts entities of one blueprint through the bulk route: bodies of at most 20 entities and 1 MiB,
    * sent concurrently within the client's limit. The result array is aligned with the input: each
-   * entity's outcome is mapped back from Port's `index` (200 and 207 answers, port-api.md §2.2). A batch
+   * entity's outcome is mapped back from Port's `index` (200 and 207 answers, docs/port-fidelity.md). A batch
    * answered 413 falls back to single upserts; any other whole-batch failure fails each of its entities.
    */
   async upsertEntities(
@@ -371,7 +371,7 @@ export class PortClient {
   }
 
   /**
-   * Port's `x-ratelimit-remaining` (port-api.md §6), read on every answer: when fewer requests are
+   * Port's `x-ratelimit-remaining` (docs/port-fidelity.md), read on every answer: when fewer requests are
    * left in the window than could be in flight, no more than that go at once; at zero, everyone waits
    * for the reset; and once a new window shows room to spare, full speed again.
    */
@@ -412,7 +412,7 @@ function upsertQuery(options: UpsertOptions): Record<string, string> {
   };
 }
 
-/** Identifiers may hold `/`, `:`, `+` and `=`: always encode path segments (port-api.md §2). */
+/** Identifiers may hold `/`, `:`, `+` and `=`: always encode path segments (docs/port-fidelity.md). */
 function enc(segment: string): string {
   return encodeURIComponent(segment);
 }

@@ -1,4 +1,4 @@
-/** Statuses worth another try: throttling and gateway trouble (port-api.md §6). Never 4xx validation errors. */
+/** Statuses worth another try: throttling and gateway trouble (docs/port-fidelity.md). Never 4xx validation errors. */
 export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
 const BACKOFF_BASE_MS = 500;
@@ -14,7 +14,7 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 /**
  * How long the server asks us to wait, from `Retry-After` (seconds or an HTTP date) or
  * `x-ratelimit-reset`, which Port documents as an epoch second but some clients read as a delta:
- * a value above 10,000 is taken as an epoch, as Ocean does (port-api.md §6).
+ * a value above 10,000 is taken as an epoch, as Ocean does (docs/port-fidelity.md).
  */
 export function serverWaitMs(
   headers: Headers,

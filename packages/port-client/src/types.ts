@@ -1,4 +1,4 @@
-/** An entity as sent to Port (port-api.md §3); `blueprint` comes from the route. */
+/** An entity as sent to Port (docs/port-fidelity.md); `blueprint` comes from the route. */
 export interface PortEntity {
   identifier: string;
   title?: string;

@@ -5,7 +5,7 @@ import { ENTITY_IDENTIFIER_SCHEMA, SEARCH_QUERY_SCHEMA } from './entity-schema.j
 
 /**
  * Compiles a blueprint into a JSON Schema for `{ properties, relations }` of one of its entities, as
- * Port checks an entity against its blueprint (port-api.md §3, §4):
+ * Port checks an entity against its blueprint (docs/port-fidelity.md):
  * - each property's type, format, enum and bounds; `null` is always allowed (it clears the value);
  * - unknown property and relation keys are rejected;
  * - mirror, calculation and aggregation properties are computed by Port and may not be written
@@ -73,7 +73,7 @@ function propertySchema(property: BlueprintProperty): JsonSchema {
 }
 
 function relationSchema(relation: BlueprintRelation): JsonSchema {
-  // A relation value may always be a search query object (port-api.md §2.6); otherwise a single
+  // A relation value may always be a search query object (docs/port-fidelity.md); otherwise a single
   // relation holds one identifier and a many relation an array of them.
   const query = { required: SEARCH_QUERY_SCHEMA.required, properties: SEARCH_QUERY_SCHEMA.properties };
   return relation.many

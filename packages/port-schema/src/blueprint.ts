@@ -1,4 +1,4 @@
-/** A blueprint definition as `GET /v1/blueprints/{id}` returns it (port-api.md §4), reduced to what validation reads. */
+/** A blueprint definition as `GET /v1/blueprints/{id}` returns it (docs/port-fidelity.md), reduced to what validation reads. */
 export interface Blueprint {
   identifier: string;
   title?: string;
@@ -49,7 +49,7 @@ export interface BlueprintRelation {
   description?: string;
 }
 
-/** Property keys Port computes itself; an entity must not set them (port-api.md §3, §10). */
+/** Property keys Port computes itself; an entity must not set them (docs/port-fidelity.md). */
 export function computedPropertyKinds(blueprint: Blueprint): Map<string, 'mirror' | 'calculation' | 'aggregation'> {
   const kinds = new Map<string, 'mirror' | 'calculation' | 'aggregation'>();
   for (const key of Object.keys(blueprint.mirrorProperties ?? {})) kinds.set(key, 'mirror');

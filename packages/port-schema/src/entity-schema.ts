@@ -8,7 +8,7 @@ import {
 
 export type JsonSchema = Record<string, unknown>;
 
-/** A search query used in place of an identifier, team or relation value (port-api.md §2.6). */
+/** A search query used in place of an identifier, team or relation value (docs/port-fidelity.md). */
 export const SEARCH_QUERY_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['combinator', 'rules'],
@@ -37,7 +37,7 @@ export const RELATION_VALUE_SCHEMA: JsonSchema = {
 };
 
 /**
- * The entity body that Port's upsert routes accept (port-api.md §3, apispec `POST .../entities`).
+ * The entity body that Port's upsert routes accept (docs/port-fidelity.md).
  * Extra top-level keys are allowed, as in Port's spec; the CLI's file schema is stricter.
  */
 export const ENTITY_BODY_SCHEMA: JsonSchema = {

@@ -2,7 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 
 /**
- * Checks for the string formats Port documents (port-api.md §4). A format whose rule Port does not
+ * Checks for the string formats Port documents (docs/port-fidelity.md). A format whose rule Port does not
  * publish (markdown, user, team, proto, blueprints) accepts any string: a guess would reject what Port
  * accepts. ajv calls these only for strings.
  */

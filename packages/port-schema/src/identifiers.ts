@@ -1,5 +1,5 @@
 /**
- * Identifier rules as Port publishes them (port-api.md §3 and §4). The `u` flag is required:
+ * Identifier rules as Port publishes them (docs/port-fidelity.md). The `u` flag is required:
  * `\p{L}` admits any Unicode letter.
  */
 export const ENTITY_IDENTIFIER_PATTERN = String.raw`^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/=-]+$`;

@@ -15,7 +15,7 @@ export const FILE_REFERENCE = 'file://';
 const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
 
 /**
- * The repository-relative target of a `file://` reference (port-api.md §7): `a/b.md` is relative to
+ * The repository-relative target of a `file://` reference (docs/port-fidelity.md): `a/b.md` is relative to
  * the repository root, `./b.md` and `../b.md` to the entity file's folder. Undefined when it would
  * leave the repository.
  */
@@ -117,7 +117,7 @@ function readTargetFile(target: string, root: string, realRoot: string): TargetR
 }
 
 /**
- * Replaces `file://` property values with the target's text (port-api.md §7): `file://a/b.md` is
+ * Replaces `file://` property values with the target's text (docs/port-fidelity.md): `file://a/b.md` is
  * relative to the repository root, `file://./b.md` and `file://../b.md` to the entity file's folder.
  * The target must stay inside the repository, symlinks included, and be at most 1 MiB. A `.json` or
  * `.yaml` target is parsed when the blueprint declares the property an object or array.
