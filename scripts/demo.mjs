@@ -1,16 +1,32 @@
-// The README demo: start the local Port API emulator with the example blueprints, run
-// `port-gitops sync --all` on examples/monorepo against it, then show what the emulator holds.
-import { spawn } from 'node:child_process';
+// The README demo (`npm run demo`): build port-gitops, start the local Port API emulator with the example
+// blueprints, run `port-gitops sync --all` on examples/monorepo against it, then show what the emulator
+// holds. The build's own log is shown only when it fails.
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '@port-gitops/emulator';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const example = `${repo}examples/monorepo`;
 const bin = `${repo}packages/cli/dist/port-gitops.mjs`;
 
+console.log('port-gitops demo: sync the example monorepo (examples/monorepo) into a local Port API emulator\n');
+process.stdout.write('building port-gitops (npm run build)… ');
+const build = spawnSync('npm', ['run', 'build', '--silent'], {
+  cwd: repo,
+  encoding: 'utf8',
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+});
+if (build.status !== 0) {
+  console.log('failed:\n');
+  console.log(build.stdout + build.stderr);
+  process.exit(1);
+}
+console.log('done');
+
+// Loaded once built: the emulator is one of the packages the build makes.
+const { startEmulator } = await import('@port-gitops/emulator');
 const emulator = await startEmulator({ port: 0, blueprintsDir: `${example}/.port/blueprints` });
-console.log(`Port API emulator listening on ${emulator.url}\n`);
+console.log(`Port API emulator listening on ${emulator.url}, with the example's blueprints\n`);
 console.log('$ port-gitops sync --all --cwd examples/monorepo --verbose\n');
 
 const credentials = { PORT_CLIENT_ID: 'demo-client', PORT_CLIENT_SECRET: randomBytes(16).toString('hex') };

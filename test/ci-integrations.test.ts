@@ -1,8 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, emulator, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+import { spawn } from 'node:child_process';
+import {
+  type CliRun,
+  REPO_ROOT,
+  emulator,
+  git,
+  installCli,
+  makeRepo,
+  packCli,
+  runCli,
+  syncEnv,
+  writeFiles,
+} from './helpers.js';
+
+/** npx installs the package into its cache: a fresh one, so nothing from an earlier run is used. */
+const npmCache = mkdtempSync(join(tmpdir(), 'port-gitops-npm-cache-'));
+process.once('exit', () => rmSync(npmCache, { recursive: true, force: true }));
 
 const domain = (id: string) => `identifier: ${id}\nblueprint: domain\n`;
 
@@ -57,32 +74,53 @@ describe('the pre-commit hook', () => {
     // From a subfolder, paths are taken relative to it, as pre-commit gives them from the root.
     expect((await runCli(['check', 'port.yml'], { cwd: join(repo, 'b') })).stdout).toContain('1 file · 1 entity');
   });
+
+  it('runs its entry with the port-gitops a repository installs from the package, as pre-commit does', async () => {
+    const repo = installCli();
+    writeFiles(repo, { 'a/port.yml': domain('a'), 'c/port.yml': 'identifier: bad id\nblueprint: domain\n' });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', 'a/port.yml', 'c/port.yml');
+    const staged = git(repo, 'diff', '--cached', '--name-only').trim().split('\n');
+    const run = await shell(`${hook!.entry} ${staged.join(' ')}`, repo, {});
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('c/port.yml:1:13');
+    expect(run.stdout).toContain('2 files · 2 entities');
+  });
 });
 
 describe('the GitLab CI template', () => {
   const template = parse(readFileSync(join(REPO_ROOT, 'templates/gitlab/port-gitops.gitlab-ci.yml'), 'utf8')) as Record<
     string,
-    { script?: string[]; rules?: Array<{ if: string }>; extends?: string }
+    { script?: string[]; rules?: Array<{ if: string }>; extends?: string; resource_group?: string }
   >;
-  /** The port-gitops arguments of a job's script line. */
-  const argsOf = (job: string) => template[job]!.script![0]!.split('port-gitops.mjs ')[1]!.split(' ');
+  const base = template['.port-gitops'] as unknown as { image: string; variables: Record<string, string | number> };
 
-  it('runs check on merge requests and sync on the default branch, with the history they need', () => {
+  it('runs check on merge requests and one sync at a time on the default branch, with the history they need', () => {
     expect(template['port-gitops:check']!.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
     expect(template['port-gitops:sync']!.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
-    expect((template['.port-gitops'] as unknown as { variables: { GIT_DEPTH: number } }).variables.GIT_DEPTH).toBe(0);
+    expect(template['port-gitops:sync']!.resource_group).toBe('port-gitops-sync');
+    expect(base.variables.GIT_DEPTH).toBe(0);
   });
 
-  it("its commands work with GitLab's variables: the merge request check writes JUnit, the push sync pushes the change", async () => {
+  it('pins the released package on a current Node image', () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8'));
+    expect(base.variables.PORT_GITOPS_PACKAGE).toBe(`@port-gitops/cli@${version}`);
+    expect(base.image).toBe('node:24');
+  });
+
+  it("its scripts work with GitLab's variables: the merge request check writes JUnit, the push sync pushes the change", async () => {
     const repo = makeRepo({ 'a/port.yml': domain('a') });
-    const base = git(repo, 'rev-parse', 'HEAD').trim();
+    const before = git(repo, 'rev-parse', 'HEAD').trim();
     writeFiles(repo, { 'b/port.yml': domain('b') });
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'b');
+    // The pinned version is not on a registry these tests can reach: the same package, packed from here.
+    const variables = { ...base.variables, PORT_GITOPS_PACKAGE: packCli(), GIT_DEPTH: '0' } as Record<string, string>;
 
-    const check = await runCli(argsOf('port-gitops:check'), {
-      cwd: repo,
-      env: { GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base },
+    const check = await shell(template['port-gitops:check']!.script!.join('\n'), repo, {
+      ...variables,
+      GITLAB_CI: 'true',
+      CI_MERGE_REQUEST_DIFF_BASE_SHA: before,
     });
     expect(check.code).toBe(0);
     expect(readFileSync(join(repo, 'port-gitops.xml'), 'utf8')).toContain(
@@ -90,12 +128,38 @@ describe('the GitLab CI template', () => {
     );
 
     const port = await emulator();
-    const sync = await runCli(argsOf('port-gitops:sync'), {
-      cwd: repo,
-      env: { GITLAB_CI: 'true', CI_COMMIT_BEFORE_SHA: base, ...syncEnv(port.url) },
+    const sync = await shell(template['port-gitops:sync']!.script!.join('\n'), repo, {
+      ...variables,
+      GITLAB_CI: 'true',
+      CI_COMMIT_BEFORE_SHA: before,
+      ...syncEnv(port.url),
     });
     expect(sync.code).toBe(0);
     expect(port.store.all().map((e) => e.identifier)).toEqual(['b']);
     expect(existsSync(join(repo, 'port-report.json'))).toBe(true);
   });
 });
+
+/** A CI script, as a runner runs it: bash, a clean environment plus the job's variables, no network for npm. */
+function shell(script: string, cwd: string, env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-eo', 'pipefail', '-c', script], {
+      cwd,
+      env: {
+        PATH: process.env.PATH!,
+        HOME: process.env.HOME!,
+        NO_COLOR: '1',
+        npm_config_offline: 'true',
+        npm_config_cache: npmCache,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

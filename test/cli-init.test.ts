@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
-import { makeRepo, runCli } from './helpers.js';
+import { parse } from 'yaml';
+import { CREDENTIALS, REPO_ROOT, emulator, git, makeDir, makeRepo, runAction, runCli, writeFiles } from './helpers.js';
 
 describe('port-gitops init', () => {
   it('writes a starter setup that checks clean, and never overwrites a file', async () => {
@@ -23,5 +24,70 @@ describe('port-gitops init', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('kept     port-gitops.config.json (it exists; init never overwrites)');
     expect(readFileSync(join(repo, 'port-gitops.config.json'), 'utf8')).toBe('{"include": ["**/mine.yml"]}\n');
+  });
+});
+
+/** The `${{ }}` expressions init's workflow uses, evaluated as the runner would for one event. */
+function evaluate(value: string, context: { event: string; secrets: Record<string, string> }): string {
+  return value.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, expression: string) => {
+    const secret = /^secrets\.(\w+)$/.exec(expression);
+    if (secret) return context.secrets[secret[1]!] ?? '';
+    const event = /^github\.event_name == '(\w+)'$/.exec(expression);
+    if (event) return String(context.event === event[1]);
+    throw new Error(`no evaluation for \${{ ${expression} }}`);
+  });
+}
+
+describe("init's GitHub workflow", () => {
+  it('pins the Action and current actions, serializes syncs, and its steps check a pull request and sync a push', async () => {
+    const repo = makeRepo({});
+    await runCli(['init'], { cwd: repo });
+    const workflow = parse(readFileSync(join(repo, '.github/workflows/port-gitops.yml'), 'utf8'));
+    const steps = (job: string) => workflow.jobs[job].steps as Array<{ uses: string; with?: Record<string, unknown> }>;
+    for (const job of ['check', 'sync']) {
+      const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8'));
+      const major = `v${version.split('.')[0]}`;
+      expect(steps(job).map((s) => s.uses)).toEqual(['actions/checkout@v6', `port-gitops/port-gitops@${major}`]);
+      expect(steps(job)[0]!.with).toEqual({ 'fetch-depth': 0 });
+    }
+    expect(workflow.jobs.sync.concurrency['cancel-in-progress']).toBe(false);
+    expect(workflow.jobs.check.if).toBe("github.event_name == 'pull_request'");
+
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'init');
+    const before = git(repo, 'rev-parse', 'HEAD').trim();
+    writeFiles(repo, {
+      'services/second/port.yml': 'identifier: second\nblueprint: service\ntitle: Second\nteam: platform\n',
+    });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'second service');
+    const dir = makeDir({ 'event.json': JSON.stringify({ before, repository: { default_branch: 'main' } }) });
+    // init writes no blueprint definitions: the emulator knows a service blueprint that takes any properties.
+    const port = await emulator({
+      blueprintsDir: undefined,
+      blueprints: [{ identifier: 'service', schema: { properties: {} } }],
+    });
+    const inputsOf = (job: string, event: string) =>
+      Object.fromEntries(
+        Object.entries(steps(job)[1]!.with ?? {}).map(([name, value]) => [
+          name,
+          evaluate(String(value), {
+            event,
+            secrets: { PORT_CLIENT_ID: 'id', PORT_CLIENT_SECRET: CREDENTIALS.PORT_CLIENT_SECRET },
+          }),
+        ]),
+      );
+    const sync = await runAction(
+      repo,
+      { ...inputsOf('sync', 'push'), 'base-url': port.url },
+      {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: join(dir, 'event.json'),
+        RUNNER_TEMP: dir,
+      },
+    );
+    expect(sync.code).toBe(0);
+    expect(port.store.all().map((e) => e.identifier)).toEqual(['second']);
   });
 });

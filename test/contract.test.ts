@@ -1,183 +1,65 @@
 /**
- * Holds the client and the emulator to Port's own OpenAPI description (../shared/port-openapi/apispec.yaml):
- * every request the client makes is a route of the spec, with declared query parameters and a body
- * that validates against the spec's request schema; every answer of the emulator validates against the
- * spec's response schema for its status.
+ * Holds the client and the emulator to the project's description of Port's API
+ * (packages/port-schema/src/routes.ts), in every run: every request the client makes is a described
+ * route, with declared query parameters (the required ones sent) and a body that validates against the
+ * route's request schema; every answer of the emulator is a described status of its route and validates
+ * against the schema for it. test/port-spec.test.ts checks the description itself against Port's
+ * OpenAPI file when one is given.
  */
-import { readFileSync } from 'node:fs';
-import { PortClient } from '@port-gitops/port-client';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { parse } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, emulator } from './helpers.js';
 import type { Exchange } from '@port-gitops/emulator';
+import { PORT_ROUTES, type RouteDescription } from '@port-gitops/port-schema';
+import { Ajv } from 'ajv';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recordClientSession } from './client-session.js';
+import { emulator } from './helpers.js';
 
-const SPEC_PATH = `${REPO_ROOT}../shared/port-openapi/apispec.yaml`;
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const ajv = new Ajv({ strict: false, allErrors: true });
+const routeOf = (exchange: Exchange): RouteDescription | undefined =>
+  PORT_ROUTES.find((route) => route.method === exchange.method && route.path === exchange.route);
 
-interface Operation {
-  parameters?: Array<{ in: string; name: string; required?: boolean }>;
-  requestBody?: { content: Record<string, { schema: unknown }> };
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
-}
-
-/**
- * Fields that Port's docs show in entity answers but the spec's entity schemas leave out
- * (port-api.md §2.3 and §9, "Gaps in the spec"). The emulator returns them as the docs do; they are
- * removed before validation, and nothing else is.
- */
-const DOCUMENTED_ENTITY_EXTRAS = ['blueprint', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy'];
-
-let spec: { paths: Record<string, Record<string, Operation>> };
-let ajv: Ajv2020;
-
-beforeAll(() => {
-  // The spec has unquoted `=` operators; YAML 1.2's core schema reads them as plain strings.
-  spec = parse(readFileSync(SPEC_PATH, 'utf8'), { maxAliasCount: -1 });
-  ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
-  addFormats(ajv);
-  ajv.addSchema(spec as object, 'spec');
-});
-
-const pointerTo = (...segments: string[]) =>
-  `spec#/${segments.map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
-
-function validator(...segments: string[]) {
-  return ajv.compile({ $ref: pointerTo(...segments) });
-}
-
-function withoutDocumentedExtras(body: unknown): unknown {
-  const strip = (entity: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(entity).filter(([key]) => !DOCUMENTED_ENTITY_EXTRAS.includes(key)));
-  const copy = structuredClone(body) as { entity?: Record<string, unknown>; entities?: Array<Record<string, unknown>> };
-  if (copy?.entity) copy.entity = strip(copy.entity);
-  // Bulk answers list results (`created`, `index`), not entities: those are left alone.
-  if (Array.isArray(copy?.entities)) copy.entities = copy.entities.map((e) => ('index' in e ? e : strip(e)));
-  return copy;
-}
-
-/** Every exchange of a client session that touches each route the client offers. */
-async function recordClientSession(): Promise<Exchange[]> {
-  const port = await emulator({ record: true });
-  const client = new PortClient({
-    baseUrl: port.url,
-    credentials: { clientId: 'contract', clientSecret: 'contract-secret' },
-    userAgent: 'port-gitops/0.0.0 (repo/contract)',
-  });
-  await client.authenticate();
-  await client.getBlueprint('service');
-  await client.listBlueprints();
-  await client.upsertEntities('domain', [
-    { identifier: 'payments', title: 'Payments', properties: { description: 'money' } },
-  ]);
-  const services = Array.from({ length: 23 }, (_, i) => ({
-    identifier: `svc-${String(i).padStart(2, '0')}`,
-    title: `Service ${i}`,
-    team: i % 2 ? 'payments' : ['payments', 'platform'],
-    properties: { language: 'go', lifecycle: 'production', tier: 1 + (i % 3), tags: ['a'] },
-    relations: { domain: 'payments', dependsOn: i > 0 ? ['svc-00'] : [] },
-  }));
-  services[5]!.properties.tier = 9; // rejected by the blueprint: a 207
-  await client.upsertEntities('service', services);
-  await client.upsertEntity('service', {
-    identifier: 'single',
-    properties: { language: 'go', lifecycle: 'experimental' },
-  });
-  await client.getEntity('service', 'svc-01');
-  await client.getEntity('service', 'does-not-exist');
-  await client.listEntities('service');
-  await client.searchBlueprintEntities(
-    'service',
-    { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'go' }] },
-    10,
-  );
-  await client.searchEntities({
-    combinator: 'and',
-    rules: [{ property: '$datasource', operator: 'contains', value: '(repo/contract)' }],
-  });
-  await client.deleteEntity('service', 'single');
-  await client.deleteEntity('service', 'single').catch(() => undefined); // 404
-  return port.exchanges;
-}
-
-describe("contract with Port's OpenAPI description", () => {
+describe("contract with the project's description of Port's API", () => {
   let exchanges: Exchange[];
   beforeAll(async () => {
     exchanges = await recordClientSession();
   });
 
-  it('covers every route the client offers', () => {
+  it('covers every described route', () => {
     const routes = new Set(exchanges.map((e) => `${e.method} ${e.route}`));
-    expect([...routes].sort()).toEqual([
-      'DELETE /v1/blueprints/{blueprint_identifier}/entities/{entity_identifier}',
-      'GET /v1/blueprints',
-      'GET /v1/blueprints/{blueprint_identifier}/entities',
-      'GET /v1/blueprints/{blueprint_identifier}/entities/{entity_identifier}',
-      'GET /v1/blueprints/{identifier}',
-      'POST /v1/auth/access_token',
-      'POST /v1/blueprints/{blueprint_identifier}/entities',
-      'POST /v1/blueprints/{blueprint_identifier}/entities/bulk',
-      'POST /v1/blueprints/{blueprint_identifier}/entities/search',
-      'POST /v1/entities/search',
-    ]);
+    expect([...routes].sort()).toEqual(PORT_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
     expect(exchanges.map((e) => e.status)).toEqual(expect.arrayContaining([200, 201, 207, 404]));
   });
 
-  it('every request is a route of the spec, with declared query parameters and the required ones', () => {
+  it('every request is a described route, with declared query parameters and the required ones', () => {
     for (const exchange of exchanges) {
-      const operation = spec.paths[exchange.route]?.[exchange.method.toLowerCase()];
-      expect(operation, `${exchange.method} ${exchange.route} is in the spec`).toBeDefined();
-      const declared = (operation!.parameters ?? []).filter((p) => p.in === 'query');
-      for (const name of Object.keys(exchange.query)) {
-        expect(
-          declared.map((p) => p.name),
-          `${exchange.method} ${exchange.route} declares ?${name}`,
-        ).toContain(name);
+      const route = routeOf(exchange);
+      expect(route, `${exchange.method} ${exchange.route} is described`).toBeDefined();
+      const declared = route!.query ?? {};
+      for (const [name, values] of Object.entries(exchange.query)) {
+        expect(Object.keys(declared), `${exchange.method} ${exchange.route} declares ?${name}`).toContain(name);
+        if (declared[name]!.type === 'boolean') expect(values.every((v) => v === 'true' || v === 'false')).toBe(true);
       }
-      for (const parameter of declared.filter((p) => p.required)) {
-        expect(
-          Object.keys(exchange.query),
-          `${exchange.method} ${exchange.route} sends required ?${parameter.name}`,
-        ).toContain(parameter.name);
+      for (const [name, parameter] of Object.entries(declared)) {
+        if (parameter.required) expect(Object.keys(exchange.query), `sends required ?${name}`).toContain(name);
       }
     }
   });
 
-  it("every request body validates against the spec's request schema", () => {
+  it("every request body validates against the route's request schema", () => {
     const withBodies = exchanges.filter((e) => e.requestBody !== undefined);
     expect(withBodies.length).toBeGreaterThan(5);
     for (const exchange of withBodies) {
-      const validate = validator(
-        'paths',
-        exchange.route,
-        exchange.method.toLowerCase(),
-        'requestBody',
-        'content',
-        'application/json',
-        'schema',
-      );
+      const validate = ajv.compile(routeOf(exchange)!.body ?? false);
       const ok = validate(exchange.requestBody);
       expect(ok, `${exchange.method} ${exchange.route}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
   });
 
-  it("every answer of the emulator validates against the spec's response schema for its status", () => {
+  it('every answer of the emulator is a described status and validates against its schema', () => {
     for (const exchange of exchanges) {
-      const operation = spec.paths[exchange.route]![exchange.method.toLowerCase()]!;
-      const documented = operation.responses[String(exchange.status)];
-      expect(documented, `${exchange.method} ${exchange.route} documents status ${exchange.status}`).toBeDefined();
-      const validate = validator(
-        'paths',
-        exchange.route,
-        exchange.method.toLowerCase(),
-        'responses',
-        String(exchange.status),
-        'content',
-        'application/json',
-        'schema',
-      );
-      const ok = validate(withoutDocumentedExtras(exchange.responseBody));
+      const answer = routeOf(exchange)!.answers[exchange.status];
+      expect(answer, `${exchange.method} ${exchange.route} describes status ${exchange.status}`).toBeDefined();
+      const validate = ajv.compile(answer!.schema);
+      const ok = validate(exchange.responseBody);
       expect(ok, `${exchange.method} ${exchange.route} ${exchange.status}: ${ajv.errorsText(validate.errors)}`).toBe(
         true,
       );

@@ -1,33 +1,19 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIALS, REPO_ROOT, emulator, git, makeDir, makeRepo, writeFiles } from './helpers.js';
-
-/** Runs the action's entry point as the runner would: inputs as INPUT_*, the event in a file. */
-function runAction(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/action.mjs')], {
-      cwd,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stdout += chunk));
-    child.on('close', (code) => resolve({ code, stdout }));
-  });
-}
+import { parse } from 'yaml';
+import { CREDENTIALS, REPO_ROOT, emulator, git, makeDir, makeRepo, runAction, writeFiles } from './helpers.js';
 
 describe('the GitHub Action', () => {
-  it('declares every input its entry point reads and every output it writes', () => {
+  it('is a node24 action whose bundle reads only inputs it declares, and declares the outputs it writes', () => {
     const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8'));
-    const script = readFileSync(join(REPO_ROOT, 'scripts/action.mjs'), 'utf8');
-    const step = action.runs.steps.find((s: { id?: string }) => s.id === 'run');
-    for (const name of [...script.matchAll(/input\('([A-Z_]+)'\)|yes\('([A-Z_]+)'\)/g)].map((m) => m[1] ?? m[2])) {
-      expect(step.env[`INPUT_${name}`], `INPUT_${name}`).toMatch(/^\$\{\{ inputs\.[a-z-]+ \}\}$/);
-    }
+    expect(action.runs).toEqual({ using: 'node24', main: 'packages/cli/dist/action.mjs' });
+    const source = readFileSync(join(REPO_ROOT, 'packages/cli/src/action.ts'), 'utf8');
+    const read = [...source.matchAll(/(?:input\(env, |yes\()'([a-z-]+)'\)|\['([a-z-]+)', 'PORT_/g)].map(
+      (m) => m[1] ?? m[2],
+    );
+    expect(read.length).toBeGreaterThan(5);
+    for (const name of read) expect(Object.keys(action.inputs)).toContain(name);
     expect(Object.keys(action.outputs).sort()).toEqual([
       'deleted',
       'entities',
@@ -56,22 +42,27 @@ describe('the GitHub Action', () => {
     writeFileSync(outputs, '');
     const port = await emulator();
 
-    const run = await runAction(repo, {
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_OUTPUT: outputs,
-      RUNNER_TEMP: dir,
-      INPUT_COMMAND: 'sync',
-      INPUT_BASE: '',
-      INPUT_ALL: 'false',
-      INPUT_CONFIG: '',
-      PORT_CLIENT_ID: CREDENTIALS.PORT_CLIENT_ID,
-      PORT_CLIENT_SECRET: CREDENTIALS.PORT_CLIENT_SECRET,
-      PORT_BASE_URL: port.url,
-    });
+    const summary = join(dir, 'summary.md');
+    const run = await runAction(
+      repo,
+      {
+        command: 'sync',
+        'client-id': CREDENTIALS.PORT_CLIENT_ID,
+        'client-secret': CREDENTIALS.PORT_CLIENT_SECRET,
+        'base-url': port.url,
+      },
+      {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_OUTPUT: outputs,
+        GITHUB_STEP_SUMMARY: summary,
+        RUNNER_TEMP: dir,
+      },
+    );
     expect(run.code).toBe(0);
-    expect(run.stdout).not.toContain(CREDENTIALS.PORT_CLIENT_SECRET);
+    expect(run.stdout + run.stderr).not.toContain(CREDENTIALS.PORT_CLIENT_SECRET);
+    expect(readFileSync(summary, 'utf8')).toContain('### port-gitops sync');
     expect(
       port.store
         .all()
@@ -109,14 +100,17 @@ describe('the GitHub Action', () => {
     const dir = makeDir({});
     const outputs = join(dir, 'outputs');
     writeFileSync(outputs, '');
-    const run = await runAction(repo, {
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_BASE_REF: 'main',
-      GITHUB_OUTPUT: outputs,
-      RUNNER_TEMP: dir,
-      INPUT_COMMAND: 'check',
-    });
+    const run = await runAction(
+      repo,
+      { command: 'check' },
+      {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_BASE_REF: 'main',
+        GITHUB_OUTPUT: outputs,
+        RUNNER_TEMP: dir,
+      },
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error file=b/port.yml,line=1,col=13');
     expect(readFileSync(outputs, 'utf8')).toContain('invalid=1');

@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@port-gitops/emulator';
 import { afterEach } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = join(REPO_ROOT, 'packages/cli/dist/port-gitops.mjs');
@@ -109,4 +110,62 @@ export const CREDENTIALS = { PORT_CLIENT_ID: 'test-client', PORT_CLIENT_SECRET: 
 
 export function syncEnv(url: string): Record<string, string> {
   return { ...CREDENTIALS, PORT_BASE_URL: url };
+}
+
+/**
+ * The CLI as npm would publish it: `npm pack` of the built package, into a temporary folder outside the
+ * repository. Once per test file.
+ */
+let packed: string | undefined;
+export function packCli(): string {
+  if (packed) return packed;
+  const dir = mkdtempSync(join(tmpdir(), 'port-gitops-pack-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const name = execFileSync('npm', ['pack', '--silent', '--workspace', '@port-gitops/cli', '--pack-destination', dir], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  }).trim();
+  packed = join(dir, name.split('\n').pop()!);
+  return packed;
+}
+
+/** `npm install` of the packed CLI into a new folder outside the repository, with no network. */
+export function installCli(): string {
+  const dir = makeDir({ 'package.json': '{ "name": "consumer", "private": true }' });
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', packCli()], { cwd: dir });
+  return dir;
+}
+
+/**
+ * Runs the GitHub Action's bundle as the runner does: every input declared in action.yml as INPUT_<NAME>
+ * (upper case, hyphens kept), its default unless `inputs` sets it, and the job's environment. The bundle is
+ * copied alone into an empty folder: it must need nothing else.
+ */
+export function runAction(cwd: string, inputs: Record<string, string>, env: Record<string, string>): Promise<CliRun> {
+  const action = parseYaml(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+    runs: { using: string; main: string };
+  };
+  const alone = makeDir({});
+  const entry = join(alone, 'action.mjs');
+  copyFileSync(join(REPO_ROOT, action.runs.main), entry);
+  const given: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    given[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? '';
+  }
+  for (const name of Object.keys(inputs))
+    if (!(name in action.inputs)) throw new Error(`action.yml has no input ${name}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], {
+      cwd,
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...given, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

@@ -1,33 +1,72 @@
-// Bundles the CLI and everything it imports into dist/port-gitops.mjs, the `port-gitops` binary, with
-// one chunk per command (dist/chunks/): a CI job starts it on every run, and `check` should not parse
-// the HTTP client or the emulator. Measured with node 20, `port-gitops --version`: about 0.25 s,
-// against 0.42 s for the several hundred modules it is made of.
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+// Bundles the CLI into files that need nothing else at run time:
+// - dist/port-gitops.mjs, the `port-gitops` binary, with one chunk per command (dist/chunks/): a CI job
+//   starts it on every run, and `check` should not parse the HTTP client or the emulator;
+// - dist/action.mjs, the GitHub Action's entry (action.yml), one file;
+// - dist/THIRD-PARTY-LICENSES.txt, the license of every package bundled into them;
+// - schemas/, the JSON Schemas editors use, copied from @port-gitops/core.
+// The output depends only on the sources and the lockfile: two builds of one commit are byte for byte
+// the same (scripts/release.mjs checks it).
+import { chmodSync, cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const dist = new URL('../dist/', import.meta.url).pathname;
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(`${dist}chunks`, { recursive: true, force: true });
-await build({
-  entryPoints: { 'port-gitops': `${dist}bin.js` },
-  outdir: dist,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
+const here = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(here, 'dist');
+const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+rmSync(join(dist, 'chunks'), { recursive: true, force: true });
+
+const common = {
   bundle: true,
-  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   minify: true,
-  sourcemap: 'linked',
   define: { __PORT_GITOPS_VERSION__: JSON.stringify(version) },
   // jsonc-parser's default entry is a UMD build that cannot be bundled; its ES module can.
   mainFields: ['module', 'main'],
-  // Some dependencies are CommonJS and call require(): give each chunk one.
+  // Some dependencies are CommonJS and call require(): give each file one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
-  legalComments: 'linked',
+  legalComments: 'none',
+  metafile: true,
   logLevel: 'warning',
+};
+
+const binary = await build({
+  ...common,
+  entryPoints: { 'port-gitops': join(dist, 'bin.js') },
+  outdir: dist,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  sourcemap: 'linked',
 });
-chmodSync(`${dist}port-gitops.mjs`, 0o755);
+chmodSync(join(dist, 'port-gitops.mjs'), 0o755);
+const action = await build({ ...common, entryPoints: [join(dist, 'action.js')], outfile: join(dist, 'action.mjs') });
+
+writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses([binary.metafile, action.metafile]));
+const schemas = join(here, '..', 'core', 'schemas');
+rmSync(join(here, 'schemas'), { recursive: true, force: true });
+cpSync(schemas, join(here, 'schemas'), { recursive: true });
+
+/** Each bundled npm package, once, with the license text it ships. */
+function thirdPartyLicenses(metafiles) {
+  const packages = new Map();
+  for (const metafile of metafiles) {
+    for (const input of Object.keys(metafile.inputs)) {
+      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (match) packages.set(match[1], true);
+    }
+  }
+  const sections = [...packages.keys()].sort().map((dir) => {
+    const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = file
+      ? readFileSync(join(dir, file), 'utf8').trim()
+      : `(${license}; the package ships no license file)`;
+    return `${name}@${version} (${license})\n\n${text}\n`;
+  });
+  return `port-gitops ${version} bundles these packages:\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;
+}

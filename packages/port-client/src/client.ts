@@ -1,3 +1,4 @@
+import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { packBatches } from './batch.js';
 import { InsecureBaseUrlError, PortApiError, PortAuthError } from './errors.js';
@@ -111,13 +112,12 @@ export class PortClient {
     return (await this.request<{ count: number }>('GET', `/v1/blueprints/${enc(blueprint)}/entities-count`)).count;
   }
 
-  async listEntities(blueprint: string): Promise<RemoteEntity[]> {
-    return (await this.request<{ entities: RemoteEntity[] }>('GET', `/v1/blueprints/${enc(blueprint)}/entities`))
-      .entities;
-  }
-
   /** Every entity of a blueprint matching `query`, page by page (docs/port-fidelity.md). */
-  async searchBlueprintEntities(blueprint: string, query?: SearchQuery, pageSize = 1000): Promise<RemoteEntity[]> {
+  async searchBlueprintEntities(
+    blueprint: string,
+    query?: SearchQuery,
+    pageSize = MAX_SEARCH_PAGE,
+  ): Promise<RemoteEntity[]> {
     const found: RemoteEntity[] = [];
     let from: string | undefined;
     do {
@@ -132,10 +132,6 @@ export class PortClient {
       from = page.next;
     } while (from);
     return found;
-  }
-
-  async searchEntities(query: SearchQuery): Promise<RemoteEntity[]> {
-    return (await this.request<{ entities: RemoteEntity[] }>('POST', '/v1/entities/search', { body: query })).entities;
   }
 
   async upsertEntity(blueprint: string, entity: PortEntity, options: UpsertOptions = {}): Promise<RemoteEntity> {

@@ -10,4 +10,5 @@ export {
   PROPERTY_IDENTIFIER_PATTERN,
 } from './identifiers.js';
 export { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from './limits.js';
+export { MAX_SEARCH_PAGE, PORT_ROUTES, type RouteDescription } from './routes.js';
 export { type Ajv, EntityValidator, type SchemaError, sharedPortAjv } from './validator.js';

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EXIT, describeRepository } from '@port-gitops/core';
 import type { Output } from '../output.js';
+import { VERSION } from '../version.js';
 
 export interface InitArgs {
   cwd?: string;
@@ -40,38 +41,47 @@ properties:
 
 const EXAMPLE_README = '# Example service\n\nDescribed in Port by port.yml next to this file.\n';
 
-const WORKFLOW = `# port-gitops: check what a pull request changes; sync what a push to main changed; full resync by hand.
-# Needs the repository secrets PORT_CLIENT_ID and PORT_CLIENT_SECRET for the sync jobs.
+/** The Action's moving major tag for this version (v0 for 0.x, v1 for 1.x): fixes arrive, breaks do not. */
+const MAJOR = VERSION.split('.')[0];
+
+const WORKFLOW = `# port-gitops (https://github.com/port-gitops/port-gitops): on a pull request, check the entity files it
+# changes; on a push to main, sync what it changed into Port; by hand (workflow_dispatch), a full resync.
+# The sync job needs the repository secrets PORT_CLIENT_ID and PORT_CLIENT_SECRET.
 name: port-gitops
 on:
   pull_request:
   push:
     branches: [main]
   workflow_dispatch:
+permissions:
+  contents: read
 jobs:
-  port:
+  check:
+    if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v6
         with: { fetch-depth: 0 }
-      - uses: actions/checkout@v4
-        with: { repository: your-org/port-gitops, path: .port-gitops }
-      - uses: actions/setup-node@v4
-        with: { node-version: 20 }
-      - run: npm ci && npm run build
-        working-directory: .port-gitops
-      - if: github.event_name == 'pull_request'
-        run: node .port-gitops/packages/cli/dist/port-gitops.mjs check --report port-report.json
-      - if: github.event_name == 'push'
-        run: node .port-gitops/packages/cli/dist/port-gitops.mjs sync --delete-removed --report port-report.json
-        env:
-          PORT_CLIENT_ID: \${{ secrets.PORT_CLIENT_ID }}
-          PORT_CLIENT_SECRET: \${{ secrets.PORT_CLIENT_SECRET }}
-      - if: github.event_name == 'workflow_dispatch'
-        run: node .port-gitops/packages/cli/dist/port-gitops.mjs sync --all --report port-report.json
-        env:
-          PORT_CLIENT_ID: \${{ secrets.PORT_CLIENT_ID }}
-          PORT_CLIENT_SECRET: \${{ secrets.PORT_CLIENT_SECRET }}
+      - uses: port-gitops/port-gitops@v${MAJOR}
+        with:
+          command: check
+  sync:
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-latest
+    # One sync at a time: a new push waits for the running sync and never cancels it.
+    concurrency:
+      group: port-gitops-sync-\${{ github.ref }}
+      cancel-in-progress: false
+    steps:
+      - uses: actions/checkout@v6
+        with: { fetch-depth: 0 }
+      - uses: port-gitops/port-gitops@v${MAJOR}
+        with:
+          command: sync
+          all: \${{ github.event_name == 'workflow_dispatch' }}
+          delete-removed: true
+          client-id: \${{ secrets.PORT_CLIENT_ID }}
+          client-secret: \${{ secrets.PORT_CLIENT_SECRET }}
 `;
 
 /** The files `init` writes, by repository-relative path. */
@@ -97,6 +107,8 @@ export async function runInit(args: InitArgs, output: Output): Promise<number> {
     writeFileSync(target, content);
     output.out(`created  ${path}`);
   }
-  output.out('next: edit the example, then `port-gitops check --all`; replace your-org/port-gitops in the workflow');
+  output.out(
+    'next: edit the example, then `port-gitops check --all`; add the PORT_CLIENT_ID and PORT_CLIENT_SECRET secrets for the sync job',
+  );
   return EXIT.ok;
 }

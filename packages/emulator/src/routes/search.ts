@@ -1,3 +1,4 @@
+import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { ApiError } from '../api-error.js';
 import { type Route, requireObject, route } from '../router.js';
 import type { EntityStore } from '../store.js';
@@ -5,7 +6,6 @@ import type { SearchQuery } from '../types.js';
 import { present } from './entities.js';
 
 const SEARCH_DEFAULT_LIMIT = 200;
-const SEARCH_MAX_LIMIT = 1000;
 
 export function searchRoutes(store: EntityStore): Route[] {
   return [
@@ -21,8 +21,8 @@ export function searchRoutes(store: EntityStore): Route[] {
       const blueprint = ctx.params.blueprint_identifier!;
       const body = requireObject(ctx.body) as { query?: SearchQuery; limit?: unknown; from?: unknown };
       const limit = body.limit === undefined ? SEARCH_DEFAULT_LIMIT : Number(body.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT) {
-        throw new ApiError(422, `"limit" must be an integer from 1 to ${SEARCH_MAX_LIMIT}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_PAGE) {
+        throw new ApiError(422, `"limit" must be an integer from 1 to ${MAX_SEARCH_PAGE}`);
       }
       const all = (body.query ? store.search(body.query, blueprint) : store.list(blueprint)).sort((a, b) =>
         a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0,

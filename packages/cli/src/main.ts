@@ -1,0 +1,254 @@
+import { EXIT, FatalError } from '@port-gitops/core';
+import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
+import yargs from 'yargs';
+import { withSelectionOptions, withTargetOptions } from './commands/options.js';
+import { Output } from './output.js';
+import { VERSION } from './version.js';
+
+/**
+ * Runs one port-gitops command line and returns its exit code; a fatal error is printed (never a
+ * secret) and becomes EXIT.fatal. The binary (bin.ts) and the GitHub Action (action.ts) both call it.
+ */
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  output = new Output(),
+): Promise<number> {
+  // Secrets are known before any command runs, so that even an early error cannot print them.
+  output.addSecret(env.PORT_CLIENT_SECRET);
+  output.addSecret(env.PORT_ACCESS_TOKEN);
+  try {
+    return await runCommand(argv, env, output);
+  } catch (error) {
+    return reportFatal(error, output);
+  }
+}
+
+async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output): Promise<number> {
+  let exitCode = 0;
+  // yargs hands each handler its camel-cased flags; the command functions take them typed.
+  // Each command's module is loaded when it runs: `check` never loads the HTTP client or the emulator.
+  const run =
+    <T>(load: () => Promise<(args: T, output: Output, env: NodeJS.ProcessEnv) => Promise<number>>) =>
+    async (argv: unknown) => {
+      exitCode = await (await load())(argv as T, output, env);
+    };
+  await yargs(argv)
+    .scriptName('port-gitops')
+    .usage(
+      '$0 <command> [options]\n\nKeep Port (port.io) in sync with the entity files of a git repository: port.yml, port.json and the\nlike, and Backstage catalog-info.yaml files when the config has a "backstage" mapping.',
+    )
+    .option('cwd', {
+      type: 'string',
+      describe: 'Run in this folder (default: the current one; the repository root is found from it)',
+      global: true,
+    })
+    .option('config', {
+      type: 'string',
+      describe: 'Config file (default: port-gitops.config.{json,yaml,yml} at the root)',
+      global: true,
+    })
+    .command(
+      'sync',
+      'Validate the selected entity files and push their entities to Port',
+      (y) =>
+        withTargetOptions(withSelectionOptions(y))
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe: 'Show what would be pushed; send nothing (no credentials needed)',
+          })
+          .option('delete-removed', {
+            type: 'boolean',
+            default: false,
+            describe: 'Delete from Port the entities the selected change removed (or config deleteRemoved)',
+          })
+          .option('prune', {
+            type: 'boolean',
+            default: false,
+            describe: 'With --all: delete the entities this repository wrote that no file defines any more',
+          })
+          .option('max-deletes', {
+            type: 'number',
+            describe: '--prune deletes at most this many per blueprint (default 20% of the blueprint)',
+          })
+          .option('force', { type: 'boolean', default: false, describe: '--prune past --max-deletes' })
+          .option('progress', {
+            type: 'boolean',
+            default: true,
+            describe:
+              'Show progress on long pushes: a bar on a terminal, a line every 10 s in CI logs (--no-progress: none)',
+          })
+          .option('skip-unchanged', {
+            type: 'boolean',
+            default: false,
+            describe: 'Read the live entities first and write only those that differ',
+          })
+          .option('partial', {
+            type: 'boolean',
+            default: true,
+            describe: 'Push the valid files when others are invalid (--no-partial: push nothing then)',
+          })
+          .option('concurrency', {
+            type: 'number',
+            describe: 'Requests in flight at once (default 8, or config port.concurrency)',
+          })
+          .example('$0 sync --all', 'Full resync of every entity file')
+          .example(
+            '$0 sync --base origin/main --delete-removed',
+            'Push what changed since the merge-base with main; delete what it removed',
+          )
+          .example('$0 sync', 'In GitHub Actions or GitLab CI: the base comes from the event')
+          .example(
+            '$0 sync --all --prune --dry-run',
+            'What a full resync would delete: entities this repository wrote that no file defines',
+          )
+          .example('$0 sync --all --dry-run --format json', 'The JSON report of what would be pushed')
+          .example('PORT_BASE_URL=http://127.0.0.1:5555 $0 sync --all', 'Push to a local emulator')
+          .epilog(
+            'Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error.',
+          ),
+      run(async () => (await import('./commands/sync.js')).runSync),
+    )
+    .command(
+      'plan',
+      'What sync would do, read against Port: create, update (field by field), unchanged, delete; writes nothing',
+      (y) =>
+        withTargetOptions(withSelectionOptions(y))
+          .example('$0 plan --base origin/main', 'What merging this branch would change in Port')
+          .example('$0 plan --all --verbose', 'Every entity, unchanged ones too')
+          .epilog('Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN) to read the live entities.'),
+      run(async () => (await import('./commands/plan.js')).runPlan),
+    )
+    .command(
+      'check [files..]',
+      'Validate the selected entity files; needs no credentials (for pre-merge checks)',
+      (y) =>
+        withTargetOptions(withSelectionOptions(y))
+          .positional('files', {
+            type: 'string',
+            array: true,
+            describe: 'Check exactly these files (as a pre-commit hook passes them)',
+          })
+          .option('remote', {
+            type: 'boolean',
+            default: false,
+            describe: 'Also ask Port to validate the entities (validation_only; needs credentials)',
+          })
+          .example('$0 check --base origin/main', 'Validate what a pull request into main changes')
+          .example('$0 check --all', 'Validate every entity file')
+          .example('$0 check services/a/port.yml', 'Validate one file')
+          .example(
+            '$0 check --all --cwd examples/backstage',
+            'Validate a Backstage catalog through the config\'s "backstage" mapping',
+          )
+          .example('$0 check --all --format json --report check.json', 'Machine-readable results')
+          .epilog('Exit codes: 0 all valid, 1 some files invalid, 3 usage/config/git error.'),
+      run(async () => (await import('./commands/check.js')).runCheck),
+    )
+    .command(
+      'blueprints <action> [ids..]',
+      'blueprints pull [ids..]: save blueprint definitions from Port into blueprintsDir, for offline validation',
+      (y) =>
+        withTargetOptions(y)
+          .positional('action', { choices: ['pull'] as const, describe: 'What to do with the blueprints' })
+          .positional('ids', {
+            type: 'string',
+            array: true,
+            describe: 'Blueprint identifiers (default: every blueprint)',
+          })
+          .example('$0 blueprints pull', 'Every blueprint, into .port/blueprints/<id>.json')
+          .example('$0 blueprints pull service domain', 'Only these two')
+          .epilog(
+            'Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN). Commit the files: check then validates against them offline.',
+          ),
+      run(async () => (await import('./commands/blueprints-pull.js')).runBlueprintsPull),
+    )
+    .command(
+      'list',
+      'Print the discovered and selected entity files with their entities',
+      (y) =>
+        withSelectionOptions(y)
+          .example('$0 list --all', 'Every entity file, its blueprint and identifiers')
+          .example('$0 list --base origin/main', 'What a change selects, each file with its status and why'),
+      run(async () => (await import('./commands/list.js')).runList),
+    )
+    .command(
+      'init',
+      'Write a starter config, shared schema, example entity file and GitHub workflow (never overwrites)',
+      (y) => y.example('$0 init', 'In the root of the repository to set up'),
+      run(async () => (await import('./commands/init.js')).runInit),
+    )
+    .command(
+      'emulator',
+      'Start the local Port API emulator on loopback (for tests, demos and benchmarks)',
+      (y) =>
+        y
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' })
+          .option('port', { type: 'number', default: 5555, describe: 'Port to listen on (0: any free port)' })
+          .option('blueprints', { type: 'string', describe: 'Folder of blueprint definitions (*.json)' })
+          .option('data', { type: 'string', describe: 'JSON file that keeps entities across restarts' })
+          .option('client-id', { type: 'string', describe: 'Accept only this client id (default: any)' })
+          .option('client-secret', { type: 'string', describe: 'Accept only this client secret (default: any)' })
+          .option('latency-ms', { type: 'number', describe: 'Fault: delay every answer by N ms' })
+          .option('error-rate', {
+            type: 'number',
+            describe: 'Fault: answer this share (0..1) of API requests with 503',
+          })
+          .option('rate-limit', {
+            type: 'string',
+            describe: 'Fault: N/SECONDS, answer 429 with Retry-After past N requests per window',
+          })
+          .option('reset-rate', {
+            type: 'number',
+            describe: 'Fault: drop this share (0..1) of connections without an answer',
+          })
+          .option('token-ttl-s', {
+            type: 'number',
+            describe: 'Access token lifetime in seconds (default 10800, as Port)',
+          })
+          .option('seed', { type: 'number', describe: 'Seed of the fault dice, to replay a run' })
+          .example(
+            '$0 emulator --blueprints examples/monorepo/.port/blueprints',
+            'Serve the example blueprints on 127.0.0.1:5555',
+          )
+          .example(
+            '$0 emulator --port 0 --rate-limit 100/10 --error-rate 0.05',
+            'Any free port, with throttling and 5xx faults',
+          ),
+      run(async () => (await import('./commands/emulator.js')).runEmulator),
+    )
+    .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints, init or emulator (see --help).')
+    .strict()
+    .version(VERSION)
+    .help()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      throw error ?? new FatalError('usage', message);
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+function reportFatal(error: unknown, output: Output): number {
+  if (error instanceof FatalError) {
+    output.err(`error: ${error.message}`);
+    if (error.hint) output.err(`hint: ${error.hint}`);
+    return EXIT.fatal;
+  }
+  if (error instanceof PortAuthError) {
+    output.err(`error: ${error.message}`);
+    output.err('hint: check PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN), and the region or base URL');
+    return EXIT.fatal;
+  }
+  if (error instanceof InsecureBaseUrlError) {
+    output.err(`error: ${error.message}`);
+    return EXIT.fatal;
+  }
+  if (error instanceof PortApiError) {
+    output.err(`error: ${error.message}`);
+    return EXIT.fatal;
+  }
+  output.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.fatal;
+}

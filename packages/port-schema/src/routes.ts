@@ -1,0 +1,231 @@
+/**
+ * The routes of Port's REST API that port-gitops relies on, described by this project in its own schemas:
+ * paths, query parameters, request bodies, the answers by status, and the limits. Facts only, checked
+ * against Port's published OpenAPI description by test/port-spec.test.ts whenever a path to that file is
+ * given (PORT_OPENAPI). The client and the emulator are held to this description in every test run
+ * (test/contract.test.ts). docs/port-fidelity.md says where each fact comes from.
+ */
+import { ENTITY_IDENTIFIER_SCHEMA, type JsonSchema } from './entity-schema.js';
+import { MAX_BULK_ENTITIES } from './limits.js';
+
+interface QueryParameter {
+  type: 'boolean' | 'string';
+  /** Port's description marks it required. */
+  required?: boolean;
+}
+
+interface RouteAnswer {
+  schema: JsonSchema;
+  /**
+   * Where the status is documented: `spec` (the route's entry in Port's OpenAPI description) or `docs`
+   * (Port's documentation or its own clients, not the route's entry).
+   */
+  source: 'spec' | 'docs';
+}
+
+export interface RouteDescription {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** As Port's OpenAPI description spells it, parameters in braces. */
+  path: string;
+  query?: Record<string, QueryParameter>;
+  body?: JsonSchema;
+  answers: Record<number, RouteAnswer>;
+}
+
+/** `{ ok: false, error, message }`: every failure. */
+const FAILURE: JsonSchema = {
+  type: 'object',
+  required: ['ok', 'error'],
+  properties: { ok: { const: false }, error: { type: 'string' }, message: { type: 'string' } },
+};
+
+/** An entity as Port answers it. */
+const ENTITY: JsonSchema = {
+  type: 'object',
+  required: ['identifier'],
+  properties: {
+    identifier: { type: 'string' },
+    title: { type: ['string', 'null'] },
+    icon: { type: ['string', 'null'] },
+    blueprint: { type: 'string' },
+    team: { type: 'array', items: { type: 'string' } },
+    properties: { type: 'object' },
+    relations: { type: 'object' },
+    createdAt: { type: 'string' },
+    createdBy: { type: 'string' },
+    updatedAt: { type: 'string' },
+    updatedBy: { type: 'string' },
+  },
+};
+
+/** An entity as written: the route takes a query in place of an identifier too, but port-gitops never sends one. */
+const ENTITY_BODY: JsonSchema = {
+  type: 'object',
+  properties: {
+    identifier: ENTITY_IDENTIFIER_SCHEMA,
+    title: { type: 'string' },
+    icon: { type: 'string' },
+    team: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    properties: { type: 'object' },
+    relations: { type: 'object' },
+  },
+};
+
+const BLUEPRINT: JsonSchema = {
+  type: 'object',
+  required: ['identifier', 'schema'],
+  properties: { identifier: { type: 'string' }, schema: { type: 'object' }, relations: { type: 'object' } },
+};
+
+const ok = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
+  type: 'object',
+  required: ['ok', ...required],
+  properties: { ok: { const: true }, ...properties },
+});
+
+const failures = (spec: number[], docs: number[] = []): Record<number, RouteAnswer> => ({
+  ...Object.fromEntries(spec.map((status) => [status, { schema: FAILURE, source: 'spec' as const }])),
+  ...Object.fromEntries(docs.map((status) => [status, { schema: FAILURE, source: 'docs' as const }])),
+});
+
+const WRITE_QUERY: Record<string, QueryParameter> = {
+  upsert: { type: 'boolean' },
+  merge: { type: 'boolean' },
+  validation_only: { type: 'boolean' },
+  create_missing_related_entities: { type: 'boolean' },
+  run_id: { type: 'string' },
+};
+
+/** The largest page a paginated search returns. */
+export const MAX_SEARCH_PAGE = 1000;
+
+export const PORT_ROUTES: RouteDescription[] = [
+  {
+    method: 'POST',
+    path: '/v1/auth/access_token',
+    body: {
+      type: 'object',
+      required: ['clientId', 'clientSecret'],
+      additionalProperties: false,
+      properties: { clientId: { type: 'string' }, clientSecret: { type: 'string' } },
+    },
+    answers: {
+      200: {
+        source: 'spec',
+        schema: ok({ accessToken: { type: 'string' }, expiresIn: { type: 'number' }, tokenType: { type: 'string' } }),
+      },
+      ...failures([401, 422]),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/blueprints',
+    answers: {
+      200: { source: 'spec', schema: ok({ blueprints: { type: 'array', items: BLUEPRINT } }) },
+      ...failures([401]),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/blueprints/{identifier}',
+    answers: { 200: { source: 'spec', schema: ok({ blueprint: BLUEPRINT }) }, ...failures([401, 404]) },
+  },
+  {
+    method: 'POST',
+    path: '/v1/blueprints/{blueprint_identifier}/entities',
+    query: { ...WRITE_QUERY, upsert: { type: 'boolean', required: true } },
+    body: ENTITY_BODY,
+    answers: {
+      201: { source: 'spec', schema: ok({ entity: ENTITY }) },
+      ...failures([401, 404, 413, 422], [400, 403, 409]),
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/blueprints/{blueprint_identifier}/entities/bulk',
+    query: { ...WRITE_QUERY, upsert: { type: 'boolean', required: true } },
+    body: {
+      type: 'object',
+      required: ['entities'],
+      additionalProperties: false,
+      properties: { entities: { type: 'array', minItems: 1, maxItems: MAX_BULK_ENTITIES, items: ENTITY_BODY } },
+    },
+    answers: {
+      200: { source: 'spec', schema: bulkAnswer() },
+      207: { source: 'spec', schema: bulkAnswer() },
+      ...failures([401, 404, 413, 422], [400]),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/blueprints/{blueprint_identifier}/entities/{entity_identifier}',
+    answers: { 200: { source: 'spec', schema: ok({ entity: ENTITY }) }, ...failures([401, 404]) },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/blueprints/{blueprint_identifier}/entities/{entity_identifier}',
+    query: { delete_dependents: { type: 'boolean', required: true }, run_id: { type: 'string' } },
+    answers: { 200: { source: 'spec', schema: ok({}) }, ...failures([401, 404, 413, 422], [403]) },
+  },
+  {
+    method: 'GET',
+    path: '/v1/blueprints/{blueprint_identifier}/entities-count',
+    answers: { 200: { source: 'spec', schema: ok({ count: { type: 'number' } }) }, ...failures([401, 404]) },
+  },
+  {
+    method: 'POST',
+    path: '/v1/blueprints/{blueprint_identifier}/entities/search',
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        query: { type: 'object', required: ['combinator', 'rules'] },
+        include: { type: 'array', items: { type: 'string' } },
+        exclude: { type: 'array', items: { type: 'string' } },
+        limit: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_PAGE },
+        from: { type: 'string' },
+      },
+    },
+    answers: {
+      200: {
+        source: 'spec',
+        schema: ok({ entities: { type: 'array', items: ENTITY }, next: { type: 'string' } }, ['entities']),
+      },
+      ...failures([401, 404, 422]),
+    },
+  },
+];
+
+/** 200: every entity written; 207: some failed, each in `errors` by its index (then `ok` is false). */
+function bulkAnswer(): JsonSchema {
+  const answer = ok({
+    entities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['created', 'identifier', 'index'],
+        properties: {
+          created: { type: 'boolean' },
+          identifier: { type: 'string' },
+          index: { type: 'integer' },
+          additionalData: { type: 'object' },
+        },
+      },
+    },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['identifier', 'index', 'statusCode', 'error', 'message'],
+        properties: {
+          identifier: { type: 'string' },
+          index: { type: 'integer' },
+          statusCode: { type: 'integer' },
+          error: { type: 'string' },
+          message: { type: 'string' },
+        },
+      },
+    },
+  });
+  return { ...answer, properties: { ...(answer.properties as object), ok: { type: 'boolean' } } };
+}

@@ -1,0 +1,43 @@
+import type { Exchange } from '@port-gitops/emulator';
+import { PortClient } from '@port-gitops/port-client';
+import { emulator } from './helpers.js';
+
+/** Every exchange of a client session that touches each route the client offers. */
+export async function recordClientSession(): Promise<Exchange[]> {
+  const port = await emulator({ record: true });
+  const client = new PortClient({
+    baseUrl: port.url,
+    credentials: { clientId: 'contract', clientSecret: 'contract-secret' },
+    userAgent: 'port-gitops/0.0.0 (repo/contract)',
+  });
+  await client.authenticate();
+  await client.getBlueprint('service');
+  await client.listBlueprints();
+  await client.upsertEntities('domain', [
+    { identifier: 'payments', title: 'Payments', properties: { description: 'money' } },
+  ]);
+  const services = Array.from({ length: 23 }, (_, i) => ({
+    identifier: `svc-${String(i).padStart(2, '0')}`,
+    title: `Service ${i}`,
+    team: i % 2 ? 'payments' : ['payments', 'platform'],
+    properties: { language: 'go', lifecycle: 'production', tier: 1 + (i % 3), tags: ['a'] },
+    relations: { domain: 'payments', dependsOn: i > 0 ? ['svc-00'] : [] },
+  }));
+  services[5]!.properties.tier = 9; // rejected by the blueprint: a 207
+  await client.upsertEntities('service', services);
+  await client.upsertEntity('service', {
+    identifier: 'single',
+    properties: { language: 'go', lifecycle: 'experimental' },
+  });
+  await client.getEntity('service', 'svc-01');
+  await client.getEntity('service', 'does-not-exist');
+  await client.searchBlueprintEntities(
+    'service',
+    { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'go' }] },
+    10,
+  );
+  await client.countEntities('service');
+  await client.deleteEntity('service', 'single');
+  await client.deleteEntity('service', 'single').catch(() => undefined); // 404
+  return port.exchanges;
+}
