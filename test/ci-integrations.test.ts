@@ -8,6 +8,7 @@ import {
   type CliRun,
   REPO_ROOT,
   emulator,
+  exampleBlueprints,
   git,
   installCli,
   makeRepo,
@@ -57,7 +58,11 @@ describe('the pre-commit hook', () => {
   });
 
   it('checks exactly the files it is given, as pre-commit passes the staged ones', async () => {
-    const repo = makeRepo({ 'a/port.yml': domain('a'), 'broken/port.yml': 'identifier: [not committed yet' });
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      'a/port.yml': domain('a'),
+      'broken/port.yml': 'identifier: [not committed yet',
+    });
     writeFiles(repo, {
       'b/port.yml': domain('b'),
       'c/port.yml': 'identifier: bad id\nblueprint: domain\n',
@@ -65,12 +70,18 @@ describe('the pre-commit hook', () => {
     });
     git(repo, 'add', 'b/port.yml', 'c/port.yml', 'notes.txt');
     const staged = git(repo, 'diff', '--cached', '--name-only').trim().split('\n');
-    const good = await runCli(['check', 'b/port.yml', 'notes.txt'], { cwd: repo });
+    const good = await runCli(['check', 'b/port.yml'], { cwd: repo });
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('1 file · 1 entity');
+    // A named file that is not an entity file is never dropped in silence: it is refused, and the run fails.
+    const named = await runCli(['check', 'b/port.yml', 'notes.txt'], { cwd: repo });
+    expect(named.code).toBe(1);
+    expect(named.stdout).toContain(
+      'notes.txt:1:1 refused: not an entity file: it matches none of the config\'s "include" globs',
+    );
     const all = await runCli(['check', ...staged, '--format', 'json'], { cwd: repo });
     expect(all.code).toBe(1);
-    expect(JSON.parse(all.stdout).errors.map((e: { file: string }) => e.file)).toEqual(['c/port.yml']);
+    expect(JSON.parse(all.stdout).errors.map((e: { file: string }) => e.file)).toEqual(['c/port.yml', 'notes.txt']);
     // From a subfolder, paths are taken relative to it, as pre-commit gives them from the root.
     expect((await runCli(['check', 'port.yml'], { cwd: join(repo, 'b') })).stdout).toContain('1 file · 1 entity');
   });
@@ -109,7 +120,7 @@ describe('the GitLab CI template', () => {
   });
 
   it("its scripts work with GitLab's variables: the merge request check writes JUnit, the push sync pushes the change", async () => {
-    const repo = makeRepo({ 'a/port.yml': domain('a') });
+    const repo = makeRepo({ ...exampleBlueprints(), 'a/port.yml': domain('a') });
     const before = git(repo, 'rev-parse', 'HEAD').trim();
     writeFiles(repo, { 'b/port.yml': domain('b') });
     git(repo, 'add', '-A');

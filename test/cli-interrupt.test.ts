@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
-import { CLI, emulator, makeRepo, runCli, syncEnv } from './helpers.js';
+import { CLI, emulator, exampleBlueprints, makeRepo, runCli, syncEnv } from './helpers.js';
 
 describe('sync interrupted by SIGINT', () => {
   it('stops sending, lets requests in flight finish, reports what was not pushed, and exits 2', async () => {
@@ -65,7 +65,7 @@ describe('progress on long pushes', () => {
 describe('on a terminal', () => {
   it('draws a progress bar in place, clears it, and colours the summary (a pseudo-terminal from `script`)', async () => {
     const entities = Array.from({ length: 200 }, (_, i) => `- {identifier: t${i}, blueprint: domain}`).join('\n');
-    const repo = makeRepo({ 'domains/port.yml': entities });
+    const repo = makeRepo({ ...exampleBlueprints(), 'domains/port.yml': entities });
     const port = await emulator({ latencyMs: 60 });
     const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} sync --all --concurrency 1`, '/dev/null'], {
       cwd: repo,

@@ -165,7 +165,21 @@ describe('the JSON report', () => {
     const head = git(repo, 'rev-parse', 'HEAD').trim();
     const report = JSON.parse(run.stdout);
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(report);
-    expect(Object.keys(report)).toEqual(['command', 'mode', 'base', 'head', 'dryRun', 'entities', 'errors', 'summary']);
+    expect(Object.keys(report)).toEqual([
+      'command',
+      'mode',
+      'base',
+      'head',
+      'dryRun',
+      'files',
+      'entities',
+      'errors',
+      'summary',
+    ]);
+    expect(report.files).toEqual([
+      { path: 'a/port.yml', outcome: 'loaded', entities: 1 },
+      { path: 'b/port.yml', outcome: 'invalid', entities: 1 },
+    ]);
     expect(report).toMatchObject({ command: 'sync', mode: 'all', base: null, head, dryRun: false });
     expect(report.entities).toEqual([
       { file: 'a/port.yml', blueprint: 'domain', identifier: 'a', action: 'upsert', result: 'ok' },
@@ -185,6 +199,7 @@ describe('the JSON report', () => {
     ]);
     expect(Object.keys(report.summary)).toEqual([
       'files',
+      'skipped',
       'entities',
       'upserted',
       'deleted',

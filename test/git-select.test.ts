@@ -3,7 +3,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
-import { apiGet, emulator, git, makeDir, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+import { apiGet, emulator, exampleBlueprints, git, makeDir, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
 
 const domain = (id: string, description = id) =>
   `identifier: ${id}\nblueprint: domain\nproperties:\n  description: ${description}\n`;
@@ -175,6 +175,7 @@ describe('changed-only selection (--base)', () => {
 
   it('re-validates every entity file when the config file or the shared schema changed, and says why', async () => {
     const repo = makeRepo({
+      ...exampleBlueprints(),
       'port-gitops.config.json': '{}',
       'schemas/entity.schema.json': '{"type": "object"}',
       'a/port.yml': domain('a'),

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,16 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
+
+/** The example's blueprint definitions, as files for makeRepo: a repository set up as docs/config.md says. */
+export function exampleBlueprints(): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(EXAMPLE_BLUEPRINTS).map((name) => [
+      `.port/blueprints/${name}`,
+      readFileSync(join(EXAMPLE_BLUEPRINTS, name), 'utf8'),
+    ]),
+  );
+}
 
 /** A temporary folder with these files, removed after the test. */
 export function makeDir(files: Record<string, string>): string {

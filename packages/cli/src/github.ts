@@ -1,8 +1,9 @@
 import type { Report } from '@port-gitops/core';
+import { printable } from './output.js';
 
 /** Workflow-command escaping, as GitHub's toolkit does it (`@actions/core`, command.ts). */
 function escapeData(text: string): string {
-  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  return printable(text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A'));
 }
 function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
@@ -42,9 +43,9 @@ export function githubStepSummary(report: Report): string {
       ? 'All entity files.'
       : `Changes \`${report.base?.slice(0, 8)}..${report.head?.slice(0, 8)}\`.`,
     '',
-    '| files | entities | upserted | deleted | unchanged | failed | invalid files |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${s.files} | ${s.entities} | ${s.upserted} | ${s.deleted} | ${s.unchanged} | ${s.failed} | ${s.invalid} |`,
+    '| files | entities | upserted | deleted | unchanged | failed | invalid files | skipped files |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${s.files} | ${s.entities} | ${s.upserted} | ${s.deleted} | ${s.unchanged} | ${s.failed} | ${s.invalid} | ${s.skipped} |`,
   ];
   if (report.errors.length > 0) {
     lines.push('', '| where | problem |', '|---|---|');

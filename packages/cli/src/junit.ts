@@ -11,7 +11,10 @@ function xml(text: string): string {
  * entities failed to push; warnings go to the case's system-out.
  */
 export function junitReport(report: Report): string {
-  const files = [...new Set([...report.entities.map((e) => e.file), ...report.errors.map((e) => e.file)])].sort();
+  const skipped = new Map(report.files.filter((f) => f.outcome === 'skipped').map((f) => [f.path, f.reason ?? '']));
+  const files = [
+    ...new Set([...report.entities.map((e) => e.file), ...report.errors.map((e) => e.file), ...skipped.keys()]),
+  ].sort();
   const cases = files.map((file) => {
     const errors = report.errors.filter((e) => e.file === file && e.severity !== 'warning');
     const warnings = report.errors.filter((e) => e.file === file && e.severity === 'warning');
@@ -32,15 +35,18 @@ export function junitReport(report: Report): string {
         `      <system-out>${xml(warnings.map((w) => `warning ${file}:${w.line}:${w.column} ${w.message}`).join('\n'))}</system-out>`,
       );
     }
+    const reason = skipped.get(file);
+    if (reason !== undefined && body.length === 0) body.push(`      <skipped message="${xml(reason)}"/>`);
     const open = `    <testcase classname="port-gitops.${report.command}" name="${xml(file)}"`;
     return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
   });
   const failures = cases.filter((c) => c.includes('<failure')).length;
+  const skips = cases.filter((c) => c.includes('<skipped')).length;
   const seconds = (report.summary.durationMs / 1000).toFixed(3);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="port-gitops" tests="${files.length}" failures="${failures}" time="${seconds}">`,
-    `  <testsuite name="port-gitops ${report.command}" tests="${files.length}" failures="${failures}" errors="0" time="${seconds}">`,
+    `  <testsuite name="port-gitops ${report.command}" tests="${files.length}" failures="${failures}" errors="0" skipped="${skips}" time="${seconds}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

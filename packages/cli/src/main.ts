@@ -2,7 +2,7 @@ import { EXIT, FatalError } from '@port-gitops/core';
 import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
 import yargs from 'yargs';
 import { withSelectionOptions, withTargetOptions } from './commands/options.js';
-import { Output } from './output.js';
+import { Output, printable } from './output.js';
 import { VERSION } from './version.js';
 
 /**
@@ -15,6 +15,7 @@ export async function main(
   output = new Output(),
 ): Promise<number> {
   // Secrets are known before any command runs, so that even an early error cannot print them.
+  output.githubActions = env.GITHUB_ACTIONS === 'true';
   output.addSecret(env.PORT_CLIENT_SECRET);
   output.addSecret(env.PORT_ACCESS_TOKEN);
   try {
@@ -232,21 +233,21 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
 
 function reportFatal(error: unknown, output: Output): number {
   if (error instanceof FatalError) {
-    output.err(`error: ${error.message}`);
-    if (error.hint) output.err(`hint: ${error.hint}`);
+    output.err(`error: ${printable(error.message)}`);
+    if (error.hint) output.err(`hint: ${printable(error.hint)}`);
     return EXIT.fatal;
   }
   if (error instanceof PortAuthError) {
-    output.err(`error: ${error.message}`);
+    output.err(`error: ${printable(error.message)}`);
     output.err('hint: check PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN), and the region or base URL');
     return EXIT.fatal;
   }
   if (error instanceof InsecureBaseUrlError) {
-    output.err(`error: ${error.message}`);
+    output.err(`error: ${printable(error.message)}`);
     return EXIT.fatal;
   }
   if (error instanceof PortApiError) {
-    output.err(`error: ${error.message}`);
+    output.err(`error: ${printable(error.message)}`);
     return EXIT.fatal;
   }
   output.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

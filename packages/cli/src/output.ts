@@ -1,10 +1,14 @@
 /**
- * Everything the CLI prints goes through here, so that no secret can reach stdout, stderr or a
- * report file, whatever an error message happens to quote.
+ * Everything the CLI prints goes through here, so that no secret can reach stdout, stderr or a report
+ * file, whatever an error message happens to quote; and, under GitHub Actions, so that no line can start
+ * a workflow command port-gitops did not write (the runner reads `::command::` at the start of any line,
+ * after leading white space, on either stream).
  */
 export class Output {
   private readonly secrets: string[] = [];
   readonly color: boolean;
+  /** Lines that would read as workflow commands are defused; annotations go through `command`. */
+  githubActions = false;
 
   constructor(
     private readonly stdout: NodeJS.WritableStream = process.stdout,
@@ -25,11 +29,16 @@ export class Output {
   }
 
   out(text: string): void {
-    this.stdout.write(this.redact(text.endsWith('\n') ? text : `${text}\n`));
+    this.stdout.write(this.guard(this.redact(text.endsWith('\n') ? text : `${text}\n`)));
   }
 
   err(text: string): void {
-    this.stderr.write(this.redact(text.endsWith('\n') ? text : `${text}\n`));
+    this.stderr.write(this.guard(this.redact(text.endsWith('\n') ? text : `${text}\n`)));
+  }
+
+  /** Workflow commands port-gitops writes itself (annotations), each already escaped as the toolkit does. */
+  command(lines: string[], stream: 'stdout' | 'stderr'): void {
+    (stream === 'stdout' ? this.stdout : this.stderr).write(this.redact(`${lines.join('\n')}\n`));
   }
 
   paint(code: 'red' | 'green' | 'yellow' | 'dim' | 'bold', text: string): string {
@@ -37,4 +46,21 @@ export class Output {
     const codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
     return `\u001b[${codes[code]}m${text}\u001b[0m`;
   }
+
+  private guard(text: string): string {
+    if (!this.githubActions) return text;
+    // A zero-width space after the first character: the line reads the same, and is no longer a command.
+    return text.replace(/^([^\S\n]*)(:|#)(?=:|#\[)/gm, '$1$2\u200b');
+  }
+}
+
+/**
+ * Text from files (paths, values, messages that quote them) made safe to print: control characters
+ * (terminal escape sequences, a newline inside a file name), line and paragraph separators and the
+ * bidirectional overrides are shown as escapes rather than acted on.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, (c) =>
+    c === '\t' ? '\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

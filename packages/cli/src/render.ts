@@ -1,7 +1,7 @@
-import type { Report, ReportError, SelectedFile } from '@port-gitops/core';
+import type { Report, ReportError, ReportFile, SelectedFile } from '@port-gitops/core';
+import { type Output, printable } from './output.js';
 
 const MAX_SHOWN_VALUE = 60;
-import type { Output } from './output.js';
 
 /** The human report: problems grouped by file, then failures, then one summary line. */
 export function renderReport(report: Report, output: Output, options: { verbose: boolean; quiet: boolean }): string {
@@ -9,37 +9,70 @@ export function renderReport(report: Report, output: Output, options: { verbose:
   const byFile = new Map<string, ReportError[]>();
   for (const error of report.errors) byFile.set(error.file, [...(byFile.get(error.file) ?? []), error]);
   for (const [file, errors] of byFile) {
-    lines.push(output.paint('bold', file));
+    lines.push(output.paint('bold', printable(file)));
     for (const error of errors) {
-      const where = `${file}:${error.line}:${error.column}`;
+      const where = `${printable(file)}:${error.line}:${error.column}`;
       const label = error.severity === 'warning' ? output.paint('yellow', 'warning') : output.paint('red', 'error');
-      lines.push(
-        `  ${label} ${where} ${error.message} ${output.paint('dim', `[${error.rule ?? error.code}${error.pointer ? ` ${error.pointer}` : ''}]`)}`,
-      );
-      if (error.hint) lines.push(`        ${output.paint('dim', `hint: ${error.hint}`)}`);
+      const rule = `[${error.rule ?? error.code}${error.pointer ? ` ${printable(error.pointer)}` : ''}]`;
+      lines.push(`  ${label} ${where} ${printable(error.message)} ${output.paint('dim', rule)}`);
+      if (error.hint) lines.push(`        ${output.paint('dim', `hint: ${printable(error.hint)}`)}`);
     }
+  }
+  const skipped = renderSkipped(report.files, output, options.verbose);
+  if (skipped.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(...skipped);
   }
   const failed = report.entities.filter((e) => e.result === 'failed');
   if (failed.length > 0) {
     if (lines.length > 0) lines.push('');
     lines.push(output.paint('bold', `${failed.length} ${failed.length === 1 ? 'entity' : 'entities'} failed to push:`));
     for (const entity of failed) {
-      lines.push(
-        `  ${output.paint('red', 'failed')} ${entity.blueprint}/${entity.identifier} (${entity.file || 'in no file'}): ${entity.error?.status ? `${entity.error.status} ` : ''}${entity.error?.message ?? ''}`,
-      );
+      const status = entity.error?.status ? `${entity.error.status} ` : '';
+      const name = printable(`${entity.blueprint}/${entity.identifier} (${entity.file || 'in no file'})`);
+      lines.push(`  ${output.paint('red', 'failed')} ${name}: ${status}${printable(entity.error?.message ?? '')}`);
     }
   }
   if (options.verbose && !options.quiet) {
     if (lines.length > 0) lines.push('');
     for (const entity of report.entities) {
-      lines.push(
-        `  ${entity.action.padEnd(6)} ${entity.result.padEnd(7)} ${entity.blueprint ?? '?'}/${entity.identifier ?? '?'}  ${output.paint('dim', entity.file || '(in no file: pruned)')}`,
-      );
+      const name = printable(`${entity.blueprint ?? '?'}/${entity.identifier ?? '?'}`);
+      const file = printable(entity.file || '(in no file: pruned)');
+      lines.push(`  ${entity.action.padEnd(6)} ${entity.result.padEnd(7)} ${name}  ${output.paint('dim', file)}`);
     }
   }
   if (lines.length > 0) lines.push('');
   lines.push(summaryLine(report, output));
   return lines.join('\n');
+}
+
+/** Files the config or .gitignore leaves out, by reason, unless every one is asked for. */
+const EXCLUSION = /^(excluded by the config's "exclude"|ignored by \.gitignore|inside node_modules)/;
+
+/**
+ * One line per skipped file. Files left out by the config's own `exclude` or by `.gitignore` are what the
+ * user asked for: one line per reason with the count, each file with --verbose.
+ */
+function renderSkipped(files: ReportFile[], output: Output, verbose: boolean): string[] {
+  const lines: string[] = [];
+  const excluded = new Map<string, number>();
+  for (const file of files) {
+    if (file.outcome !== 'skipped') continue;
+    if (!verbose && EXCLUSION.test(file.reason ?? '')) {
+      excluded.set(file.reason!, (excluded.get(file.reason!) ?? 0) + 1);
+      continue;
+    }
+    lines.push(`${output.paint('yellow', 'skipped')} ${printable(file.path)} (${printable(file.reason ?? '')})`);
+  }
+  for (const [reason, count] of excluded) {
+    lines.push(
+      output.paint(
+        'dim',
+        `skipped ${count} ${count === 1 ? 'file' : 'files'}: ${printable(reason)} (--verbose lists them)`,
+      ),
+    );
+  }
+  return lines;
 }
 
 function summaryLine(report: Report, output: Output): string {
@@ -84,9 +117,8 @@ export function renderList(
   for (const file of files) {
     const entities = file.entities.map((e) => `${e.blueprint ?? '?'}/${e.identifier ?? '?'}`).join(', ');
     const from = file.previousPath ? ` (from ${file.previousPath})` : '';
-    lines.push(
-      `${file.status.padEnd(9)} ${file.path}${from}${entities ? `  ${entities}` : ''}${file.reason ? `  (${file.reason})` : ''}`,
-    );
+    const why = file.reason ? `  (${file.reason})` : '';
+    lines.push(printable(`${file.status.padEnd(9)} ${file.path}${from}${entities ? `  ${entities}` : ''}${why}`));
   }
   return lines.join('\n');
 }
@@ -99,13 +131,13 @@ export function renderPlan(report: Report, output: Output, options: { verbose: b
     return text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE - 1)}…` : text;
   };
   for (const entity of report.entities) {
-    const name = `${entity.blueprint}/${entity.identifier}`;
+    const name = printable(`${entity.blueprint}/${entity.identifier}`);
     if (entity.change === 'create')
-      lines.push(output.paint('green', `+ create ${name}`) + output.paint('dim', `  ${entity.file}`));
+      lines.push(output.paint('green', `+ create ${name}`) + output.paint('dim', `  ${printable(entity.file)}`));
     else if (entity.change === 'delete')
-      lines.push(output.paint('red', `- delete ${name}`) + output.paint('dim', `  (was in ${entity.file})`));
+      lines.push(output.paint('red', `- delete ${name}`) + output.paint('dim', `  (was in ${printable(entity.file)})`));
     else if (entity.change === 'update') {
-      lines.push(output.paint('yellow', `~ update ${name}`) + output.paint('dim', `  ${entity.file}`));
+      lines.push(output.paint('yellow', `~ update ${name}`) + output.paint('dim', `  ${printable(entity.file)}`));
       for (const change of entity.diff ?? [])
         lines.push(`    ${change.path}: ${show(change.from)} → ${show(change.to)}`);
     } else if (entity.change === 'unchanged' && options.verbose) lines.push(output.paint('dim', `= unchanged ${name}`));

@@ -2,7 +2,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import type { Report, RunEvent } from '@port-gitops/core';
 import { githubAnnotations, githubStepSummary } from './github.js';
 import { junitReport } from './junit.js';
-import type { Output } from './output.js';
+import { type Output, printable } from './output.js';
 import { type Progress, createProgress } from './progress.js';
 import { renderReport } from './render.js';
 
@@ -28,9 +28,7 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
   if (env.GITHUB_ACTIONS === 'true') {
     // The runner reads workflow commands from both streams; stdout stays the report's in json mode.
     const annotations = githubAnnotations(report);
-    if (annotations.length > 0) {
-      (flags.format === 'json' ? output.err.bind(output) : output.out.bind(output))(annotations.join('\n'));
-    }
+    if (annotations.length > 0) output.command(annotations, flags.format === 'json' ? 'stderr' : 'stdout');
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, output.redact(githubStepSummary(report)));
   }
 }
@@ -50,11 +48,11 @@ export function printEvents(
   return (event) => {
     switch (event.type) {
       case 'note':
-        return output.err(`note: ${event.message}`);
+        return output.err(`note: ${printable(event.message)}`);
       case 'warning':
-        return output.err(event.message);
+        return output.err(printable(event.message));
       case 'hint':
-        if (flags.format === 'text') output.err(event.message);
+        if (flags.format === 'text') output.err(printable(event.message));
         return;
       case 'timing':
         if (timings) process.stderr.write(`timing: ${event.stage} ${Math.round(event.ms)} ms\n`);

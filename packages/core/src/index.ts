@@ -31,6 +31,7 @@ export {
   type Report,
   /** @public */ type ReportEntity,
   type ReportError,
+  /** @public */ type ReportFile,
   exitCodeOf,
 } from './report/index.js';
 export {

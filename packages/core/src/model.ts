@@ -37,6 +37,16 @@ export interface EntityFile {
   path: string;
 }
 
+/**
+ * A file that matches `include` but is not read, and why: `skipped` ones were left out on purpose (the
+ * config's `exclude`, `.gitignore`), `refused` ones cannot be entity files (a symbolic link, not a
+ * regular file, a named file that is not an entity file) and make the run fail.
+ */
+export interface FileNote {
+  path: string;
+  reason: string;
+}
+
 type SelectionMode = 'all' | 'changed';
 /** `unchanged`: the file did not change, but is selected for a reason (a `file://` target or the config changed). */
 type FileStatus = 'all' | 'added' | 'modified' | 'renamed' | 'deleted' | 'unchanged';
@@ -60,8 +70,12 @@ export interface Selection {
   files: SelectedFile[];
   /** Every path the change touched, entity file or not (for `file://` dependencies). */
   changedPaths: Set<string>;
-  /** Why the selection is what it is, when that needs saying (a fallback, a config change). */
+  /** Why the selection is what it is, when that needs saying (a fallback, a config change, a submodule). */
   notes: string[];
+  /** Files matching `include` left out on purpose, with the reason. */
+  skipped: FileNote[];
+  /** Files matching `include` that cannot be entity files, with the reason: each is a problem too. */
+  refused: FileNote[];
 }
 
 /** Finds the source position of a JSON pointer in a parsed file. */
@@ -73,6 +87,8 @@ export interface Locator {
    * Backstage document is translated, so `/relations/owningGroup` comes from `/spec/owner`.
    */
   inFile?(pointer: string): string;
+  /** The text of the scalar at `pointer` as the file writes it (`9007199254740993`, `1e400`), if there is one. */
+  raw?(pointer: string): string | undefined;
 }
 
 /** One entity read from a file, with `file://` references resolved. */

@@ -1,12 +1,21 @@
 /**
  * Identifier rules as Port publishes them (docs/port-fidelity.md). The `u` flag is required:
  * `\p{L}` admits any Unicode letter.
+ *
+ * Port writes "any of these characters, but not `.` or `..`" with a lookahead, `^(?!\.{1,2}$)[…]+$`.
+ * The same set is written here without one (a character other than `.`, or three dots or more), so
+ * that a linear-time engine (RE2, which has no lookaround) can run every pattern port-gitops checks.
  */
-export const ENTITY_IDENTIFIER_PATTERN = String.raw`^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/=-]+$`;
+const identifierPattern = (characters: string) => {
+  const withoutDot = characters.replace('.', '');
+  return String.raw`^(?:[${characters}]*[${withoutDot}][${characters}]*|\.{3,})$`;
+};
+
+export const ENTITY_IDENTIFIER_PATTERN = identifierPattern(String.raw`\p{L}0-9@_.+:\\/=-`);
 export const ENTITY_IDENTIFIER_MAX_LENGTH = 1000;
 
 /** Blueprint identifiers: like entity identifiers but without `=`, and at most 100 characters. */
-export const BLUEPRINT_IDENTIFIER_PATTERN = String.raw`^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$`;
+export const BLUEPRINT_IDENTIFIER_PATTERN = identifierPattern(String.raw`\p{L}0-9@_.+:\\/-`);
 export const BLUEPRINT_IDENTIFIER_MAX_LENGTH = 100;
 
 /** Property, relation, mirror, calculation and aggregation identifiers. */

@@ -3,12 +3,13 @@ import type { Blueprint } from './blueprint.js';
 import { compileBlueprintSchema } from './blueprint-schema.js';
 import { ENTITY_BODY_SCHEMA, type JsonSchema } from './entity-schema.js';
 import { PORT_STRING_FORMATS } from './formats.js';
+import type { LinearRegExp } from './linear-regexp.js';
 
 export type SchemaError = ErrorObject;
 export type { Ajv };
 
 /** An ajv instance that knows Port's formats; every Port-shaped schema is compiled with one. */
-function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
+function createPortAjv(options: { verbose?: boolean; patterns?: LinearRegExp } = {}): Ajv {
   // verbose: errors carry the offending value and the parent schema, for messages and hints.
   // validateSchema off: these are our own schemas, covered by tests; checking them against the
   // meta-schema on every start costs more than compiling them.
@@ -18,6 +19,7 @@ function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
     unicodeRegExp: true,
     verbose: options.verbose ?? false,
     validateSchema: false,
+    ...(options.patterns ? { code: { regExp: options.patterns.engine } } : {}),
   });
   for (const [name, validate] of Object.entries(PORT_STRING_FORMATS)) {
     ajv.addFormat(name, { type: 'string', validate });
@@ -26,24 +28,40 @@ function createPortAjv(options: { verbose?: boolean } = {}): Ajv {
 }
 
 let shared: Ajv | undefined;
-/** One verbose Port ajv instance per process, for every schema compiled once per run. */
+/** One verbose Port ajv instance per process, for this project's own schemas, compiled once per run. */
 export function sharedPortAjv(): Ajv {
   shared ??= createPortAjv({ verbose: true });
   return shared;
 }
 
+export interface EntityValidatorOptions {
+  /** For this project's own schemas (the route's body); default a new Port ajv instance. */
+  ajv?: Ajv;
+  /** Errors carry the offending value and the parent schema (for messages). */
+  verbose?: boolean;
+  /** Run the blueprints' own patterns on a linear-time engine (loadLinearRegExp). */
+  patterns?: LinearRegExp;
+}
+
 /**
  * Validates entities as Port does: the route's body schema, then the blueprint's schema. Blueprint
- * schemas are compiled once per blueprint definition and reused.
+ * schemas are compiled once per blueprint definition and reused, on an ajv instance of their own: their
+ * patterns come from the repository and run on the linear-time engine when one is given.
  */
 export class EntityValidator {
   private readonly ajv: Ajv;
+  private readonly blueprintAjv: Ajv;
   private readonly body: ValidateFunction;
   private readonly byBlueprint = new WeakMap<Blueprint, ValidateFunction>();
+  private readonly patterns: LinearRegExp | undefined;
 
-  constructor(ajv: Ajv = createPortAjv()) {
-    this.ajv = ajv;
-    this.body = ajv.compile(ENTITY_BODY_SCHEMA);
+  constructor(options: EntityValidatorOptions = {}) {
+    this.ajv = options.ajv ?? createPortAjv({ verbose: options.verbose ?? false });
+    this.patterns = options.patterns;
+    this.blueprintAjv = options.patterns
+      ? createPortAjv({ verbose: options.verbose ?? true, patterns: options.patterns })
+      : this.ajv;
+    this.body = this.ajv.compile(ENTITY_BODY_SCHEMA);
   }
 
   compile(schema: JsonSchema): ValidateFunction {
@@ -59,10 +77,19 @@ export class EntityValidator {
   validateAgainstBlueprint(blueprint: Blueprint, entity: { properties?: unknown; relations?: unknown }): SchemaError[] {
     let validate = this.byBlueprint.get(blueprint);
     if (!validate) {
-      validate = this.ajv.compile(compileBlueprintSchema(blueprint));
+      validate = this.blueprintAjv.compile(compileBlueprintSchema(blueprint));
       this.byBlueprint.set(blueprint, validate);
     }
     const subject = { properties: entity.properties ?? {}, relations: entity.relations ?? {} };
     return validate(subject) ? [] : [...(validate.errors ?? [])];
+  }
+
+  /** The blueprint's property patterns the linear engine cannot run (never checked offline), with why. */
+  uncheckedPatterns(blueprint: Blueprint): Array<{ property: string; pattern: string; reason: string }> {
+    if (!this.patterns) return [];
+    return Object.entries(blueprint.schema?.properties ?? {}).flatMap(([property, schema]) => {
+      const reason = typeof schema.pattern === 'string' ? this.patterns!.unsupported(schema.pattern) : undefined;
+      return reason ? [{ property, pattern: schema.pattern as string, reason }] : [];
+    });
   }
 }

@@ -39,6 +39,20 @@ properties:
   readme: file://./README.md
 `;
 
+/**
+ * The example's blueprint, as `blueprints pull` would save it: without a definition, check could only
+ * warn about the example, and sync would fail where check passed. Replace it with your own pulled ones.
+ */
+const EXAMPLE_BLUEPRINT = {
+  identifier: 'service',
+  title: 'Service',
+  schema: {
+    properties: { readme: { type: 'string', format: 'markdown', title: 'README' } },
+    required: [],
+  },
+  relations: {},
+};
+
 const EXAMPLE_README = '# Example service\n\nDescribed in Port by port.yml next to this file.\n';
 
 /** The Action's moving major tag for this version (v0 for 0.x, v1 for 1.x): fixes arrive, breaks do not. */
@@ -88,6 +102,7 @@ jobs:
 export const INIT_FILES: Record<string, string> = {
   'port-gitops.config.json': `${JSON.stringify(CONFIG, null, 2)}\n`,
   'schemas/entity.schema.json': `${JSON.stringify(SHARED_SCHEMA, null, 2)}\n`,
+  '.port/blueprints/service.json': `${JSON.stringify(EXAMPLE_BLUEPRINT, null, 2)}\n`,
   'services/example-service/port.yml': EXAMPLE_ENTITY,
   'services/example-service/README.md': EXAMPLE_README,
   '.github/workflows/port-gitops.yml': WORKFLOW,

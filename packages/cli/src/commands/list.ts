@@ -1,5 +1,5 @@
 import { EXIT, prepare } from '@port-gitops/core';
-import type { Output } from '../output.js';
+import { type Output, printable } from '../output.js';
 import { renderList } from '../render.js';
 import { printEvents } from '../report-output.js';
 import { type SelectionFlags, runOptions } from './options.js';
@@ -17,13 +17,17 @@ export async function runList(args: ListArgs, output: Output, env: NodeJS.Proces
   );
   const rows = run.selection.files.map((file) => ({ ...file, entities: entitiesByFile.get(file.path) ?? [] }));
   const removed = run.changes?.removed ?? [];
+  const { mode, base, head, notes, skipped, refused } = run.selection;
   if (args.format === 'json') {
-    const { mode, base, head, notes } = run.selection;
-    output.out(JSON.stringify({ mode, base, head, notes, files: rows, removed }, null, 2));
+    output.out(JSON.stringify({ mode, base, head, notes, files: rows, removed, skipped, refused }, null, 2));
   } else {
     output.out(rows.length > 0 ? renderList(rows) : 'no entity files selected');
-    for (const entity of removed)
-      output.out(`removed  ${entity.blueprint}/${entity.identifier}  (was in ${entity.file})`);
+    for (const entity of removed) {
+      output.out(printable(`removed  ${entity.blueprint}/${entity.identifier}  (was in ${entity.file})`));
+    }
+    // Every file matching include that is not read, and why.
+    for (const note of refused) output.out(printable(`refused   ${note.path}  (${note.reason})`));
+    for (const note of skipped) output.out(printable(`skipped   ${note.path}  (${note.reason})`));
   }
   return EXIT.ok;
 }

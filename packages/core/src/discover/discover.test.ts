@@ -1,13 +1,41 @@
-import { symlinkSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDir, makeRepo } from '../../../../test/helpers.js';
-import { DEFAULT_INCLUDE } from '../config/index.js';
-import { discover } from './discover.js';
 import { describe, expect, it } from 'vitest';
+import { git, makeDir, makeRepo } from '../../../../test/helpers.js';
+import { DEFAULT_INCLUDE } from '../config/index.js';
+import { Git } from '../git/index.js';
+import { type Discovery, discover } from './discover.js';
 
 const entity = (id: string) => JSON.stringify({ identifier: id, blueprint: 'service' });
+
+/**
+ * Discovery of a folder. Inside a git work tree it runs both ways, from git's index and by walking the
+ * tree, and they must agree: git decides in production, the walk is what runs outside git.
+ */
+async function discoverBothWays(root: string, include = DEFAULT_INCLUDE, exclude: string[] = []): Promise<Discovery> {
+  const walked = await discover({ root, include, exclude });
+  let inGit = false;
+  try {
+    inGit =
+      execFileSync('git', ['rev-parse', '--is-inside-work-tree'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }).trim() === 'true';
+  } catch {
+    inGit = false;
+  }
+  if (!inGit) return walked;
+  const listed = await discover({ root, include, exclude, git: new Git(root) });
+  expect(listed.files).toEqual(walked.files);
+  expect(listed.refused).toEqual(walked.refused);
+  expect(listed.skipped).toEqual(walked.skipped);
+  return listed;
+}
+
 const paths = async (root: string, include = DEFAULT_INCLUDE, exclude: string[] = []) =>
-  (await discover({ root, include, exclude })).map((f) => f.path);
+  (await discoverBothWays(root, include, exclude)).files.map((f) => f.path);
 
 describe('discover', () => {
   it('finds every default file name, sorted, with / separators', async () => {
@@ -33,15 +61,20 @@ describe('discover', () => {
     ]);
   });
 
-  it('honours include and exclude globs', async () => {
+  it('honours include and exclude globs, and says which glob left a file out', async () => {
     const root = makeDir({
       'services/a/port.json': entity('a'),
       'services/b/catalog.json': entity('b'),
       'services/fixtures/c/port.json': entity('c'),
     });
-    expect(await paths(root, ['services/**/port.json', 'services/*/catalog.json'], ['**/fixtures/**'])).toEqual([
-      'services/a/port.json',
-      'services/b/catalog.json',
+    const found = await discoverBothWays(
+      root,
+      ['services/**/port.json', 'services/*/catalog.json'],
+      ['**/fixtures/**'],
+    );
+    expect(found.files.map((f) => f.path)).toEqual(['services/a/port.json', 'services/b/catalog.json']);
+    expect(found.skipped).toEqual([
+      { path: 'services/fixtures/c/port.json', reason: `excluded by the config's "exclude": **/fixtures/**` },
     ]);
   });
 
@@ -56,25 +89,53 @@ describe('discover', () => {
       'team/port.json': entity('team'),
       'other/scratch/port.json': entity('other-scratch'),
     });
-    expect(await paths(root)).toEqual(['other/scratch/port.json', 'svc/port.json', 'team/port.json']);
+    const found = await discover({ root, include: DEFAULT_INCLUDE, exclude: [], git: new Git(root) });
+    expect(found.files.map((f) => f.path)).toEqual(['other/scratch/port.json', 'svc/port.json', 'team/port.json']);
+    // An ignored file is accounted for; an ignored folder is not entered (as git does not).
+    expect(found.skipped).toEqual([{ path: 'svc/a.generated.port.json', reason: 'ignored by .gitignore' }]);
+    expect((await discover({ root, include: DEFAULT_INCLUDE, exclude: [] })).files).toEqual(found.files);
   });
 
-  it('never enters node_modules or .git, whatever the globs say', async () => {
+  it('searches hidden folders (.port, .backstage), and never node_modules or .git, whatever the globs say', async () => {
     const root = makeRepo({
+      '.port/entity.json': entity('hidden'),
+      '.backstage/team/port.yml': 'identifier: b',
       'node_modules/pkg/port.json': entity('dep'),
       'packages/x/node_modules/pkg/port.json': entity('nested-dep'),
       'packages/x/port.json': entity('x'),
     });
     mkdirSync(join(root, '.git/x'), { recursive: true });
-    expect(await paths(root, ['**/port.json', '.git/**/port.json', 'node_modules/**'])).toEqual([
+    writeFileSync(join(root, '.git/x/port.json'), entity('in-git'));
+    expect(await paths(root, ['**/port.json', '**/port.yml', '**/.port/entity.json', '.git/**/port.json'])).toEqual([
+      '.backstage/team/port.yml',
+      '.port/entity.json',
       'packages/x/port.json',
     ]);
   });
 
-  it('does not follow symbolic links out of the tree', async () => {
-    const outside = makeDir({ 'secret/port.json': entity('outside') });
-    const root = makeDir({ 'svc/port.json': entity('inside') });
+  it('refuses a symbolic link with a reason, and never follows one out of the tree', async () => {
+    const outside = makeDir({ 'secret/port.json': entity('outside'), 'token/port.yml': 'identifier: t' });
+    const root = makeRepo({ 'svc/port.json': entity('inside') });
     symlinkSync(join(outside, 'secret'), join(root, 'linked'));
-    expect(await paths(root)).toEqual(['svc/port.json']);
+    symlinkSync(join(outside, 'token/port.yml'), join(root, 'svc/port.yml'));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'links');
+    const found = await discoverBothWays(root);
+    expect(found.files.map((f) => f.path)).toEqual(['svc/port.json']);
+    expect(found.refused.map((note) => `${note.path}: ${note.reason}`)).toEqual([
+      'svc/port.yml: a symbolic link (entity files must be regular files inside the repository; links are never followed)',
+    ]);
+  });
+
+  it('does not search a submodule, and says so', async () => {
+    const inner = makeRepo({ 'port.yml': 'identifier: from-submodule' });
+    const root = makeRepo({ 'a/port.yml': 'identifier: a' });
+    git(root, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner, 'vendor/inner');
+    git(root, 'commit', '-qm', 'submodule');
+    const found = await discover({ root, include: DEFAULT_INCLUDE, exclude: [], git: new Git(root) });
+    expect(found.files.map((f) => f.path)).toEqual(['a/port.yml']);
+    expect(found.notes).toEqual([
+      'vendor/inner is a git submodule: its entity files belong to its own repository and are not searched',
+    ]);
   });
 });

@@ -1,43 +1,122 @@
-import { posix } from 'node:path';
-import { type GitignoreLookup, isGitignored, readGitignores } from './gitignore.js';
-import type { EntityFile } from '../model.js';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { GITLINK_MODE, type Git, SYMLINK_MODE } from '../git/index.js';
+import type { EntityFile, FileNote } from '../model.js';
+import { type EntityFileMatcher, createEntityFileMatcher } from './entity-files.js';
 
 export interface DiscoverOptions {
   root: string;
   include: string[];
   exclude: string[];
+  /** Inside a git work tree: git lists the files (tracked, and untracked that it does not ignore). */
+  git?: Git;
 }
 
-/** Never entered, whatever the globs say. */
-const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
+/** Every file matching `include`, each either to read, skipped or refused; and what was not searched. */
+export interface Discovery {
+  /** Regular files to read, sorted. */
+  files: EntityFile[];
+  skipped: FileNote[];
+  refused: FileNote[];
+  /** Places not searched: submodules, nested repositories. */
+  notes: string[];
+}
+
+const NOT_REGULAR = 'not a regular file (entity files must be regular files inside the repository)';
+const SYMLINK = 'a symbolic link (entity files must be regular files inside the repository; links are never followed)';
 
 /**
- * Finds entity files below `root`: files matching `include`, minus `exclude` and whatever the
- * repository's `.gitignore` files ignore (each applies to its own folder and below, as in git).
- * One walk collects both the candidates and the `.gitignore` files. Paths are repository-relative,
- * with `/`, sorted.
+ * Finds the entity files below `root`. Inside a git work tree, git's index lists them: the tracked files
+ * and the untracked ones git does not ignore, which is what the repository holds, at the cost of one
+ * listing (a walk of 200,000 files takes several times as long). Elsewhere, a walk with fast-glob and the
+ * `.gitignore` files read as git would. Both see hidden folders, never enter node_modules or .git, and
+ * account for every file matching `include` (test: the two ways agree on the same tree).
  */
-export async function discover(options: DiscoverOptions): Promise<EntityFile[]> {
-  // Loaded here: a changed-only run never walks the tree, and need not load the walker.
+export async function discover(options: DiscoverOptions): Promise<Discovery> {
+  const matcher = createEntityFileMatcher({ ...options, gitignore: !options.git });
+  const found = options.git ? await listFromGit(options.git, matcher, options.root) : await walk(options, matcher);
+  found.files.sort(byPath);
+  found.skipped.sort(byPath);
+  found.refused.sort(byPath);
+  return found;
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+async function listFromGit(git: Git, matcher: EntityFileMatcher, root: string): Promise<Discovery> {
+  const tree = await git.workTree();
+  const found: Discovery = { files: [], skipped: [], refused: [], notes: [] };
+  const consider = (path: string, kind: () => 'file' | 'symlink' | 'other' | 'missing') => {
+    const judgement = matcher.judge(path);
+    if (!judgement.entity) {
+      if (judgement.reason && !judgement.never) found.skipped.push({ path, reason: judgement.reason });
+      return;
+    }
+    const type = kind();
+    if (type === 'file') found.files.push({ path });
+    else if (type === 'symlink') found.refused.push({ path, reason: SYMLINK });
+    else if (type === 'other') found.refused.push({ path, reason: NOT_REGULAR });
+  };
+  for (const [path, mode] of tree.tracked) {
+    if (mode === GITLINK_MODE) {
+      found.notes.push(
+        `${path} is a git submodule: its entity files belong to its own repository and are not searched`,
+      );
+      continue;
+    }
+    if (tree.deleted.has(path)) continue; // not in the work tree, which is what is read
+    consider(path, () => (mode === SYMLINK_MODE ? 'symlink' : 'file'));
+  }
+  for (const path of tree.untracked) {
+    if (path.endsWith('/')) {
+      found.notes.push(`${path.slice(0, -1)} is a git repository of its own inside this one: it is not searched`);
+      continue;
+    }
+    consider(path, () => fileType(join(root, path)));
+  }
+  for (const path of tree.ignored) {
+    if (path.endsWith('/')) continue; // an ignored folder: git, and so discovery, does not look inside
+    const judgement = matcher.judge(path);
+    if (judgement.entity) found.skipped.push({ path, reason: 'ignored by .gitignore' });
+    else if (judgement.reason && !judgement.never) found.skipped.push({ path, reason: judgement.reason });
+  }
+  return found;
+}
+
+/** Outside git: a walk that sees hidden folders and links (never following them). */
+async function walk(options: DiscoverOptions, matcher: EntityFileMatcher): Promise<Discovery> {
+  // Loaded here: most runs are in a git work tree and never walk.
   const { default: fg } = await import('fast-glob');
-  const found = await fg([...options.include, '**/.gitignore'], {
+  const entries = await fg(options.include, {
     cwd: options.root,
-    ignore: [...ALWAYS_IGNORED, ...options.exclude],
-    onlyFiles: true,
+    ignore: ['**/node_modules/**', '**/.git/**'],
+    onlyFiles: false,
     followSymbolicLinks: false,
-    dot: false,
+    dot: true,
     unique: true,
+    objectMode: true,
   });
-  // The walk found the .gitignore files too: only those folders have rules to read.
-  const withRules = new Set(
-    found
-      .filter((path) => posix.basename(path) === '.gitignore')
-      .map((path) => posix.dirname(path).replace(/^\.$/, '')),
-  );
-  const lookup = readGitignores(options.root);
-  const rulesOf: GitignoreLookup = (dir) => (withRules.has(dir) ? lookup(dir) : undefined);
-  return found
-    .filter((path) => posix.basename(path) !== '.gitignore' && !isGitignored(path, rulesOf))
-    .sort()
-    .map((path) => ({ path }));
+  const found: Discovery = { files: [], skipped: [], refused: [], notes: [] };
+  for (const entry of entries) {
+    if (entry.dirent.isDirectory()) continue;
+    const judgement = matcher.judge(entry.path);
+    if (!judgement.entity) {
+      if (judgement.reason) found.skipped.push({ path: entry.path, reason: judgement.reason });
+    } else if (entry.dirent.isSymbolicLink()) found.refused.push({ path: entry.path, reason: SYMLINK });
+    else if (!entry.dirent.isFile()) found.refused.push({ path: entry.path, reason: NOT_REGULAR });
+    else found.files.push({ path: entry.path });
+  }
+  return found;
+}
+
+/** What is at a path, without following a link. */
+export function fileType(path: string): 'file' | 'symlink' | 'other' | 'missing' {
+  try {
+    const stats = lstatSync(path);
+    return stats.isFile() ? 'file' : stats.isSymbolicLink() ? 'symlink' : 'other';
+  } catch {
+    return 'missing';
+  }
 }

@@ -1,2 +1,2 @@
-export { discover } from './discover.js';
-export { createEntityFileFilter } from './entity-file-filter.js';
+export { type Discovery, discover, fileType } from './discover.js';
+export { type EntityFileMatcher, createEntityFileMatcher } from './entity-files.js';

@@ -1,6 +1,33 @@
 import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
+/** The work tree as git lists it (see `Git.workTree`). */
+export interface WorkTree {
+  /** Tracked path → mode (`100644`, `100755`, `120000` symlink, `160000` submodule). */
+  tracked: Map<string, string>;
+  untracked: string[];
+  /** Ignored untracked files, and ignored folders as `dir/` (not descended). */
+  ignored: string[];
+  /** Tracked but missing from the work tree. */
+  deleted: Set<string>;
+}
+
+/** One line `git grep` found, and its file. */
+export interface MatchingLine {
+  path: string;
+  text: string;
+}
+
+/** A git command that exited with an error: never read as "nothing found". */
+class GitCommandError extends Error {
+  readonly exitCode: number | null;
+  constructor(args: string[], code: number | null, stderr: string) {
+    super(`git ${args[0]} failed (exit ${code}): ${stderr || 'no message'}`);
+    this.name = 'GitCommandError';
+    this.exitCode = code;
+  }
+}
+
 /** A change between two trees, from `git diff --raw -z -M`. */
 export interface GitChange {
   status: 'added' | 'modified' | 'renamed' | 'deleted';
@@ -10,10 +37,15 @@ export interface GitChange {
   previousPath?: string;
   /** Blob at base (absent for additions). */
   baseBlob?: string;
+  /** Mode at head (`120000`: a symbolic link); absent for deletions. */
+  mode?: string;
 }
 
 export const ZERO_SHA = /^0{40}$|^0{64}$/;
-const GITLINK_MODE = '160000';
+/** A submodule's entry in a tree. */
+export const GITLINK_MODE = '160000';
+/** A symbolic link's entry in a tree. */
+export const SYMLINK_MODE = '120000';
 
 /** Git, run in the folder entity paths are relative to. */
 export class Git {
@@ -85,6 +117,66 @@ export class Git {
     return parseRawDiff(output);
   }
 
+  /**
+   * The files below the root as git sees the work tree, in one round of parallel `git ls-files`: tracked
+   * files with their modes (a symbolic link is 120000, a submodule 160000), untracked files git does not
+   * ignore, ignored ones (an ignored folder as one `dir/` entry: git does not descend into it), and
+   * tracked files missing from the work tree.
+   */
+  async workTree(): Promise<WorkTree> {
+    const list = async (...args: string[]) =>
+      (await this.output(['ls-files', '-z', ...args, '--', '.'])).toString('utf8').split('\0').filter(Boolean);
+    const [staged, untracked, ignored, deleted] = await Promise.all([
+      list('--cached', '--stage'),
+      list('--others', '--exclude-standard'),
+      list('--others', '--ignored', '--exclude-standard', '--directory'),
+      list('--deleted'),
+    ]);
+    const tracked = new Map<string, string>();
+    for (const entry of staged) {
+      // "<mode> <object> <stage>\t<path>"
+      const tab = entry.indexOf('\t');
+      tracked.set(entry.slice(tab + 1), entry.slice(0, 6));
+    }
+    return { tracked, untracked, ignored, deleted: new Set(deleted) };
+  }
+
+  /** A git command's standard output; a failure (any exit code but 0) throws with git's message. */
+  private output(args: string[], input?: string): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const child = spawn('git', args, {
+        cwd: this.root,
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+      const chunks: Buffer[] = [];
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve(Buffer.concat(chunks)) : reject(new GitCommandError(args, code, stderr.trim())),
+      );
+      if (input !== undefined) child.stdin!.end(input);
+    });
+  }
+
+  /** Which of these paths git counts in the work tree: tracked, or untracked and not ignored. */
+  async known(paths: string[]): Promise<Set<string>> {
+    if (paths.length === 0) return new Set();
+    const output = await this.output([
+      'ls-files',
+      '-z',
+      '--cached',
+      '--others',
+      '--exclude-standard',
+      '--',
+      ...paths.map((path) => `:(literal)${path}`),
+    ]);
+    return new Set(output.toString('utf8').split('\0').filter(Boolean));
+  }
+
   /** Untracked files that .gitignore does not ignore, for `--include-uncommitted`. */
   async untracked(): Promise<string[]> {
     const output = await this.git.raw(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
@@ -92,31 +184,65 @@ export class Git {
   }
 
   /**
-   * Tracked files under the root whose working-tree content holds any of `texts` (as a whole word
-   * with `word`), limited to `globs`; paths relative to the root.
+   * Tracked files under the root whose working-tree content holds any of `texts` (as a whole word with
+   * `word`; extended regular expressions with `regex`), limited to `globs`; paths relative to the root. The texts go to git on its standard input,
+   * so there may be any number of them. A failing search throws: it never reads as "no file".
    */
   async filesContaining(
-    texts: string | string[],
+    texts: string[],
     globs: string[],
-    options: { word?: boolean } = {},
+    options: { word?: boolean; regex?: boolean } = {},
   ): Promise<string[]> {
-    const patterns = (Array.isArray(texts) ? texts : [texts]).flatMap((text) => ['-e', text]);
+    if (texts.length === 0) return [];
+    const args = [
+      'grep',
+      '-l',
+      '-z',
+      '-I',
+      options.regex ? '-E' : '-F',
+      ...(options.word ? ['-w'] : []),
+      '-f',
+      '-',
+      '--',
+    ];
     try {
-      const output = await this.git.raw([
-        'grep',
-        '-l',
-        '-z',
-        '-F',
-        ...(options.word ? ['-w'] : []),
-        ...patterns,
-        '--',
-        ...globs.map((glob) => `:(glob)${glob}`),
-      ]);
-      return output.split('\0').filter(Boolean);
-    } catch {
-      // git grep exits 1 when nothing matches.
-      return [];
+      const output = await this.output([...args, ...globs.map((glob) => `:(glob)${glob}`)], `${texts.join('\n')}\n`);
+      return output.toString('utf8').split('\0').filter(Boolean);
+    } catch (error) {
+      // git grep exits 1 when nothing matches, and more than 1 when it failed.
+      if (error instanceof GitCommandError && error.exitCode === 1) return [];
+      throw error;
     }
+  }
+
+  /**
+   * The lines of tracked files (limited to `globs`) that hold any of `texts` (as a whole word with
+   * `word`), each with its file; binary files are left out. Texts go on standard input, any number of
+   * them; a failing search throws.
+   */
+  async matchingLines(texts: string[], globs: string[], options: { word?: boolean } = {}): Promise<MatchingLine[]> {
+    if (texts.length === 0) return [];
+    const args = ['grep', '-z', '-I', '-F', ...(options.word ? ['-w'] : []), '-f', '-', '--'];
+    let output: string;
+    try {
+      output = (
+        await this.output([...args, ...globs.map((glob) => `:(glob)${glob}`)], `${texts.join('\n')}\n`)
+      ).toString('utf8');
+    } catch (error) {
+      if (error instanceof GitCommandError && error.exitCode === 1) return [];
+      throw error;
+    }
+    // "<path>\0<line>\n" per match.
+    const lines: MatchingLine[] = [];
+    for (let start = 0; start < output.length; ) {
+      const nul = output.indexOf('\0', start);
+      if (nul === -1) break;
+      let end = output.indexOf('\n', nul);
+      if (end === -1) end = output.length;
+      lines.push({ path: output.slice(start, nul), text: output.slice(nul + 1, end) });
+      start = end + 1;
+    }
+    return lines;
   }
 
   /** The contents of blobs, read through one `git cat-file --batch` process however many there are. */
@@ -162,24 +288,30 @@ function parseRawDiff(output: string): GitChange[] {
     const status = statusField?.[0];
     const first = fields[i++]!;
     const second = status === 'R' || status === 'C' ? fields[i++]! : undefined;
-    if (oldMode === GITLINK_MODE || newMode === GITLINK_MODE) continue; // a submodule, not a file
+    if (oldMode === GITLINK_MODE || newMode === GITLINK_MODE) {
+      // A submodule: its files belong to its own repository.
+      changes.push({ status: 'modified', path: first, mode: GITLINK_MODE });
+      continue;
+    }
     const baseBlob = oldSha && !ZERO_SHA.test(oldSha) ? oldSha : undefined;
+    const blob = baseBlob ? { baseBlob } : {};
+    const mode = { mode: newMode! };
     switch (status) {
       case 'A':
-        changes.push({ status: 'added', path: first });
+        changes.push({ status: 'added', path: first, ...mode });
         break;
       case 'D':
-        changes.push({ status: 'deleted', path: first, ...(baseBlob ? { baseBlob } : {}) });
+        changes.push({ status: 'deleted', path: first, ...blob });
         break;
       case 'R':
-        changes.push({ status: 'renamed', path: second!, previousPath: first, ...(baseBlob ? { baseBlob } : {}) });
+        changes.push({ status: 'renamed', path: second!, previousPath: first, ...blob, ...mode });
         break;
       case 'C':
-        changes.push({ status: 'added', path: second! });
+        changes.push({ status: 'added', path: second!, ...mode });
         break;
       case 'M':
       case 'T':
-        changes.push({ status: 'modified', path: first, ...(baseBlob ? { baseBlob } : {}) });
+        changes.push({ status: 'modified', path: first, ...blob, ...mode });
         break;
       default:
         // U (unmerged) and X: nothing that can be compared.

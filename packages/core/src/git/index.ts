@@ -1,4 +1,4 @@
 export { detectCiBase } from './ci-base.js';
-export { Git, type GitChange } from './git.js';
+export { GITLINK_MODE, Git, type GitChange, SYMLINK_MODE } from './git.js';
 export { type ResolvedRange, resolveRange } from './range.js';
 export { type RepositoryInfo, describeRepository, repositoryId } from './repository.js';

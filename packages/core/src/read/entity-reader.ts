@@ -34,9 +34,18 @@ export interface EntityReader {
   parse(path: string, text: string): Array<Record<string, unknown>>;
   /** The repository paths a file pulls in: `file://` values, Backstage `$text`/`$json`/`$yaml`. */
   referencesOf(path: string, text: string): string[];
-  /** Strings without which a file pulls nothing in: `git grep` narrows the search for dependents with them. */
-  referenceMarkers: string[];
+  /**
+   * The repository paths one line of a file pulls in, read from the line alone (`file://…`,
+   * `$text: …`); undefined when the line holds no reference that can be read that way. For narrowing
+   * a search: a file is parsed (`referencesOf`) before anything is decided.
+   */
+  referencesOnLine(path: string, line: string): string[] | undefined;
 }
+
+/** `file://path` on a line, up to a quote, a blank, a comma or a closing bracket. */
+const FILE_REFERENCE_ON_LINE = new RegExp(`${FILE_REFERENCE}([^\\s"'\`,}\\]]+)`, 'g');
+/** `$text: path` (or `$json`, `$yaml`), quoted or not. */
+const SUBSTITUTION_ON_LINE = /\$(?:text|json|yaml)["']?\s*:\s*["']?([^\s"',}\]]+)/g;
 
 export function createEntityReader(options: EntityReaderOptions): EntityReader {
   const matchers = options.rules.map((rule) => ({
@@ -71,7 +80,20 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
       }
       return fileReferencesOf(path, reader.parse(path, text));
     },
-    referenceMarkers: backstage ? [FILE_REFERENCE, '$text', '$json', '$yaml'] : [FILE_REFERENCE],
+    referencesOnLine(path, line) {
+      const found: string[] = [];
+      for (const match of line.matchAll(FILE_REFERENCE_ON_LINE)) {
+        const target = resolveReferencePath(path, match[1]!);
+        if (target) found.push(target);
+      }
+      if (reader.translatorOf(path)) {
+        for (const match of line.matchAll(SUBSTITUTION_ON_LINE)) {
+          const target = substitutionTarget(path, match[1]!);
+          if (target) found.push(target);
+        }
+      }
+      return found.length > 0 ? found : undefined;
+    },
   };
   return reader;
 }

@@ -22,6 +22,8 @@ async function check(
     head: null,
     changedPaths: new Set<string>(),
     notes: [],
+    skipped: [],
+    refused: [],
     files: Object.keys(files)
       .filter((p) => /port\.|entity\.json/.test(p))
       .sort()
@@ -32,7 +34,7 @@ async function check(
     reader: createEntityReader({ rules: options.rules ?? [], defaultBlueprint: options.defaultBlueprint }),
     blueprints,
   });
-  const result = createValidator({ root, blueprints, sharedSchemaPath: options.schema }).validate(loaded);
+  const result = (await createValidator({ root, blueprints, sharedSchemaPath: options.schema })).validate(loaded);
   return { root, loaded, ...result };
 }
 
@@ -104,7 +106,10 @@ describe('load: where the blueprint comes from', () => {
       'microservice/ruled@(root)',
       'never-reached-for-legacy/fallback@(root)',
     ]);
-    expect(problems).toEqual([]);
+    // A blueprint without a definition in .port/blueprints is said once, as a warning.
+    expect(problems.map((p) => `${p.severity} ${p.file} ${p.rule}`)).toEqual([
+      'warning other/port.yml blueprint-definition',
+    ]);
   });
 
   it('uses --blueprint when no rule matches, and reports an entity with no blueprint at all', async () => {
@@ -279,6 +284,8 @@ describe('load: file:// references', () => {
         head: null,
         changedPaths: new Set<string>(),
         notes: [],
+        skipped: [],
+        refused: [],
         files: ['a/port.yml', 'b/port.yml', 'c/port.yml', 'd/port.yml'].map((path) => ({
           path,
           status: 'all' as const,

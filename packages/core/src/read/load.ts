@@ -1,15 +1,15 @@
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import type { Blueprint } from '@port-gitops/port-schema';
 import { type BackstageTranslator, substitute, substitutionsOf } from '../backstage/index.js';
 import type { LoadedEntity, LoadedFile, Locator, Problem, ProblemCode, Selection } from '../model.js';
 import { type ParsedSource, encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
 import { type EntityReader, splitEntities } from './entity-reader.js';
+import { readRepositoryFile } from '../files.js';
 import {
   type TargetReader,
   createTargetReader,
   isUrl,
   parseTarget,
-  readSmallFile,
   resolveFileReferences,
   substitutionTarget,
 } from './references.js';
@@ -25,39 +25,56 @@ export interface LoadOptions {
 /** Entity files larger than this are refused rather than read into memory. */
 const MAX_ENTITY_FILE_BYTES = 8 * 1024 * 1024;
 
-/** Reads and parses the selected files (deleted ones excepted), each into its entities. */
+/**
+ * Reads and parses the selected files (deleted ones excepted), each into its entities. A file the
+ * selection refused (a link, not a regular file, a named file that is no entity file) is loaded as a
+ * problem, so that it is reported, counted invalid and never pushed.
+ */
 export function load(selection: Selection, options: LoadOptions): LoadedFile[] {
-  const context: LoadContext = { ...options, targets: createTargetReader(options.root) };
+  const context: LoadContext = {
+    ...options,
+    repository: { root: options.root, realRoot: realpathSync.native(options.root) },
+    targets: createTargetReader(options.root),
+  };
   const paths = selection.files.filter((file) => file.status !== 'deleted').map((file) => file.path);
-  // One file after the other, synchronously: reading is (see readSmallFile) and parsing is CPU-bound,
-  // so concurrency would only add promise overhead.
-  return paths.map((path) => loadEntityFile(path, context));
+  // One file after the other, synchronously: reading is (see readRepositoryFile) and parsing is
+  // CPU-bound, so concurrency would only add promise overhead.
+  const loaded = paths.map((path) => loadEntityFile(path, context));
+  for (const { path, reason } of selection.refused) loaded.push(refused(path, 'read', `refused: ${reason}`));
+  return loaded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 interface LoadContext extends LoadOptions {
+  repository: { root: string; realRoot: string };
   targets: TargetReader;
 }
 
-function loadEntityFile(path: string, context: LoadContext): LoadedFile {
-  const format = /\.json$/i.test(path) ? 'json' : 'yaml';
-  const nowhere: Locator = { locate: () => ({ line: 1, column: 1 }) };
-  const fail = (code: ProblemCode, message: string): LoadedFile => ({
-    path,
-    format,
-    entities: [],
-    problems: [{ file: path, line: 1, column: 1, pointer: '', code, severity: 'error', message }],
-    locator: nowhere,
-  });
+const NOWHERE: Locator = { locate: () => ({ line: 1, column: 1 }) };
 
-  let text: string;
-  try {
-    const read = readSmallFile(join(context.root, path), MAX_ENTITY_FILE_BYTES);
-    if (typeof read === 'number')
-      return fail('read', `the file is ${read} bytes; entity files are limited to ${MAX_ENTITY_FILE_BYTES}`);
-    text = read;
-  } catch (error) {
-    return fail('read', `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+function formatOf(path: string): LoadedFile['format'] {
+  return /\.json$/i.test(path) ? 'json' : 'yaml';
+}
+
+/** A file that yields no entity, with the one problem that says why. */
+function refused(path: string, code: ProblemCode, message: string, at = { line: 1, column: 1 }): LoadedFile {
+  return {
+    path,
+    format: formatOf(path),
+    entities: [],
+    problems: [{ file: path, ...at, pointer: '', code, severity: 'error', message }],
+    locator: NOWHERE,
+  };
+}
+
+function loadEntityFile(path: string, context: LoadContext): LoadedFile {
+  const format = formatOf(path);
+  const read = readRepositoryFile(context.repository, path, { limit: MAX_ENTITY_FILE_BYTES, noLink: true });
+  if (!read.ok) {
+    if (read.kind === 'encoding') return refused(path, 'parse', `the file ${read.reason}`, read.at);
+    const limit = read.kind === 'too-large' ? `; entity files are limited to ${MAX_ENTITY_FILE_BYTES}` : '';
+    return refused(path, 'read', `the file ${read.reason}${limit}`);
   }
+  let text = read.text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const source = format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
@@ -71,6 +88,7 @@ function loadEntityFile(path: string, context: LoadContext): LoadedFile {
         code: 'parse',
         severity: 'error',
         message: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
       }),
     );
     return { path, format, entities: [], problems, locator: source.locator };
@@ -96,6 +114,8 @@ function readEntities(path: string, source: ParsedSource, context: LoadContext):
   const entities: LoadedEntity[] = [];
   const candidates = splitEntities(source.documents);
   if (candidates.length === 0) problems.push(holdsNoEntity(path));
+  const notEntities = notAnEntityFile(path, candidates);
+  if (notEntities) return { entities, problems: [notEntities], locator: source.locator };
   for (const { pointer, value } of candidates) {
     const at = (suffix: string, code: ProblemCode, message: string, hint?: string) =>
       problems.push({
@@ -166,24 +186,30 @@ function readBackstageDocuments(
     const values = new Map<string, unknown>();
     const dependencies: string[] = [];
     for (const { pointer: suffix, kind, location } of substitutionsOf(document)) {
-      const fail = (message: string) => {
+      const fail = (message: string, severity: Problem['severity'] = 'error', hint?: string) => {
         at(suffix, {
           code: 'file-reference',
-          severity: 'error',
+          severity,
           rule: 'backstage-substitution',
           message: `${kind}: ${message}`,
+          ...(hint ? { hint } : {}),
         });
         // Left out of the entity: the placeholder object itself would only add a type error.
         values.set(suffix, undefined);
       };
+      if (typeof location === 'string' && isUrl(location)) {
+        // Backstage fetches these; port-gitops reads only the repository. The rest of the document stands.
+        fail(
+          `"${location}" is a URL; port-gitops reads only files of this repository, so this value is left out`,
+          'warning',
+          'point it at a file of the repository to push the value',
+        );
+        continue;
+      }
       const target = typeof location === 'string' ? substitutionTarget(path, location) : undefined;
       if (!target) {
         fail(
-          typeof location !== 'string'
-            ? 'expected the path of a file'
-            : isUrl(location)
-              ? `"${location}" is a URL; only files of this repository are read`
-              : `"${location}" points outside the repository`,
+          typeof location !== 'string' ? 'expected the path of a file' : `"${location}" points outside the repository`,
         );
         continue;
       }
@@ -229,6 +255,45 @@ function readBackstageDocuments(
     problems,
     locator: { locate: (pointer, options) => source.locator.locate(inFile(pointer), options), inFile },
   };
+}
+
+/** The keys an entity may have: a file whose objects have none of them is something else. */
+const ENTITY_KEYS = ['identifier', 'blueprint', 'title', 'icon', 'team', 'properties', 'relations'];
+
+/**
+ * One problem, rather than a list of unknown fields, for a file that matches the include globs but is
+ * clearly not an entity file: an npm manifest named port.json, a Port integration mapping, a Backstage
+ * descriptor read without a mapping, or any data without an entity key.
+ */
+function notAnEntityFile(path: string, candidates: Array<{ value: unknown }>): Problem | undefined {
+  const objects = candidates.map(({ value }) => value).filter((v): v is Record<string, unknown> => isObject(v));
+  if (objects.length === 0 || objects.length < candidates.length) return undefined;
+  if (objects.some((object) => ENTITY_KEYS.some((key) => key in object))) return undefined;
+  const first = objects[0]!;
+  const has = (...keys: string[]) => keys.some((key) => key in first);
+  const looks =
+    'name' in first && has('version', 'dependencies', 'devDependencies', 'scripts', 'main')
+      ? 'an npm package manifest (package.json)'
+      : has('resources', 'selector') || ('kind' in first && has('port', 'selector'))
+        ? 'a Port integration mapping (kind, selector, port)'
+        : 'apiVersion' in first && 'kind' in first && 'metadata' in first
+          ? 'a Backstage descriptor (port-gitops reads those through the config\'s "backstage" mapping)'
+          : `data without any entity key (${ENTITY_KEYS.join(', ')})`;
+  return {
+    file: path,
+    line: 1,
+    column: 1,
+    pointer: '',
+    code: 'shape',
+    severity: 'error',
+    rule: 'not-an-entity-file',
+    message: `this is not a Port entity file: it looks like ${looks}`,
+    hint: `leave it out: add "${path}" to the config's "exclude"`,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function holdsNoEntity(path: string): Problem {

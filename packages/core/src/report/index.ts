@@ -1,2 +1,2 @@
 export { EXIT, type ExitCode, exitCodeOf } from './exit.js';
-export { type Report, type ReportEntity, type ReportError, buildReport } from './report.js';
+export { type Report, type ReportEntity, type ReportError, type ReportFile, buildReport } from './report.js';

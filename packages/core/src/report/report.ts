@@ -17,6 +17,20 @@ export interface ReportEntity {
   diff?: FieldChange[];
 }
 
+/** What became of one file matching `include`. */
+export interface ReportFile {
+  path: string;
+  /**
+   * `loaded` (its entities are in `entities`), `invalid` (it has errors: none of its entities is pushed),
+   * `deleted` (gone in the selected change), `skipped` (left out on purpose, `reason` says why), or
+   * `refused` (it cannot be an entity file; an error says why).
+   */
+  outcome: 'loaded' | 'invalid' | 'deleted' | 'skipped' | 'refused';
+  reason?: string;
+  /** loaded, invalid: how many entities it holds. */
+  entities?: number;
+}
+
 export type ReportError = Pick<
   Problem,
   'file' | 'line' | 'column' | 'pointer' | 'code' | 'severity' | 'rule' | 'message' | 'hint'
@@ -29,12 +43,16 @@ export interface Report {
   base: string | null;
   head: string | null;
   dryRun: boolean;
+  /** Every selected file, and every file matching `include` that was not read, with what became of it. */
+  files: ReportFile[];
   entities: ReportEntity[];
   errors: ReportError[];
   /** Why the selection is what it is, when that needs saying (a fallback to --all, a config change). */
   notes?: string[];
   summary: {
     files: number;
+    /** Files matching `include` left out on purpose (`files[].outcome` skipped). */
+    skipped: number;
     entities: number;
     upserted: number;
     deleted: number;
@@ -102,6 +120,7 @@ export function buildReport(input: ReportInput): Report {
       entities.push({ ...removed, action: 'delete', result: 'skipped' });
   }
 
+  const files = accountFiles(input);
   const errors = input.validation.problems.map(
     ({ file, line, column, pointer, code, severity, rule, message, hint }) => ({
       file,
@@ -122,11 +141,13 @@ export function buildReport(input: ReportInput): Report {
     base: input.selection.base,
     head: input.selection.head,
     dryRun: input.dryRun,
+    files,
     entities,
     errors,
     ...(input.selection.notes.length > 0 ? { notes: input.selection.notes } : {}),
     summary: {
       files: input.selection.files.length,
+      skipped: files.filter((file) => file.outcome === 'skipped').length,
       entities: entities.length,
       upserted: count((e) => e.action === 'upsert' && e.result === 'ok'),
       deleted: count((e) => e.action === 'delete' && e.result === 'ok'),
@@ -136,6 +157,37 @@ export function buildReport(input: ReportInput): Report {
       durationMs: Math.round(performance.now() - input.startedAtMs),
     },
   };
+}
+
+/**
+ * Each file's outcome: the selected ones (loaded, invalid, deleted, or skipped when they hold nothing to
+ * push, like a catalog file of Location documents only), the refused ones, and those left out on purpose.
+ */
+function accountFiles(input: ReportInput): ReportFile[] {
+  const loaded = new Map(input.files.map((file) => [file.path, file]));
+  const files: ReportFile[] = [];
+  for (const selected of input.selection.files) {
+    if (selected.status === 'deleted') {
+      files.push({ path: selected.path, outcome: 'deleted' });
+      continue;
+    }
+    const file = loaded.get(selected.path);
+    if (!file) continue;
+    const unread = file.problems.find((p) => p.code === 'read' && p.severity === 'error');
+    if (unread) files.push({ path: file.path, outcome: 'refused', reason: unread.message });
+    else if (input.validation.invalidFiles.has(file.path))
+      files.push({ path: file.path, outcome: 'invalid', entities: file.entities.length });
+    else if (file.entities.length === 0)
+      files.push({
+        path: file.path,
+        outcome: 'skipped',
+        reason: 'it holds no entity to push (every document is of a kind the mapping skips)',
+      });
+    else files.push({ path: file.path, outcome: 'loaded', entities: file.entities.length });
+  }
+  for (const note of input.selection.refused) files.push({ path: note.path, outcome: 'refused', reason: note.reason });
+  for (const note of input.selection.skipped) files.push({ path: note.path, outcome: 'skipped', reason: note.reason });
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function detailsOf(pushed: PushResult): Pick<ReportEntity, 'error' | 'change' | 'diff'> {

@@ -21,6 +21,8 @@ export interface RunOptions {
   defaultBlueprint?: string;
   /** A relation to an entity no file defines is an error, not a warning. */
   strictRelations?: boolean;
+  /** An entity of a blueprint with no definition in `blueprintsDir` is an error, not a warning. */
+  strictBlueprints?: boolean;
   /** The environment: the CI's base, the repository's name. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Notes, timings and progress as the run goes. */

@@ -1,7 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Blueprint } from '@port-gitops/port-schema';
 import { type Config, loadConfig } from '../config/index.js';
-import { createEntityFileFilter, discover } from '../discover/index.js';
+import { type Discovery, type EntityFileMatcher, createEntityFileMatcher, discover } from '../discover/index.js';
 import { FatalError } from '../errors.js';
 import {
   type GitChange,
@@ -12,7 +12,7 @@ import {
   detectCiBase,
   resolveRange,
 } from '../git/index.js';
-import type { EntityFile, LoadedFile, Selection } from '../model.js';
+import type { LoadedFile, Selection } from '../model.js';
 import { type EntityReader, createEntityReader, load, loadLocalBlueprints } from '../read/index.js';
 import { type EntityChanges, diffEntities, diffRange, selectAll, selectChanged, selectNamed } from '../select/index.js';
 import {
@@ -59,7 +59,14 @@ export async function prepare(options: RunOptions): Promise<PreparedRun> {
   events.stage('config');
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
   events.stage('blueprints');
-  const validator = createValidator({ root, sharedSchemaPath: config.schema, blueprints });
+  const validator = await createValidator({
+    root,
+    sharedSchemaPath: config.schema,
+    blueprints,
+    blueprintsDir: config.blueprintsDir,
+    strictBlueprints: Boolean(options.strictBlueprints),
+  });
+  const matcher = createEntityFileMatcher({ root, include: config.include, exclude: config.exclude, gitignore: !git });
   const reader = createEntityReader({
     rules: config.rules,
     defaultBlueprint: options.defaultBlueprint,
@@ -67,7 +74,7 @@ export async function prepare(options: RunOptions): Promise<PreparedRun> {
   });
   events.stage('config and schemas');
 
-  const context: SelectContext = { root, cwd, config, configFile, repository, git, range, reader };
+  const context: SelectContext = { root, cwd, config, configFile, repository, git, range, reader, matcher };
   const selection = await select(options.select, context);
   events.stage('select');
   const files = load(selection, { root, reader, blueprints });
@@ -92,11 +99,7 @@ export async function prepare(options: RunOptions): Promise<PreparedRun> {
       ? {
           changes,
           findElsewhere: (keys) =>
-            definedInOtherFiles(
-              git,
-              { root, include: config.include, exclude: config.exclude, loaded: files, reader },
-              keys,
-            ),
+            definedInOtherFiles(git, { root, include: config.include, matcher, loaded: files, reader }, keys),
         }
       : {}),
   });
@@ -115,6 +118,7 @@ interface SelectContext {
   git: Git | undefined;
   range: Promise<StartedRange> | undefined;
   reader: EntityReader;
+  matcher: EntityFileMatcher;
 }
 
 interface StartedRange {
@@ -157,22 +161,31 @@ async function startRange(
 }
 
 async function select(request: SelectionRequest, context: SelectContext): Promise<Selection> {
-  const { root, config } = context;
-  const discoverAll = (): Promise<EntityFile[]> => discover({ root, include: config.include, exclude: config.exclude });
+  const { root, config, git, matcher } = context;
+  const discoverAll = (): Promise<Discovery> =>
+    discover({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) });
   if (request.kind === 'files') {
-    const isEntityFile = createEntityFileFilter(root, config.include, config.exclude);
-    return selectNamed(request.paths, { root, cwd: context.cwd, head: context.repository.head, isEntityFile });
+    const paths = request.paths.map((path) => relative(root, resolve(context.cwd, path)).split(sep).join('/'));
+    const known = git ? await git.known(paths.filter((path) => !path.startsWith('../'))) : undefined;
+    return selectNamed(request.paths, {
+      root,
+      cwd: context.cwd,
+      head: context.repository.head,
+      matcher,
+      include: config.include,
+      ...(known ? { known } : {}),
+    });
   }
   if (request.kind === 'all') return selectAll(await discoverAll(), context.repository.head);
   const { range, changes } = await context.range!;
   if (range.kind === 'all') return selectAll(await discoverAll(), range.head, [range.reason]);
   return selectChanged({
-    git: context.git!,
+    git: git!,
     root,
     mergeBase: range.mergeBase,
     head: range.head,
     includeUncommitted: Boolean(request.includeUncommitted),
-    isEntityFile: createEntityFileFilter(root, config.include, config.exclude),
+    matcher,
     include: config.include,
     reader: context.reader,
     revalidateOn: [context.configFile, config.schema].filter((path): path is string => path !== undefined),

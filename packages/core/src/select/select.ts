@@ -1,18 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Git, GitChange } from '../git/index.js';
+import type { Discovery, EntityFileMatcher } from '../discover/index.js';
+import { GITLINK_MODE, type Git, type GitChange, SYMLINK_MODE } from '../git/index.js';
+import type { FileNote, SelectedFile, Selection } from '../model.js';
 import type { EntityReader } from '../read/index.js';
-import type { EntityFile, SelectedFile, Selection } from '../model.js';
+
+/** A symbolic link is never read as an entity file, whatever selected it. */
+export const SYMLINK_REFUSAL =
+  'a symbolic link (entity files must be regular files inside the repository; links are never followed)';
 
 /** A full resync: every discovered file. */
-export function selectAll(files: EntityFile[], head: string | null, notes: string[] = []): Selection {
+export function selectAll(discovery: Discovery, head: string | null, notes: string[] = []): Selection {
   return {
     mode: 'all',
     base: null,
     head,
-    files: files.map((file) => ({ path: file.path, status: 'all' })),
+    files: discovery.files.map((file) => ({ path: file.path, status: 'all' })),
     changedPaths: new Set(),
-    notes,
+    notes: [...notes, ...discovery.notes],
+    skipped: discovery.skipped,
+    refused: discovery.refused,
   };
 }
 
@@ -23,14 +30,14 @@ export interface ChangedSelectionOptions {
   head: string;
   /** Compare with the working tree (and its untracked files) instead of the head commit. */
   includeUncommitted: boolean;
-  isEntityFile: (path: string) => boolean;
+  matcher: EntityFileMatcher;
   include: string[];
   /** For the files that pull in a changed one. */
   reader: EntityReader;
   /** Paths whose change re-validates every entity file: the config file and the shared schema. */
   revalidateOn: string[];
   /** Every entity file; called only when everything must be re-validated. */
-  discoverAll: () => Promise<EntityFile[]>;
+  discoverAll: () => Promise<Discovery>;
   notes?: string[];
   /** The diff, when the caller already started it (see `diffRange`). */
   changes?: GitChange[];
@@ -55,51 +62,102 @@ export async function diffRange(
  * The entity files a change touches, read from git rather than the whole tree:
  * - added, modified and renamed entity files (a rename across the include globs counts as an
  *   addition or a deletion), and deleted ones, whose entities are read from the base;
- * - unchanged entity files that pull in a changed file (`file://`, Backstage substitutions), found
- *   with `git grep`;
+ * - unchanged entity files that pull in a changed file (`file://`, Backstage substitutions);
  * - when the config file or the shared schema changed, every entity file, to be re-validated.
+ * Changed files matching `include` that are not entity files are accounted for (skipped or refused).
  */
 export async function selectChanged(options: ChangedSelectionOptions): Promise<Selection> {
-  const { git, isEntityFile } = options;
+  const { git, matcher } = options;
   const changes =
     options.changes ?? (await diffRange(git, options.mergeBase, options.head, options.includeUncommitted));
 
   const changedPaths = new Set<string>();
   const selected = new Map<string, SelectedFile>();
+  const accounted: Accounted = { skipped: [], refused: [], notes: [...(options.notes ?? [])] };
   for (const change of changes) {
     changedPaths.add(change.path);
     if (change.previousPath) changedPaths.add(change.previousPath);
-    for (const file of entityFilesOf(change, isEntityFile)) selected.set(file.path, file);
+    for (const file of entityFilesOf(change, matcher, accounted)) selected.set(file.path, file);
   }
 
-  const notes = [...(options.notes ?? [])];
   const revalidate = options.revalidateOn.filter((path) => changedPaths.has(path));
   if (revalidate.length > 0) {
-    notes.push(`${revalidate.join(' and ')} changed: every entity file is re-validated`);
-    for (const file of await options.discoverAll()) {
+    accounted.notes.push(`${revalidate.join(' and ')} changed: every entity file is re-validated`);
+    const discovery = await options.discoverAll();
+    for (const file of discovery.files) {
       if (!selected.has(file.path))
         selected.set(file.path, { path: file.path, status: 'unchanged', reason: `${revalidate.join(', ')} changed` });
     }
+    mergeNotes(accounted, discovery);
   } else {
     for (const file of await dependents(options, changedPaths, selected)) selected.set(file.path, file);
   }
 
-  const files = [...selected.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { mode: 'changed', base: options.mergeBase, head: options.head, files, changedPaths, notes };
+  const files = [...selected.values()].sort(byPath);
+  return {
+    mode: 'changed',
+    base: options.mergeBase,
+    head: options.head,
+    files,
+    changedPaths,
+    notes: accounted.notes,
+    skipped: dedupe(accounted.skipped),
+    refused: dedupe(accounted.refused),
+  };
 }
 
-function entityFilesOf(change: GitChange, isEntityFile: (path: string) => boolean): SelectedFile[] {
+interface Accounted {
+  skipped: FileNote[];
+  refused: FileNote[];
+  notes: string[];
+}
+
+function mergeNotes(into: Accounted, discovery: Discovery): void {
+  into.skipped.push(...discovery.skipped);
+  into.refused.push(...discovery.refused);
+  into.notes.push(...discovery.notes);
+}
+
+function dedupe(notes: FileNote[]): FileNote[] {
+  const seen = new Map(notes.map((note) => [note.path, note]));
+  return [...seen.values()].sort(byPath);
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The selected files of one change; what matches `include` but is not an entity file is accounted for. */
+function entityFilesOf(change: GitChange, matcher: EntityFileMatcher, accounted: Accounted): SelectedFile[] {
+  if (change.mode === GITLINK_MODE) {
+    accounted.notes.push(
+      `${change.path} is a git submodule: its entity files belong to its own repository and are not searched`,
+    );
+    return [];
+  }
   const blob = change.baseBlob ? { baseBlob: change.baseBlob } : {};
+  const isEntity = (path: string, atHead: boolean) => {
+    const judgement = matcher.judge(path);
+    if (!judgement.entity) {
+      if (judgement.reason && atHead) accounted.skipped.push({ path, reason: judgement.reason });
+      return false;
+    }
+    if (atHead && change.mode === SYMLINK_MODE) {
+      accounted.refused.push({ path, reason: SYMLINK_REFUSAL });
+      return false;
+    }
+    return true;
+  };
   switch (change.status) {
     case 'added':
-      return isEntityFile(change.path) ? [{ path: change.path, status: 'added' }] : [];
+      return isEntity(change.path, true) ? [{ path: change.path, status: 'added' }] : [];
     case 'modified':
-      return isEntityFile(change.path) ? [{ path: change.path, status: 'modified', ...blob }] : [];
+      return isEntity(change.path, true) ? [{ path: change.path, status: 'modified', ...blob }] : [];
     case 'deleted':
-      return isEntityFile(change.path) ? [{ path: change.path, status: 'deleted', ...blob }] : [];
+      return isEntity(change.path, false) ? [{ path: change.path, status: 'deleted', ...blob }] : [];
     case 'renamed': {
-      const was = isEntityFile(change.previousPath!);
-      const is = isEntityFile(change.path);
+      const was = isEntity(change.previousPath!, false);
+      const is = isEntity(change.path, true);
       if (was && is) return [{ path: change.path, status: 'renamed', previousPath: change.previousPath!, ...blob }];
       if (is) return [{ path: change.path, status: 'added', reason: `renamed from ${change.previousPath}` }];
       if (was) return [{ path: change.previousPath!, status: 'deleted', reason: `renamed to ${change.path}`, ...blob }];
@@ -108,27 +166,41 @@ function entityFilesOf(change: GitChange, isEntityFile: (path: string) => boolea
   }
 }
 
-/** Unchanged entity files that pull in a changed path (`file://`, Backstage `$text`/`$json`/`$yaml`). */
+/**
+ * Unchanged entity files that pull in a changed path (`file://`, Backstage `$text`/`$json`/`$yaml`).
+ * git grep finds the lines naming a changed file's name; the reference on each line is resolved from
+ * the line alone, and only the files whose line points at a changed path (or whose line cannot be read
+ * that way) are parsed to confirm. A target that thousands of files name, each its own (every service's
+ * README.md), so costs one grep and no parse.
+ */
 async function dependents(
   options: ChangedSelectionOptions,
   changedPaths: Set<string>,
   selected: Map<string, SelectedFile>,
 ): Promise<SelectedFile[]> {
+  const { matcher, reader } = options;
   // Only a path that is not itself an entity file can be a reference target worth a search.
-  if (![...changedPaths].some((path) => !options.isEntityFile(path))) return [];
-  const candidates = (await options.git.filesContaining(options.reader.referenceMarkers, options.include)).filter(
-    (path) => !selected.has(path) && options.isEntityFile(path),
-  );
+  const targets = [...changedPaths].filter((path) => !matcher.isEntityFile(path));
+  if (targets.length === 0) return [];
+  const names = [...new Set(targets.map((path) => path.slice(path.lastIndexOf('/') + 1)))];
+  const lines = await options.git.matchingLines(names, options.include);
+  const toParse = new Set<string>();
+  for (const { path, text } of lines) {
+    if (selected.has(path) || toParse.has(path) || !matcher.isEntityFile(path)) continue;
+    const referenced = reader.referencesOnLine(path, text);
+    if (referenced === undefined || referenced.some((target) => changedPaths.has(target))) toParse.add(path);
+  }
   const found: SelectedFile[] = [];
-  for (const path of candidates) {
+  for (const path of [...toParse].sort()) {
     const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
-    const changedTargets = options.reader.referencesOf(path, text).filter((target) => changedPaths.has(target));
-    if (changedTargets.length > 0)
+    const changedTargets = reader.referencesOf(path, text).filter((target) => changedPaths.has(target));
+    if (changedTargets.length > 0) {
       found.push({
         path,
         status: 'unchanged',
         reason: `pulls in ${[...new Set(changedTargets)].join(', ')}, which changed`,
       });
+    }
   }
   return found;
 }

@@ -12,6 +12,7 @@ const YAML_CASES: Record<string, string> = {
   'flow collections and comments': '# head\n{identifier: x, tags: [a, b], props: {k: v}} # tail\n',
   'binary-looking and sexagesimal stay as the core schema says': 'a: 0b101\nb: 1:30\n',
   'keys that are not strings': '1: one\ntrue: yes\n',
+  'numbers js-yaml reads otherwise than YAML 1.2': 'a: +.5\nb: -.5e3\nc: 1e400\nd: -1E-400\ne: 2e308\n',
   'unicode and a BOM-free start': 'identifier: ünï\ntitle: 日本\n',
 };
 
@@ -48,8 +49,16 @@ describe('the fast YAML path reads data exactly as the position-keeping parser',
 
 describe('the fast JSON path', () => {
   it('reads data as the syntax tree does, and locates pointers', () => {
-    const text = '{\n  "identifier": "a",\n  "list": [1, {"k": null}],\n  "dup": 1,\n  "dup": 2\n}\n';
+    const text = '{\n  "identifier": "a",\n  "list": [1, {"k": null}],\n  "n": 1\n}\n';
     expect(parseJsonSource(text).documents).toEqual(parseJsonWithPositions(text).documents);
     expect(parseJsonSource(text).locator.locate('/list/1/k')).toEqual({ line: 3, column: 21 });
+  });
+
+  it('refuses a key written twice in one object, where JSON.parse would keep the last one', () => {
+    const text = '{\n  "identifier": "a",\n  "nested": {"k": 1, "k": 2},\n  "identifier": "b"\n}\n';
+    expect(parseJsonSource(text).errors).toEqual([
+      { line: 3, column: 22, message: 'invalid JSON: the key "k" appears twice in one object' },
+    ]);
+    expect(parseJsonSource('[{"a": 1}, {"a": 2}]').errors).toEqual([]);
   });
 });

@@ -1,6 +1,16 @@
-import { type ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, visit } from 'jsonc-parser';
 import jsyaml from 'js-yaml';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Document } from 'yaml';
+import {
+  type Document,
+  LineCounter,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit as visitYaml,
+  type Node as YamlNode,
+} from 'yaml';
 import type { Locator, Position } from '../model.js';
 import { decodePointer } from './pointer.js';
 
@@ -9,7 +19,7 @@ export interface ParsedSource {
   /** One value per YAML document; a JSON file has exactly one. */
   documents: unknown[];
   /** Parse errors; when there are any, `documents` may be incomplete. */
-  errors: Array<Position & { message: string }>;
+  errors: Array<Position & { message: string; hint?: string }>;
   locator: Locator;
 }
 
@@ -39,20 +49,70 @@ function lazyLocator(build: () => Locator): Locator {
   let built: Locator | undefined;
   return {
     locate: (pointer, options) => {
-      built ??= build();
+      built ??= safely(build);
       return built.locate(pointer, options);
+    },
+    raw: (pointer) => {
+      built ??= safely(build);
+      return built.raw?.(pointer);
     },
   };
 }
 
+/** A locator that cannot be built (a document nested deeper than the parser's stack) points at the start. */
+function safely(build: () => Locator): Locator {
+  try {
+    return build();
+  } catch {
+    return { locate: () => ({ line: 1, column: 1 }) };
+  }
+}
+
 /** Strict JSON: `JSON.parse` for the data; the syntax tree for positions only when one is asked for. */
 export function parseJsonSource(text: string): ParsedSource {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return { documents: [value], errors: [], locator: lazyLocator(() => parseJsonWithPositions(text).locator) };
+    value = JSON.parse(text);
   } catch {
     return parseJsonWithPositions(text);
   }
+  // JSON.parse keeps the last of two equal keys: an entity could change identifier unseen.
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) {
+    const lines = new LineIndex(text);
+    return {
+      documents: [],
+      errors: [
+        {
+          ...lines.position(duplicate.offset),
+          message: `invalid JSON: the key "${duplicate.key}" appears twice in one object`,
+        },
+      ],
+      locator: lazyLocator(() => parseJsonWithPositions(text).locator),
+    };
+  }
+  return { documents: [value], errors: [], locator: lazyLocator(() => parseJsonWithPositions(text).locator) };
+}
+
+/** The first key that repeats a key of its own object, and where; one pass of jsonc-parser's scanner. */
+function firstDuplicateKey(text: string): { key: string; offset: number } | undefined {
+  const open: Array<Set<string>> = [];
+  let found: { key: string; offset: number } | undefined;
+  visit(text, {
+    onObjectBegin: () => {
+      open.push(new Set());
+    },
+    onObjectEnd: () => {
+      open.pop();
+    },
+    onObjectProperty: (key, offset) => {
+      const keys = open.at(-1);
+      if (!keys || found) return;
+      if (keys.has(key)) found = { key, offset };
+      keys.add(key);
+    },
+  });
+  return found;
 }
 
 /** Strict JSON (no comments, no trailing commas) with a syntax tree for positions. */
@@ -73,7 +133,17 @@ export function parseJsonWithPositions(text: string): ParsedSource {
     }
     return { ...lines.position(e.offset), message: describeJsonError(code) };
   });
+  const nodeAt = (pointer: string) => {
+    const segments = decodePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    return root ? findNodeAtLocation(root, segments) : undefined;
+  };
   const locator: Locator = {
+    raw(pointer) {
+      const node = nodeAt(pointer);
+      return node && node.type !== 'object' && node.type !== 'array'
+        ? text.slice(node.offset, node.offset + node.length)
+        : undefined;
+    },
     locate(pointer, options) {
       if (!root) return { line: 1, column: 1 };
       let segments = decodePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
@@ -92,9 +162,12 @@ export function parseJsonWithPositions(text: string): ParsedSource {
   return { documents: root && errors.length === 0 ? [getNodeValue(root)] : [], errors, locator };
 }
 
-// Files the full parser must read: an alias (`*name`), whose expansion it bounds, and `0b…`, which
-// js-yaml reads as a binary number where YAML 1.2's core schema keeps a string.
-const NEEDS_FULL_PARSER = /(^|[\s[{,:-])\*[^\s,\]}]|0b/m;
+// Files the full parser must read: an alias (`*name`), whose expansion it bounds; a tag (`!x`), which
+// the full parser refuses unless YAML's core schema knows it; an explicit key (`? `), which may be a
+// collection; and numbers js-yaml reads otherwise than YAML 1.2's core schema: `0b…` (a string in 1.2),
+// `+.5` and `-.5e3` (numbers in 1.2), and exponents of three digits (`1e400` overflows to Infinity in 1.2,
+// where js-yaml keeps a string). parse.test.ts holds the two parsers to the same result on such values.
+const NEEDS_FULL_PARSER = /(^|[\s[{,:-])[*!][^\s,\]}]|0b|(^|[\s[{,])\?(\s|$)|[-+]\.\d|[eE][-+]?\d{3}/m;
 
 /**
  * YAML 1.2 (core schema), several documents allowed. The data comes from js-yaml, about ten times
@@ -118,7 +191,7 @@ export function parseYamlSource(text: string): ParsedSource {
 /** YAML 1.2 (core schema) with positions; aliases are bounded against expansion bombs. */
 export function parseYamlWithPositions(text: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
   const parsed: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -126,8 +199,19 @@ export function parseYamlWithPositions(text: string): ParsedSource {
   };
   const errors: ParsedSource['errors'] = [];
   for (const doc of parsed) {
-    for (const error of doc.errors) errors.push({ ...position(error.pos[0]), message: error.message.split('\n')[0]! });
+    // A warning is a value not taken as written: an unknown tag dropped, a key turned into a string.
+    for (const error of [...doc.errors, ...doc.warnings]) {
+      errors.push({ ...position(error.pos[0]), ...describeYamlError(error.message.split('\n')[0]!) });
+    }
+    errors.push(
+      ...collectionKeys(doc).map((offset) => ({
+        ...position(offset),
+        message: 'a mapping key is itself a list or mapping; keys must be plain values',
+      })),
+    );
   }
+  // One error per root cause: a parser that lost its way repeats itself, each echo pointing further on.
+  errors.splice(1);
   // Empty and null documents (a trailing `---`) hold nothing, whichever parser read the data.
   const kept = parsed.filter(
     (doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null),
@@ -142,39 +226,80 @@ export function parseYamlWithPositions(text: string): ParsedSource {
       }
     }
   }
+  /** The node at a pointer (or its nearest existing ancestor), its key's node, and whether it is exact. */
+  const find = (pointer: string) => {
+    const segments = decodePointer(pointer);
+    // A stream of several documents reads as the list of its documents.
+    const multi = kept.length > 1;
+    const doc = kept[multi ? Number(segments.shift() ?? 0) : 0];
+    if (!doc) return undefined;
+    let node: YamlNode | null = doc.contents as YamlNode | null;
+    let keyNode: YamlNode | undefined;
+    let exact = true;
+    for (const segment of segments) {
+      let next: YamlNode | undefined;
+      let nextKey: YamlNode | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find(
+          (item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment,
+        );
+        if (pair) {
+          nextKey = pair.key as YamlNode;
+          next = (pair.value as YamlNode | null) ?? nextKey;
+        }
+      } else if (isSeq(node)) {
+        next = node.items[Number(segment)] as YamlNode | undefined;
+      }
+      if (!next) {
+        exact = false;
+        break;
+      }
+      node = next;
+      keyNode = nextKey;
+    }
+    return { doc, node, keyNode, exact };
+  };
   const locator: Locator = {
     locate(pointer, options) {
-      const segments = decodePointer(pointer);
-      // A stream of several documents reads as the list of its documents.
-      const multi = kept.length > 1;
-      const docIndex = multi ? Number(segments.shift() ?? 0) : 0;
-      const doc = kept[docIndex];
-      if (!doc) return { line: 1, column: 1 };
-      let node: YamlNode | null = doc.contents as YamlNode | null;
-      let keyNode: YamlNode | undefined;
-      for (const segment of segments) {
-        let next: YamlNode | undefined;
-        let nextKey: YamlNode | undefined;
-        if (isMap(node)) {
-          const pair = node.items.find(
-            (item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment,
-          );
-          if (pair) {
-            nextKey = pair.key as YamlNode;
-            next = (pair.value as YamlNode | null) ?? nextKey;
-          }
-        } else if (isSeq(node)) {
-          next = node.items[Number(segment)] as YamlNode | undefined;
-        }
-        if (!next) break;
-        node = next;
-        keyNode = nextKey;
-      }
-      const target = options?.key && keyNode ? keyNode : node;
-      return position(target?.range?.[0] ?? doc.range[0]);
+      const found = find(pointer);
+      if (!found) return { line: 1, column: 1 };
+      const target = options?.key && found.keyNode ? found.keyNode : found.node;
+      return position(target?.range?.[0] ?? found.doc.range[0]);
+    },
+    raw(pointer) {
+      const found = find(pointer);
+      return found?.exact && isScalar(found.node) && found.node.range
+        ? text.slice(found.node.range[0], found.node.range[1])
+        : undefined;
     },
   };
   return { documents, errors, locator };
+}
+
+/** The offsets of mapping keys that are collections: JavaScript would turn them into strings. */
+function collectionKeys(doc: Document.Parsed): number[] {
+  const offsets: number[] = [];
+  visitYaml(doc, {
+    Pair: (_, pair) => {
+      if (isCollection(pair.key) && pair.key.range) offsets.push(pair.key.range[0]);
+    },
+  });
+  return offsets;
+}
+
+/** The parser's message, with a hint where its words hide the cause. */
+function describeYamlError(message: string): { message: string; hint?: string } {
+  if (/Nested mappings are not allowed in compact mappings|Implicit keys need to be on a single line/.test(message)) {
+    return { message, hint: 'a line break may be missing: each key of a mapping goes on a line of its own' };
+  }
+  const tag = /Unresolved tag: (.+)/.exec(message);
+  if (tag) {
+    return {
+      message: `the YAML tag ${tag[1]} is not supported`,
+      hint: 'write the value without a tag; port-gitops reads plain YAML 1.2 (strings, numbers, booleans, null, lists, mappings)',
+    };
+  }
+  return { message };
 }
 
 /** The offset of a comma that only white space separates from `offset`, if any. */

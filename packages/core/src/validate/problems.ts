@@ -61,9 +61,14 @@ const DESCRIBE: Record<string, Describe> = {
     const types = String(params(error).type)
       .split(',')
       .filter((t) => t !== 'null' && !(t === 'object' && inRelation));
+    const emptyKey = error.data === null && /^\/(properties|relations)$/.test(error.instancePath);
     return {
       message: `must be ${types.join(' or ')}${found(error)}`,
-      hint: inRelation ? relationHint(error.instancePath, context.blueprint) : undefined,
+      hint: emptyKey
+        ? `"${error.instancePath.slice(1)}:" is there with nothing under it: write {} or remove the line`
+        : inRelation
+          ? relationHint(error.instancePath, context.blueprint)
+          : undefined,
     };
   },
   format: (error) => ({ message: `must match format "${String(params(error).format)}"${found(error)}` }),

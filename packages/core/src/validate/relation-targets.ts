@@ -2,7 +2,7 @@ import type { Blueprint } from '@port-gitops/port-schema';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EntityChanges } from '../select/index.js';
-import { createEntityFileFilter } from '../discover/index.js';
+import type { EntityFileMatcher } from '../discover/index.js';
 import type { Git } from '../git/index.js';
 import type { EntityReader } from '../read/index.js';
 import type { LoadedFile, Problem } from '../model.js';
@@ -96,32 +96,45 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
 export interface OtherFilesOptions {
   root: string;
   include: string[];
-  exclude: string[];
+  matcher: EntityFileMatcher;
   /** The files this run loaded: they were searched already. */
   loaded: LoadedFile[];
   reader: EntityReader;
 }
 
+/** An identifier (or a Backstage name) whose value is not on its key's line: a block scalar, an alias, a tag. */
+const VALUE_ELSEWHERE = `(identifier|name)["']?[[:space:]]*:[[:space:]]*([|>&*!]|$)`;
+/** A line that could hold the value an identifier is defined with. */
+const DEFINING_LINE = /identifier|name/;
+
 /**
- * For a changed-only run: which of these entities an entity file it did not load defines. Files
- * holding one of the identifiers as a word (git grep, in C, over the index) are parsed, and only
- * those; the answer is exact, the search only narrows where to look.
+ * For a changed-only run: which of these entities an entity file it did not load defines. A file can
+ * define one only on a line that holds both an identifier key and the name (git grep, in C), or with
+ * its value on another line (a second grep for those forms); only such files are parsed, and the parse
+ * decides. A target that thousands of files relate to is named on thousands of relation lines, but
+ * defined on one identifier line: one file is parsed, not thousands.
  */
 export async function definedInOtherFiles(
   git: Git,
   options: OtherFilesOptions,
   keys: Array<{ blueprint: string; identifier: string }>,
 ): Promise<Set<string>> {
-  const isEntityFile = createEntityFileFilter(options.root, options.include, options.exclude);
   const seen = new Set(options.loaded.map((file) => file.path));
   // The last `/` part of an identifier is a word of any file defining it: a Backstage file qualified
   // by namespace (`retail/shop`) writes its name alone.
-  const words = keys.map(({ identifier }) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier);
-  const candidates = (await git.filesContaining([...new Set(words)], options.include, { word: true })).filter(
-    (path) => !seen.has(path) && isEntityFile(path),
-  );
+  const words = [
+    ...new Set(keys.map(({ identifier }) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier)),
+  ];
+  const [lines, elsewhere] = await Promise.all([
+    git.matchingLines(words, options.include, { word: true }),
+    git.filesContaining([VALUE_ELSEWHERE], options.include, { regex: true }),
+  ]);
+  const candidates = new Set<string>();
+  for (const { path, text } of lines) if (DEFINING_LINE.test(text)) candidates.add(path);
+  for (const path of elsewhere) candidates.add(path);
   const found = new Set<string>();
-  for (const path of candidates) {
+  for (const path of [...candidates].sort()) {
+    if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
     const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
     for (const entity of options.reader.parse(path, text)) {
       const blueprint = options.reader.blueprintOf(path, entity);

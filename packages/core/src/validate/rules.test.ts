@@ -22,13 +22,15 @@ async function checkFixtures(paths: string[], schema?: string) {
     head: null,
     changedPaths: new Set<string>(),
     notes: [],
+    skipped: [],
+    refused: [],
     files: paths.map((path) => ({ path, status: 'all' as const })),
   };
   const files = load(selection, { root: RULES, reader: createEntityReader({ rules: [] }), blueprints });
   return {
     files,
     blueprints,
-    ...createValidator({ root: RULES, blueprints, sharedSchemaPath: schema }).validate(files),
+    ...(await createValidator({ root: RULES, blueprints, sharedSchemaPath: schema })).validate(files),
   };
 }
 

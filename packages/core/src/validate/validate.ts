@@ -1,8 +1,17 @@
-import { type Blueprint, EntityValidator, type SchemaError, sharedPortAjv } from '@port-gitops/port-schema';
+import {
+  type Blueprint,
+  EntityValidator,
+  type SchemaError,
+  hasPattern,
+  loadLinearRegExp,
+  sharedPortAjv,
+} from '@port-gitops/port-schema';
 import type { LoadedEntity, LoadedFile, Locator, Problem } from '../model.js';
 import { ENTITY_FILE_SCHEMA } from './entity-file-schema.js';
 import { type ErrorContext, toProblem } from './problems.js';
-import { compileSharedSchema } from './shared-schema.js';
+import { checkDefinitions } from './definitions.js';
+import { unsendable } from './sendable.js';
+import { compileSharedSchema, readSharedSchema } from './shared-schema.js';
 
 export interface ValidationResult {
   /** Entities of files without any problem, ready to push. */
@@ -17,6 +26,10 @@ export interface ValidatorOptions {
   /** Repository-relative path of the shared JSON Schema (config `schema`). */
   sharedSchemaPath?: string;
   blueprints: ReadonlyMap<string, Blueprint>;
+  /** Where the definitions come from (config `blueprintsDir`), for messages. */
+  blueprintsDir?: string;
+  /** An entity of a blueprint without a definition is an error, not a warning. */
+  strictBlueprints?: boolean;
 }
 
 export interface Validator {
@@ -25,12 +38,19 @@ export interface Validator {
 
 /**
  * Compiles every schema once for the run: the entity file schema, the repository's shared schema,
- * and (lazily, once each) the blueprints' schemas.
+ * and (lazily, once each) the blueprints' schemas. Patterns of the repository's own schemas (the
+ * blueprints, the shared schema) run on a linear-time engine, loaded only when there is one.
  */
-export function createValidator(options: ValidatorOptions): Validator {
-  const entities = new EntityValidator(sharedPortAjv());
+export async function createValidator(options: ValidatorOptions): Promise<Validator> {
+  const sharedSchema = options.sharedSchemaPath ? readSharedSchema(options.root, options.sharedSchemaPath) : undefined;
+  const needsPatterns =
+    hasPattern([...options.blueprints.values()]) ||
+    (sharedSchema !== undefined && hasPattern([sharedSchema.schema, ...sharedSchema.siblings.values()]));
+  const patterns = needsPatterns ? await loadLinearRegExp() : undefined;
+  const entities = new EntityValidator({ ajv: sharedPortAjv(), verbose: true, ...(patterns ? { patterns } : {}) });
   const fileSchema = entities.compile(ENTITY_FILE_SCHEMA);
-  const shared = options.sharedSchemaPath ? compileSharedSchema(options.root, options.sharedSchemaPath) : undefined;
+  const shared = sharedSchema ? compileSharedSchema(sharedSchema, patterns) : undefined;
+  const definitions = checkDefinitions(options, entities);
 
   const validateEntity = (entity: LoadedEntity, locator: Locator): Problem[] => {
     const problems: Problem[] = [];
@@ -43,6 +63,7 @@ export function createValidator(options: ValidatorOptions): Validator {
     const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
     if (blueprint)
       report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint });
+    problems.push(...definitions(entity, locator), ...unsendable(entity, locator));
     return dedupe(problems);
   };
 

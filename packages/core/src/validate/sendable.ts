@@ -1,0 +1,94 @@
+import { MAX_BODY_BYTES } from '@port-gitops/port-schema';
+import type { LoadedEntity, Locator, Problem } from '../model.js';
+import { encodePointer, place } from '../source/index.js';
+
+/**
+ * How deep an entity's values may nest. Port documents no limit; 100 levels is far more than any catalog
+ * needs, and far less than what breaks a serializer or a validator on the way.
+ */
+const MAX_NESTING = 100;
+const BULK_ENVELOPE_BYTES = Buffer.byteLength('{"entities":[]}');
+
+/**
+ * What JSON cannot carry, or Port cannot take, found before anything is sent: numbers JSON has no way to
+ * write (`1e400` and YAML's `.inf` read as Infinity and would go out as `null`, clearing the value in
+ * Port; `.nan`), integers past 2^53 (they would change), NUL characters (Port stores text where NUL is
+ * refused), nesting deeper than `MAX_NESTING`, and an entity too large for one request. Whatever check
+ * passes, sync can send.
+ */
+export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
+  const problems: Problem[] = [];
+  const report = (path: Array<string | number>, rule: string, message: string, hint?: string) =>
+    problems.push({
+      file: entity.file,
+      ...place(locator, entity.pointer + encodePointer(path)),
+      code: 'schema',
+      severity: 'error',
+      rule: `port entity: ${rule}`,
+      message,
+      ...(hint ? { hint } : {}),
+    });
+  // An explicit stack: a value nested a million levels deep must not overflow this one.
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: entity.data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        report(
+          path,
+          'number',
+          `is ${value}, which JSON cannot carry: it would be sent as null, which clears the value in Port`,
+          'write a finite number, or quote it to keep it as text',
+        );
+      } else if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        const written = locator.raw?.(entity.pointer + encodePointer(path));
+        if (!writtenExactly(written, value)) {
+          report(
+            path,
+            'number',
+            `${written ?? 'the number'} cannot be sent as written: it would become ${JSON.stringify(value)}`,
+            'numbers past 9007199254740991 lose digits; quote it to keep it as text',
+          );
+        }
+      }
+    } else if (typeof value === 'string') {
+      if (value.includes('\u0000'))
+        report(path, 'nul-character', 'holds a NUL character (\\u0000), which Port cannot store');
+    } else if (value !== null && typeof value === 'object') {
+      if (path.length >= MAX_NESTING) {
+        report(path, 'nesting', `nests deeper than ${MAX_NESTING} levels`, 'flatten the value');
+        continue;
+      }
+      const entries = Array.isArray(value) ? value.map((item, i) => [i, item] as const) : Object.entries(value);
+      for (const [key, item] of entries) stack.push({ value: item, path: [...path, key] });
+    }
+  }
+  if (problems.length === 0) {
+    const bytes = Buffer.byteLength(JSON.stringify(entity.data));
+    if (bytes + BULK_ENVELOPE_BYTES > MAX_BODY_BYTES) {
+      report(
+        [],
+        'entity-size',
+        `is ${bytes} bytes as JSON; one request may carry at most ${MAX_BODY_BYTES - BULK_ENVELOPE_BYTES}`,
+        'move large text out of the entity (a file:// property stays inside the same limit)',
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Whether a number, as the file writes it, is exactly the value read: `1e20` is, `9007199254740993` is
+ * not (it reads as ...992). Decided with exact integer arithmetic on the written digits.
+ */
+function writtenExactly(written: string | undefined, value: number): boolean {
+  if (written === undefined) return false;
+  const match = /^([-+]?)(\d+)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(written.trim());
+  if (!match) return false;
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const shift = Number(exponent) - fraction.length;
+  if (shift < 0 && !/^0*$/.test((whole + fraction).slice(shift))) return false; // not an integer as written
+  const digits = BigInt(whole + fraction);
+  const exact = shift >= 0 ? digits * 10n ** BigInt(shift) : digits / 10n ** BigInt(-shift);
+  return (sign === '-' ? -exact : exact) === BigInt(value);
+}

@@ -1,0 +1,64 @@
+/**
+ * Patterns that come from the repository (blueprint properties, the shared schema) are written by whoever
+ * opens a pull request, and so are the values checked against them: a backtracking engine lets
+ * `^(a+)+$` and a 41-character value hold a check for minutes. These patterns run on RE2 (re2js), whose
+ * time is linear in the value. RE2 has no lookaround and no backreferences: a pattern that uses them is
+ * not checked offline, and the caller says so (`unsupported`). re2js is loaded only when some pattern
+ * needs it: it costs a check that has none about 15 ms of start-up.
+ */
+import type { Ajv } from 'ajv';
+
+type AjvRegExpEngine = NonNullable<NonNullable<ConstructorParameters<typeof Ajv>[0]>['code']>['regExp'];
+
+export interface LinearRegExp {
+  /** For ajv's `code.regExp`: compiles with RE2; a pattern RE2 cannot run matches everything. */
+  engine: NonNullable<AjvRegExpEngine>;
+  /** Why RE2 cannot run `pattern`, or undefined when it can. */
+  unsupported(pattern: string): string | undefined;
+}
+
+export async function loadLinearRegExp(): Promise<LinearRegExp> {
+  const { RE2JS } = await import('re2js');
+  const compiled = new Map<string, { test(value: string): boolean } | string>();
+  const compile = (pattern: string) => {
+    let entry = compiled.get(pattern);
+    if (entry === undefined) {
+      try {
+        const re = RE2JS.compile(pattern);
+        entry = { test: (value: string) => re.matcher(value).find() };
+      } catch (error) {
+        entry = (error as Error).message.replace(/^error parsing regexp: /, '');
+      }
+      compiled.set(pattern, entry);
+    }
+    return entry;
+  };
+  const engine = Object.assign(
+    (pattern: string) => {
+      const entry = compile(pattern);
+      return typeof entry === 'string' ? { test: () => true } : entry;
+    },
+    { code: 'RE2JS' },
+  );
+  return {
+    engine: engine as unknown as NonNullable<AjvRegExpEngine>,
+    unsupported: (pattern) => {
+      const entry = compile(pattern);
+      return typeof entry === 'string' ? entry : undefined;
+    },
+  };
+}
+
+/** Whether a schema (or blueprint) holds a `pattern` anywhere: only then is RE2 worth loading. */
+export function hasPattern(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (node !== null && typeof node === 'object') {
+      if (typeof (node as { pattern?: unknown }).pattern === 'string') return true;
+      stack.push(...Object.values(node));
+    }
+  }
+  return false;
+}
