@@ -1,6 +1,7 @@
 import { EXIT, FatalError } from '@port-gitops/core';
 import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
 import yargs from 'yargs';
+import { rejectRepeatedFlags, wholeNumber } from './commands/flags.js';
 import { withSelectionOptions, withTargetOptions } from './commands/options.js';
 import { Output, printable } from './output.js';
 import { VERSION } from './version.js';
@@ -72,6 +73,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           .option('max-deletes', {
             type: 'number',
             describe: '--prune deletes at most this many per blueprint (default 20% of the blueprint)',
+            coerce: wholeNumber('max-deletes', 0),
           })
           .option('force', { type: 'boolean', default: false, describe: '--prune past --max-deletes' })
           .option('progress', {
@@ -93,6 +95,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           .option('concurrency', {
             type: 'number',
             describe: 'Requests in flight at once (default 8, or config port.concurrency)',
+            coerce: wholeNumber('concurrency', 1, 64),
           })
           .example('$0 sync --all', 'Full resync of every entity file')
           .example(
@@ -186,12 +189,21 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
       (y) =>
         y
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' })
-          .option('port', { type: 'number', default: 5555, describe: 'Port to listen on (0: any free port)' })
+          .option('port', {
+            type: 'number',
+            default: 5555,
+            describe: 'Port to listen on (0: any free port)',
+            coerce: wholeNumber('port', 0, 65535),
+          })
           .option('blueprints', { type: 'string', describe: 'Folder of blueprint definitions (*.json)' })
           .option('data', { type: 'string', describe: 'JSON file that keeps entities across restarts' })
           .option('client-id', { type: 'string', describe: 'Accept only this client id (default: any)' })
           .option('client-secret', { type: 'string', describe: 'Accept only this client secret (default: any)' })
-          .option('latency-ms', { type: 'number', describe: 'Fault: delay every answer by N ms' })
+          .option('latency-ms', {
+            type: 'number',
+            describe: 'Fault: delay every answer by N ms',
+            coerce: wholeNumber('latency-ms', 0, 600_000),
+          })
           .option('error-rate', {
             type: 'number',
             describe: 'Fault: answer this share (0..1) of API requests with 503',
@@ -207,8 +219,13 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           .option('token-ttl-s', {
             type: 'number',
             describe: 'Access token lifetime in seconds (default 10800, as Port)',
+            coerce: wholeNumber('token-ttl-s', 1),
           })
-          .option('seed', { type: 'number', describe: 'Seed of the fault dice, to replay a run' })
+          .option('seed', {
+            type: 'number',
+            describe: 'Seed of the fault dice, to replay a run',
+            coerce: wholeNumber('seed', 0),
+          })
           .example(
             '$0 emulator --blueprints examples/monorepo/.port/blueprints',
             'Serve the example blueprints on 127.0.0.1:5555',
@@ -221,11 +238,14 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
     )
     .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints, init or emulator (see --help).')
     .strict()
+    .middleware(rejectRepeatedFlags, true)
     .version(VERSION)
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
-      throw error ?? new FatalError('usage', message);
+      // yargs' own errors (YError), including a flag's coerce refusing its value, are usage errors.
+      if (error && error.name !== 'YError') throw error;
+      throw new FatalError('usage', message ?? error?.message ?? 'invalid command line');
     })
     .parseAsync();
   return exitCode;

@@ -1,5 +1,6 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
-import type { Report, RunEvent } from '@port-gitops/core';
+import { accessSync, appendFileSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { FatalError, type Report, type RunEvent } from '@port-gitops/core';
 import { githubAnnotations, githubStepSummary } from './github.js';
 import { junitReport } from './junit.js';
 import { type Output, printable } from './output.js';
@@ -15,22 +16,83 @@ export interface ReportFlags {
 }
 
 /**
- * Prints the report in the chosen format, writes `--report` and `--junit` files, and under GitHub
- * Actions adds annotations and a step summary. Secrets are redacted everywhere.
+ * `--report` and `--junit` must be writable before anything is read or pushed: a path found wrong only
+ * after a push would end a run that did its work in an error. A usage error names the flag.
  */
-export function emitReport(report: Report, output: Output, flags: ReportFlags, env: NodeJS.ProcessEnv): void {
+export function checkOutputPaths(flags: Pick<ReportFlags, 'report' | 'junit'>): void {
+  for (const [flag, path] of [
+    ['--report', flags.report],
+    ['--junit', flags.junit],
+  ] as const) {
+    if (path === undefined) continue;
+    const why = unwritable(resolve(path));
+    if (why)
+      throw new FatalError(
+        'usage',
+        `${flag} ${path}: ${why}`,
+        'give a file path in a folder that exists and can be written',
+      );
+  }
+}
+
+function unwritable(path: string): string | undefined {
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) return 'is a folder';
+    return canWrite(path) ? undefined : 'cannot be written';
+  }
+  const folder = dirname(path);
+  if (!existsSync(folder)) return `the folder ${folder} does not exist`;
+  return canWrite(folder) ? undefined : `the folder ${folder} cannot be written`;
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Prints the report in the chosen format, then writes `--report` and `--junit` files, and under GitHub
+ * Actions adds annotations and a step summary. Secrets are redacted everywhere. The report is printed
+ * first: whatever happens to a file, the results of a push are never lost. Returns false when a file
+ * could not be written.
+ */
+export function emitReport(report: Report, output: Output, flags: ReportFlags, env: NodeJS.ProcessEnv): boolean {
   const json = JSON.stringify(report, null, 2);
-  if (flags.report) writeFileSync(flags.report, `${output.redact(json)}\n`);
-  if (flags.junit) writeFileSync(flags.junit, output.redact(junitReport(report)));
   if (flags.format === 'json') output.out(json);
   else output.out(renderReport(report, output, { verbose: flags.verbose, quiet: flags.quiet }));
+  let written = true;
+  const write = (flag: string, path: string, text: string) => {
+    try {
+      writeFileSync(path, output.redact(text));
+    } catch (error) {
+      written = false;
+      output.err(
+        `error: ${flag} ${printable(path)} could not be written: ${(error as NodeJS.ErrnoException).code ?? String(error)} (the results above are complete)`,
+      );
+    }
+  };
+  if (flags.report) write('--report', flags.report, `${json}\n`);
+  if (flags.junit) write('--junit', flags.junit, junitReport(report));
 
   if (env.GITHUB_ACTIONS === 'true') {
     // The runner reads workflow commands from both streams; stdout stays the report's in json mode.
     const annotations = githubAnnotations(report);
     if (annotations.length > 0) output.command(annotations, flags.format === 'json' ? 'stderr' : 'stdout');
-    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, output.redact(githubStepSummary(report)));
+    if (env.GITHUB_STEP_SUMMARY) {
+      try {
+        appendFileSync(env.GITHUB_STEP_SUMMARY, output.redact(githubStepSummary(report)));
+      } catch (error) {
+        output.err(
+          `warning: the step summary could not be written: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        );
+      }
+    }
   }
+  return written;
 }
 
 /**

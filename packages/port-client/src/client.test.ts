@@ -1,7 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startEmulator, type RunningEmulator } from '@port-gitops/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PortClient } from './client.js';
-import { InsecureBaseUrlError } from './errors.js';
+import { InsecureBaseUrlError, InvalidBaseUrlError } from './errors.js';
 
 const blueprints = [{ identifier: 'team', schema: { properties: { size: { type: 'number' as const } } } }];
 const running: RunningEmulator[] = [];
@@ -99,14 +101,37 @@ describe('PortClient', () => {
     expect(c.counters.slowedAhead).toBeGreaterThan(0);
   });
 
-  it('falls back to single upserts for a batch answered 413', async () => {
+  it('splits a batch Port refuses as a whole until each part fits, and writes every entity', async () => {
     const port = await emulator({ maxBodyBytes: 2_000, record: true });
     const entities = teams(20).map((t) => ({ ...t, title: 'x'.repeat(200) }));
     const results = await client(port.url).upsertEntities('team', entities);
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(port.exchanges.filter((e) => e.route.endsWith('/bulk')).map((e) => e.status)).toEqual([413]);
-    expect(port.exchanges.filter((e) => e.route === '/v1/blueprints/{blueprint_identifier}/entities')).toHaveLength(20);
+    const bulk = port.exchanges.filter((e) => e.route.endsWith('/bulk'));
+    expect(bulk[0]!.status).toBe(413);
+    // Every accepted body was within the limit, and together they hold each entity once.
+    const accepted = bulk.filter((e) => e.status === 200);
+    expect(
+      accepted
+        .flatMap((e) =>
+          (e.requestBody as { entities: Array<{ identifier: string }> }).entities.map((x) => x.identifier),
+        )
+        .sort(),
+    ).toEqual(entities.map((e) => e.identifier).sort());
     expect(port.store.all()).toHaveLength(20);
+  });
+
+  it('sends every entity it can serialize, and fails alone the one it cannot', async () => {
+    const port = await emulator({ record: true });
+    const circular: Record<string, unknown> = { identifier: 'loop' };
+    circular.properties = { self: circular };
+    const results = await client(port.url).upsertEntities('team', [teams(1)[0]!, circular as never, teams(3)[2]!]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[1]).toMatchObject({
+      status: 0,
+      error: 'client_error',
+      message: expect.stringContaining('cannot be sent'),
+    });
+    expect(port.store.all()).toHaveLength(2);
   });
 
   it('times a request out, retries it, and reports the failure when every try times out', async () => {
@@ -129,9 +154,51 @@ describe('PortClient', () => {
     expect(port.exchanges.filter((e) => e.route.endsWith('/entities'))).toHaveLength(1);
   });
 
-  it('refuses plain http to anything but loopback', () => {
-    expect(() => client('http://api.example.com')).toThrow(InsecureBaseUrlError);
-    expect(() => client('http://127.0.0.1:5555')).not.toThrow();
-    expect(() => client('https://api.port.io')).not.toThrow();
+  it('refuses plain http to anything but a literal loopback address, and credentials in the URL', () => {
+    for (const url of [
+      'http://api.example.com',
+      'http://127.0.0.1.nip.io',
+      'http://127.evil.example',
+      'http://[::2]',
+    ]) {
+      expect(() => client(url), url).toThrow(InsecureBaseUrlError);
+    }
+    for (const url of [
+      'http://127.0.0.1:5555',
+      'http://127.1.2.3',
+      'http://localhost:9',
+      'http://[::1]:5555',
+      'https://api.port.io',
+    ]) {
+      expect(() => client(url), url).not.toThrow();
+    }
+    expect(() => client('https://user:hunter2@api.port.io')).toThrow(
+      /user name or password \(https:\/\/\*\*\*@api\.port\.io\)/,
+    );
+    expect(() => client('https://user:hunter2@api.port.io')).not.toThrow(/hunter2/);
+    expect(() => client('ftp://api.port.io')).toThrow(InvalidBaseUrlError);
+    expect(() => client('not a url')).toThrow(InvalidBaseUrlError);
+  });
+
+  it('never follows a redirect: it names both addresses, and nothing is sent to the other one', async () => {
+    const elsewhere = await emulator({ record: true });
+    const redirecting = createServer((req, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/v1/auth/access_token?token=abc` });
+      res.end();
+    });
+    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', () => done()));
+    const { port } = redirecting.address() as AddressInfo;
+    try {
+      const error = await client(`http://127.0.0.1:${port}`)
+        .authenticate()
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 307, code: 'redirect' });
+      expect((error as Error).message).toContain(`http://127.0.0.1:${port}/v1/auth/access_token`);
+      expect((error as Error).message).toContain(`${elsewhere.url}/v1/auth/access_token`);
+      expect((error as Error).message).not.toContain('token=abc');
+      expect(elsewhere.exchanges).toEqual([]);
+    } finally {
+      redirecting.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { packBatches } from './batch.js';
-import { InsecureBaseUrlError, PortApiError, PortAuthError } from './errors.js';
+import { PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
 import { RETRYABLE_STATUSES, backoffDelay, isTransientNetworkError, serverWaitMs, sleep } from './retry.js';
 import type { EntityWriteResult, PortEntity, RemoteEntity, SearchQuery, UpsertOptions } from './types.js';
 
@@ -35,7 +35,6 @@ interface CachedToken {
   refreshAtMs: number;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 /** Waits a throttled request accepts before it gives up (each as long as Port asks, at most 2 min). */
 const MAX_THROTTLED_WAITS = 50;
 
@@ -57,11 +56,7 @@ export class PortClient {
   private readonly inFlight = new AbortController();
 
   constructor(options: PortClientOptions) {
-    const url = new URL(options.baseUrl);
-    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname) && !url.hostname.startsWith('127.')) {
-      throw new InsecureBaseUrlError(url.origin);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported base URL ${url.origin}`);
+    checkBaseUrl(options.baseUrl);
     this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
     this.credentials = options.credentials;
     this.userAgent = options.userAgent;
@@ -154,57 +149,63 @@ export class PortClient {
     options: UpsertOptions = {},
   ): Promise<EntityWriteResult[]> {
     const results: EntityWriteResult[] = new Array(entities.length);
-    const { batches, oversized } = packBatches(entities.map((entity) => JSON.stringify(entity)));
-    for (const index of oversized) {
-      results[index] = {
+    // An entity that cannot be serialized fails alone; its neighbours still go.
+    const sendable: number[] = [];
+    const bodies: string[] = [];
+    entities.forEach((entity, index) => {
+      try {
+        bodies.push(JSON.stringify(entity));
+        sendable.push(index);
+      } catch (error) {
+        results[index] = {
+          ok: false,
+          status: 0,
+          error: 'client_error',
+          message: `cannot be sent: ${(error as Error).message}`,
+        };
+      }
+    });
+    const path = `/v1/blueprints/${enc(blueprint)}/entities/bulk`;
+    const query = upsertQuery(options);
+    const sendBatch = async (indexes: number[], body: string): Promise<void> => {
+      try {
+        const answer = await this.request<BulkAnswer>('POST', path, { query, rawBody: body });
+        mapBulkAnswer(answer, indexes, results);
+        this.progress(indexes.map((index) => results[index]!));
+      } catch (error) {
+        if (error instanceof PortAuthError) throw error;
+        if (indexes.length > 1 && refusedAsWhole(error)) {
+          // One bad entity can make Port refuse the whole request: split until it stands alone, so
+          // that its neighbours land and it fails with Port's own message.
+          const half = Math.ceil(indexes.length / 2);
+          await Promise.all(
+            [indexes.slice(0, half), indexes.slice(half)].map((part) => sendBatch(part, bulkBody(part))),
+          );
+          return;
+        }
+        const failure = asWriteFailure(error);
+        for (const index of indexes) results[index] = failure;
+        this.progress(indexes.map((index) => results[index]!));
+      }
+    };
+    const bodyOf = new Map(sendable.map((index, i) => [index, bodies[i]!]));
+    const bulkBody = (indexes: number[]) => `{"entities":[${indexes.map((index) => bodyOf.get(index)).join(',')}]}`;
+    const { batches, oversized } = packBatches(bodies);
+    for (const i of oversized) {
+      results[sendable[i]!] = {
         ok: false,
         status: 413,
         error: 'payload_too_large',
         message: "the entity alone is larger than Port's 1 MiB request limit",
       };
     }
-    const path = `/v1/blueprints/${enc(blueprint)}/entities/bulk`;
     await Promise.all(
-      batches.map(async (batch) => {
-        try {
-          const answer = await this.request<BulkAnswer>('POST', path, {
-            query: upsertQuery(options),
-            rawBody: batch.body,
-          });
-          for (const item of answer.entities) {
-            const index = batch.indexes[item.index];
-            if (index !== undefined) results[index] = { ok: true, created: item.created };
-          }
-          for (const item of answer.errors) {
-            const index = batch.indexes[item.index];
-            if (index !== undefined)
-              results[index] = { ok: false, status: item.statusCode, error: item.error, message: item.message };
-          }
-          for (const index of batch.indexes) {
-            results[index] ??= {
-              ok: false,
-              status: 0,
-              error: 'missing_result',
-              message: 'Port answered without a result for this entity',
-            };
-          }
-          this.progress(batch.indexes.map((index) => results[index]!));
-        } catch (error) {
-          if (error instanceof PortAuthError) throw error;
-          if (error instanceof PortApiError && error.status === 413) {
-            await Promise.all(
-              batch.indexes.map(
-                async (index) => (results[index] = await this.upsertOne(blueprint, entities[index]!, options)),
-              ),
-            );
-            this.progress(batch.indexes.map((index) => results[index]!));
-            return;
-          }
-          const failure = asWriteFailure(error);
-          for (const index of batch.indexes) results[index] = failure;
-          this.progress(batch.indexes.map((index) => results[index]!));
-        }
-      }),
+      batches.map((batch) =>
+        sendBatch(
+          batch.indexes.map((i) => sendable[i]!),
+          batch.body,
+        ),
+      ),
     );
     return results;
   }
@@ -239,16 +240,6 @@ export class PortClient {
 
   private progress(results: EntityWriteResult[]): void {
     this.onProgress?.({ entities: results.length, failed: results.filter((r) => !r.ok).length });
-  }
-
-  private async upsertOne(blueprint: string, entity: PortEntity, options: UpsertOptions): Promise<EntityWriteResult> {
-    try {
-      await this.upsertEntity(blueprint, entity, options);
-      return { ok: true, created: false };
-    } catch (error) {
-      if (error instanceof PortAuthError) throw error;
-      return asWriteFailure(error);
-    }
   }
 
   private accessToken(forceRefresh = false): Promise<CachedToken> {
@@ -311,7 +302,8 @@ export class PortClient {
         if (this.stopped) throw interrupted(method, path);
         this.counters.requests++;
         const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.inFlight.signal]);
-        response = await fetch(url, { method, headers, body: payload, signal });
+        // Never followed: a redirect would carry the credentials, or the data, to wherever it points.
+        response = await fetch(url, { method, headers, body: payload, signal, redirect: 'manual' });
       } catch (error) {
         if (error instanceof PortApiError) throw error;
         if (this.stopped) throw interrupted(method, path);
@@ -323,6 +315,10 @@ export class PortClient {
         throw new PortApiError(0, 'network_error', `${method} ${path}: ${describeNetworkError(error)}`);
       }
 
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        throw new PortApiError(response.status, 'redirect', describeRedirect(method, url, response));
+      }
       const text = await response.text();
       const traceId = response.headers.get('x-trace-id') ?? undefined;
       this.watchRateLimit(response);
@@ -420,6 +416,48 @@ function parseEnvelope(text: string): { error: string; message: string } {
   } catch {
     return { error: 'unknown_error', message: text.slice(0, 200) || '(empty body)' };
   }
+}
+
+/** Each entity's outcome from a 200 or 207 answer, by the index Port gives it. */
+function mapBulkAnswer(answer: BulkAnswer, indexes: number[], results: EntityWriteResult[]): void {
+  for (const item of answer.entities) {
+    const index = indexes[item.index];
+    if (index !== undefined) results[index] = { ok: true, created: item.created };
+  }
+  for (const item of answer.errors) {
+    const index = indexes[item.index];
+    if (index !== undefined)
+      results[index] = { ok: false, status: item.statusCode, error: item.error, message: item.message };
+  }
+  for (const index of indexes) {
+    results[index] ??= {
+      ok: false,
+      status: 0,
+      error: 'missing_result',
+      message: 'Port answered without a result for this entity',
+    };
+  }
+}
+
+/**
+ * An answer that refuses a whole bulk request for what one entity holds: the route's schema (400, 422)
+ * or the body's size (413). A 404 (no such blueprint) would be the same for any part, so it is not split.
+ */
+function refusedAsWhole(error: unknown): boolean {
+  return error instanceof PortApiError && (error.status === 400 || error.status === 413 || error.status === 422);
+}
+
+/** Both addresses of a redirect, without user, password or query. */
+function describeRedirect(method: string, url: URL, response: Response): string {
+  const from = `${url.origin}${url.pathname}`;
+  let to = response.headers.get('location') ?? '(no Location header)';
+  try {
+    const target = new URL(to, url);
+    to = `${target.origin}${target.pathname}`;
+  } catch {
+    to = '(an invalid Location header)';
+  }
+  return `${method} ${from} answered ${response.status}, a redirect to ${to}: port-gitops never follows redirects (they would carry the credentials or the data elsewhere); set the base URL to Port's own address`;
 }
 
 function asWriteFailure(error: unknown): EntityWriteResult {

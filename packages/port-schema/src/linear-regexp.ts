@@ -19,13 +19,14 @@ export interface LinearRegExp {
 
 export async function loadLinearRegExp(): Promise<LinearRegExp> {
   const { RE2JS } = await import('re2js');
-  const compiled = new Map<string, { test(value: string): boolean } | string>();
+  const compiled = new Map<string, { test(value: string): boolean; toString(): string } | string>();
   const compile = (pattern: string) => {
     let entry = compiled.get(pattern);
     if (entry === undefined) {
       try {
         const re = RE2JS.compile(pattern);
-        entry = { test: (value: string) => re.matcher(value).find() };
+        // ajv keeps compiled patterns by their text (toString): each must give its own.
+        entry = { test: (value: string) => re.matcher(value).find(), toString: () => `re2:${pattern}` };
       } catch (error) {
         entry = (error as Error).message.replace(/^error parsing regexp: /, '');
       }
@@ -36,7 +37,7 @@ export async function loadLinearRegExp(): Promise<LinearRegExp> {
   const engine = Object.assign(
     (pattern: string) => {
       const entry = compile(pattern);
-      return typeof entry === 'string' ? { test: () => true } : entry;
+      return typeof entry === 'string' ? { test: () => true, toString: () => `unchecked:${pattern}` } : entry;
     },
     { code: 'RE2JS' },
   );

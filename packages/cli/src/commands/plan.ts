@@ -1,19 +1,19 @@
-import { exitCodeOf, plan } from '@port-gitops/core';
+import { EXIT, exitCodeOf, plan } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { portConnector } from '../port.js';
 import { renderPlan } from '../render.js';
-import { type ReportFlags, emitReport, printEvents } from '../report-output.js';
+import { type ReportFlags, checkOutputPaths, emitReport, printEvents } from '../report-output.js';
 import { type SelectionFlags, type TargetFlags, runOptions } from './options.js';
 
 export type PlanArgs = SelectionFlags & ReportFlags & TargetFlags;
 
 /** `plan`: what sync would do, read against Port; writes nothing, needs credentials to read. */
 export async function runPlan(args: PlanArgs, output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  checkOutputPaths(args);
   const report = await plan(
     runOptions(args, env, printEvents(output, args, env)),
     portConnector('plan', args, output, env),
   );
   if (args.format === 'text') output.out(renderPlan(report, output, { verbose: args.verbose }));
-  emitReport(report, output, args, env);
-  return exitCodeOf(report);
+  return emitReport(report, output, args, env) ? exitCodeOf(report) : EXIT.fatal;
 }

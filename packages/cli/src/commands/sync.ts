@@ -1,7 +1,7 @@
-import { exitCodeOf, sync } from '@port-gitops/core';
+import { EXIT, exitCodeOf, sync } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { portConnector } from '../port.js';
-import { type ReportFlags, emitReport, printEvents } from '../report-output.js';
+import { type ReportFlags, checkOutputPaths, emitReport, printEvents } from '../report-output.js';
 import { type SelectionFlags, type TargetFlags, runOptions } from './options.js';
 
 export type SyncArgs = SelectionFlags &
@@ -19,6 +19,7 @@ export type SyncArgs = SelectionFlags &
 
 /** `sync`: flags → options → core's sync → report → exit code; SIGINT/SIGTERM stop the push cleanly. */
 export async function runSync(args: SyncArgs, output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  checkOutputPaths(args);
   const stopping = new AbortController();
   const stopListening = stopOnSignal(stopping, output);
   try {
@@ -36,8 +37,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
       },
       portConnector(args.dryRun && args.prune ? 'sync --prune' : 'sync', args, output, env),
     );
-    emitReport(report, output, args, env);
-    return exitCodeOf(report);
+    return emitReport(report, output, args, env) ? exitCodeOf(report) : EXIT.fatal;
   } finally {
     stopListening();
   }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type Ajv, type SchemaError, sharedPortAjv } from '@port-gitops/port-schema';
 import { type BackstageConfig, DEFAULT_BACKSTAGE_FILES, DEFAULT_BACKSTAGE_KINDS } from '../backstage/index.js';
 import { FatalError } from '../errors.js';
@@ -21,6 +21,7 @@ export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
   const source = parseConfig(readConfig(path, shown), path, shown);
   const data = source.documents[0] ?? {};
   validateConfig(data, source, shown);
+  checkPaths(root, data as WrittenConfig, source, shown);
   return { config: normalizeConfig(data as WrittenConfig), path: shown };
 }
 
@@ -71,6 +72,48 @@ function describeConfigError(error: SchemaError, source: ParsedSource): string {
   }
   const { line, column } = source.locator.locate(error.instancePath);
   return `${line}:${column}: "${dottedPath(error.instancePath) || '(root)'}" ${error.message}`;
+}
+
+/**
+ * The folders and files the config names must be inside the repository and exist: a `blueprintsDir`
+ * with a typo would otherwise validate nothing and say nothing, and a `schema` outside the repository
+ * would be read into error messages.
+ */
+function checkPaths(root: string, written: WrittenConfig, source: ParsedSource, shown: string): void {
+  const realRoot = realpathSync.native(root);
+  const named: Array<{ key: 'blueprintsDir' | 'schema'; want: 'folder' | 'file' }> = [
+    { key: 'blueprintsDir', want: 'folder' },
+    { key: 'schema', want: 'file' },
+  ];
+  for (const { key, want } of named) {
+    const value = written[key];
+    if (typeof value !== 'string') continue;
+    const { line, column } = source.locator.locate(`/${key}`);
+    const fail = (why: string, hint?: string) => {
+      throw new FatalError('config', `${shown}:${line}:${column}: "${key}" names ${value}, ${why}`, hint);
+    };
+    const full = resolve(root, value);
+    if (isAbsolute(value) || !isInside(full, root))
+      fail('which is outside the repository', 'give a path relative to the repository root');
+    let real: string;
+    try {
+      real = realpathSync.native(full);
+    } catch {
+      return fail(
+        'which does not exist',
+        key === 'blueprintsDir'
+          ? 'run `port-gitops blueprints pull` to create it, fix the path, or remove the key (default .port/blueprints)'
+          : 'fix the path, or remove the key',
+      );
+    }
+    if (!isInside(real, realRoot)) fail('which leads outside the repository through a link');
+    const isFolder = statSync(real).isDirectory();
+    if ((want === 'folder') !== isFolder) fail(`which is ${isFolder ? 'a folder' : 'a file'}, not a ${want}`);
+  }
+}
+
+function isInside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root + sep);
 }
 
 type WrittenConfig = Omit<Partial<Config>, 'backstage'> & { backstage?: Partial<BackstageConfig> };

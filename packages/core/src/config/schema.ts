@@ -59,7 +59,7 @@ export const CONFIG_SCHEMA = {
           },
           blueprint: {
             type: 'string',
-            minLength: 1,
+            pattern: BLUEPRINT_IDENTIFIER_PATTERN,
           },
         },
       },

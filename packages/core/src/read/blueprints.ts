@@ -1,33 +1,53 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Blueprint } from '@port-gitops/port-schema';
 import { FatalError } from '../errors.js';
+import { readRepositoryFile } from '../files.js';
+import { parseJsonSource } from '../source/index.js';
+
+/** Larger than any blueprint definition; a file past it is refused rather than read. */
+const MAX_BLUEPRINT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads the blueprint definitions kept in the repository (`blueprintsDir`, `<id>.json` each) for
- * offline validation. A missing folder means none are known; a broken file ends the run.
+ * offline validation. A missing folder means none are known (the config check has already refused a
+ * folder the config names and the repository lacks); a broken file, or two files defining one
+ * blueprint, ends the run.
  */
 export async function loadLocalBlueprints(root: string, dir: string): Promise<Map<string, Blueprint>> {
   const blueprints = new Map<string, Blueprint>();
+  const from = new Map<string, string>();
   let names: string[];
   try {
-    names = (await readdir(join(root, dir))).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(join(root, dir))
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch {
     return blueprints;
   }
+  const repository = { root, realRoot: realpathSync.native(root) };
   for (const name of names) {
     const path = `${dir}/${name}`;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await readFile(join(root, dir, name), 'utf8'));
-    } catch (error) {
-      throw new FatalError('config', `cannot read the blueprint ${path}: ${(error as Error).message}`);
-    }
+    const read = readRepositoryFile(repository, path, { limit: MAX_BLUEPRINT_BYTES, noLink: false });
+    if (!read.ok) throw new FatalError('config', `the blueprint file ${path} ${read.reason}`);
+    const source = parseJsonSource(read.text);
+    const error = source.errors[0];
+    if (error) throw new FatalError('config', `${path}:${error.line}:${error.column}: ${error.message}`);
+    const parsed = source.documents[0];
     // Accept both a bare definition and Port's `{ ok, blueprint }` answer.
     const blueprint = (parsed as { blueprint?: Blueprint }).blueprint ?? (parsed as Blueprint);
     if (typeof blueprint?.identifier !== 'string' || typeof blueprint.schema !== 'object') {
       throw new FatalError('config', `${path} is not a blueprint definition (it needs "identifier" and "schema")`);
     }
+    const earlier = from.get(blueprint.identifier);
+    if (earlier) {
+      throw new FatalError(
+        'config',
+        `${earlier} and ${path} both define the blueprint "${blueprint.identifier}"`,
+        'keep one of them (port-gitops blueprints pull writes <identifier>.json)',
+      );
+    }
+    from.set(blueprint.identifier, path);
     blueprints.set(blueprint.identifier, blueprint);
   }
   return blueprints;

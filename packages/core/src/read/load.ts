@@ -40,7 +40,7 @@ export function load(selection: Selection, options: LoadOptions): LoadedFile[] {
   // One file after the other, synchronously: reading is (see readRepositoryFile) and parsing is
   // CPU-bound, so concurrency would only add promise overhead.
   const loaded = paths.map((path) => loadEntityFile(path, context));
-  for (const { path, reason } of selection.refused) loaded.push(refused(path, 'read', `refused: ${reason}`));
+  for (const { path, reason } of selection.refused) loaded.push(refused(path, 'read', 'refused', `refused: ${reason}`));
   return loaded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -56,12 +56,18 @@ function formatOf(path: string): LoadedFile['format'] {
 }
 
 /** A file that yields no entity, with the one problem that says why. */
-function refused(path: string, code: ProblemCode, message: string, at = { line: 1, column: 1 }): LoadedFile {
+function refused(
+  path: string,
+  code: ProblemCode,
+  rule: string,
+  message: string,
+  at = { line: 1, column: 1 },
+): LoadedFile {
   return {
     path,
     format: formatOf(path),
     entities: [],
-    problems: [{ file: path, ...at, pointer: '', code, severity: 'error', message }],
+    problems: [{ file: path, ...at, pointer: '', code, severity: 'error', rule, message }],
     locator: NOWHERE,
   };
 }
@@ -70,9 +76,9 @@ function loadEntityFile(path: string, context: LoadContext): LoadedFile {
   const format = formatOf(path);
   const read = readRepositoryFile(context.repository, path, { limit: MAX_ENTITY_FILE_BYTES, noLink: true });
   if (!read.ok) {
-    if (read.kind === 'encoding') return refused(path, 'parse', `the file ${read.reason}`, read.at);
+    if (read.kind === 'encoding') return refused(path, 'parse', 'encoding', `the file ${read.reason}`, read.at);
     const limit = read.kind === 'too-large' ? `; entity files are limited to ${MAX_ENTITY_FILE_BYTES}` : '';
-    return refused(path, 'read', `the file ${read.reason}${limit}`);
+    return refused(path, 'read', 'refused', `the file ${read.reason}${limit}`);
   }
   let text = read.text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -87,6 +93,7 @@ function loadEntityFile(path: string, context: LoadContext): LoadedFile {
         pointer: '',
         code: 'parse',
         severity: 'error',
+        rule: error.rule,
         message: error.message,
         ...(error.hint ? { hint: error.hint } : {}),
       }),

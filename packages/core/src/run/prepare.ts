@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Blueprint } from '@port-gitops/port-schema';
+import { BLUEPRINT_IDENTIFIER_PATTERN, type Blueprint } from '@port-gitops/port-schema';
 import { type Config, loadConfig } from '../config/index.js';
 import { type Discovery, type EntityFileMatcher, createEntityFileMatcher, discover } from '../discover/index.js';
 import { FatalError } from '../errors.js';
@@ -24,6 +24,8 @@ import {
 } from '../validate/index.js';
 import { Events, type RunOptions, type SelectionRequest } from './options.js';
 
+const BLUEPRINT_IDENTIFIER = new RegExp(BLUEPRINT_IDENTIFIER_PATTERN, 'u');
+
 /** Everything the stages before the push produced: what was selected, read and judged. */
 export interface PreparedRun {
   repository: RepositoryInfo;
@@ -43,6 +45,13 @@ export interface PreparedRun {
 export async function prepare(options: RunOptions): Promise<PreparedRun> {
   const startedAtMs = performance.now();
   const env = options.env ?? process.env;
+  if (options.defaultBlueprint !== undefined && !BLUEPRINT_IDENTIFIER.test(options.defaultBlueprint)) {
+    throw new FatalError(
+      'usage',
+      `--blueprint ${JSON.stringify(options.defaultBlueprint)} is not a blueprint identifier`,
+      'blueprint identifiers hold letters, digits and @ _ . + : \\ / - only',
+    );
+  }
   const events = new Events(options.onEvent);
   const cwd = resolve(options.cwd);
   const repository = await describeRepository(cwd);

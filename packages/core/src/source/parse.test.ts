@@ -57,7 +57,7 @@ describe('the fast JSON path', () => {
   it('refuses a key written twice in one object, where JSON.parse would keep the last one', () => {
     const text = '{\n  "identifier": "a",\n  "nested": {"k": 1, "k": 2},\n  "identifier": "b"\n}\n';
     expect(parseJsonSource(text).errors).toEqual([
-      { line: 3, column: 22, message: 'invalid JSON: the key "k" appears twice in one object' },
+      { line: 3, column: 22, rule: 'duplicate-key', message: 'invalid JSON: the key "k" appears twice in one object' },
     ]);
     expect(parseJsonSource('[{"a": 1}, {"a": 2}]').errors).toEqual([]);
   });

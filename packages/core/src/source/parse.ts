@@ -19,7 +19,7 @@ export interface ParsedSource {
   /** One value per YAML document; a JSON file has exactly one. */
   documents: unknown[];
   /** Parse errors; when there are any, `documents` may be incomplete. */
-  errors: Array<Position & { message: string; hint?: string }>;
+  errors: Array<Position & { message: string; hint?: string; rule: string }>;
   locator: Locator;
 }
 
@@ -85,6 +85,7 @@ export function parseJsonSource(text: string): ParsedSource {
       errors: [
         {
           ...lines.position(duplicate.offset),
+          rule: 'duplicate-key',
           message: `invalid JSON: the key "${duplicate.key}" appears twice in one object`,
         },
       ],
@@ -129,9 +130,9 @@ export function parseJsonWithPositions(text: string): ParsedSource {
     const code = printParseErrorCode(e.error);
     const comma = trailingCommaBefore(text, e.offset);
     if (comma !== undefined && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
-      return { ...lines.position(comma), message: 'invalid JSON: trailing comma' };
+      return { ...lines.position(comma), rule: 'json-syntax', message: 'invalid JSON: trailing comma' };
     }
-    return { ...lines.position(e.offset), message: describeJsonError(code) };
+    return { ...lines.position(e.offset), rule: 'json-syntax', message: describeJsonError(code) };
   });
   const nodeAt = (pointer: string) => {
     const segments = decodePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
@@ -206,6 +207,7 @@ export function parseYamlWithPositions(text: string): ParsedSource {
     errors.push(
       ...collectionKeys(doc).map((offset) => ({
         ...position(offset),
+        rule: 'yaml-key',
         message: 'a mapping key is itself a list or mapping; keys must be plain values',
       })),
     );
@@ -222,7 +224,7 @@ export function parseYamlWithPositions(text: string): ParsedSource {
       try {
         documents.push(doc.toJS({ maxAliasCount: 1000 }));
       } catch (error) {
-        errors.push({ ...position(doc.range[0]), message: (error as Error).message });
+        errors.push({ ...position(doc.range[0]), rule: 'yaml-syntax', message: (error as Error).message });
       }
     }
   }
@@ -288,18 +290,23 @@ function collectionKeys(doc: Document.Parsed): number[] {
 }
 
 /** The parser's message, with a hint where its words hide the cause. */
-function describeYamlError(message: string): { message: string; hint?: string } {
+function describeYamlError(message: string): { message: string; hint?: string; rule: string } {
   if (/Nested mappings are not allowed in compact mappings|Implicit keys need to be on a single line/.test(message)) {
-    return { message, hint: 'a line break may be missing: each key of a mapping goes on a line of its own' };
+    return {
+      rule: 'yaml-syntax',
+      message,
+      hint: 'a line break may be missing: each key of a mapping goes on a line of its own',
+    };
   }
   const tag = /Unresolved tag: (.+)/.exec(message);
   if (tag) {
     return {
+      rule: 'yaml-tag',
       message: `the YAML tag ${tag[1]} is not supported`,
       hint: 'write the value without a tag; port-gitops reads plain YAML 1.2 (strings, numbers, booleans, null, lists, mappings)',
     };
   }
-  return { message };
+  return { rule: 'yaml-syntax', message };
 }
 
 /** The offset of a comma that only white space separates from `offset`, if any. */

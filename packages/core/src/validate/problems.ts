@@ -135,6 +135,8 @@ function relationHint(instancePath: string, blueprint: Blueprint | undefined): s
 
 /** A value as shown in a message, cut short: messages must stay readable whatever the file holds. */
 function shorten(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  // JSON would show Infinity and NaN as null: say them as they are.
+  const text =
+    typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

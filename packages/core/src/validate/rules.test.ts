@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../../test/helpers.js';
@@ -7,10 +7,17 @@ import { createEntityReader, load, loadLocalBlueprints } from '../read/index.js'
 import { createValidator } from './validate.js';
 
 const RULES = join(REPO_ROOT, 'test/fixtures/rules');
-const BAD = readdirSync(join(RULES, 'bad')).sort();
+const BAD = readdirSync(join(RULES, 'bad'))
+  .filter((name) => !name.endsWith('.expect'))
+  .sort();
 
-/** `# expect: L:C rule` lines at the top of a fixture: the problems it must produce, in order. */
-function expectations(text: string): string[] {
+/**
+ * `# expect: L:C rule` lines at the top of a fixture: the problems it must produce, in order. A JSON
+ * fixture, which cannot hold comments, has them in `<name>.expect` beside it.
+ */
+function expectations(path: string): string[] {
+  const sidecar = join(RULES, `${path}.expect`);
+  const text = readFileSync(existsSync(sidecar) ? sidecar : join(RULES, path), 'utf8');
   return [...text.matchAll(/^# expect: (\d+:\d+ .+)$/gm)].map((m) => m[1]!);
 }
 
@@ -40,7 +47,7 @@ describe('validation rules, one fixture each (test/fixtures/rules)', () => {
   it.each(BAD)('%s reports exactly its expected problems, at line and column', async (name) => {
     const path = `bad/${name}`;
     const { problems } = await checkFixtures([path], 'schemas/entity.schema.json');
-    const expected = expectations(readFileSync(join(RULES, path), 'utf8'));
+    const expected = expectations(path);
     expect(expected.length).toBeGreaterThan(0);
     expect(problems.map(describeProblem)).toEqual(expected);
     for (const problem of problems) expect(problem.message.length).toBeGreaterThan(5);

@@ -134,15 +134,24 @@ export function withProblems(result: ValidationResult, files: LoadedFile[], extr
   return { valid, problems, invalidFiles };
 }
 
-/** One message per fault: a value of the wrong type is not also reported against its enum or format. */
+/**
+ * One message per fault: a value of the wrong type is not also reported against its enum or format, and
+ * a number JSON cannot carry is not also judged against the blueprint's bounds.
+ */
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
+  const unsendable = new Set(problems.filter((p) => p.rule === 'port entity: number').map((p) => p.pointer));
+  // `relations:` left empty is one fault, not also each required relation missing inside it.
+  const wrongTypeParents = new Set(problems.filter((p) => p.rule?.endsWith(': type')).map((p) => p.pointer));
+  const parentOf = (pointer: string) => pointer.slice(0, pointer.lastIndexOf('/'));
   const wrongType = new Set(
     problems
       .filter((p) => p.message.startsWith('must be ') && !p.message.startsWith('must be one of'))
       .map((p) => p.pointer),
   );
   return problems.filter((p) => {
+    if (unsendable.has(p.pointer) && p.rule !== 'port entity: number') return false;
+    if (p.rule?.endsWith(': required') && wrongTypeParents.has(parentOf(p.pointer))) return false;
     if (
       wrongType.has(p.pointer) &&
       (p.message.startsWith('must be one of') || p.message.startsWith('must match format'))
