@@ -182,7 +182,7 @@ describe('PortClient', () => {
 
   it('never follows a redirect: it names both addresses, and nothing is sent to the other one', async () => {
     const elsewhere = await emulator({ record: true });
-    const redirecting = createServer((req, res) => {
+    const redirecting = createServer((_req, res) => {
       res.writeHead(307, { location: `${elsewhere.url}/v1/auth/access_token?token=abc` });
       res.end();
     });

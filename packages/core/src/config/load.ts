@@ -89,7 +89,7 @@ function checkPaths(root: string, written: WrittenConfig, source: ParsedSource, 
     const value = written[key];
     if (typeof value !== 'string') continue;
     const { line, column } = source.locator.locate(`/${key}`);
-    const fail = (why: string, hint?: string) => {
+    const fail = (why: string, hint?: string): never => {
       throw new FatalError('config', `${shown}:${line}:${column}: "${key}" names ${value}, ${why}`, hint);
     };
     const full = resolve(root, value);
@@ -99,7 +99,7 @@ function checkPaths(root: string, written: WrittenConfig, source: ParsedSource, 
     try {
       real = realpathSync.native(full);
     } catch {
-      return fail(
+      real = fail(
         'which does not exist',
         key === 'blueprintsDir'
           ? 'run `port-gitops blueprints pull` to create it, fix the path, or remove the key (default .port/blueprints)'
