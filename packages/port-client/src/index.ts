@@ -3,7 +3,7 @@ export {
   /** @public */ type PortClientOptions,
   /** @public */ type PortCredentials,
 } from './client.js';
-export { InsecureBaseUrlError, InvalidBaseUrlError, PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
+export { InsecureBaseUrlError, PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
 export type {
   /** @public */ EntityWriteResult,
   /** @public */ PortEntity,
