@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '@port-gitops/port-schema';
 import { packBatches } from './batch.js';
@@ -38,5 +39,24 @@ describe('packBatches', () => {
     ]);
     expect(oversized).toEqual([1]);
     expect(batches.flatMap((b) => b.indexes)).toEqual([0, 2]);
+  });
+
+  it('for any sizes: every entity once, in order, in bodies of at most 20 entities and 1 MiB, or set apart', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 2, max: 600_000 }), { maxLength: 60 }), (sizes) => {
+        const serialized = sizes.map((size, i) => JSON.stringify({ identifier: `e${i}`, p: 'x'.repeat(size) }));
+        const { batches, oversized } = packBatches(serialized);
+        const placed = [...batches.flatMap((b) => b.indexes), ...oversized].sort((a, b) => a - b);
+        expect(placed).toEqual([...serialized.keys()]);
+        for (const batch of batches) {
+          expect(batch.indexes.length).toBeLessThanOrEqual(20);
+          expect(Buffer.byteLength(batch.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+          expect(JSON.parse(batch.body).entities).toHaveLength(batch.indexes.length);
+        }
+        for (const index of oversized)
+          expect(Buffer.byteLength(serialized[index]!)).toBeGreaterThan(MAX_BODY_BYTES - 20);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

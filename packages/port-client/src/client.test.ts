@@ -101,6 +101,14 @@ describe('PortClient', () => {
     expect(c.counters.slowedAhead).toBeGreaterThan(0);
   });
 
+  it('takes its token after waiting out a rate-limit window, so a token that expired meanwhile fails nothing', async () => {
+    const port = await emulator({ tokenTtlSeconds: 1, rateLimit: { requests: 4, windowSeconds: 1.5 }, record: true });
+    const results = await client(port.url, { concurrency: 4 }).upsertEntities('team', teams(200)); // 10 batches, 3 windows
+    expect(results.every((r) => r.ok)).toBe(true);
+    // A token near its end is handed back as it is (as Port does); the one refresh on a 401 covers that.
+    expect(port.exchanges.filter((e) => e.status === 401).length).toBeLessThan(5);
+  });
+
   it('splits a batch Port refuses as a whole until each part fits, and writes every entity', async () => {
     const port = await emulator({ maxBodyBytes: 2_000, record: true });
     const entities = teams(20).map((t) => ({ ...t, title: 'x'.repeat(200) }));

@@ -14,6 +14,7 @@ export interface SelectionFlags {
   fallbackAll?: boolean;
   blueprint?: string;
   strictRelations?: boolean;
+  strictBlueprints?: boolean;
   /** `check FILES...`: exactly these files (a pre-commit hook passes the staged ones). */
   files?: string[];
 }
@@ -52,6 +53,11 @@ export function withSelectionOptions<T>(yargs: Argv<T>) {
       type: 'boolean',
       default: false,
       describe: 'A relation to an entity no file defines is an error, not a warning',
+    })
+    .option('strict-blueprints', {
+      type: 'boolean',
+      default: false,
+      describe: 'An entity of a blueprint with no definition in blueprintsDir is an error, not a warning',
     })
     .option('blueprint', { type: 'string', describe: 'Blueprint of entities that name none and match no config rule' })
     .option('format', {
@@ -93,6 +99,7 @@ export function runOptions(
     select: selectionOf(flags),
     ...(flags.blueprint !== undefined ? { defaultBlueprint: flags.blueprint } : {}),
     strictRelations: Boolean(flags.strictRelations),
+    strictBlueprints: Boolean(flags.strictBlueprints),
     env,
     onEvent,
   };

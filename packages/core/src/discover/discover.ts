@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GITLINK_MODE, type Git, SYMLINK_MODE } from '../git/index.js';
 import type { EntityFile, FileNote } from '../model.js';
@@ -28,7 +28,7 @@ const SYMLINK = 'a symbolic link (entity files must be regular files inside the 
 /**
  * Finds the entity files below `root`. Inside a git work tree, git's index lists them: the tracked files
  * and the untracked ones git does not ignore, which is what the repository holds, at the cost of one
- * listing (a walk of 200,000 files takes several times as long). Elsewhere, a walk with fast-glob and the
+ * listing (a walk of 200,000 files takes several times as long). Elsewhere, a walk of the tree with the
  * `.gitignore` files read as git would. Both see hidden folders, never enter node_modules or .git, and
  * account for every file matching `include` (test: the two ways agree on the same tree).
  */
@@ -85,28 +85,35 @@ async function listFromGit(git: Git, matcher: EntityFileMatcher, root: string): 
   return found;
 }
 
-/** Outside git: a walk that sees hidden folders and links (never following them). */
+/**
+ * Outside git: a walk of the tree that sees hidden folders and links (never following them). Written
+ * here rather than with fast-glob, which returns `ab/port.yml` for a folder named `a\nb`: a path that
+ * does not exist, silently. Names are taken as the file system gives them, any byte included.
+ */
 async function walk(options: DiscoverOptions, matcher: EntityFileMatcher): Promise<Discovery> {
-  // Loaded here: most runs are in a git work tree and never walk.
-  const { default: fg } = await import('fast-glob');
-  const entries = await fg(options.include, {
-    cwd: options.root,
-    ignore: ['**/node_modules/**', '**/.git/**'],
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    dot: true,
-    unique: true,
-    objectMode: true,
-  });
   const found: Discovery = { files: [], skipped: [], refused: [], notes: [] };
-  for (const entry of entries) {
-    if (entry.dirent.isDirectory()) continue;
-    const judgement = matcher.judge(entry.path);
-    if (!judgement.entity) {
-      if (judgement.reason) found.skipped.push({ path: entry.path, reason: judgement.reason });
-    } else if (entry.dirent.isSymbolicLink()) found.refused.push({ path: entry.path, reason: SYMLINK });
-    else if (!entry.dirent.isFile()) found.refused.push({ path: entry.path, reason: NOT_REGULAR });
-    else found.files.push({ path: entry.path });
+  const folders = [''];
+  while (folders.length > 0) {
+    const folder = folders.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(options.root, folder), { withFileTypes: true });
+    } catch {
+      continue; // a folder that vanished or cannot be read holds nothing to account for
+    }
+    for (const entry of entries) {
+      const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && entry.name !== '.git') folders.push(path);
+        continue;
+      }
+      const judgement = matcher.judge(path);
+      if (!judgement.entity) {
+        if (judgement.reason && !judgement.never) found.skipped.push({ path, reason: judgement.reason });
+      } else if (entry.isSymbolicLink()) found.refused.push({ path, reason: SYMLINK });
+      else if (!entry.isFile()) found.refused.push({ path, reason: NOT_REGULAR });
+      else found.files.push({ path });
+    }
   }
   return found;
 }

@@ -40,6 +40,10 @@ export interface EntityReader {
    * a search: a file is parsed (`referencesOf`) before anything is decided.
    */
   referencesOnLine(path: string, line: string): string[] | undefined;
+  /** Strings on every line that pulls a file in: `git grep` finds those lines, one search for any change. */
+  referenceMarkers: string[];
+  /** The keys whose value names an entity: `identifier`, and a Backstage document's `name`. */
+  identifierKeys: string[];
 }
 
 /** `file://path` on a line, up to a quote, a blank, a comma or a closing bracket. */
@@ -80,6 +84,8 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
       }
       return fileReferencesOf(path, reader.parse(path, text));
     },
+    referenceMarkers: backstage ? [FILE_REFERENCE, '$text', '$json', '$yaml'] : [FILE_REFERENCE],
+    identifierKeys: backstage ? ['identifier', 'name'] : ['identifier'],
     referencesOnLine(path, line) {
       const found: string[] = [];
       for (const match of line.matchAll(FILE_REFERENCE_ON_LINE)) {

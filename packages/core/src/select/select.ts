@@ -168,10 +168,10 @@ function entityFilesOf(change: GitChange, matcher: EntityFileMatcher, accounted:
 
 /**
  * Unchanged entity files that pull in a changed path (`file://`, Backstage `$text`/`$json`/`$yaml`).
- * git grep finds the lines naming a changed file's name; the reference on each line is resolved from
- * the line alone, and only the files whose line points at a changed path (or whose line cannot be read
- * that way) are parsed to confirm. A target that thousands of files name, each its own (every service's
- * README.md), so costs one grep and no parse.
+ * One git grep (in C) finds every line that pulls a file in, whatever the change; each line's reference
+ * is resolved from the line alone and looked up among the changed paths, and only the files whose line
+ * points at one (or cannot be read that way) are parsed to confirm. A change to one of ten thousand
+ * README.md files, each pulled in by its own service, parses one file.
  */
 async function dependents(
   options: ChangedSelectionOptions,
@@ -182,8 +182,7 @@ async function dependents(
   // Only a path that is not itself an entity file can be a reference target worth a search.
   const targets = [...changedPaths].filter((path) => !matcher.isEntityFile(path));
   if (targets.length === 0) return [];
-  const names = [...new Set(targets.map((path) => path.slice(path.lastIndexOf('/') + 1)))];
-  const lines = await options.git.matchingLines(names, options.include);
+  const lines = await options.git.matchingLines(reader.referenceMarkers, options.include);
   const toParse = new Set<string>();
   for (const { path, text } of lines) {
     if (selected.has(path) || toParse.has(path) || !matcher.isEntityFile(path)) continue;

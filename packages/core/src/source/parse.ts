@@ -204,13 +204,7 @@ export function parseYamlWithPositions(text: string): ParsedSource {
     for (const error of [...doc.errors, ...doc.warnings]) {
       errors.push({ ...position(error.pos[0]), ...describeYamlError(error.message.split('\n')[0]!) });
     }
-    errors.push(
-      ...collectionKeys(doc).map((offset) => ({
-        ...position(offset),
-        rule: 'yaml-key',
-        message: 'a mapping key is itself a list or mapping; keys must be plain values',
-      })),
-    );
+    errors.push(...notAsWritten(doc).map(({ offset, ...fault }) => ({ ...position(offset), ...fault })));
   }
   // One error per root cause: a parser that lost its way repeats itself, each echo pointing further on.
   errors.splice(1);
@@ -278,16 +272,42 @@ export function parseYamlWithPositions(text: string): ParsedSource {
   return { documents, errors, locator };
 }
 
-/** The offsets of mapping keys that are collections: JavaScript would turn them into strings. */
-function collectionKeys(doc: Document.Parsed): number[] {
-  const offsets: number[] = [];
+/** The tags of YAML 1.2's core schema, written out or implied: any other changes what a value is. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * What the parser takes otherwise than as written, and says nothing of: a mapping key that is a
+ * collection (JavaScript turns it into a string), and an explicit tag beyond the core schema, even one
+ * the parser knows (`!!binary` would become a byte buffer, sent as `{"type":"Buffer",...}`).
+ */
+function notAsWritten(doc: Document.Parsed): Array<{ offset: number; rule: string; message: string; hint?: string }> {
+  const found: Array<{ offset: number; rule: string; message: string; hint?: string }> = [];
   visitYaml(doc, {
     Pair: (_, pair) => {
-      if (isCollection(pair.key) && pair.key.range) offsets.push(pair.key.range[0]);
+      if (isCollection(pair.key) && pair.key.range) {
+        found.push({
+          offset: pair.key.range[0],
+          rule: 'yaml-key',
+          message: 'a mapping key is itself a list or mapping; keys must be plain values',
+        });
+      }
+    },
+    Node: (_, node) => {
+      if (node.tag && !CORE_TAGS.has(node.tag) && node.range) {
+        found.push({
+          offset: node.range[0],
+          rule: 'yaml-tag',
+          message: `the YAML tag ${node.tag} is not supported`,
+          hint: TAG_HINT,
+        });
+      }
     },
   });
-  return offsets;
+  return found;
 }
+
+const TAG_HINT =
+  'write the value without a tag; port-gitops reads plain YAML 1.2 (strings, numbers, booleans, null, lists, mappings)';
 
 /** The parser's message, with a hint where its words hide the cause. */
 function describeYamlError(message: string): { message: string; hint?: string; rule: string } {
@@ -303,7 +323,7 @@ function describeYamlError(message: string): { message: string; hint?: string; r
     return {
       rule: 'yaml-tag',
       message: `the YAML tag ${tag[1]} is not supported`,
-      hint: 'write the value without a tag; port-gitops reads plain YAML 1.2 (strings, numbers, booleans, null, lists, mappings)',
+      hint: TAG_HINT,
     };
   }
   return { rule: 'yaml-syntax', message };

@@ -104,15 +104,14 @@ export interface OtherFilesOptions {
 
 /** An identifier (or a Backstage name) whose value is not on its key's line: a block scalar, an alias, a tag. */
 const VALUE_ELSEWHERE = `(identifier|name)["']?[[:space:]]*:[[:space:]]*([|>&*!]|$)`;
-/** A line that could hold the value an identifier is defined with. */
-const DEFINING_LINE = /identifier|name/;
 
 /**
- * For a changed-only run: which of these entities an entity file it did not load defines. A file can
- * define one only on a line that holds both an identifier key and the name (git grep, in C), or with
- * its value on another line (a second grep for those forms); only such files are parsed, and the parse
- * decides. A target that thousands of files relate to is named on thousands of relation lines, but
- * defined on one identifier line: one file is parsed, not thousands.
+ * For a changed-only run: which of these entities an entity file it did not load defines. One git grep
+ * (in C) lists every line of the entity files that holds an identifier key, and a second the files that
+ * write one with its value elsewhere (a block scalar, an alias); the value on each line is looked up among
+ * the wanted names, and only the files where one is found are parsed, and the parse decides. The cost does
+ * not grow with the number of targets: a change relating to thousands of entities, or to one entity that
+ * thousands relate to, parses the files that define them.
  */
 export async function definedInOtherFiles(
   git: Git,
@@ -120,18 +119,24 @@ export async function definedInOtherFiles(
   keys: Array<{ blueprint: string; identifier: string }>,
 ): Promise<Set<string>> {
   const seen = new Set(options.loaded.map((file) => file.path));
-  // The last `/` part of an identifier is a word of any file defining it: a Backstage file qualified
-  // by namespace (`retail/shop`) writes its name alone.
-  const words = [
-    ...new Set(keys.map(({ identifier }) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier)),
-  ];
+  // The last `/` part of an identifier is what a file defining it writes: a Backstage file qualified by
+  // namespace (`retail/shop`) writes its name alone.
+  const wanted = new Set(keys.map(({ identifier }) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier));
+  const keyOnLine = new RegExp(
+    `(?:${options.reader.identifierKeys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`,
+    'g',
+  );
   const [lines, elsewhere] = await Promise.all([
-    git.matchingLines(words, options.include, { word: true }),
+    git.matchingLines(options.reader.identifierKeys, options.include, { word: true }),
     git.filesContaining([VALUE_ELSEWHERE], options.include, { regex: true }),
   ]);
-  const candidates = new Set<string>();
-  for (const { path, text } of lines) if (DEFINING_LINE.test(text)) candidates.add(path);
-  for (const path of elsewhere) candidates.add(path);
+  const candidates = new Set<string>(elsewhere);
+  for (const { path, text } of lines) {
+    for (const match of text.matchAll(keyOnLine)) {
+      const value = match[1]!;
+      if (wanted.has(value.slice(value.lastIndexOf('/') + 1) || value)) candidates.add(path);
+    }
+  }
   const found = new Set<string>();
   for (const path of [...candidates].sort()) {
     if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;

@@ -78,17 +78,28 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
 }
 
 /**
- * Whether a number, as the file writes it, is exactly the value read: `1e20` is, `9007199254740993` is
- * not (it reads as ...992). Decided with exact integer arithmetic on the written digits.
+ * Whether a number goes out as the file writes it: the written token and what JSON sends for the value
+ * read from it must be the same decimal number. `1e300` is (sent as `1e+300`), `9007199254740993` is not
+ * (it reads, and would be sent, as ...992). Compared exactly, on the digits.
  */
 function writtenExactly(written: string | undefined, value: number): boolean {
   if (written === undefined) return false;
-  const match = /^([-+]?)(\d+)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(written.trim());
-  if (!match) return false;
-  const [, sign, whole, fraction = '', exponent = '0'] = match;
-  const shift = Number(exponent) - fraction.length;
-  if (shift < 0 && !/^0*$/.test((whole + fraction).slice(shift))) return false; // not an integer as written
-  const digits = BigInt(whole + fraction);
-  const exact = shift >= 0 ? digits * 10n ** BigInt(shift) : digits / 10n ** BigInt(-shift);
-  return (sign === '-' ? -exact : exact) === BigInt(value);
+  const a = decimal(written.trim());
+  const b = decimal(JSON.stringify(value));
+  return a !== undefined && b !== undefined && a.sign === b.sign && a.digits === b.digits && a.exponent === b.exponent;
+}
+
+/** A decimal number as sign, significant digits and the power of ten of the last one. */
+function decimal(text: string): { sign: string; digits: string; exponent: number } | undefined {
+  const match = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text);
+  if (!match || (match[2] === '' && !match[3])) return undefined;
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  let digits = (whole + fraction).replace(/^0+/, '');
+  let power = Number(exponent) - fraction.length;
+  const trailing = digits.length - digits.replace(/0+$/, '').length;
+  digits = digits.slice(0, digits.length - trailing);
+  power += trailing;
+  return digits === ''
+    ? { sign: '', digits: '0', exponent: 0 }
+    : { sign: sign === '-' ? '-' : '', digits, exponent: power };
 }
