@@ -3,6 +3,7 @@
 // holds. The build's own log is shown only when it fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -25,8 +26,13 @@ console.log('done');
 
 // Loaded once built: the emulator is one of the packages the build makes.
 const { startEmulator } = await import('@port-gitops/emulator');
-const emulator = await startEmulator({ port: 0, blueprintsDir: `${example}/.port/blueprints` });
-console.log(`Port API emulator listening on ${emulator.url}, with the example's blueprints\n`);
+const { teams } = JSON.parse(readFileSync(`${example}/.port/teams.json`, 'utf8'));
+const emulator = await startEmulator({
+  port: 0,
+  blueprintsDir: `${example}/.port/blueprints`,
+  teams: teams.map((team) => team.identifier),
+});
+console.log(`Port API emulator listening on ${emulator.url}, with the example's blueprints and teams\n`);
 console.log('$ port-gitops sync --all --cwd examples/monorepo --verbose\n');
 
 const credentials = { PORT_CLIENT_ID: 'demo-client', PORT_CLIENT_SECRET: randomBytes(16).toString('hex') };
@@ -49,7 +55,8 @@ const get = (path) =>
 
 console.log('\nWhat the emulator now holds:');
 const { blueprints } = await get('/v1/blueprints');
-for (const blueprint of blueprints) {
+// Port's own blueprints (_user, _team) hold the teams the emulator started with, not what the sync wrote.
+for (const blueprint of blueprints.filter((b) => !b.identifier.startsWith('_'))) {
   const { entities } = await get(`/v1/blueprints/${encodeURIComponent(blueprint.identifier)}/entities`);
   console.log(`\n  ${blueprint.identifier} (${entities.length})`);
   for (const entity of entities.sort((a, b) => a.identifier.localeCompare(b.identifier))) {

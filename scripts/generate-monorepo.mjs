@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 
 export function generateMonorepo({ out, files = 200_000, entities = 10_000, changed = 10 }) {
   const stamp = join(out, '.generated.json');
-  const wanted = JSON.stringify({ files, entities, changed, version: 2 });
+  const wanted = JSON.stringify({ files, entities, changed, version: 3 });
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return out;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -44,6 +44,11 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
       null,
       2,
     ),
+  );
+  // Port's teams as `teams pull` saves them: check refuses a team that is not there.
+  write(
+    '.port/teams.json',
+    JSON.stringify({ teams: teams.map((identifier) => ({ identifier, title: identifier })) }, null, 2),
   );
   write('schemas/entity.schema.json', JSON.stringify({ type: 'object', required: ['identifier', 'title'] }));
   write('port-gitops.config.json', JSON.stringify({ schema: 'schemas/entity.schema.json' }, null, 2));

@@ -22,7 +22,7 @@ function catalogRepo(): string {
 
 const report = (stdout: string) => JSON.parse(stdout) as Report;
 const byKey = (port: Awaited<ReturnType<typeof emulator>>) =>
-  new Map(port.store.all().map((entity) => [`${entity.blueprint}/${entity.identifier}`, entity]));
+  new Map(port.store.entities().map((entity) => [`${entity.blueprint}/${entity.identifier}`, entity]));
 const pushed = (run: { stdout: string }) =>
   report(run.stdout)
     .entities.filter((entity) => entity.action !== 'none')

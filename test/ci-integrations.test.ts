@@ -154,7 +154,7 @@ describe('the GitLab CI template', () => {
       ...syncEnv(port.url),
     });
     expect(sync.code).toBe(0);
-    expect(port.store.all().map((e) => e.identifier)).toEqual(['b']);
+    expect(port.store.entities().map((e) => e.identifier)).toEqual(['b']);
     expect(existsSync(join(repo, 'port-report.json'))).toBe(true);
   });
 });

@@ -1,13 +1,26 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { CLI, EXAMPLE_BLUEPRINTS, REPO_ROOT, runCli } from './helpers.js';
+import { CLI, EXAMPLE, EXAMPLE_BLUEPRINTS, REPO_ROOT, makeDir, runCli } from './helpers.js';
 
 describe('port-gitops emulator', () => {
   it('prints where it listens as its first line, serves the blueprints, and stops on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [CLI, 'emulator', '--port', '0', '--blueprints', EXAMPLE_BLUEPRINTS, '--rate-limit', '1000/60'],
+      [
+        CLI,
+        'emulator',
+        '--port',
+        '0',
+        '--blueprints',
+        EXAMPLE_BLUEPRINTS,
+        '--teams',
+        join(EXAMPLE, '.port/teams.json'),
+        '--rate-limit',
+        '1000/60',
+      ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const firstLine = await new Promise<string>((resolve) =>
@@ -27,6 +40,10 @@ describe('port-gitops emulator', () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-ratelimit-limit')).toBe('1000');
+    const teams = (await (
+      await fetch(`${url}/v1/blueprints/_team/entities`, { headers: { authorization: `Bearer ${token.accessToken}` } })
+    ).json()) as { entities: Array<{ identifier: string }> };
+    expect(teams.entities.map((t) => t.identifier).sort()).toEqual(['payments', 'platform', 'search', 'security']);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -39,5 +56,14 @@ describe('port-gitops emulator', () => {
     const rate = await runCli(['emulator', '--rate-limit', 'lots'], { cwd: REPO_ROOT });
     expect(rate.code).toBe(3);
     expect(rate.stderr).toContain('--rate-limit takes N/SECONDS');
+  });
+
+  it('refuses to start, with exit 3, when a relation targets a blueprint it was not given', async () => {
+    const dir = makeDir({ 'service.json': readFileSync(join(EXAMPLE_BLUEPRINTS, 'service.json'), 'utf8') });
+    const run = await runCli(['emulator', '--port', '0', '--blueprints', dir], { cwd: REPO_ROOT });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /error: blueprint "service" has a relation "\w+" to blueprint "\w+", which the emulator was not given/,
+    );
   });
 });

@@ -88,6 +88,6 @@ describe("init's GitHub workflow", () => {
       },
     );
     expect(sync.code).toBe(0);
-    expect(port.store.all().map((e) => e.identifier)).toEqual(['second']);
+    expect(port.store.entities().map((e) => e.identifier)).toEqual(['second']);
   });
 });

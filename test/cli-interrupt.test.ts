@@ -35,7 +35,7 @@ describe('sync interrupted by SIGINT', () => {
     // Exactly what the report calls pushed is in Port: the requests in flight were let finish.
     expect(
       port.store
-        .all()
+        .entities()
         .map((e) => e.identifier)
         .sort(),
     ).toEqual(ok.sort());

@@ -80,7 +80,7 @@ describe('sync --all', () => {
     expect([...agents]).toEqual([
       expect.stringMatching(/^port-gitops\/\d+\.\d+\.\d+ \(repo\/github\.com\/acme\/monorepo\)$/),
     ]);
-    expect(port.store.all().every((e) => e.datasource === [...agents][0])).toBe(true);
+    expect(port.store.entities().every((e) => e.datasource === [...agents][0])).toBe(true);
   });
 
   it('reports each entity Port rejects in a 207, pushes the others, and exits 2', async () => {
@@ -97,12 +97,12 @@ describe('sync --all', () => {
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.entities.map((e) => `${e.identifier}:${e.result}`)).toEqual(['good-1:ok', 'bad:failed', 'good-2:ok']);
-    expect(report.entities[1]!.error).toMatchObject({ status: 422, code: 'invalid_request' });
+    expect(report.entities[1]!.error).toMatchObject({ status: 422, code: 'blueprint_schema_mismatch' });
     expect(report.entities[1]!.error!.message).toContain('properties.tier');
     expect(port.exchanges.filter((e) => e.route.endsWith('/entities/bulk')).map((e) => e.status)).toEqual([207]);
     expect(
       port.store
-        .all()
+        .entities()
         .map((e) => e.identifier)
         .sort(),
     ).toEqual(['good-1', 'good-2']);
@@ -119,7 +119,7 @@ describe('sync --all', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('b/port.json:1:44 unknown field "propertes"');
     expect(run.stdout).toContain('hint: did you mean "properties"?');
-    expect(port.store.all().map((e) => e.identifier)).toEqual(['a']);
+    expect(port.store.entities().map((e) => e.identifier)).toEqual(['a']);
   });
 
   it('pushes nothing with --no-partial while any file is invalid', async () => {
@@ -134,7 +134,7 @@ describe('sync --all', () => {
     expect(report.entities).toEqual([
       { file: 'a/port.yml', blueprint: 'domain', identifier: 'a', action: 'upsert', result: 'skipped' },
     ]);
-    expect(port.store.all()).toEqual([]);
+    expect(port.store.entities()).toEqual([]);
   });
 
   it('sends nothing with --dry-run and needs no credentials', async () => {
@@ -192,7 +192,8 @@ describe('the JSON report', () => {
         column: 14,
         pointer: '/properties/architect',
         code: 'schema',
-        message: 'must match format "email" (found "not-an-email")',
+        message: 'must match format "email" (found "not-an-email") (Port may accept this)',
+        hint: 'Port does not publish how it checks the "email" format; config "unverifiedRules": "warning" makes this a warning',
         severity: 'error',
         rule: 'blueprint domain: format',
       },
@@ -265,7 +266,7 @@ describe('exit codes', () => {
     const refused = await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('Port refused the credentials');
-    expect(port.store.all()).toEqual([]);
+    expect(port.store.entities()).toEqual([]);
   });
 
   it('3 for a plain http base URL that is not loopback', async () => {
@@ -348,7 +349,7 @@ describe('idempotence', () => {
       .filter((e) => e.result === 'failed')
       .map((e) => e.identifier)
       .sort();
-    const held = faulty.store.all().map((e) => e.identifier);
+    const held = faulty.store.entities().map((e) => e.identifier);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed).toEqual(ids.filter((id) => !held.includes(id)).sort());
     await faulty.close();
@@ -358,7 +359,7 @@ describe('idempotence', () => {
     expect(second.code).toBe(0);
     expect(
       healthy.store
-        .all()
+        .entities()
         .map((e) => e.identifier)
         .sort(),
     ).toEqual([...ids].sort());

@@ -34,7 +34,7 @@ export async function recordClientSession(): Promise<Exchange[]> {
   await client.searchBlueprintEntities(
     'service',
     { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'go' }] },
-    10,
+    { include: ['identifier', 'properties.language'], pageSize: 10 },
   );
   await client.countEntities('service');
   await client.deleteEntity('service', 'single');

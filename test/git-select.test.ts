@@ -28,7 +28,7 @@ function writes(port: Awaited<ReturnType<typeof emulator>>, from = 0) {
 
 const ids = (port: Awaited<ReturnType<typeof emulator>>) =>
   port.store
-    .all()
+    .entities()
     .map((e) => e.identifier)
     .sort();
 

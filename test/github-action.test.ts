@@ -65,7 +65,7 @@ describe('the GitHub Action', () => {
     expect(readFileSync(summary, 'utf8')).toContain('### port-gitops sync');
     expect(
       port.store
-        .all()
+        .entities()
         .map((e) => e.identifier)
         .sort(),
     ).toEqual(['b', 'c']);

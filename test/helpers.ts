@@ -94,8 +94,21 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
 }
 
 /** A real emulator on a free loopback port, closed after the test. */
+/** The example's teams, as `teams pull` saved them: the emulator starts with them unless told otherwise. */
+const EXAMPLE_TEAMS = join(EXAMPLE, '.port/teams.json');
+/** The team names of a teams file as `teams pull` writes it. */
+export const teamsIn = (file: string): string[] =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { teams: Array<{ identifier: string }> }).teams.map(
+    (team) => team.identifier,
+  );
+
 export async function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const running = await startEmulator({ port: 0, blueprintsDir: EXAMPLE_BLUEPRINTS, ...options });
+  const running = await startEmulator({
+    port: 0,
+    blueprintsDir: EXAMPLE_BLUEPRINTS,
+    teams: teamsIn(EXAMPLE_TEAMS),
+    ...options,
+  });
   cleanups.push(() => running.close());
   return running;
 }

@@ -69,7 +69,7 @@ describe('files that are not where, or what, they seem', () => {
       expect(file.outcome).toBe('refused');
       expect(file.reason).toMatch(/symbolic link/);
     }
-    expect(port.store.all().map((e) => e.identifier)).toEqual(['a']);
+    expect(port.store.entities().map((e) => e.identifier)).toEqual(['a']);
   });
 
   it('refuses at once a file:// target that is a FIFO, rather than waiting on it forever', async () => {
@@ -100,7 +100,7 @@ describe('files that are not where, or what, they seem', () => {
     const port = await emulator();
     const run = await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) });
     expect(run.code).toBe(0);
-    expect(port.store.all().map((e) => e.identifier)).toEqual(['a']);
+    expect(port.store.entities().map((e) => e.identifier)).toEqual(['a']);
   });
 });
 

@@ -29,7 +29,7 @@ describe('the run as a library', () => {
     expect(exitCodeOf(report)).toBe(1);
     expect(
       port.store
-        .all()
+        .entities()
         .map((e) => e.identifier)
         .sort(),
     ).toEqual(['a', 'b']);

@@ -83,7 +83,7 @@ describe('the published package', () => {
     const sync = await run(bin, ['sync', '--all'], repo, { ...CREDENTIALS, PORT_BASE_URL: port.url });
     expect(sync.code).toBe(0);
     expect(sync.stdout).toContain('10 upserted');
-    expect(port.store.all()).toHaveLength(10);
+    expect(port.store.entities()).toHaveLength(10);
     expect(sync.stdout + sync.stderr).not.toContain(CREDENTIALS.PORT_CLIENT_SECRET);
   });
 });

@@ -4,9 +4,11 @@ import { type Report, prepare } from '@port-gitops/core';
 import { PortClient } from '@port-gitops/port-client';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, emulator, git, makeDir, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+import { REPO_ROOT, emulator, git, makeDir, makeRepo, runCli, syncEnv, teamsIn, writeFiles } from './helpers.js';
 
 const RULES = join(REPO_ROOT, 'test/fixtures/rules');
+/** Writes straight into the emulator's catalogue: what Port holds before the run. */
+const WRITE = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'setup' };
 const BAD = readdirSync(join(RULES, 'bad'))
   .filter((name) => !name.endsWith('.expect'))
   .sort();
@@ -43,7 +45,10 @@ describe('validation messages', () => {
 describe("agreement between the offline check and Port's validation_only (the emulator)", () => {
   let port: Awaited<ReturnType<typeof emulator>>;
   beforeAll(async () => {
-    port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints') });
+    port = await emulator({
+      blueprintsDir: join(RULES, '.port/blueprints'),
+      teams: teamsIn(join(RULES, '.port/teams.json')),
+    });
   });
 
   it('gives every entity of every fixture the same verdict', async () => {
@@ -69,7 +74,7 @@ describe("agreement between the offline check and Port's validation_only (the em
     }
     expect(verdicts.length).toBeGreaterThan(15);
     for (const verdict of verdicts) expect(verdict).toMatch(/offline=(\w+) port=\1$/);
-    expect(port.store.all()).toEqual([]); // validation_only wrote nothing
+    expect(port.store.entities()).toEqual([]); // validation_only wrote nothing
   });
 });
 
@@ -187,7 +192,8 @@ describe('blueprints pull and check --remote', () => {
     expect(parsed).not.toHaveProperty('createdAt');
     expect(parsed.schema.properties.language.enum).toEqual(['go', 'python', 'typescript']);
     const again = await runCli(['blueprints', 'pull'], { cwd: repo, env: syncEnv(port.url) });
-    expect(again.stdout).toContain('pulled 2 blueprints');
+    // Every blueprint, Port's own _user and _team included.
+    expect(again.stdout).toMatch(/pulled \d+ blueprints into \.port\/blueprints: .*component, .*team/);
     expect(readFileSync(join(repo, '.port/blueprints/component.json'), 'utf8')).toBe(saved);
     const after = await runCli(['check', '--all'], { cwd: repo });
     expect(after.code).toBe(1);
@@ -197,6 +203,8 @@ describe('blueprints pull and check --remote', () => {
   it('asks Port with validation_only and reports its verdict on the property it names; nothing is written', async () => {
     const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints'), record: true });
     const repo = makeRepo({
+      // The team "t" is in no file and not in Port yet: the same sync creates it from t/port.yml.
+      't/port.yml': 'identifier: t\nblueprint: team\n',
       'a/port.yml':
         'identifier: a\nblueprint: component\nrelations: {team: t}\nproperties:\n  language: go\n  replicas: many\n',
     });
@@ -211,16 +219,126 @@ describe('blueprints pull and check --remote', () => {
       expect.objectContaining({
         file: 'a/port.yml',
         line: 6,
-        column: 3,
+        column: 13,
         pointer: '/properties/replicas',
         code: 'remote',
         severity: 'error',
+        rule: 'port 422 blueprint_schema_mismatch',
       }),
     ]);
-    expect(
-      port.exchanges.filter((e) => e.route.endsWith('/bulk')).every((e) => e.query.validation_only?.[0] === 'true'),
-    ).toBe(true);
-    expect(port.store.all()).toEqual([]);
+    const bulk = port.exchanges.filter((e) => e.route.endsWith('/bulk'));
+    expect(bulk.every((e) => e.query.validation_only?.[0] === 'true')).toBe(true);
+    // Asked first as Port's own pull-request check asks, then, since its target comes from a file, again.
+    expect(bulk.map((e) => e.query.create_missing_related_entities?.[0])).toContain('false');
+    expect(port.store.entities()).toEqual([]);
     expect((await runCli(['check', '--all', '--remote'], { cwd: repo })).code).toBe(3); // no credentials
+  });
+
+  it('reports a relation to an entity that is neither in Port nor in any file, and settles the ones Port holds', async () => {
+    const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints') });
+    port.store.write('team', { identifier: 'platform' }, WRITE);
+    port.store.write(
+      'component',
+      { identifier: 'api', properties: { language: 'go' }, relations: { team: 'platform' } },
+      WRITE,
+    );
+    const repo = makeRepo({
+      'a/port.yml':
+        'identifier: a\nblueprint: component\nproperties: {language: go}\nrelations:\n  team: platform\n  dependsOn: [api, ghost]\n',
+    });
+    cpSync(join(RULES, '.port/blueprints'), join(repo, '.port/blueprints'), { recursive: true });
+    const offline = JSON.parse((await runCli(['check', '--all', '--format', 'json'], { cwd: repo })).stdout) as Report;
+    expect(offline.errors.map((e) => `${e.pointer} ${e.severity}`)).toEqual([
+      '/relations/team warning',
+      '/relations/dependsOn/0 warning',
+      '/relations/dependsOn/1 warning',
+    ]);
+    const remote = await runCli(['check', '--all', '--remote', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
+    expect(remote.code).toBe(1);
+    expect((JSON.parse(remote.stdout) as Report).errors).toEqual([
+      expect.objectContaining({
+        line: 6,
+        column: 20,
+        pointer: '/relations/dependsOn/1',
+        code: 'remote',
+        severity: 'error',
+        message:
+          'relation "dependsOn" points at "ghost" of blueprint "component", which is neither in Port nor in any entity file',
+      }),
+    ]);
+  });
+
+  it("places Port's refusal of a team on the team: one Port does not have, and one on an inherited-ownership blueprint", async () => {
+    const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints'), teams: ['platform'] });
+    port.store.write('team', { identifier: 'platform' }, WRITE);
+    const repo = makeRepo({
+      'a/port.yml':
+        'identifier: a\nblueprint: component\nteam: [platform, data]\nproperties: {language: go}\nrelations: {team: platform}\n',
+      'd/port.yml': 'identifier: d\nblueprint: deployment\nteam: platform\n',
+    });
+    // No blueprint definitions and no teams file here: only Port can tell.
+    expect((await runCli(['check', '--all'], { cwd: repo })).code).toBe(0);
+    const remote = await runCli(['check', '--all', '--remote', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
+    expect(remote.code).toBe(1);
+    expect(
+      (JSON.parse(remote.stdout) as Report).errors
+        .filter((e) => e.code === 'remote')
+        .map((e) => `${e.file}:${e.line}:${e.column} ${e.pointer} ${e.rule}`),
+    ).toEqual(['a/port.yml:3:18 /team/1 port 404 not_found', 'd/port.yml:3:1 /team port 422 team_inheritance_enabled']);
+  });
+});
+
+describe('teams and rules Port may not apply', () => {
+  it('teams pull saves the team names, and check then refuses one Port does not have, offline', async () => {
+    const port = await emulator({ teams: ['platform', 'payments'] });
+    const repo = makeRepo({ 'a/port.yml': 'identifier: a\nblueprint: domain\nteam: [platform, platfrom]\n' });
+    const pull = await runCli(['teams', 'pull'], { cwd: repo, env: syncEnv(port.url) });
+    expect(pull.code).toBe(0);
+    expect(pull.stdout).toContain('pulled 2 teams into .port/teams.json: payments, platform');
+    expect(JSON.parse(readFileSync(join(repo, '.port/teams.json'), 'utf8'))).toEqual({
+      teams: [
+        { identifier: 'payments', title: 'payments' },
+        { identifier: 'platform', title: 'platform' },
+      ],
+    });
+    const check = await runCli(['check', '--all'], { cwd: repo });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('a/port.yml:3:18 team "platfrom" is not one of Port\'s teams (.port/teams.json)');
+    expect(check.stdout).toContain('did you mean "platform"?');
+  });
+
+  it('config unverifiedRules "warning" reports what Port may accept as warnings, and lets the file be pushed', async () => {
+    const root = makeRepo({ 'port-gitops.config.json': '{"unverifiedRules": "warning"}' });
+    cpSync(join(RULES, '.port'), join(root, '.port'), { recursive: true });
+    cpSync(join(RULES, 'bad/unverified.yml'), join(root, 'u/port.yml'));
+    const strict = makeRepo({});
+    cpSync(join(RULES, '.port'), join(strict, '.port'), { recursive: true });
+    cpSync(join(RULES, 'bad/unverified.yml'), join(strict, 'u/port.yml'));
+    const schemaProblems = (report: Report) => report.errors.filter((e) => e.code === 'schema');
+    const errors = JSON.parse((await runCli(['check', '--all', '--format', 'json'], { cwd: strict })).stdout) as Report;
+    expect(schemaProblems(errors).map((e) => e.severity)).toEqual(['error', 'error', 'error', 'error']);
+    expect(schemaProblems(errors).every((e) => e.message.endsWith('(Port may accept this)'))).toBe(true);
+    const run = await runCli(['check', '--all', '--format', 'json'], { cwd: root });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(schemaProblems(report).map((e) => `${e.line}:${e.column} ${e.severity}`)).toEqual([
+      '11:8 warning',
+      '12:13 warning',
+      '13:3 warning',
+      '16:14 warning',
+    ]);
+    expect(schemaProblems(report)[0]!.hint).toBe('Port does not publish how it checks the "url" format');
+    const dry = JSON.parse(
+      (await runCli(['sync', '--all', '--dry-run', '--format', 'json'], { cwd: root })).stdout,
+    ) as Report;
+    expect(dry.entities).toEqual([
+      expect.objectContaining({ identifier: 'unverified', action: 'upsert', result: 'planned' }),
+    ]);
   });
 });

@@ -169,6 +169,18 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
       run(async () => (await import('./commands/blueprints-pull.js')).runBlueprintsPull),
     )
     .command(
+      'teams <action>',
+      "teams pull: save Port's team names into teamsFile, so that check refuses a team Port does not have",
+      (y) =>
+        withTargetOptions(y)
+          .positional('action', { choices: ['pull'] as const, describe: 'What to do with the teams' })
+          .example('$0 teams pull', 'Every team, into .port/teams.json')
+          .epilog(
+            'Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN). Commit the file: check then refuses, offline, a team that is not in it.',
+          ),
+      run(async () => (await import('./commands/teams-pull.js')).runTeamsPull),
+    )
+    .command(
       'list',
       'Print the discovered and selected entity files with their entities',
       (y) =>
@@ -197,6 +209,11 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           })
           .option('blueprints', { type: 'string', describe: 'Folder of blueprint definitions (*.json)' })
           .option('data', { type: 'string', describe: 'JSON file that keeps entities across restarts' })
+          .option('teams', {
+            type: 'string',
+            describe:
+              "Teams that exist from the start: a teams file as `teams pull` writes it (an entity's team must be one)",
+          })
           .option('client-id', { type: 'string', describe: 'Accept only this client id (default: any)' })
           .option('client-secret', { type: 'string', describe: 'Accept only this client secret (default: any)' })
           .option('latency-ms', {
@@ -210,7 +227,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           })
           .option('rate-limit', {
             type: 'string',
-            describe: 'Fault: N/SECONDS, answer 429 with Retry-After past N requests per window',
+            describe:
+              "Rate limit: N/SECONDS on every API route instead of Port's 5-minute windows, or off (no limit, no x-ratelimit-* headers)",
           })
           .option('reset-rate', {
             type: 'number',
@@ -227,8 +245,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
             coerce: wholeNumber('seed', 0),
           })
           .example(
-            '$0 emulator --blueprints examples/monorepo/.port/blueprints',
-            'Serve the example blueprints on 127.0.0.1:5555',
+            '$0 emulator --blueprints examples/monorepo/.port/blueprints --teams examples/monorepo/.port/teams.json',
+            "Serve the example's blueprints and teams on 127.0.0.1:5555",
           )
           .example(
             '$0 emulator --port 0 --rate-limit 100/10 --error-rate 0.05',
@@ -236,7 +254,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           ),
       run(async () => (await import('./commands/emulator.js')).runEmulator),
     )
-    .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints, init or emulator (see --help).')
+    .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints, teams, init or emulator (see --help).')
     .strict()
     .middleware(rejectRepeatedFlags, true)
     .version(VERSION)

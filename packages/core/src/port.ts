@@ -39,9 +39,12 @@ export interface PortApi {
   /** One outcome per entity, in input order; throws only when nothing more can be written. */
   upsertEntities(blueprint: string, entities: EntityBody[], options?: WriteOptions): Promise<WriteOutcome[]>;
   deleteEntities(blueprint: string, identifiers: string[]): Promise<WriteOutcome[]>;
-  /** Every entity of a blueprint matching `query`, all pages. */
-  searchBlueprintEntities(blueprint: string, query?: SearchQuery): Promise<LiveEntity[]>;
-  countEntities(blueprint: string): Promise<number>;
+  /** Every entity of a blueprint matching `query`, all pages; with `include`, only those parts of each. */
+  searchBlueprintEntities(
+    blueprint: string,
+    query?: SearchQuery,
+    options?: { include?: string[] },
+  ): Promise<LiveEntity[]>;
   /** Send nothing new; requests in flight may finish. */
   stop?(): void;
   /** Set by the run: called as writes finish, for progress. */

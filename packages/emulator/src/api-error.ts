@@ -1,28 +1,20 @@
-/**
- * A failure answered with Port's error envelope `{ ok: false, error, message }` (docs/port-fidelity.md).
- * Port documents the id only for 404 (`not_found`); the other ids are the emulator's own choice and
- * are listed in one place so that nothing depends on them by accident.
- */
-const ERROR_IDS = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  404: 'not_found',
-  409: 'identifier_taken',
-  413: 'payload_too_large',
-  422: 'invalid_request',
-  429: 'too_many_requests',
-  503: 'service_unavailable',
-} as const;
+import { DECISIONS, type Decision } from './decisions.js';
 
-export type ErrorStatus = keyof typeof ERROR_IDS;
+/** The emulator cannot start as asked (a blueprint it cannot serve as Port would). */
+export class EmulatorSetupError extends Error {
+  override name = 'EmulatorSetupError';
+}
 
+/** A refusal, answered with Port's error envelope `{ ok: false, error, message }` (docs/port-fidelity.md). */
 export class ApiError extends Error {
-  readonly status: ErrorStatus;
+  readonly decision: Decision;
+  readonly status: number;
   readonly error: string;
-  constructor(status: ErrorStatus, message: string) {
+  constructor(decision: Decision, message: string) {
     super(message);
-    this.status = status;
-    this.error = ERROR_IDS[status];
+    this.decision = decision;
+    this.status = DECISIONS[decision].status;
+    this.error = DECISIONS[decision].error;
   }
   toBody(): { ok: false; error: string; message: string } {
     return { ok: false, error: this.error, message: this.message };

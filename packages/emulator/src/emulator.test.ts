@@ -84,27 +84,8 @@ describe('emulator: writes as Port documents them', () => {
     expect(merged.body.entity.properties).not.toHaveProperty('tier');
   });
 
-  it('checks properties and relations against the blueprint (422), and relation targets (404)', async () => {
+  it('creates bare relation targets with create_missing_related_entities=true', async () => {
     const { call } = await start();
-    const wrongType = await call('POST', '/v1/blueprints/service/entities', {
-      identifier: 's',
-      properties: { language: 'go', tier: 7 },
-      relations: { owner: 'x' },
-    });
-    expect(wrongType).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request' } });
-    expect(wrongType.body.message).toContain('properties.tier');
-    const unknown = await call('POST', '/v1/blueprints/service/entities', {
-      identifier: 's',
-      properties: { language: 'go', colour: 'red' },
-      relations: { owner: 'x' },
-    });
-    expect(unknown.body.message).toContain("additional property 'colour'");
-    const missingTarget = await call('POST', '/v1/blueprints/service/entities', {
-      identifier: 's',
-      properties: { language: 'go' },
-      relations: { owner: 'ghost' },
-    });
-    expect(missingTarget).toMatchObject({ status: 404, body: { error: 'not_found' } });
     const created = await call('POST', '/v1/blueprints/service/entities?create_missing_related_entities=true', {
       identifier: 's',
       properties: { language: 'go' },
@@ -123,28 +104,28 @@ describe('emulator: writes as Port documents them', () => {
       identifier: 'ghost',
     });
     expect(answer.status).toBe(201);
-    expect(emulator.store.all()).toEqual([]);
+    expect(emulator.store.entities()).toEqual([]);
   });
 
-  it('answers 200 or 207 on the bulk route, errors mapped by index', async () => {
+  it('answers 200 or 207 on the bulk route, a blueprint failure mapped to its index', async () => {
     const { call } = await start();
     const all = await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
       entities: [{ identifier: 'a' }, { identifier: 'b' }],
     });
     expect(all).toMatchObject({ status: 200, body: { ok: true, errors: [] } });
-    const some = await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
-      entities: [{ identifier: 'c' }, { identifier: 'bad id' }, { identifier: 'd' }],
+    await call('POST', '/v1/blueprints/team/entities', { identifier: 'core' });
+    const some = await call('POST', '/v1/blueprints/service/entities/bulk?upsert=true', {
+      entities: [
+        { identifier: 'c', properties: { language: 'go' }, relations: { owner: 'core' } },
+        { identifier: 'd', properties: { language: 'go', tier: 7 }, relations: { owner: 'core' } },
+        { identifier: 'e', properties: { language: 'go' }, relations: { owner: 'core' } },
+      ],
     });
     expect(some.status).toBe(207);
     expect(some.body.entities.map((e: any) => e.index)).toEqual([0, 2]);
-    expect(some.body.errors).toEqual([expect.objectContaining({ index: 1, identifier: 'bad id', statusCode: 422 })]);
-    expect(
-      (
-        await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
-          entities: Array.from({ length: 21 }, (_, i) => ({ identifier: `t${i}` })),
-        })
-      ).status,
-    ).toBe(422);
+    expect(some.body.errors).toEqual([
+      expect.objectContaining({ index: 1, identifier: 'd', statusCode: 422, error: 'blueprint_schema_mismatch' }),
+    ]);
   });
 
   it('refuses to orphan a required relation unless dependents go too; bulk delete is all or nothing', async () => {
@@ -157,22 +138,22 @@ describe('emulator: writes as Port documents them', () => {
       properties: { language: 'go' },
       relations: { owner: 'core' },
     });
-    expect((await call('DELETE', '/v1/blueprints/team/entities/core?delete_dependents=false')).status).toBe(422);
+    expect((await call('DELETE', '/v1/blueprints/team/entities/core?delete_dependents=false')).status).toBe(403);
     expect(
       (
         await call('POST', '/v1/blueprints/team/bulk/entities/delete?delete_dependents=false', {
           entities: ['spare', 'core'],
         })
       ).status,
-    ).toBe(422);
+    ).toBe(403);
     expect(
       emulator.store
-        .all()
+        .entities()
         .map((e) => e.identifier)
         .sort(),
     ).toEqual(['core', 's', 'spare']);
     expect((await call('DELETE', '/v1/blueprints/team/entities/core?delete_dependents=true')).status).toBe(200);
-    expect(emulator.store.all().map((e) => e.identifier)).toEqual(['spare']);
+    expect(emulator.store.entities().map((e) => e.identifier)).toEqual(['spare']);
   });
 
   it('pages a blueprint search with limit and next, and records the User-Agent as $datasource', async () => {
@@ -193,6 +174,79 @@ describe('emulator: writes as Port documents them', () => {
       rules: [{ property: '$datasource', operator: 'contains', value: 'emulator-test/' }],
     });
     expect(mine.body.entities).toHaveLength(5);
+  });
+});
+
+describe('emulator: what Port knows that a test must give it', () => {
+  it("refuses to start with a relation to a blueprint it was not given, and knows Port's _user and _team", async () => {
+    await expect(startEmulator({ port: 0, blueprints: [blueprints[1]!] })).rejects.toThrow(
+      'blueprint "service" has a relation "owner" to blueprint "team", which the emulator was not given',
+    );
+    const withUsers = await startEmulator({
+      port: 0,
+      blueprints: [
+        {
+          identifier: 'doc',
+          schema: { properties: {} },
+          relations: { author: { target: '_user', required: false, many: false } },
+        },
+      ],
+    });
+    running.push(withUsers);
+    expect(withUsers.store.listBlueprints().map((b) => b.identifier)).toEqual(['doc', '_user', '_team']);
+  });
+
+  it('takes teams that exist, from the start or written as _team entities, and refuses others', async () => {
+    const { call } = await start({ teams: ['platform'] });
+    expect(
+      (await call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 'a', team: 'platform' })).status,
+    ).toBe(201);
+    const refused = await call('POST', '/v1/blueprints/team/entities?upsert=true', {
+      identifier: 'b',
+      team: ['platform', 'data'],
+    });
+    expect(refused).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(refused.body.message).toContain('"data"');
+    expect((await call('POST', '/v1/blueprints/_team/entities?upsert=true', { identifier: 'data' })).status).toBe(201);
+    expect(
+      (await call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 'b', team: ['platform', 'data'] }))
+        .status,
+    ).toBe(201);
+  });
+
+  it('searches with relation rules, reads properties only in property rules, and returns what include asks for', async () => {
+    const { call } = await start();
+    await call('POST', '/v1/blueprints/team/entities/bulk?upsert=true', {
+      entities: [{ identifier: 'core' }, { identifier: 'edge' }],
+    });
+    await call('POST', '/v1/blueprints/service/entities/bulk?upsert=true', {
+      entities: [
+        { identifier: 'a', properties: { language: 'go' }, relations: { owner: 'core' } },
+        { identifier: 'b', properties: { language: 'go' }, relations: { owner: 'edge', deps: ['a'] } },
+      ],
+    });
+    const search = async (body: unknown) =>
+      (await call('POST', '/v1/blueprints/service/entities/search', body)).body.entities;
+    const byRelation = await search({
+      query: { combinator: 'and', rules: [{ relation: 'owner', operator: '=', value: 'edge' }] },
+    });
+    expect(byRelation.map((e: any) => e.identifier)).toEqual(['b']);
+    const many = await search({
+      query: { combinator: 'and', rules: [{ relation: 'deps', operator: 'containsAny', value: ['a'] }] },
+    });
+    expect(many.map((e: any) => e.identifier)).toEqual(['b']);
+    // A property rule naming a relation finds nothing: in Port, `property` names properties.
+    expect(
+      await search({ query: { combinator: 'and', rules: [{ property: 'owner', operator: '=', value: 'edge' }] } }),
+    ).toEqual([]);
+    expect(await search({ include: ['identifier', 'properties.language'] })).toEqual([
+      { identifier: 'a', properties: { language: 'go' } },
+      { identifier: 'b', properties: { language: 'go' } },
+    ]);
+    const without = await search({ exclude: ['relations', 'properties.language'] });
+    expect(without[0]).not.toHaveProperty('relations');
+    expect(without[0].properties).toEqual({});
+    expect(without[0].identifier).toBe('a');
   });
 });
 
@@ -228,7 +282,7 @@ describe('emulator: auth, limits, persistence, faults', () => {
       identifier: 'big',
       title: 'x'.repeat(1024 * 1024),
     });
-    expect(answer).toMatchObject({ status: 413, body: { ok: false, error: 'payload_too_large' } });
+    expect(answer).toMatchObject({ status: 413, body: { ok: false, error: 'bad_request' } });
   });
 
   it('keeps entities across restarts with a data file', async () => {
@@ -247,14 +301,30 @@ describe('emulator: auth, limits, persistence, faults', () => {
     }
   });
 
-  it('throttles past the rate limit with 429, Retry-After and x-ratelimit-* headers', async () => {
-    const { call } = await start({ rateLimit: { requests: 3, windowSeconds: 60 } });
-    const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await call('GET', '/v1/blueprints'));
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
-    expect(answers[2]!.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(Number(answers[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(Number(answers[3]!.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
+  it("sends Port's x-ratelimit-* headers on every answer, with 5-minute windows, and no Retry-After on 429", async () => {
+    const { call, emulator } = await start();
+    const answers = [await call('GET', '/v1/blueprints'), await call('GET', '/v1/blueprints/team/entities/nobody')];
+    const token = await fetch(`${emulator.url}/v1/auth/access_token`, { method: 'POST', body: '{}' });
+    for (const headers of [...answers.map((a) => a.headers), token.headers]) {
+      expect(headers.get('x-ratelimit-period')).toBe('300');
+      expect(Number(headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
+    }
+    expect(answers[0]!.headers.get('x-ratelimit-limit')).toBe('15000');
+    expect(answers[1]!.headers.get('x-ratelimit-limit')).toBe('35000');
+    expect(token.headers.get('x-ratelimit-limit')).toBe('100');
+    const throttled = await start({ rateLimit: { requests: 3, windowSeconds: 60 } });
+    const statuses = [];
+    let last: Headers | undefined;
+    for (let i = 0; i < 4; i++) {
+      const answer = await throttled.call('GET', '/v1/blueprints');
+      statuses.push(answer.status);
+      last = answer.headers;
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(last!.get('x-ratelimit-remaining')).toBe('0');
+    expect(last!.get('retry-after')).toBeNull();
+    const off = await start({ rateLimit: false });
+    expect((await off.call('GET', '/v1/blueprints')).headers.get('x-ratelimit-limit')).toBeNull();
   });
 
   it('injects 5xx answers and dropped connections at the configured rates, reproducibly with a seed', async () => {

@@ -10,7 +10,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A fixed-window request counter with Port's `x-ratelimit-*` headers (docs/port-fidelity.md). */
+/**
+ * A fixed-window request counter with Port's `x-ratelimit-*` headers, sent on every answer. Port documents
+ * no `Retry-After`, so none is sent (docs/port-fidelity.md).
+ */
 export class RateLimitWindow {
   private windowStart = 0;
   private used = 0;
@@ -20,7 +23,7 @@ export class RateLimitWindow {
   ) {}
 
   /** Counts one request; returns the headers to send and whether it is over the limit. */
-  take(nowMs: number): { allowed: boolean; headers: Record<string, string>; retryAfterSeconds: number } {
+  take(nowMs: number): { allowed: boolean; headers: Record<string, string> } {
     const windowMs = this.windowSeconds * 1000;
     if (nowMs - this.windowStart >= windowMs) {
       this.windowStart = nowMs;
@@ -28,10 +31,8 @@ export class RateLimitWindow {
     }
     this.used++;
     const resetAtMs = this.windowStart + windowMs;
-    const retryAfterSeconds = Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000));
     return {
       allowed: this.used <= this.limit,
-      retryAfterSeconds,
       headers: {
         'x-ratelimit-period': String(this.windowSeconds),
         'x-ratelimit-limit': String(this.limit),
@@ -41,4 +42,30 @@ export class RateLimitWindow {
       },
     };
   }
+}
+
+/**
+ * Port's last published limits (docs/port-fidelity.md): per organization, in 5-minute windows, 100
+ * unauthenticated requests, 35,000 to the entity routes and 15,000 to the others. Port no longer
+ * publishes numbers; these are the last it did.
+ */
+const PORT_RATE_LIMITS = {
+  windowSeconds: 300,
+  unauthenticated: 100,
+  entities: 35_000,
+  other: 15_000,
+} as const;
+
+/** The window a request counts against: its route's class, or every authenticated route when one limit is injected. */
+export function rateLimitWindows(limit: { requests: number; windowSeconds: number } | false | undefined) {
+  if (limit === false) return undefined;
+  const { windowSeconds } = PORT_RATE_LIMITS;
+  const unauthenticated = new RateLimitWindow(PORT_RATE_LIMITS.unauthenticated, windowSeconds);
+  const injected = limit ? new RateLimitWindow(limit.requests, limit.windowSeconds) : undefined;
+  const entities = injected ?? new RateLimitWindow(PORT_RATE_LIMITS.entities, windowSeconds);
+  const other = injected ?? new RateLimitWindow(PORT_RATE_LIMITS.other, windowSeconds);
+  return (route: { auth: boolean; pattern: string } | undefined): RateLimitWindow => {
+    if (route && !route.auth) return unauthenticated;
+    return route && /\/entities(\/|-count|$)|\/bulk\/entities\//.test(route.pattern) ? entities : other;
+  };
 }

@@ -20,7 +20,7 @@ export function parseJsonBody(raw: Buffer | undefined): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new ApiError(400, 'Body is not valid JSON');
+    throw new ApiError('invalid-json', 'the body is not valid JSON');
   }
 }
 

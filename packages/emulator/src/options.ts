@@ -18,8 +18,14 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Fault injection: share of API requests (0..1) answered with a 5xx. */
   errorRate?: number;
-  /** Fault injection: at most `requests` per `windowSeconds`; past that 429 with Retry-After. */
-  rateLimit?: { requests: number; windowSeconds: number };
+  /**
+   * Rate limits. By default Port's (5-minute windows; `x-ratelimit-*` headers on every answer, 429 past the
+   * limit). An object injects a tighter one on every authenticated route; `false` turns limits and headers
+   * off (to compare a client with and without them).
+   */
+  rateLimit?: { requests: number; windowSeconds: number } | false;
+  /** Teams (`_team` entities) that exist from the start; an entity's `team` must name one. */
+  teams?: string[];
   /** Fault injection: share of requests (0..1) whose connection is dropped without an answer. */
   resetRate?: number;
   /** Fault injection: a body limit below Port's 1 MiB, to see a client's 413 fallback at work. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './api-error.js';
+import { bodyChecker } from './route-schema.js';
 
 /** What a handler gets: the request, its path parameters, query, parsed body, and the token's client. */
 export interface Context {
@@ -22,11 +23,14 @@ export interface Route {
   segments: string[];
   /** Needs a bearer token. */
   auth: boolean;
+  /** Refuses a body that does not match the route's schema, before the handler sees it. */
+  checkBody: ((body: unknown) => void) | undefined;
   handle: (ctx: Context) => Answer;
 }
 
 export function route(method: string, pattern: string, auth: boolean, handle: Route['handle']): Route {
-  return { method, pattern, segments: pattern.split('/').filter(Boolean), auth, handle };
+  const checkBody = bodyChecker(method, pattern);
+  return { method, pattern, segments: pattern.split('/').filter(Boolean), auth, checkBody, handle };
 }
 
 /** The route a request goes to, with its decoded path parameters. */
@@ -65,15 +69,10 @@ export function booleanParam(query: URLSearchParams, name: string): boolean {
   if (value === null) return false;
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new ApiError(422, `querystring/${name} must be boolean`);
+  throw new ApiError('route-schema', `querystring/${name} must be boolean`);
 }
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-export function requireObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(422, 'body must be object');
-  return body as Record<string, unknown>;
 }

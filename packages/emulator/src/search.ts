@@ -2,22 +2,68 @@ import { ApiError } from './api-error.js';
 import type { SearchQuery, SearchRule, StoredEntity } from './types.js';
 
 /**
- * Evaluates the rule kinds a GitOps tool needs. Operators Port documents but the emulator does not
- * implement (relatedTo, date presets, timers, propertySchema, matchAny) are refused with a 422 that
- * says so, rather than answered wrongly.
+ * Evaluates the rule kinds a GitOps tool needs: property rules (`{property, operator, value}`, a property
+ * identifier or a `$` meta-property) and relation rules (`{relation, operator, value}`, on the related
+ * identifiers). Kinds Port documents but the emulator does not implement (relatedTo, date presets, timers,
+ * propertySchema, matchAny, a relation's `targetProperty`) are refused, with an id of the emulator's own,
+ * rather than answered wrongly.
  */
 export function matchesQuery(entity: StoredEntity, query: SearchQuery): boolean {
+  return matches(entity, query);
+}
+
+/** Refuses a query the emulator cannot answer, whether or not any entity would reach the rule. */
+export function checkQuery(query: SearchQuery): void {
   if (!query || (query.combinator !== 'and' && query.combinator !== 'or') || !Array.isArray(query.rules)) {
-    throw new ApiError(422, `"query" must have required property 'combinator' and 'rules'`);
+    throw new ApiError('route-schema', 'a query needs "combinator" ("and" or "or") and "rules"');
   }
-  const results = query.rules.map((rule) =>
-    'combinator' in rule ? matchesQuery(entity, rule) : matchesRule(entity, rule),
-  );
+  for (const rule of query.rules) {
+    if ('combinator' in rule) checkQuery(rule);
+    else if (!OPERATORS.has(rule.operator)) {
+      throw new ApiError('unsupported', `the emulator does not implement the search operator "${rule.operator}"`);
+    } else if ('relation' in rule) {
+      if (typeof rule.relation !== 'string' || rule.targetProperty !== undefined) {
+        throw new ApiError(
+          'unsupported',
+          'the emulator supports relation rules on the related identifiers only (no "targetProperty")',
+        );
+      }
+    } else if (typeof rule.property !== 'string') {
+      throw new ApiError(
+        'unsupported',
+        'the emulator supports only a property identifier or a $ meta-property in "property"',
+      );
+    }
+  }
+}
+
+const OPERATORS = new Set([
+  '=',
+  '!=',
+  'in',
+  'containsAny',
+  'notIn',
+  'contains',
+  'doesNotContains',
+  'beginsWith',
+  'doesNotBeginsWith',
+  'endsWith',
+  'doesNotEndsWith',
+  'isEmpty',
+  'isNotEmpty',
+  '>',
+  '>=',
+  '<',
+  '<=',
+]);
+
+function matches(entity: StoredEntity, query: SearchQuery): boolean {
+  const results = query.rules.map((rule) => ('combinator' in rule ? matches(entity, rule) : matchesRule(entity, rule)));
   return query.combinator === 'and' ? results.every(Boolean) : results.some(Boolean);
 }
 
 function matchesRule(entity: StoredEntity, rule: SearchRule): boolean {
-  const actual = readProperty(entity, rule.property);
+  const actual = 'relation' in rule ? entity.relations[rule.relation!] : readProperty(entity, rule.property!);
   const expected = rule.value;
   switch (rule.operator) {
     case '=':
@@ -58,7 +104,7 @@ function matchesRule(entity: StoredEntity, rule: SearchRule): boolean {
     case '<=':
       return compare(actual, expected, rule.operator);
     default:
-      throw new ApiError(422, `the emulator does not implement the search operator "${rule.operator}"`);
+      return false; // checkQuery refused every other operator
   }
 }
 
@@ -85,12 +131,8 @@ const META_PROPERTIES: Record<string, (e: StoredEntity) => unknown> = {
   $datasource: (e) => e.datasource,
 };
 
-function readProperty(entity: StoredEntity, property: unknown): unknown {
-  if (typeof property !== 'string') {
-    throw new ApiError(422, 'the emulator supports only a property identifier or a $ meta-property in "property"');
-  }
+/** A property rule reads a property or a meta-property, never a relation (relation rules do that). */
+function readProperty(entity: StoredEntity, property: string): unknown {
   const meta = META_PROPERTIES[property];
-  if (meta) return meta(entity);
-  if (property in entity.properties) return entity.properties[property];
-  return entity.relations[property];
+  return meta ? meta(entity) : entity.properties[property];
 }

@@ -3,7 +3,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EntityValidator, MAX_BODY_BYTES } from '@port-gitops/port-schema';
 import { ApiError } from './api-error.js';
-import { RateLimitWindow, seededRandom } from './faults.js';
+import { rateLimitWindows, seededRandom } from './faults.js';
 import { parseJsonBody, readBody, send, sleep } from './http.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, type EmulatorOptions } from './options.js';
 import { debouncedWriter, loadBlueprints, readSavedEntities } from './persistence.js';
@@ -41,7 +41,9 @@ export interface RunningEmulator {
 
 /** Starts the emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const store = new EntityStore(loadBlueprints(options), new EntityValidator());
+  const store = new EntityStore(loadBlueprints(options), new EntityValidator({ verbose: true }), {
+    ...(options.teams ? { teams: options.teams } : {}),
+  });
   const persist = options.dataFile ? debouncedWriter(options.dataFile, () => store.all()) : undefined;
   if (options.dataFile) store.restore(readSavedEntities(options.dataFile));
   if (persist) store.onChange = persist.schedule;
@@ -99,9 +101,7 @@ interface HandlerDeps {
  */
 function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDeps) {
   const random = seededRandom(options.seed ?? Date.now());
-  const rateLimit = options.rateLimit
-    ? new RateLimitWindow(options.rateLimit.requests, options.rateLimit.windowSeconds)
-    : undefined;
+  const windowOf = rateLimitWindows(options.rateLimit);
   const count = (status: number) => {
     stats.requests++;
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -147,29 +147,25 @@ function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDe
       return;
     }
     const headers: Record<string, string> = {};
-    if (rateLimit && matched?.route.auth) {
-      const taken = rateLimit.take(Date.now());
-      Object.assign(headers, taken.headers);
-      if (!taken.allowed) headers['retry-after'] = String(taken.retryAfterSeconds);
-      if (options.latencyMs) await sleep(options.latencyMs);
-      if (!taken.allowed) {
-        const answer = { status: 429, body: new ApiError(429, 'Too many requests, retry later').toBody() };
-        return finish(req, res, url, pattern, undefined, headers, answer);
-      }
-    } else if (options.latencyMs) {
-      await sleep(options.latencyMs);
+    const window = windowOf?.(matched?.route).take(Date.now());
+    if (window) Object.assign(headers, window.headers);
+    if (options.latencyMs) await sleep(options.latencyMs);
+    if (window && !window.allowed) {
+      const answer = { status: 429, body: new ApiError('rate-limited', 'too many requests in this window').toBody() };
+      return finish(req, res, url, pattern, undefined, headers, answer);
     }
 
     let requestBody: unknown;
     let answer: Answer;
     try {
-      if (!matched) throw new ApiError(404, `Route ${req.method} ${url.pathname} was not found`);
-      if (raw === 'too-large') throw new ApiError(413, 'Request body is too large (limit is 1MiB)');
+      if (!matched) throw new ApiError('not-found', `route ${req.method} ${url.pathname} was not found`);
+      if (raw === 'too-large') throw new ApiError('body-too-large', "the body is larger than Port's 1 MiB limit");
       requestBody = parseJsonBody(raw);
       const actor = matched.route.auth ? tokens.authenticate(req) : '';
       if (options.errorRate && matched.route.auth && random() < options.errorRate) {
-        throw new ApiError(503, 'Service temporarily unavailable (injected fault)');
+        throw new ApiError('injected-fault', 'service unavailable (a fault the emulator injected)');
       }
+      matched.route.checkBody?.(requestBody);
       answer = matched.route.handle({ req, params: matched.params, query: url.searchParams, body: requestBody, actor });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

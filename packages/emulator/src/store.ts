@@ -4,9 +4,12 @@ import {
   type EntityValidator,
   type SchemaError,
   computedPropertyKinds,
+  inheritsTeam,
+  unverifiedRule,
 } from '@port-gitops/port-schema';
-import { ApiError } from './api-error.js';
-import { matchesQuery } from './search.js';
+import type { Decision } from './decisions.js';
+import { ApiError, EmulatorSetupError } from './api-error.js';
+import { checkQuery, matchesQuery } from './search.js';
 import type { SearchQuery, StoredEntity } from './types.js';
 
 export interface WriteOptions {
@@ -27,11 +30,19 @@ export interface WriteResult {
   created: boolean;
 }
 
-/** Blueprints Port protects from barebones creation through create_missing_related_entities (docs/port-fidelity.md). */
-const PROTECTED_BLUEPRINTS = new Set(['_user', '_team']);
+/**
+ * Port's own blueprints, present in every organization: users and teams. An entity's `team` names `_team`
+ * entities, and neither can be created bare through create_missing_related_entities (docs/port-fidelity.md).
+ */
+const BUILT_IN_BLUEPRINTS: Blueprint[] = [
+  { identifier: '_user', title: 'User', schema: { properties: { email: { type: 'string', format: 'email' } } } },
+  { identifier: '_team', title: 'Team', schema: { properties: { description: { type: 'string' } } } },
+];
+const PROTECTED_BLUEPRINTS = new Set(BUILT_IN_BLUEPRINTS.map((b) => b.identifier));
+const TEAM_BLUEPRINT = '_team';
 const MAX_RELATION_QUERY_MATCHES = 100;
 
-type EntityBody = Record<string, unknown> & {
+export type EntityBody = Record<string, unknown> & {
   identifier?: unknown;
   title?: string;
   icon?: string;
@@ -43,16 +54,51 @@ type EntityBody = Record<string, unknown> & {
 /** The emulator's in-memory catalogue: blueprints and their entities, with Port's write rules. */
 export class EntityStore {
   private readonly blueprints = new Map<string, Blueprint>();
-  private readonly entities = new Map<string, Map<string, StoredEntity>>();
+  private readonly byBlueprint = new Map<string, Map<string, StoredEntity>>();
   private readonly validator: EntityValidator;
+  /** Port's blueprints the emulator adds because it was not given them. */
+  private readonly builtIn = new Set<string>();
   /** Called after every change that must be persisted. */
   onChange: () => void = () => {};
 
-  constructor(blueprints: Blueprint[], validator: EntityValidator) {
+  /**
+   * Port knows every blueprint of the organization, so the emulator refuses to start with a relation to a
+   * blueprint it was not given: it could not check the relation's targets, and would accept what Port refuses.
+   */
+  constructor(blueprints: Blueprint[], validator: EntityValidator, options: { teams?: string[] } = {}) {
     this.validator = validator;
-    for (const blueprint of blueprints) {
+    const given = new Set(blueprints.map((b) => b.identifier));
+    for (const blueprint of BUILT_IN_BLUEPRINTS)
+      if (!given.has(blueprint.identifier)) this.builtIn.add(blueprint.identifier);
+    const now = new Date().toISOString();
+    const stamp = { createdAt: now, createdBy: 'emulator', updatedAt: now, updatedBy: 'emulator' };
+    const builtIn = BUILT_IN_BLUEPRINTS.filter((b) => this.builtIn.has(b.identifier)).map((b) => ({ ...stamp, ...b }));
+    for (const blueprint of [...blueprints, ...builtIn]) {
       this.blueprints.set(blueprint.identifier, blueprint);
-      this.entities.set(blueprint.identifier, new Map());
+      this.byBlueprint.set(blueprint.identifier, new Map());
+    }
+    for (const blueprint of blueprints) {
+      for (const [key, relation] of Object.entries(blueprint.relations ?? {})) {
+        if (!this.blueprints.has(relation.target)) {
+          throw new EmulatorSetupError(
+            `blueprint "${blueprint.identifier}" has a relation "${key}" to blueprint "${relation.target}", which the emulator was not given: give its definition too (Port knows every blueprint, so the emulator must)`,
+          );
+        }
+      }
+    }
+    for (const team of options.teams ?? []) {
+      this.entityMap(TEAM_BLUEPRINT).set(team, {
+        identifier: team,
+        blueprint: TEAM_BLUEPRINT,
+        title: team,
+        team: [],
+        properties: {},
+        relations: {},
+        createdAt: now,
+        createdBy: 'emulator',
+        updatedAt: now,
+        updatedBy: 'emulator',
+      });
     }
   }
 
@@ -62,7 +108,7 @@ export class EntityStore {
 
   blueprint(identifier: string): Blueprint {
     const blueprint = this.blueprints.get(identifier);
-    if (!blueprint) throw new ApiError(404, `Blueprint with identifier "${identifier}" was not found`);
+    if (!blueprint) throw new ApiError('not-found', `blueprint "${identifier}" was not found`);
     return blueprint;
   }
 
@@ -71,8 +117,14 @@ export class EntityStore {
     return [...this.entityMap(blueprint).values()];
   }
 
+  /** Every entity, Port's own (teams, users) included. */
   all(): StoredEntity[] {
-    return [...this.entities.values()].flatMap((byId) => [...byId.values()]);
+    return [...this.byBlueprint.values()].flatMap((byId) => [...byId.values()]);
+  }
+
+  /** The entities of the blueprints the emulator was given: what a sync wrote, without Port's built-in teams and users. */
+  entities(): StoredEntity[] {
+    return this.all().filter((entity) => !this.builtIn.has(entity.blueprint));
   }
 
   get(blueprint: string, identifier: string): StoredEntity {
@@ -83,64 +135,72 @@ export class EntityStore {
   }
 
   search(query: SearchQuery, blueprint?: string): StoredEntity[] {
+    checkQuery(query);
     const pool = blueprint === undefined ? this.all() : this.list(blueprint);
     return pool.filter((entity) => matchesQuery(entity, query));
   }
 
-  /** Create, override or merge one entity, as `POST /v1/blueprints/{bp}/entities` does (docs/port-fidelity.md). */
+  /**
+   * Create, override or merge one entity, as `POST /v1/blueprints/{bp}/entities` does once the body has
+   * passed the route's schema. Each refusal is one of Port's decisions (docs/port-fidelity.md).
+   */
   write(blueprintId: string, body: EntityBody, options: WriteOptions): WriteResult {
     const blueprint = this.blueprint(blueprintId);
-    const bodyErrors = this.validator.validateBody(body);
-    if (bodyErrors.length > 0) throw new ApiError(422, describeSchemaErrors(bodyErrors));
+    const computed = computedPropertyKinds(blueprint);
+    for (const key of Object.keys(body.properties ?? {})) {
+      const kind = computed.get(key);
+      if (kind) throw new ApiError('computed-property', `"properties.${key}" is a ${kind} property: Port computes it`);
+    }
+    if (body.team !== undefined && inheritsTeam(blueprint)) {
+      throw new ApiError(
+        'team-inherited',
+        `blueprint "${blueprintId}" takes its entities' team from a related entity: "team" cannot be set`,
+      );
+    }
+    for (const key of Object.keys(body.relations ?? {})) {
+      if (!blueprint.relations?.[key]) {
+        throw new ApiError('unknown-relation', `relation "${key}" was not found in blueprint "${blueprintId}"`);
+      }
+    }
 
     const identifier = this.resolveIdentifier(blueprintId, body.identifier);
     const existing = this.entityMap(blueprintId).get(identifier);
     if (existing && !options.upsert) {
-      throw new ApiError(409, `Entity with identifier "${identifier}" already exists in blueprint "${blueprintId}"`);
+      throw new ApiError('identifier-taken', `entity "${identifier}" already exists in blueprint "${blueprintId}"`);
     }
 
     const base = existing && options.merge ? existing : undefined;
     const properties = withoutNulls({ ...(base?.properties ?? {}), ...(body.properties ?? {}) });
     const rawRelations = { ...(base?.relations ?? {}), ...(body.relations ?? {}) };
-
-    const computed = computedPropertyKinds(blueprint);
-    for (const key of Object.keys(body.properties ?? {})) {
-      const kind = computed.get(key);
-      if (kind)
-        throw new ApiError(422, `"properties.${key}" is a ${kind} property: Port computes it and it cannot be set`);
-    }
-
     const relations = this.resolveRelations(blueprint, withoutNulls(rawRelations));
     const schemaErrors = this.validator.validateAgainstBlueprint(blueprint, {
       properties,
       relations: relations.values,
     });
-    if (schemaErrors.length > 0) throw new ApiError(422, describeSchemaErrors(schemaErrors));
+    if (schemaErrors.length > 0) {
+      const { decision, message } = judge(blueprint, schemaErrors);
+      throw new ApiError(decision, message);
+    }
 
+    const team = body.team === undefined ? (base?.team ?? []) : this.resolveTeams(body.team);
     const missing = relations.missing;
     if (missing.length > 0 && !options.createMissingRelated) {
       const first = missing[0]!;
       throw new ApiError(
-        404,
-        `Related entity "${first.identifier}" of blueprint "${first.blueprint}" (relation "${first.relation}") was not found`,
+        'missing-related-entity',
+        `related entity "${first.identifier}" of blueprint "${first.blueprint}" (relation "${first.relation}") was not found`,
       );
     }
     for (const target of missing) {
       if (PROTECTED_BLUEPRINTS.has(target.blueprint)) {
         throw new ApiError(
-          404,
-          `Related entity "${target.identifier}" of protected blueprint "${target.blueprint}" was not found and cannot be created`,
+          'protected-related-entity',
+          `related entity "${target.identifier}" of blueprint "${target.blueprint}" was not found, and entities of "${target.blueprint}" are never created bare`,
         );
       }
     }
 
     const now = new Date().toISOString();
-    const team =
-      body.team === undefined
-        ? (base?.team ?? [])
-        : typeof body.team === 'string'
-          ? [body.team]
-          : (body.team as string[]);
     const entity: StoredEntity = {
       identifier,
       blueprint: blueprintId,
@@ -201,10 +261,10 @@ export class EntityStore {
   }
 
   private entityMap(blueprint: string): Map<string, StoredEntity> {
-    let byId = this.entities.get(blueprint);
+    let byId = this.byBlueprint.get(blueprint);
     if (!byId) {
       byId = new Map();
-      this.entities.set(blueprint, byId);
+      this.byBlueprint.set(blueprint, byId);
     }
     return byId;
   }
@@ -216,11 +276,25 @@ export class EntityStore {
     const matches = this.search(identifier as SearchQuery, blueprint);
     if (matches.length !== 1) {
       throw new ApiError(
-        404,
-        `The identifier query matched ${matches.length} entities of blueprint "${blueprint}"; it must match exactly one`,
+        'identifier-query',
+        `the identifier query matched ${matches.length} entities of blueprint "${blueprint}"; it must match exactly one`,
       );
     }
     return matches[0]!.identifier;
+  }
+
+  /** An entity's teams: names (or a query) of `_team` entities, each of which must exist (docs/port-fidelity.md). */
+  private resolveTeams(team: unknown): string[] {
+    const names =
+      typeof team === 'string'
+        ? [team]
+        : Array.isArray(team)
+          ? (team as string[])
+          : this.search(team as SearchQuery, TEAM_BLUEPRINT).map((e) => e.identifier);
+    const teams = this.entityMap(TEAM_BLUEPRINT);
+    const unknown = names.find((name) => !teams.has(name));
+    if (unknown !== undefined) throw new ApiError('unknown-team', `team "${unknown}" was not found`);
+    return names;
   }
 
   private resolveRelations(blueprint: Blueprint, raw: Record<string, unknown>) {
@@ -240,20 +314,19 @@ export class EntityStore {
         const matches = this.search(value as SearchQuery, relation.target).map((e) => e.identifier);
         if (matches.length > MAX_RELATION_QUERY_MATCHES) {
           throw new ApiError(
-            422,
-            `The query of relation "${key}" matched more than ${MAX_RELATION_QUERY_MATCHES} entities`,
+            'relation-query',
+            `the query of relation "${key}" matched more than ${MAX_RELATION_QUERY_MATCHES} entities`,
           );
         }
         if (!relation.many && matches.length !== 1) {
           throw new ApiError(
-            422,
-            `The query of single relation "${key}" matched ${matches.length} entities; it must match exactly one`,
+            'relation-query',
+            `the query of single relation "${key}" matched ${matches.length} entities; it must match exactly one`,
           );
         }
         ids = relation.many ? matches : matches[0]!;
       }
       values[key] = ids;
-      if (!this.blueprints.has(relation.target)) continue;
       for (const id of Array.isArray(ids) ? ids : [ids]) {
         if (typeof id === 'string' && !this.entityMap(relation.target).has(id)) {
           missing.push({ relation: key, blueprint: relation.target, identifier: id });
@@ -280,8 +353,8 @@ export class EntityStore {
         if (deleteDependents) queue.push([dependent.entity.blueprint, dependent.entity.identifier]);
         else if (dependent.required && !identifiers.includes(dependent.entity.identifier)) {
           throw new ApiError(
-            422,
-            `Entity "${id}" cannot be deleted: "${dependent.entity.identifier}" of blueprint "${dependent.entity.blueprint}" has a required relation to it (use delete_dependents=true)`,
+            'has-dependents',
+            `entity "${id}" cannot be deleted: "${dependent.entity.identifier}" of blueprint "${dependent.entity.blueprint}" has a required relation to it (delete_dependents=true deletes it too)`,
           );
         }
       }
@@ -307,24 +380,51 @@ export class EntityStore {
 }
 
 function notFoundEntity(blueprint: string, identifier: string): ApiError {
-  return new ApiError(404, `Entity with identifier "${identifier}" was not found in blueprint "${blueprint}"`);
+  return new ApiError('not-found', `entity "${identifier}" was not found in blueprint "${blueprint}"`);
 }
 
-/** AJV-style text, as Port's 422 messages read (docs/port-fidelity.md): `"properties.tier" must be number`. */
-function describeSchemaErrors(errors: SchemaError[]): string {
-  return errors
-    .slice(0, 5)
-    .map((error) => {
-      const path = error.instancePath.split('/').filter(Boolean).join('.') || 'body';
-      if (error.keyword === 'additionalProperties') {
-        return `"${path}" must NOT have additional property '${(error.params as { additionalProperty: string }).additionalProperty}'`;
-      }
-      if (error.keyword === 'required') {
-        return `"${path}" must have required property '${(error.params as { missingProperty: string }).missingProperty}'`;
-      }
-      return `"${path}" ${error.message ?? 'is invalid'}`;
-    })
-    .join('; ');
+/**
+ * Which of Port's decisions a blueprint failure is: a required relation left out, several identifiers for a
+ * single relation, or the entity not matching the blueprint's schema (docs/port-fidelity.md). When every
+ * failure rests on a rule Port does not document, the refusal says so.
+ */
+function judge(blueprint: Blueprint, errors: SchemaError[]): { decision: Decision; message: string } {
+  const missingRelation = errors.find((e) => e.keyword === 'required' && e.instancePath === '/relations');
+  if (missingRelation) {
+    const name = (missingRelation.params as { missingProperty: string }).missingProperty;
+    return {
+      decision: 'required-relation',
+      message: `relation "${name}" is required by blueprint "${blueprint.identifier}"`,
+    };
+  }
+  const many = errors.find(
+    (e) => e.keyword === 'type' && e.instancePath.startsWith('/relations/') && Array.isArray(e.data),
+  );
+  if (many) {
+    const name = many.instancePath.split('/')[2];
+    return { decision: 'relation-many', message: `relation "${name}" is a single relation: it takes one identifier` };
+  }
+  const described = errors.slice(0, 5).map(describeSchemaError).join('; ');
+  const reasons = errors.map((e) => unverifiedRule(e, blueprint));
+  if (reasons.every((reason) => reason !== undefined)) {
+    return {
+      decision: 'unverified-rule',
+      message: `the entity does not match blueprint "${blueprint.identifier}": ${described} (the emulator's own judgement: ${reasons[0]})`,
+    };
+  }
+  return {
+    decision: 'blueprint-schema',
+    message: `the entity does not match blueprint "${blueprint.identifier}": ${described}`,
+  };
+}
+
+/** `"properties.tier" must be number`: the path of the value, then what is wrong with it. */
+function describeSchemaError(error: SchemaError): string {
+  const path = error.instancePath.split('/').filter(Boolean).join('.') || 'entity';
+  const params = error.params as { additionalProperty?: string; missingProperty?: string };
+  if (error.keyword === 'additionalProperties') return `"${path}" has an unknown key "${params.additionalProperty}"`;
+  if (error.keyword === 'required') return `"${path}" lacks the required key "${params.missingProperty}"`;
+  return `"${path}" ${error.message ?? 'is invalid'}`;
 }
 
 function withoutNulls<T>(record: Record<string, T | null>): Record<string, T> {

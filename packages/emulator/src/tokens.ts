@@ -32,8 +32,8 @@ export class Tokens {
     const header = req.headers.authorization ?? '';
     const value = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     const token = this.byValue.get(value);
-    if (!token) throw new ApiError(401, 'Missing or invalid access token');
-    if (token.expiresAtMs <= Date.now()) throw new ApiError(401, 'The access token has expired');
+    if (!token) throw new ApiError('unauthorized', 'missing or invalid access token');
+    if (token.expiresAtMs <= Date.now()) throw new ApiError('unauthorized', 'the access token has expired');
     return token.clientId;
   }
 }

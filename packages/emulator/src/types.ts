@@ -20,8 +20,11 @@ export interface SearchQuery {
   rules: Array<SearchRule | SearchQuery>;
 }
 
+/** A property rule (`property`) or a relation rule (`relation`, on the related identifiers). */
 export interface SearchRule {
-  property: string;
+  property?: string;
+  relation?: string;
+  targetProperty?: string;
   operator: string;
   value?: unknown;
 }

@@ -41,7 +41,7 @@ describe('PortClient', () => {
         .filter((e) => e.route.endsWith('/bulk'))
         .map((e) => (e.requestBody as { entities: unknown[] }).entities.length),
     ).toEqual([20, 20, 5]);
-    expect(port.store.all()).toHaveLength(44);
+    expect(port.store.entities()).toHaveLength(44);
   });
 
   it('fetches a token once for concurrent requests, and fetches a new one once after a 401', async () => {
@@ -82,7 +82,7 @@ describe('PortClient', () => {
     const c = client(port.url, { maxRetries: 10 });
     const results = await c.upsertEntities('team', teams(400));
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(port.store.all()).toHaveLength(400);
+    expect(port.store.entities()).toHaveLength(400);
     expect(c.counters.retries).toBeGreaterThan(0);
     // It kept within the limit: slowed down ahead of it, or waited when throttled.
     expect(c.counters.throttled + c.counters.slowedAhead).toBeGreaterThan(0);
@@ -93,7 +93,7 @@ describe('PortClient', () => {
     const c = client(port.url, { concurrency: 8 });
     const results = await c.upsertEntities('team', teams(500)); // 25 bulk requests, 2+ windows
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(port.store.all()).toHaveLength(500);
+    expect(port.store.entities()).toHaveLength(500);
     expect(c.limit.lowest).toBeLessThan(8);
     // Slowing down ahead of the limit keeps throttled answers to a few per window.
     const throttled = port.exchanges.filter((e) => e.status === 429).length;
@@ -125,7 +125,7 @@ describe('PortClient', () => {
         )
         .sort(),
     ).toEqual(entities.map((e) => e.identifier).sort());
-    expect(port.store.all()).toHaveLength(20);
+    expect(port.store.entities()).toHaveLength(20);
   });
 
   it('sends every entity it can serialize, and fails alone the one it cannot', async () => {
@@ -139,7 +139,7 @@ describe('PortClient', () => {
       error: 'client_error',
       message: expect.stringContaining('cannot be sent'),
     });
-    expect(port.store.all()).toHaveLength(2);
+    expect(port.store.entities()).toHaveLength(2);
   });
 
   it('times a request out, retries it, and reports the failure when every try times out', async () => {
@@ -207,6 +207,41 @@ describe('PortClient', () => {
       expect(elsewhere.exchanges).toEqual([]);
     } finally {
       redirecting.close();
+    }
+  });
+
+  // Port sends x-ratelimit-* on every answer with 5-minute windows: a 503 must be retried after a short
+  // backoff, not after the window's reset (up to minutes away). With the reset as the wait, this run
+  // would sleep minutes per retry and time out.
+  it("retries a 5xx after a short backoff under Port's 5-minute windows, not after the window resets", async () => {
+    const port = await emulator({ errorRate: 0.3, seed: 3, record: true });
+    const c = client(port.url, { maxRetries: 10 });
+    const results = await c.upsertEntities('team', teams(200));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(port.exchanges.some((e) => e.status === 503)).toBe(true);
+    expect(c.counters.retries).toBeGreaterThan(0);
+    expect(c.counters.slowedAhead).toBe(0);
+  }, 20_000);
+
+  it("retries a 408 and a 502, as Port's own clients do, and reports a 500 at once", async () => {
+    const answers = [408, 502, 200, 500];
+    const seen: number[] = [];
+    const server = createServer((_req, res) => {
+      const status = answers.shift() ?? 500;
+      seen.push(status);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(status === 200 ? '{"ok":true,"blueprints":[]}' : '{"ok":false,"error":"x","message":"x"}');
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' } });
+      expect(await c.listBlueprints()).toEqual([]);
+      expect(seen).toEqual([408, 502, 200]);
+      await expect(c.listBlueprints()).rejects.toMatchObject({ status: 500 });
+      expect(seen).toEqual([408, 502, 200, 500]);
+    } finally {
+      server.close();
     }
   });
 });

@@ -107,21 +107,24 @@ export class PortClient {
     return (await this.request<{ count: number }>('GET', `/v1/blueprints/${enc(blueprint)}/entities-count`)).count;
   }
 
-  /** Every entity of a blueprint matching `query`, page by page (docs/port-fidelity.md). */
+  /**
+   * Every entity of a blueprint matching `query`, page by page (docs/port-fidelity.md); with `include`,
+   * only those parts of each (`identifier`, `properties.origin`).
+   */
   async searchBlueprintEntities(
     blueprint: string,
     query?: SearchQuery,
-    pageSize = MAX_SEARCH_PAGE,
+    options: { include?: string[]; pageSize?: number } = {},
   ): Promise<RemoteEntity[]> {
     const found: RemoteEntity[] = [];
+    const limit = options.pageSize ?? MAX_SEARCH_PAGE;
+    const include = options.include ? { include: options.include } : {};
     let from: string | undefined;
     do {
       const page: { entities: RemoteEntity[]; next?: string } = await this.request(
         'POST',
         `/v1/blueprints/${enc(blueprint)}/entities/search`,
-        {
-          body: { ...(query ? { query } : {}), limit: pageSize, ...(from ? { from } : {}) },
-        },
+        { body: { ...(query ? { query } : {}), ...include, limit, ...(from ? { from } : {}) } },
       );
       found.push(...page.entities);
       from = page.next;
@@ -141,7 +144,8 @@ export class PortClient {
    * Upserts entities of one blueprint through the bulk route: bodies of at most 20 entities and 1 MiB,
    * sent concurrently within the client's limit. The result array is aligned with the input: each
    * entity's outcome is mapped back from Port's `index` (200 and 207 answers, docs/port-fidelity.md). A batch
-   * answered 413 falls back to single upserts; any other whole-batch failure fails each of its entities.
+   * refused as a whole for what it holds (400, 413, 422) is split until the entity at fault stands alone;
+   * any other whole-batch failure fails each of its entities.
    */
   async upsertEntities(
     blueprint: string,
@@ -277,7 +281,7 @@ export class PortClient {
     return this.limit.run(() => this.send<T>(method, path, init));
   }
 
-  /** Sends with retries: throttling, 502/503/504 and transport failures; one token refresh on 401. */
+  /** Sends with retries: throttling, 408/502/503/504 and transport failures; one token refresh on 401. */
   private async send<T>(method: string, path: string, init: RequestInit_): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
@@ -287,6 +291,9 @@ export class PortClient {
     let throttledWaits = 0;
 
     for (let attempt = 0; ; attempt++) {
+      if (this.stopped) throw interrupted(method, path);
+      // The wait for a rate-limit window comes first, the token after it: a wait may outlast a token.
+      await this.limit.gate();
       if (this.stopped) throw interrupted(method, path);
       const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
       if (payload !== undefined) headers['content-type'] = 'application/json';
@@ -298,8 +305,6 @@ export class PortClient {
 
       let response: Response;
       try {
-        await this.limit.gate();
-        if (this.stopped) throw interrupted(method, path);
         this.counters.requests++;
         const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.inFlight.signal]);
         // Never followed: a redirect would carry the credentials, or the data, to wherever it points.
@@ -338,19 +343,20 @@ export class PortClient {
         }
         throw new PortAuthError(401, `Port refused the access token: ${envelope.message}`, traceId);
       }
-      const hinted = serverWaitMs(response.headers);
       if (response.status === 429 && throttledWaits < MAX_THROTTLED_WAITS) {
-        // Being throttled is not failing: everyone waits for the window Port names, then this
-        // request tries again, without using up its retries (those are for errors).
+        // Being throttled is not failing: everyone waits until the window Port names resets (Retry-After
+        // if Port ever sends one), then this request tries again, without using up its retries.
         throttledWaits++;
         this.counters.throttled++;
-        this.limit.slowDown(hinted ?? backoffDelay(Math.min(throttledWaits, 6)));
+        this.limit.slowDown(serverWaitMs(response.headers) ?? backoffDelay(Math.min(throttledWaits, 6)));
         attempt--;
         continue;
       }
       if (RETRYABLE_STATUSES.has(response.status) && attempt < this.maxRetries) {
+        // A failure is not throttling: back off briefly. The window's reset is no hint here (Port sends
+        // it on every answer, and it may be minutes away); an exhausted window has paused everyone above.
         this.counters.retries++;
-        await sleep(hinted !== undefined ? hinted + backoffDelay(0) / 5 : backoffDelay(attempt));
+        await sleep(backoffDelay(attempt));
         continue;
       }
       throw new PortApiError(

@@ -1,10 +1,13 @@
-/** Statuses worth another try: throttling and gateway trouble (docs/port-fidelity.md). Never 4xx validation errors. */
-export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+/**
+ * Statuses worth another try besides 429: a request timeout and gateway trouble, as Port's own clients
+ * retry them (docs/port-fidelity.md). Never a validation error.
+ */
+export const RETRYABLE_STATUSES = new Set([408, 502, 503, 504]);
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 32_000;
-/** The longest wait a server hint can impose (port-cli caps at 120 s). */
-const MAX_SERVER_WAIT_MS = 120_000;
+/** The longest wait a server hint can impose: one of Port's 5-minute rate-limit windows (Ocean's cap too). */
+const MAX_SERVER_WAIT_MS = 300_000;
 
 /** Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^attempt)]. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {

@@ -9,6 +9,10 @@ export interface Blueprint {
   mirrorProperties?: Record<string, unknown>;
   calculationProperties?: Record<string, unknown>;
   aggregationProperties?: Record<string, unknown>;
+  /** Who owns its entities: teams set on each (`Direct`), or the teams of a related entity (`Inherited`). */
+  ownership?: { type: 'Direct' | 'Inherited'; path?: string; [key: string]: unknown };
+  /** The older spelling of inherited ownership: the relation path the team comes through. */
+  teamInheritance?: { path: string };
   [key: string]: unknown;
 }
 
@@ -56,4 +60,15 @@ export function computedPropertyKinds(blueprint: Blueprint): Map<string, 'mirror
   for (const key of Object.keys(blueprint.calculationProperties ?? {})) kinds.set(key, 'calculation');
   for (const key of Object.keys(blueprint.aggregationProperties ?? {})) kinds.set(key, 'aggregation');
   return kinds;
+}
+
+/**
+ * Whether the blueprint's entities take their team from a related entity, so that Port refuses a `team`
+ * on them (422 `team_inheritance_enabled`, docs/port-fidelity.md). `ownership` decides when present (Port's
+ * own tests pair `teamInheritance` with `Direct` ownership and set teams); a blueprint with only the older
+ * `teamInheritance` is taken as inherited, the reading that cannot let a refused file pass.
+ */
+export function inheritsTeam(blueprint: Blueprint): boolean {
+  if (blueprint.ownership?.type !== undefined) return blueprint.ownership.type === 'Inherited';
+  return blueprint.teamInheritance !== undefined;
 }

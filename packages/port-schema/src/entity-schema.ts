@@ -3,7 +3,6 @@ import {
   BLUEPRINT_IDENTIFIER_PATTERN,
   ENTITY_IDENTIFIER_MAX_LENGTH,
   ENTITY_IDENTIFIER_PATTERN,
-  PROPERTY_IDENTIFIER_PATTERN,
 } from './identifiers.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -34,28 +33,4 @@ export const RELATION_VALUE_SCHEMA: JsonSchema = {
   maxLength: ENTITY_IDENTIFIER_MAX_LENGTH,
   items: ENTITY_IDENTIFIER_SCHEMA,
   required: ['combinator', 'rules'],
-};
-
-/**
- * The entity body that Port's upsert routes accept (docs/port-fidelity.md).
- * Extra top-level keys are allowed, as in Port's spec; the CLI's file schema is stricter.
- */
-export const ENTITY_BODY_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    identifier: { anyOf: [ENTITY_IDENTIFIER_SCHEMA, SEARCH_QUERY_SCHEMA] },
-    title: { type: 'string' },
-    icon: { type: 'string' },
-    blueprint: BLUEPRINT_IDENTIFIER_SCHEMA,
-    team: {
-      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, SEARCH_QUERY_SCHEMA],
-    },
-    properties: { type: 'object', propertyNames: { pattern: PROPERTY_IDENTIFIER_PATTERN } },
-    relations: {
-      type: 'object',
-      propertyNames: { pattern: PROPERTY_IDENTIFIER_PATTERN },
-      additionalProperties: RELATION_VALUE_SCHEMA,
-    },
-  },
-  additionalProperties: true,
 };

@@ -1,4 +1,4 @@
-export { type Blueprint, computedPropertyKinds } from './blueprint.js';
+export { type Blueprint, computedPropertyKinds, inheritsTeam } from './blueprint.js';
 export {
   BLUEPRINT_IDENTIFIER_SCHEMA,
   ENTITY_IDENTIFIER_SCHEMA,
@@ -12,4 +12,5 @@ export {
 export { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from './limits.js';
 export { type LinearRegExp, hasPattern, loadLinearRegExp } from './linear-regexp.js';
 export { MAX_SEARCH_PAGE, PORT_ROUTES, type RouteDescription } from './routes.js';
+export { unverifiedRule } from './unverified.js';
 export { type Ajv, EntityValidator, type SchemaError, sharedPortAjv } from './validator.js';

@@ -5,7 +5,12 @@
  * given (PORT_OPENAPI). The client and the emulator are held to this description in every test run
  * (test/contract.test.ts). docs/port-fidelity.md says where each fact comes from.
  */
-import { ENTITY_IDENTIFIER_SCHEMA, type JsonSchema } from './entity-schema.js';
+import {
+  ENTITY_IDENTIFIER_SCHEMA,
+  type JsonSchema,
+  RELATION_VALUE_SCHEMA,
+  SEARCH_QUERY_SCHEMA,
+} from './entity-schema.js';
 import { MAX_BULK_ENTITIES } from './limits.js';
 
 interface QueryParameter {
@@ -58,16 +63,21 @@ const ENTITY: JsonSchema = {
   },
 };
 
-/** An entity as written: the route takes a query in place of an identifier too, but port-gitops never sends one. */
+/**
+ * An entity as the write routes take it: an identifier (or a search query that finds one), title, icon,
+ * team (a name, names, or a query), properties, and relation values whose identifiers follow the entity
+ * identifier rule. Nothing else is checked by the route: a property's value, or an unknown key, is the
+ * blueprint's business (docs/port-fidelity.md). port-gitops sends string identifiers only.
+ */
 const ENTITY_BODY: JsonSchema = {
   type: 'object',
   properties: {
-    identifier: ENTITY_IDENTIFIER_SCHEMA,
+    identifier: { anyOf: [ENTITY_IDENTIFIER_SCHEMA, SEARCH_QUERY_SCHEMA] },
     title: { type: 'string' },
     icon: { type: 'string' },
-    team: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    team: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, SEARCH_QUERY_SCHEMA] },
     properties: { type: 'object' },
-    relations: { type: 'object' },
+    relations: { type: 'object', additionalProperties: RELATION_VALUE_SCHEMA },
   },
 };
 

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Blueprint } from './blueprint.js';
 import { compileBlueprintSchema } from './blueprint-schema.js';
-import { ENTITY_BODY_SCHEMA, type JsonSchema } from './entity-schema.js';
+import type { JsonSchema } from './entity-schema.js';
 import { PORT_STRING_FORMATS } from './formats.js';
 import type { LinearRegExp } from './linear-regexp.js';
 
@@ -44,14 +44,13 @@ export interface EntityValidatorOptions {
 }
 
 /**
- * Validates entities as Port does: the route's body schema, then the blueprint's schema. Blueprint
+ * Validates entities against their blueprint as Port does (the route's own body schema is in routes.ts). Blueprint
  * schemas are compiled once per blueprint definition and reused, on an ajv instance of their own: their
  * patterns come from the repository and run on the linear-time engine when one is given.
  */
 export class EntityValidator {
   private readonly ajv: Ajv;
   private readonly blueprintAjv: Ajv;
-  private readonly body: ValidateFunction;
   private readonly byBlueprint = new WeakMap<Blueprint, ValidateFunction>();
   private readonly patterns: LinearRegExp | undefined;
 
@@ -61,16 +60,10 @@ export class EntityValidator {
     this.blueprintAjv = options.patterns
       ? createPortAjv({ verbose: options.verbose ?? true, patterns: options.patterns })
       : this.ajv;
-    this.body = this.ajv.compile(ENTITY_BODY_SCHEMA);
   }
 
   compile(schema: JsonSchema): ValidateFunction {
     return this.ajv.compile(schema);
-  }
-
-  /** Errors of the request body shape (identifier, title, team, relation values...). */
-  validateBody(entity: unknown): SchemaError[] {
-    return this.body(entity) ? [] : [...(this.body.errors ?? [])];
   }
 
   /** Errors of an entity's properties and relations against its blueprint; pointers start at the entity. */

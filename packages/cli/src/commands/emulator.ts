@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, FatalError } from '@port-gitops/core';
-import { startEmulator, type EmulatorOptions } from '@port-gitops/emulator';
+import { EmulatorSetupError, startEmulator, type EmulatorOptions } from '@port-gitops/emulator';
 import type { Output } from '../output.js';
 
 export interface EmulatorArgs {
@@ -8,6 +9,7 @@ export interface EmulatorArgs {
   port: number;
   blueprints?: string;
   data?: string;
+  teams?: string;
   clientId?: string;
   clientSecret?: string;
   latencyMs?: number;
@@ -35,16 +37,22 @@ export async function runEmulator(args: EmulatorArgs, output: Output): Promise<n
     port: args.port,
     ...(args.blueprints ? { blueprintsDir: resolve(args.blueprints) } : {}),
     ...(args.data ? { dataFile: resolve(args.data) } : {}),
+    ...(args.teams ? { teams: readTeams(args.teams) } : {}),
     ...(args.clientId !== undefined ? { clientId: args.clientId } : {}),
     ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}),
     ...(args.latencyMs !== undefined ? { latencyMs: args.latencyMs } : {}),
     ...(args.errorRate !== undefined ? { errorRate: probability(args.errorRate, '--error-rate') } : {}),
     ...(args.resetRate !== undefined ? { resetRate: probability(args.resetRate, '--reset-rate') } : {}),
-    ...(args.rateLimit !== undefined ? { rateLimit: parseRateLimit(args.rateLimit) } : {}),
+    ...(args.rateLimit !== undefined
+      ? { rateLimit: args.rateLimit === 'off' ? false : parseRateLimit(args.rateLimit) }
+      : {}),
     ...(args.tokenTtlS !== undefined ? { tokenTtlSeconds: args.tokenTtlS } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
   };
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator(options).catch((error: unknown) => {
+    if (error instanceof EmulatorSetupError) throw new FatalError('config', error.message);
+    throw error;
+  });
   output.out(`listening on ${emulator.url}`);
   const blueprints = emulator.store.listBlueprints().map((b) => b.identifier);
   output.err(`blueprints: ${blueprints.length > 0 ? blueprints.join(', ') : '(none: pass --blueprints DIR)'}`);
@@ -54,6 +62,20 @@ export async function runEmulator(args: EmulatorArgs, output: Output): Promise<n
   });
   await emulator.close();
   return EXIT.ok;
+}
+
+/** The team names of a teams file as `teams pull` writes it: `{ "teams": [{ "identifier": ... }] }`. */
+function readTeams(path: string): string[] {
+  let teams: unknown;
+  try {
+    teams = (JSON.parse(readFileSync(resolve(path), 'utf8')) as { teams?: unknown }).teams;
+  } catch (error) {
+    throw new FatalError('usage', `--teams ${path}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(teams) || teams.some((team) => typeof team?.identifier !== 'string')) {
+    throw new FatalError('usage', `--teams ${path} is not a teams file (it needs "teams": [{ "identifier": ... }])`);
+  }
+  return teams.map((team: { identifier: string }) => team.identifier);
 }
 
 function probability(value: number, flag: string): number {

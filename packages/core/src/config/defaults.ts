@@ -16,6 +16,8 @@ export const DEFAULTS: Config = {
   include: DEFAULT_INCLUDE,
   exclude: [],
   blueprintsDir: '.port/blueprints',
+  teamsFile: '.port/teams.json',
+  unverifiedRules: 'error',
   rules: [],
   port: { concurrency: 8, timeoutMs: 30_000, maxRetries: 5 },
   deleteRemoved: false,

@@ -81,9 +81,10 @@ function describeConfigError(error: SchemaError, source: ParsedSource): string {
  */
 function checkPaths(root: string, written: WrittenConfig, source: ParsedSource, shown: string): void {
   const realRoot = realpathSync.native(root);
-  const named: Array<{ key: 'blueprintsDir' | 'schema'; want: 'folder' | 'file' }> = [
+  const named: Array<{ key: 'blueprintsDir' | 'schema' | 'teamsFile'; want: 'folder' | 'file' }> = [
     { key: 'blueprintsDir', want: 'folder' },
     { key: 'schema', want: 'file' },
+    { key: 'teamsFile', want: 'file' },
   ];
   for (const { key, want } of named) {
     const value = written[key];
@@ -103,7 +104,9 @@ function checkPaths(root: string, written: WrittenConfig, source: ParsedSource, 
         'which does not exist',
         key === 'blueprintsDir'
           ? 'run `port-gitops blueprints pull` to create it, fix the path, or remove the key (default .port/blueprints)'
-          : 'fix the path, or remove the key',
+          : key === 'teamsFile'
+            ? 'run `port-gitops teams pull` to create it, fix the path, or remove the key (default .port/teams.json)'
+            : 'fix the path, or remove the key',
       );
     }
     if (!isInside(real, realRoot)) fail('which leads outside the repository through a link');

@@ -45,6 +45,17 @@ export const CONFIG_SCHEMA = {
       type: 'string',
       minLength: 1,
     },
+    teamsFile: {
+      description:
+        "Port's teams, as `port-gitops teams pull` saves them (default .port/teams.json). When the file exists, every team an entity names must be in it.",
+      type: 'string',
+      minLength: 1,
+    },
+    unverifiedRules: {
+      description:
+        'How to report a value refused by a rule Port does not document and may not apply (formats, unknown property keys, one identifier for a many relation): "error" (default) or "warning".',
+      enum: ['error', 'warning'],
+    },
     rules: {
       description: 'The blueprint of entities that do not name one, by file glob; the first match wins.',
       type: 'array',

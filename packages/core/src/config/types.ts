@@ -17,6 +17,10 @@ export interface Config {
   exclude: string[];
   schema?: string;
   blueprintsDir: string;
+  /** Port's teams as `teams pull` saved them; when the file exists, every `team` must name one. */
+  teamsFile: string;
+  /** How to report a value refused by a rule Port does not document (it may accept it). */
+  unverifiedRules: 'error' | 'warning';
   rules: Rule[];
   port: PortSettings;
   deleteRemoved: boolean;

@@ -4,8 +4,10 @@ import type { PortApi } from '../port.js';
 import type { DeleteOperation } from './operations.js';
 
 export interface PruneOptions {
-  /** The repository's stable name, as the User-Agent carries it. */
+  /** The repository's stable name, as the provenance property records it. */
   repositoryId: string;
+  /** The config's `provenance` property: only entities whose provenance names this repository are pruned. */
+  provenanceProperty: string | undefined;
   /** At most this many deletions per blueprint; default 20% of the blueprint. */
   maxDeletes?: number;
   /** Past `maxDeletes`. */
@@ -16,17 +18,29 @@ export interface PruneOptions {
 const DEFAULT_MAX_DELETE_SHARE = 0.2;
 
 /**
- * `sync --all --prune`: the entities of the blueprints the files manage that this repository wrote
- * (its User-Agent, recorded by Port as `$datasource`) and that no file defines any more. Refused,
- * before anything is written, when a file could not be read (its entities are unknown) or when it
- * would delete more than `maxDeletes` (default 20% of a blueprint) without `force`.
+ * `sync --all --prune`: the entities of the blueprints the files manage that this repository provably
+ * wrote and that no file defines any more. Provably: the provenance property (config `provenance`) that
+ * every push writes names this repository. An entity without it (a bare relation target Port created, one
+ * written by hand or by another tool) or naming another repository is never deleted. Port's
+ * `$datasource` is not used: when Port sets it, and on which entities, is not documented
+ * (docs/port-fidelity.md). Refused, before anything is written, without a provenance property, when a
+ * file could not be read (its entities are unknown), or when it would delete more than `maxDeletes`
+ * (default 20% of a blueprint) without `force`.
  */
 export async function planPrune(
   files: LoadedFile[],
   problems: Problem[],
-  port: Pick<PortApi, 'searchBlueprintEntities' | 'countEntities'>,
+  port: Pick<PortApi, 'searchBlueprintEntities'>,
   options: PruneOptions,
 ): Promise<DeleteOperation[]> {
+  const property = options.provenanceProperty;
+  if (!property) {
+    throw new FatalError(
+      'usage',
+      '--prune deletes only entities whose provenance names this repository, and the config sets no "provenance": nothing was pushed',
+      'set "provenance": { "property": "<an object property of each blueprint>" } in the config, run sync --all once to write it, then prune',
+    );
+  }
   const unreadable = problems.filter((p) => p.code === 'read' || p.code === 'parse' || p.code === 'shape');
   if (unreadable.length > 0) {
     const count = new Set(unreadable.map((p) => p.file)).size;
@@ -43,25 +57,20 @@ export async function planPrune(
       defined.set(entity.blueprint, (defined.get(entity.blueprint) ?? new Set()).add(entity.identifier));
     }
   }
-  // `contains` on the stable parts of the User-Agent, never `=` on all of it: a newer port-gitops
-  // version must still recognise what an older one wrote.
-  const ours = {
-    combinator: 'and' as const,
-    rules: [
-      { property: '$datasource', operator: 'contains', value: 'port-gitops/' },
-      { property: '$datasource', operator: 'contains', value: `(repo/${options.repositoryId})` },
-    ],
-  };
   const deletions: DeleteOperation[] = [];
   const refusals: string[] = [];
   for (const [blueprint, identifiers] of defined) {
-    const written = await port.searchBlueprintEntities(blueprint, ours);
-    const gone = written
-      .filter((entity) => !identifiers.has(entity.identifier))
+    // Every entity of the blueprint, only its identifier and provenance: Port has no documented rule
+    // that matches inside an object property, so the repository is compared here.
+    const live = await port.searchBlueprintEntities(blueprint, undefined, {
+      include: ['identifier', `properties.${property}`],
+    });
+    const gone = live
+      .filter((entity) => !identifiers.has(entity.identifier) && writtenHere(entity.properties?.[property], options))
       .map((entity) => entity.identifier)
       .sort();
     if (gone.length === 0) continue;
-    const total = await port.countEntities(blueprint);
+    const total = live.length;
     const allowed = options.maxDeletes ?? Math.floor(total * DEFAULT_MAX_DELETE_SHARE);
     if (gone.length > allowed && !options.force) {
       const shown = `${gone.slice(0, 5).join(', ')}${gone.length > 5 ? ', …' : ''}`;
@@ -80,4 +89,13 @@ export async function planPrune(
     );
   }
   return deletions;
+}
+
+/** The provenance object a push wrote (`{ path, commit, repository }`) names this repository. */
+function writtenHere(origin: unknown, options: PruneOptions): boolean {
+  return (
+    typeof origin === 'object' &&
+    origin !== null &&
+    (origin as { repository?: unknown }).repository === options.repositoryId
+  );
 }

@@ -168,10 +168,10 @@ describe('validate: schema errors with pointers and positions', () => {
       problems.map((p) => `${p.line}:${p.column} ${p.pointer} ${p.message}${p.hint ? ` | ${p.hint}` : ''}`),
     ).toEqual([
       '4:1 /properties/language missing required property "language"',
-      '5:3 /properties/langauge unknown property "langauge" in blueprint "service" | did you mean "language"?',
+      '5:3 /properties/langauge unknown property "langauge" in blueprint "service" (Port may accept this) | did you mean "language"?; Port does not document whether it refuses a property its blueprint does not define; config "unverifiedRules": "warning" makes this a warning',
       '6:14 /properties/lifecycle must be one of "experimental", "production", "deprecated" (found "alive")',
       '7:9 /properties/tier must be number (found "1")',
-      '8:8 /properties/url must match format "url" (found "not a url")',
+      '8:8 /properties/url must match format "url" (found "not a url") (Port may accept this) | Port does not publish how it checks the "url" format; config "unverifiedRules": "warning" makes this a warning',
       '9:3 /properties/slug "slug" is a calculation property: Port computes it, so it cannot be set in a file',
       '11:11 /relations/domain must be string (found ["a","b"]) | "domain" is a single relation to "domain": one identifier, e.g. "a"',
     ]);

@@ -13,7 +13,7 @@ import {
   resolveRange,
 } from '../git/index.js';
 import type { LoadedFile, Selection } from '../model.js';
-import { type EntityReader, createEntityReader, load, loadLocalBlueprints } from '../read/index.js';
+import { type EntityReader, createEntityReader, load, loadLocalBlueprints, loadTeams } from '../read/index.js';
 import { type EntityChanges, diffEntities, diffRange, selectAll, selectChanged, selectNamed } from '../select/index.js';
 import {
   type ValidationResult,
@@ -74,6 +74,8 @@ export async function prepare(options: RunOptions): Promise<PreparedRun> {
     blueprints,
     blueprintsDir: config.blueprintsDir,
     strictBlueprints: Boolean(options.strictBlueprints),
+    teams: loadTeams(root, config.teamsFile),
+    unverifiedRules: config.unverifiedRules,
   });
   const matcher = createEntityFileMatcher({ root, include: config.include, exclude: config.exclude, gitignore: !git });
   const reader = createEntityReader({

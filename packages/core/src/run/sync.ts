@@ -106,6 +106,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
 async function prune(run: PreparedRun, port: PortApi, options: NonNullable<SyncOptions['prune']>) {
   return planPrune(run.files, run.validation.problems, port, {
     repositoryId: await repositoryId(run.repository, run.env),
+    provenanceProperty: run.config.provenance?.property,
     ...(options.maxDeletes !== undefined ? { maxDeletes: options.maxDeletes } : {}),
     force: Boolean(options.force),
   });

@@ -1,3 +1,3 @@
 export { ENTITY_FILE_DOCUMENT_SCHEMA } from './entity-file-schema.js';
 export { checkRelationTargets, definedInOtherFiles } from './relation-targets.js';
-export { type ValidationResult, createValidator, withProblems } from './validate.js';
+export { type ValidationResult, createValidator, reviseValidation, withProblems } from './validate.js';

@@ -1,4 +1,4 @@
-import { type Blueprint, type SchemaError, computedPropertyKinds } from '@port-gitops/port-schema';
+import { type Blueprint, type SchemaError, computedPropertyKinds, unverifiedRule } from '@port-gitops/port-schema';
 import type { LoadedEntity, Locator, Problem } from '../model.js';
 import { unknownKeyHint } from '../schema-errors.js';
 import { decodePointer, encodePointer, place } from '../source/index.js';
@@ -8,6 +8,8 @@ export interface ErrorContext {
   source: 'entity' | 'shared' | 'blueprint';
   schemaPath?: string;
   blueprint?: Blueprint;
+  /** How a blueprint's error that rests on a rule Port does not document is reported. */
+  unverified?: 'error' | 'warning';
 }
 
 /** What a keyword's wording adds to the defaults: where to point, the message, a hint, the rule's name. */
@@ -113,14 +115,20 @@ export function toProblem(error: SchemaError, entity: LoadedEntity, locator: Loc
         ? 'shared schema'
         : 'port entity';
   const pointer = entity.pointer + error.instancePath + (described.suffix ?? '');
+  // A rule Port does not document: kept strict by default, said so, and a warning if the config asks.
+  const unverified = context.blueprint ? unverifiedRule(error, context.blueprint) : undefined;
+  const doubt = unverified
+    ? `${unverified}${context.unverified === 'warning' ? '' : '; config "unverifiedRules": "warning" makes this a warning'}`
+    : undefined;
+  const hint = [described.hint, doubt].filter(Boolean).join('; ');
   return {
     file: entity.file,
     ...place(locator, pointer, { key: described.key ?? false }),
     code: 'schema',
-    severity: 'error',
+    severity: unverified && context.unverified === 'warning' ? 'warning' : 'error',
     rule: `${origin}: ${described.rule ?? error.keyword}`,
-    message,
-    ...(described.hint ? { hint: described.hint } : {}),
+    message: unverified ? `${message} (Port may accept this)` : message,
+    ...(hint ? { hint } : {}),
   };
 }
 

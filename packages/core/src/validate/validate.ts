@@ -9,9 +9,11 @@ import {
 import type { LoadedEntity, LoadedFile, Locator, Problem } from '../model.js';
 import { ENTITY_FILE_SCHEMA } from './entity-file-schema.js';
 import { type ErrorContext, toProblem } from './problems.js';
+import type { KnownTeams } from '../read/index.js';
 import { checkDefinitions } from './definitions.js';
 import { unsendable } from './sendable.js';
 import { compileSharedSchema, readSharedSchema } from './shared-schema.js';
+import { checkTeams } from './teams.js';
 
 export interface ValidationResult {
   /** Entities of files without any problem, ready to push. */
@@ -30,6 +32,10 @@ export interface ValidatorOptions {
   blueprintsDir?: string;
   /** An entity of a blueprint without a definition is an error, not a warning. */
   strictBlueprints?: boolean;
+  /** Port's teams, when the repository keeps a snapshot of them. */
+  teams?: KnownTeams | undefined;
+  /** A value refused by a rule Port does not document: an error (default) or a warning. */
+  unverifiedRules?: 'error' | 'warning';
 }
 
 export interface Validator {
@@ -51,6 +57,8 @@ export async function createValidator(options: ValidatorOptions): Promise<Valida
   const fileSchema = entities.compile(ENTITY_FILE_SCHEMA);
   const shared = sharedSchema ? compileSharedSchema(sharedSchema, patterns) : undefined;
   const definitions = checkDefinitions(options, entities);
+  const teams = checkTeams(options);
+  const unverified = options.unverifiedRules ?? 'error';
 
   const validateEntity = (entity: LoadedEntity, locator: Locator): Problem[] => {
     const problems: Problem[] = [];
@@ -62,8 +70,8 @@ export async function createValidator(options: ValidatorOptions): Promise<Valida
       report(shared.validate.errors, { source: 'shared', schemaPath: shared.path });
     const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
     if (blueprint)
-      report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint });
-    problems.push(...definitions(entity, locator), ...unsendable(entity, locator));
+      report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint, unverified });
+    problems.push(...definitions(entity, locator), ...teams(entity, locator), ...unsendable(entity, locator));
     return dedupe(problems);
   };
 
@@ -126,10 +134,21 @@ function byPosition(a: Problem, b: Problem): number {
 
 /** Adds problems found by a later check (relation targets, Port's own verdict) to a validation result. */
 export function withProblems(result: ValidationResult, files: LoadedFile[], extra: Problem[]): ValidationResult {
-  if (extra.length === 0) return result;
-  const invalidFiles = new Set(result.invalidFiles);
-  for (const problem of extra) if (problem.severity === 'error') invalidFiles.add(problem.file);
-  const problems = [...result.problems, ...extra].sort(byPosition);
+  return reviseValidation(result, files, { add: extra, drop: new Set() });
+}
+
+/**
+ * A validation result with problems added, and some dropped (doubts a later check settled): which files
+ * are invalid, and so which entities are valid, follows from the problems that remain.
+ */
+export function reviseValidation(
+  result: ValidationResult,
+  files: LoadedFile[],
+  change: { add: Problem[]; drop: ReadonlySet<Problem> },
+): ValidationResult {
+  if (change.add.length === 0 && change.drop.size === 0) return result;
+  const problems = [...result.problems.filter((p) => !change.drop.has(p)), ...change.add].sort(byPosition);
+  const invalidFiles = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.file));
   const valid = files.filter((file) => !invalidFiles.has(file.path)).flatMap((file) => file.entities);
   return { valid, problems, invalidFiles };
 }
