@@ -20,6 +20,7 @@ const LAYERS = [
   'validate',
   'plan',
   'push',
+  'watermark',
   'report',
   'run',
 ];

@@ -44,7 +44,10 @@ describe("init's GitHub workflow", () => {
     await runCli(['init'], { cwd: repo });
     const workflow = parse(readFileSync(join(repo, '.github/workflows/port-gitops.yml'), 'utf8'));
     const steps = (job: string) => workflow.jobs[job].steps as Array<{ uses: string; with?: Record<string, unknown> }>;
-    for (const job of ['check', 'sync']) {
+    // docs/ci.md shows the same workflow.
+    const written = readFileSync(join(repo, '.github/workflows/port-gitops.yml'), 'utf8');
+    expect(readFileSync(join(REPO_ROOT, 'docs/ci.md'), 'utf8')).toContain(`\`\`\`yaml\n${written}\`\`\``);
+    for (const job of ['check', 'plan', 'sync']) {
       const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8'));
       const major = `v${version.split('.')[0]}`;
       expect(steps(job).map((s) => s.uses)).toEqual(['actions/checkout@v6', `port-gitops/port-gitops@${major}`]);
@@ -52,6 +55,10 @@ describe("init's GitHub workflow", () => {
     }
     expect(workflow.jobs.sync.concurrency['cancel-in-progress']).toBe(false);
     expect(workflow.jobs.check.if).toBe("github.event_name == 'pull_request'");
+    // The plan reads Port with the secrets: only for pull requests from the repository's own branches.
+    expect(workflow.jobs.plan.if).toBe(
+      "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+    );
 
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'init');
@@ -89,5 +96,27 @@ describe("init's GitHub workflow", () => {
     );
     expect(sync.code).toBe(0);
     expect(port.store.entities().map((e) => e.identifier)).toEqual(['second']);
+
+    // The plan job's step on a pull request that changes the second service: its plan is the step summary.
+    git(repo, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    writeFiles(repo, {
+      'services/second/port.yml': 'identifier: second\nblueprint: service\ntitle: Second, renamed\nteam: platform\n',
+    });
+    git(repo, 'commit', '-q', '-am', 'rename');
+    const summary = join(dir, 'summary.md');
+    const planned = await runAction(
+      repo,
+      { ...inputsOf('plan', 'pull_request'), 'base-url': port.url },
+      {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_BASE_REF: 'main',
+        GITHUB_STEP_SUMMARY: summary,
+        RUNNER_TEMP: dir,
+      },
+    );
+    expect(planned.code).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toMatch(/^### port-gitops plan: 1 to update\n/);
   });
 });

@@ -13,6 +13,14 @@ export async function recordClientSession(): Promise<Exchange[]> {
   await client.authenticate();
   await client.getBlueprint('service');
   await client.listBlueprints();
+  // A blueprint port-gitops creates (its watermark's): looked up (404), created (201), then found.
+  const own = {
+    identifier: 'contract_sync',
+    title: 'Contract sync',
+    schema: { properties: { commit: { type: 'string' } } },
+  };
+  await client.ensureBlueprint(own);
+  await client.ensureBlueprint(own);
   await client.upsertEntities('domain', [
     { identifier: 'payments', title: 'Payments', properties: { description: 'money' } },
   ]);

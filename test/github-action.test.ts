@@ -21,6 +21,7 @@ describe('the GitHub Action', () => {
       'failed',
       'files',
       'invalid',
+      'plan',
       'report',
       'upserted',
     ]);

@@ -121,7 +121,7 @@ describe('a config that points somewhere it should not', () => {
       ],
       [
         '{\n  "rules": [{ "files": "**", "blueprint": "not a blueprint" }]\n}\n',
-        'port-gitops.config.json:2:43: "rules.0.blueprint" must match pattern',
+        'port-gitops.config.json:2:43: "rules.0.blueprint" is not a blueprint identifier',
       ],
     ];
     for (const [text, message] of cases) {

@@ -97,7 +97,7 @@ describe('output for CI', () => {
     ]);
     const markdown = readFileSync(summary, 'utf8');
     expect(markdown).toContain('### port-gitops check');
-    expect(markdown).toContain('| `a/port.yml:5:13` | ❌ must be one of');
+    expect(markdown).toContain('| <code>a/port.yml:5:13</code> | ❌ must be one of "go", "python"');
     // With --format json, stdout is the report alone and the annotations go to stderr.
     const json = await runCli(['check', '--all', '--format', 'json'], { cwd: repo, env: { GITHUB_ACTIONS: 'true' } });
     expect(() => JSON.parse(json.stdout)).not.toThrow();

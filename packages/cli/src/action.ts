@@ -7,7 +7,7 @@
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EXIT } from '@port-gitops/core';
 import { main } from './main.js';
 
@@ -33,6 +33,8 @@ async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> 
   if (input(env, 'config')) args.push('--config', input(env, 'config'));
   if (command === 'sync' && yes('delete-removed')) args.push('--delete-removed');
   if (command !== 'list') args.push('--report', report);
+  const markdown = join(dirname(report), 'plan.md');
+  if (command === 'plan') args.push('--markdown', markdown);
   args.push('--cwd', resolve(input(env, 'working-directory') || '.'));
 
   // Credentials come as inputs; an empty input leaves what the job's environment has.
@@ -51,6 +53,7 @@ async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> 
   if (existsSync(report)) {
     const { summary } = JSON.parse(readFileSync(report, 'utf8')) as { summary: Record<string, number> };
     Object.assign(outputs, { report });
+    if (existsSync(markdown)) outputs.plan = markdown;
     for (const key of ['files', 'entities', 'upserted', 'deleted', 'failed', 'invalid'])
       outputs[key] = summary[key] ?? 0;
   }

@@ -1,5 +1,7 @@
 import type { Report } from '@port-gitops/core';
+import { code, plain } from './markdown.js';
 import { printable } from './output.js';
+import { planMarkdown } from './plan-markdown.js';
 
 /** Workflow-command escaping, as GitHub's toolkit does it (`@actions/core`, command.ts). */
 function escapeData(text: string): string {
@@ -32,27 +34,39 @@ export function githubAnnotations(report: Report): string[] {
 
 const MAX_SUMMARY_ROWS = 50;
 
-/** A Markdown step summary: the counts, then the problems and failures (the first 50 of each). */
+/**
+ * A Markdown step summary: for `plan`, what merging would change (planMarkdown); otherwise the counts.
+ * Then the problems and failures (the first 50 of each).
+ */
 export function githubStepSummary(report: Report): string {
   const s = report.summary;
-  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-  const lines = [
-    `### port-gitops ${report.command}${report.dryRun ? ' (dry run)' : ''}`,
-    '',
-    report.mode === 'all'
-      ? 'All entity files.'
-      : `Changes \`${report.base?.slice(0, 8)}..${report.head?.slice(0, 8)}\`.`,
-    '',
-    '| files | entities | upserted | deleted | unchanged | failed | invalid files | skipped files |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${s.files} | ${s.entities} | ${s.upserted} | ${s.deleted} | ${s.unchanged} | ${s.failed} | ${s.invalid} | ${s.skipped} |`,
-  ];
+  const lines =
+    report.command === 'plan'
+      ? [planMarkdown(report).trimEnd()]
+      : [
+          `### port-gitops ${report.command}${report.dryRun ? ' (dry run)' : ''}`,
+          '',
+          report.mode === 'all'
+            ? 'All entity files.'
+            : `Changes ${code(`${report.base?.slice(0, 8)}..${report.head?.slice(0, 8)}`)}.`,
+          '',
+          '| files | entities | upserted | deleted | unchanged | failed | invalid files | skipped files |',
+          '|---:|---:|---:|---:|---:|---:|---:|---:|',
+          `| ${s.files} | ${s.entities} | ${s.upserted} | ${s.deleted} | ${s.unchanged} | ${s.failed} | ${s.invalid} | ${s.skipped} |`,
+        ];
+  lines.push(...problemsAndFailures(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function problemsAndFailures(report: Report): string[] {
+  const lines: string[] = [];
   if (report.errors.length > 0) {
     lines.push('', '| where | problem |', '|---|---|');
     for (const error of report.errors.slice(0, MAX_SUMMARY_ROWS)) {
       const label = error.severity === 'warning' ? '⚠️' : '❌';
+      const hint = error.hint ? ` (${plain(error.hint)})` : '';
       lines.push(
-        `| \`${cell(error.file)}:${error.line}:${error.column}\` | ${label} ${cell(error.message)}${error.hint ? ` (${cell(error.hint)})` : ''} |`,
+        `| ${code(`${error.file}:${error.line}:${error.column}`)} | ${label} ${plain(error.message)}${hint} |`,
       );
     }
     if (report.errors.length > MAX_SUMMARY_ROWS)
@@ -63,9 +77,9 @@ export function githubStepSummary(report: Report): string {
     lines.push('', '| failed to push | status | message |', '|---|---:|---|');
     for (const entity of failed.slice(0, MAX_SUMMARY_ROWS)) {
       lines.push(
-        `| \`${cell(`${entity.blueprint}/${entity.identifier}`)}\` (${cell(entity.file)}) | ${entity.error?.status ?? ''} | ${cell(entity.error?.message ?? '')} |`,
+        `| ${code(`${entity.blueprint}/${entity.identifier}`)} (${code(entity.file)}) | ${entity.error?.status ?? ''} | ${plain(entity.error?.message ?? '')} |`,
       );
     }
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }

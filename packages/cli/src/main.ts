@@ -68,14 +68,20 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           .option('prune', {
             type: 'boolean',
             default: false,
-            describe: 'With --all: delete the entities this repository wrote that no file defines any more',
+            describe:
+              'With --all: delete the entities whose provenance names this repository and that no file defines any more',
           })
           .option('max-deletes', {
             type: 'number',
             describe: '--prune deletes at most this many per blueprint (default 20% of the blueprint)',
             coerce: wholeNumber('max-deletes', 0),
           })
-          .option('force', { type: 'boolean', default: false, describe: '--prune past --max-deletes' })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe:
+              "Write what is older than what Port holds (a commit older than the branch's watermark, an entity a newer commit wrote), and --prune past --max-deletes",
+          })
           .option('progress', {
             type: 'boolean',
             default: true,
@@ -110,7 +116,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           .example('$0 sync --all --dry-run --format json', 'The JSON report of what would be pushed')
           .example('PORT_BASE_URL=http://127.0.0.1:5555 $0 sync --all', 'Push to a local emulator')
           .epilog(
-            'Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error.',
+            'Credentials come from PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN); they are never printed.\nIn CI, a sync of a branch compares with the last commit synced for it, recorded in Port (config watermark).\nExit codes: 0 all good, 1 invalid files, 2 entities failed to push, 3 usage/config/git/auth error, 4 stale: a newer commit was synced already, nothing written.',
           ),
       run(async () => (await import('./commands/sync.js')).runSync),
     )
@@ -119,7 +125,13 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
       'What sync would do, read against Port: create, update (field by field), unchanged, delete; writes nothing',
       (y) =>
         withTargetOptions(withSelectionOptions(y))
+          .option('markdown', {
+            type: 'string',
+            describe:
+              'Also write the plan as Markdown to this file, for a pull request comment (under GitHub Actions it is the step summary too)',
+          })
           .example('$0 plan --base origin/main', 'What merging this branch would change in Port')
+          .example('$0 plan --base origin/main --markdown plan.md', 'The same, as Markdown for reviewers')
           .example('$0 plan --all --verbose', 'Every entity, unchanged ones too')
           .epilog('Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN) to read the live entities.'),
       run(async () => (await import('./commands/plan.js')).runPlan),
@@ -225,6 +237,10 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
             type: 'number',
             describe: 'Fault: answer this share (0..1) of API requests with 503',
           })
+          .option('write-error-rate', {
+            type: 'number',
+            describe: 'Fault: answer this share (0..1) of writes with 503 (reads, searches and tokens still answer)',
+          })
           .option('rate-limit', {
             type: 'string',
             describe:
@@ -271,9 +287,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
 
 function reportFatal(error: unknown, output: Output): number {
   if (error instanceof FatalError) {
-    output.err(`error: ${printable(error.message)}`);
+    // A message of several lines (a config file's errors) is printed line by line, each escaped.
+    const [first, ...more] = error.message.split('\n');
+    output.err(`error: ${printable(first!)}`);
+    for (const line of more) output.err(printable(line));
     if (error.hint) output.err(`hint: ${printable(error.hint)}`);
-    return EXIT.fatal;
+    return error.code === 'stale' ? EXIT.stale : EXIT.fatal;
   }
   if (error instanceof PortAuthError) {
     output.err(`error: ${printable(error.message)}`);

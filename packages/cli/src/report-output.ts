@@ -4,6 +4,7 @@ import { FatalError, type Report, type RunEvent } from '@port-gitops/core';
 import { githubAnnotations, githubStepSummary } from './github.js';
 import { junitReport } from './junit.js';
 import { type Output, printable } from './output.js';
+import { planMarkdown } from './plan-markdown.js';
 import { type Progress, createProgress } from './progress.js';
 import { renderReport } from './render.js';
 
@@ -11,6 +12,8 @@ export interface ReportFlags {
   format: 'text' | 'json';
   report?: string;
   junit?: string;
+  /** plan: the plan as Markdown, for a pull request comment. */
+  markdown?: string;
   quiet: boolean;
   verbose: boolean;
 }
@@ -19,10 +22,11 @@ export interface ReportFlags {
  * `--report` and `--junit` must be writable before anything is read or pushed: a path found wrong only
  * after a push would end a run that did its work in an error. A usage error names the flag.
  */
-export function checkOutputPaths(flags: Pick<ReportFlags, 'report' | 'junit'>): void {
+export function checkOutputPaths(flags: Pick<ReportFlags, 'report' | 'junit' | 'markdown'>): void {
   for (const [flag, path] of [
     ['--report', flags.report],
     ['--junit', flags.junit],
+    ['--markdown', flags.markdown],
   ] as const) {
     if (path === undefined) continue;
     const why = unwritable(resolve(path));
@@ -55,7 +59,7 @@ function canWrite(path: string): boolean {
 }
 
 /**
- * Prints the report in the chosen format, then writes `--report` and `--junit` files, and under GitHub
+ * Prints the report in the chosen format, then writes the `--report`, `--junit` and `--markdown` files, and under GitHub
  * Actions adds annotations and a step summary. Secrets are redacted everywhere. The report is printed
  * first: whatever happens to a file, the results of a push are never lost. Returns false when a file
  * could not be written.
@@ -77,6 +81,7 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
   };
   if (flags.report) write('--report', flags.report, `${json}\n`);
   if (flags.junit) write('--junit', flags.junit, junitReport(report));
+  if (flags.markdown) write('--markdown', flags.markdown, planMarkdown(report));
 
   if (env.GITHUB_ACTIONS === 'true') {
     // The runner reads workflow commands from both streams; stdout stays the report's in json mode.

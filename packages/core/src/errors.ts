@@ -1,9 +1,10 @@
 /**
- * Conditions that end a run before any entity is judged: a bad config, an unusable git state, bad
- * usage. Each carries a stable code; the CLI maps all of them to exit code 3.
+ * Conditions that end a run before anything is written: a bad config, an unusable git state, bad usage,
+ * or (`stale`) a run of a commit older than one already synced. Each carries a stable code; the CLI maps
+ * `stale` to exit code 4 and the others to 3.
  */
 export class FatalError extends Error {
-  readonly code: 'config' | 'usage' | 'git' | 'auth';
+  readonly code: 'config' | 'usage' | 'git' | 'auth' | 'stale';
   readonly hint: string | undefined;
   constructor(code: FatalError['code'], message: string, hint?: string) {
     super(message);

@@ -39,6 +39,10 @@ export interface PortApi {
   /** One outcome per entity, in input order; throws only when nothing more can be written. */
   upsertEntities(blueprint: string, entities: EntityBody[], options?: WriteOptions): Promise<WriteOutcome[]>;
   deleteEntities(blueprint: string, identifiers: string[]): Promise<WriteOutcome[]>;
+  /** One entity, or undefined when Port has no such entity (or no such blueprint). */
+  getEntity(blueprint: string, identifier: string): Promise<LiveEntity | undefined>;
+  /** Creates the blueprint unless Port has it already (port-gitops's own watermark blueprint). */
+  ensureBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void>;
   /** Every entity of a blueprint matching `query`, all pages; with `include`, only those parts of each. */
   searchBlueprintEntities(
     blueprint: string,

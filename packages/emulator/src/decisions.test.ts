@@ -179,6 +179,17 @@ const CASES: Case[] = [
     steps: [{ method: 'POST', path: '/v1/blueprints/group/entities', body: { identifier: 'core' } }],
   },
   {
+    decision: 'blueprint-taken',
+    what: 'creating a blueprint whose identifier exists',
+    steps: [
+      {
+        method: 'POST',
+        path: '/v1/blueprints',
+        body: { identifier: 'group', title: 'Group', schema: { properties: {} } },
+      },
+    ],
+  },
+  {
     decision: 'has-dependents',
     what: 'deleting the target of a required relation',
     steps: [

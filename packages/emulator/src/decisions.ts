@@ -22,6 +22,7 @@ export const DECISIONS = {
   'unknown-team': { status: 404, error: 'not_found', basis: 'guess' },
   'identifier-query': { status: 404, error: 'not_found', basis: 'guess' },
   'identifier-taken': { status: 409, error: 'identifier_taken', basis: 'documented' },
+  'blueprint-taken': { status: 409, error: 'identifier_taken', basis: 'guess' },
   'has-dependents': { status: 403, error: 'has_dependents', basis: 'documented' },
   'blueprint-schema': { status: 422, error: 'blueprint_schema_mismatch', basis: 'documented' },
   'unverified-rule': { status: 422, error: 'blueprint_schema_mismatch', basis: 'guess' },

@@ -26,6 +26,11 @@ export interface EmulatorOptions {
   rateLimit?: { requests: number; windowSeconds: number } | false;
   /** Teams (`_team` entities) that exist from the start; an entity's `team` must name one. */
   teams?: string[];
+  /**
+   * Fault injection: share of writes (0..1: creating, upserting or deleting; not reads, searches or tokens)
+   * answered with a 5xx, as when Port is up for reading but failing writes.
+   */
+  writeErrorRate?: number;
   /** Fault injection: share of requests (0..1) whose connection is dropped without an answer. */
   resetRate?: number;
   /** Fault injection: a body limit below Port's 1 MiB, to see a client's 413 fallback at work. */

@@ -32,14 +32,21 @@ export function loadBlueprints(options: EmulatorOptions): Blueprint[] {
   }));
 }
 
-/** Entities saved by an earlier run with the same data file. */
-export function readSavedEntities(file: string): StoredEntity[] {
-  if (!existsSync(file)) return [];
-  return (JSON.parse(readFileSync(file, 'utf8')) as { entities?: StoredEntity[] }).entities ?? [];
+/** What a data file keeps: every entity, and the blueprints created through the API. */
+export interface SavedCatalog {
+  entities: StoredEntity[];
+  blueprints?: Blueprint[];
+}
+
+/** The catalogue saved by an earlier run with the same data file. */
+export function readSavedCatalog(file: string): SavedCatalog {
+  if (!existsSync(file)) return { entities: [] };
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedCatalog>;
+  return { entities: saved.entities ?? [], blueprints: saved.blueprints ?? [] };
 }
 
 /** Persists the catalogue at most every 50 ms, atomically (write then rename). */
-export function debouncedWriter(file: string, snapshot: () => StoredEntity[]) {
+export function debouncedWriter(file: string, snapshot: () => SavedCatalog) {
   let timer: NodeJS.Timeout | undefined;
   let dirty = false;
   const flush = () => {
@@ -48,7 +55,7 @@ export function debouncedWriter(file: string, snapshot: () => StoredEntity[]) {
     if (!dirty) return;
     dirty = false;
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ entities: snapshot() }));
+    writeFileSync(tmp, JSON.stringify(snapshot()));
     renameSync(tmp, file);
   };
   return {

@@ -6,7 +6,7 @@ import { ApiError } from './api-error.js';
 import { rateLimitWindows, seededRandom } from './faults.js';
 import { parseJsonBody, readBody, send, sleep } from './http.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, type EmulatorOptions } from './options.js';
-import { debouncedWriter, loadBlueprints, readSavedEntities } from './persistence.js';
+import { debouncedWriter, loadBlueprints, readSavedCatalog } from './persistence.js';
 import { type Answer, type Route, matchRoute } from './router.js';
 import { authRoutes } from './routes/auth.js';
 import { blueprintRoutes } from './routes/blueprints.js';
@@ -44,8 +44,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new EntityStore(loadBlueprints(options), new EntityValidator({ verbose: true }), {
     ...(options.teams ? { teams: options.teams } : {}),
   });
-  const persist = options.dataFile ? debouncedWriter(options.dataFile, () => store.all()) : undefined;
-  if (options.dataFile) store.restore(readSavedEntities(options.dataFile));
+  const persist = options.dataFile
+    ? debouncedWriter(options.dataFile, () => ({ entities: store.all(), blueprints: store.createdBlueprints() }))
+    : undefined;
+  if (options.dataFile) store.restore(readSavedCatalog(options.dataFile));
   if (persist) store.onChange = persist.schedule;
 
   const tokens = new Tokens((options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000);
@@ -165,6 +167,9 @@ function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDe
       if (options.errorRate && matched.route.auth && random() < options.errorRate) {
         throw new ApiError('injected-fault', 'service unavailable (a fault the emulator injected)');
       }
+      if (options.writeErrorRate && isWrite(matched.route) && random() < options.writeErrorRate) {
+        throw new ApiError('injected-fault', 'service unavailable for writes (a fault the emulator injected)');
+      }
       matched.route.checkBody?.(requestBody);
       answer = matched.route.handle({ req, params: matched.params, query: url.searchParams, body: requestBody, actor });
     } catch (error) {
@@ -173,4 +178,9 @@ function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDe
     }
     finish(req, res, url, pattern, requestBody, headers, answer);
   };
+}
+
+/** A request that changes the catalogue: anything but a read, a search or a token. */
+function isWrite(route: Route): boolean {
+  return route.auth && route.method !== 'GET' && !route.pattern.endsWith('/search');
 }

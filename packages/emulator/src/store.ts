@@ -58,6 +58,8 @@ export class EntityStore {
   private readonly validator: EntityValidator;
   /** Port's blueprints the emulator adds because it was not given them. */
   private readonly builtIn = new Set<string>();
+  /** Blueprints created through the API (kept in the data file). */
+  private readonly created = new Set<string>();
   /** Called after every change that must be persisted. */
   onChange: () => void = () => {};
 
@@ -100,6 +102,31 @@ export class EntityStore {
         updatedBy: 'emulator',
       });
     }
+  }
+
+  /**
+   * `POST /v1/blueprints`: a new blueprint (its body has passed the route's schema). Its relations must
+   * target blueprints Port has; an identifier Port has already is refused (docs/port-fidelity.md).
+   */
+  createBlueprint(definition: Blueprint, actor: string): Blueprint {
+    if (this.blueprints.has(definition.identifier)) {
+      throw new ApiError('blueprint-taken', `blueprint "${definition.identifier}" already exists`);
+    }
+    for (const [key, relation] of Object.entries(definition.relations ?? {})) {
+      if (!this.blueprints.has(relation.target)) {
+        throw new ApiError(
+          'not-found',
+          `relation "${key}" targets blueprint "${relation.target}", which was not found`,
+        );
+      }
+    }
+    const now = new Date().toISOString();
+    const blueprint = { ...definition, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor };
+    this.blueprints.set(blueprint.identifier, blueprint);
+    this.byBlueprint.set(blueprint.identifier, new Map());
+    this.created.add(blueprint.identifier);
+    this.onChange();
+    return blueprint;
   }
 
   listBlueprints(): Blueprint[] {
@@ -254,7 +281,18 @@ export class EntityStore {
     return present;
   }
 
-  restore(entities: StoredEntity[]): void {
+  /** The blueprints created through the API, for the data file. */
+  createdBlueprints(): Blueprint[] {
+    return [...this.created].map((id) => this.blueprints.get(id)!);
+  }
+
+  restore({ entities, blueprints = [] }: { entities: StoredEntity[]; blueprints?: Blueprint[] }): void {
+    for (const blueprint of blueprints) {
+      if (this.blueprints.has(blueprint.identifier)) continue;
+      this.blueprints.set(blueprint.identifier, blueprint);
+      this.byBlueprint.set(blueprint.identifier, new Map());
+      this.created.add(blueprint.identifier);
+    }
     for (const entity of entities) {
       if (this.blueprints.has(entity.blueprint)) this.entityMap(entity.blueprint).set(entity.identifier, entity);
     }

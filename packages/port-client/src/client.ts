@@ -85,6 +85,30 @@ export class PortClient {
     return body.blueprint;
   }
 
+  /**
+   * Creates the blueprint unless Port has it: port-gitops's own watermark blueprint (docs/ci.md), without
+   * a catalog page. Two runs creating it at once both succeed: Port's answer to the second is not
+   * documented, so a refused creation is followed by a second look.
+   */
+  async ensureBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void> {
+    if (await this.hasBlueprint(definition.identifier)) return;
+    try {
+      await this.request('POST', '/v1/blueprints', { query: { create_catalog_page: 'false' }, body: definition });
+    } catch (error) {
+      if (error instanceof PortAuthError || !(await this.hasBlueprint(definition.identifier))) throw error;
+    }
+  }
+
+  private async hasBlueprint(identifier: string): Promise<boolean> {
+    try {
+      await this.getBlueprint(identifier);
+      return true;
+    } catch (error) {
+      if (error instanceof PortApiError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
   async listBlueprints(): Promise<Array<Record<string, unknown>>> {
     return (await this.request<{ blueprints: Array<Record<string, unknown>> }>('GET', '/v1/blueprints')).blueprints;
   }

@@ -7,6 +7,7 @@ export {
 } from './entity-schema.js';
 export {
   BLUEPRINT_IDENTIFIER_PATTERN,
+  ENTITY_IDENTIFIER_PATTERN,
   PROPERTY_IDENTIFIER_PATTERN,
 } from './identifiers.js';
 export { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from './limits.js';

@@ -6,6 +6,7 @@
  * (test/contract.test.ts). docs/port-fidelity.md says where each fact comes from.
  */
 import {
+  BLUEPRINT_IDENTIFIER_SCHEMA,
   ENTITY_IDENTIFIER_SCHEMA,
   type JsonSchema,
   RELATION_VALUE_SCHEMA,
@@ -133,6 +134,27 @@ export const PORT_ROUTES: RouteDescription[] = [
     answers: {
       200: { source: 'spec', schema: ok({ blueprints: { type: 'array', items: BLUEPRINT } }) },
       ...failures([401]),
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/blueprints',
+    query: { create_catalog_page: { type: 'boolean' } },
+    body: {
+      type: 'object',
+      required: ['identifier', 'title', 'schema'],
+      properties: {
+        identifier: BLUEPRINT_IDENTIFIER_SCHEMA,
+        title: { type: 'string', minLength: 1, maxLength: 100 },
+        description: { type: 'string', maxLength: 200 },
+        icon: { type: 'string' },
+        schema: { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
+        relations: { type: 'object' },
+      },
+    },
+    answers: {
+      201: { source: 'spec', schema: ok({ blueprint: BLUEPRINT }) },
+      ...failures([401, 404, 413, 422], [409]),
     },
   },
   {

@@ -14,6 +14,7 @@ export interface EmulatorArgs {
   clientSecret?: string;
   latencyMs?: number;
   errorRate?: number;
+  writeErrorRate?: number;
   rateLimit?: string;
   resetRate?: number;
   tokenTtlS?: number;
@@ -42,6 +43,9 @@ export async function runEmulator(args: EmulatorArgs, output: Output): Promise<n
     ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}),
     ...(args.latencyMs !== undefined ? { latencyMs: args.latencyMs } : {}),
     ...(args.errorRate !== undefined ? { errorRate: probability(args.errorRate, '--error-rate') } : {}),
+    ...(args.writeErrorRate !== undefined
+      ? { writeErrorRate: probability(args.writeErrorRate, '--write-error-rate') }
+      : {}),
     ...(args.resetRate !== undefined ? { resetRate: probability(args.resetRate, '--reset-rate') } : {}),
     ...(args.rateLimit !== undefined
       ? { rateLimit: args.rateLimit === 'off' ? false : parseRateLimit(args.rateLimit) }

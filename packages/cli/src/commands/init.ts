@@ -59,8 +59,9 @@ const EXAMPLE_README = '# Example service\n\nDescribed in Port by port.yml next 
 const MAJOR = VERSION.split('.')[0];
 
 const WORKFLOW = `# port-gitops (https://github.com/port-gitops/port-gitops): on a pull request, check the entity files it
-# changes; on a push to main, sync what it changed into Port; by hand (workflow_dispatch), a full resync.
-# The sync job needs the repository secrets PORT_CLIENT_ID and PORT_CLIENT_SECRET.
+# changes and show what merging would change in Port; on a push to main, sync what changed since the last
+# sync; by hand (workflow_dispatch), a full resync. The plan and sync jobs need the repository secrets
+# PORT_CLIENT_ID and PORT_CLIENT_SECRET.
 name: port-gitops
 on:
   pull_request:
@@ -79,10 +80,24 @@ jobs:
       - uses: port-gitops/port-gitops@v${MAJOR}
         with:
           command: check
+  plan:
+    # What merging would change in Port, as the job's summary. It reads Port with the secrets, which
+    # GitHub gives to pull requests from this repository's branches, not to those from forks.
+    if: github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v6
+        with: { fetch-depth: 0 }
+      - uses: port-gitops/port-gitops@v${MAJOR}
+        with:
+          command: plan
+          client-id: \${{ secrets.PORT_CLIENT_ID }}
+          client-secret: \${{ secrets.PORT_CLIENT_SECRET }}
   sync:
     if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
-    # One sync at a time: a new push waits for the running sync and never cancels it.
+    # One sync at a time: a new push waits for the running sync and never cancels it. GitHub keeps only
+    # the newest waiting run; the watermark port-gitops keeps in Port makes it sync the skipped ones' changes.
     concurrency:
       group: port-gitops-sync-\${{ github.ref }}
       cancel-in-progress: false

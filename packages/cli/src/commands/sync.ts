@@ -33,6 +33,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
         ...(args.prune
           ? { prune: { ...(args.maxDeletes !== undefined ? { maxDeletes: args.maxDeletes } : {}), force: args.force } }
           : {}),
+        force: args.force,
         signal: stopping.signal,
       },
       portConnector(args.dryRun && args.prune ? 'sync --prune' : 'sync', args, output, env),

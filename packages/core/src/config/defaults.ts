@@ -21,4 +21,5 @@ export const DEFAULTS: Config = {
   rules: [],
   port: { concurrency: 8, timeoutMs: 30_000, maxRetries: 5 },
   deleteRemoved: false,
+  watermark: { blueprint: 'port_gitops_sync' },
 };

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type Ajv, type SchemaError, sharedPortAjv } from '@port-gitops/port-schema';
+import { type Ajv, BLUEPRINT_IDENTIFIER_PATTERN, type SchemaError, sharedPortAjv } from '@port-gitops/port-schema';
 import { type BackstageConfig, DEFAULT_BACKSTAGE_FILES, DEFAULT_BACKSTAGE_KINDS } from '../backstage/index.js';
 import { FatalError } from '../errors.js';
 import { dottedPath, unknownKeyHint } from '../schema-errors.js';
@@ -47,17 +47,47 @@ function parseConfig(text: string, path: string, shown: string): ParsedSource {
   return source;
 }
 
-const configSchema = CONFIG_SCHEMA as unknown as {
-  properties: Record<string, { properties?: Record<string, unknown> }>;
-};
+interface ObjectSchema {
+  properties?: Record<string, unknown>;
+  oneOf?: ObjectSchema[];
+}
+const configSchema = CONFIG_SCHEMA as unknown as { properties: Record<string, ObjectSchema> };
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
 function validateConfig(data: unknown, source: ParsedSource, shown: string): void {
   // Port's ajv instance: one instance per run pays ajv's first-compile cost once.
   compiled ??= sharedPortAjv().compile(configSchema);
   if (compiled(data)) return;
-  const lines = (compiled.errors ?? []).map((error) => `${shown}:${describeConfigError(error, source)}`);
+  const lines = collapseAlternatives(compiled.errors ?? []).map(
+    (error) => `${shown}:${describeConfigError(error, source)}`,
+  );
   throw new FatalError('config', `invalid config file:\n  ${lines.join('\n  ')}`);
+}
+
+/**
+ * One error for a value that fits none of a `oneOf`'s alternatives (`"watermark": true`: "must be false or
+ * object"), rather than one per alternative and one for the `oneOf`; when the value has the shape of an
+ * alternative and fails inside it (a bad `watermark.blueprint`), only that alternative's errors.
+ */
+const SHAPE_KEYWORDS = new Set(['type', 'const', 'enum']);
+
+function collapseAlternatives(errors: SchemaError[]): SchemaError[] {
+  let kept = errors;
+  for (const alternative of errors.filter((error) => error.keyword === 'oneOf')) {
+    const inside = kept.filter((error) => error.schemaPath.startsWith(`${alternative.schemaPath}/`));
+    // Past its type (a key inside it, a key it must not have): the value has that alternative's shape.
+    const deeper = inside.filter(
+      (error) => error.instancePath.length > alternative.instancePath.length || !SHAPE_KEYWORDS.has(error.keyword),
+    );
+    kept = kept.filter((error) => error !== alternative && (!inside.includes(error) || deeper.includes(error)));
+    if (deeper.length > 0) continue;
+    const allowed = inside.map((error) => {
+      const params = error.params as { allowedValue?: unknown; type?: string };
+      return error.keyword === 'const' ? JSON.stringify(params.allowedValue) : (params.type ?? error.keyword);
+    });
+    kept.push({ ...alternative, message: `must be ${allowed.join(' or ')}` });
+  }
+  return kept;
 }
 
 /** `line:column: message` for one schema error in the config file. */
@@ -66,12 +96,19 @@ function describeConfigError(error: SchemaError, source: ParsedSource): string {
     const key = (error.params as { additionalProperty: string }).additionalProperty;
     const pointer = `${error.instancePath}/${key}`;
     const { line, column } = source.locator.locate(pointer, { key: true });
-    const section = error.instancePath === '' ? configSchema : configSchema.properties[error.instancePath.slice(1)];
-    const hint = unknownKeyHint(key, Object.keys(section?.properties ?? {}));
+    const section: ObjectSchema | undefined =
+      error.instancePath === '' ? configSchema : configSchema.properties[error.instancePath.slice(1)];
+    // A section that may also be `false` (watermark) has its keys in the object alternative.
+    const keys = section?.properties ?? section?.oneOf?.find((alternative) => alternative.properties)?.properties;
+    const hint = unknownKeyHint(key, Object.keys(keys ?? {}));
     return `${line}:${column}: unknown key "${dottedPath(pointer)}"${hint ? ` (${hint})` : ''}`;
   }
   const { line, column } = source.locator.locate(error.instancePath);
-  return `${line}:${column}: "${dottedPath(error.instancePath) || '(root)'}" ${error.message}`;
+  const message =
+    error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === BLUEPRINT_IDENTIFIER_PATTERN
+      ? 'is not a blueprint identifier (letters, digits and @ _ . + : \\ / - only)'
+      : error.message;
+  return `${line}:${column}: "${dottedPath(error.instancePath) || '(root)'}" ${message}`;
 }
 
 /**
@@ -128,6 +165,10 @@ function normalizeConfig(written: WrittenConfig): Config {
     ...structuredClone(DEFAULTS),
     ...given,
     port: { ...DEFAULTS.port, ...(given.port ?? {}) },
+    watermark:
+      given.watermark === false
+        ? false
+        : ({ ...(DEFAULTS.watermark || {}), ...(given.watermark ?? {}) } as Config['watermark']),
   };
   if (backstage) {
     config.backstage = {

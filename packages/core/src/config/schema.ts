@@ -112,6 +112,18 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    watermark: {
+      description:
+        'Where a sync in CI records the last commit it synced for its branch, in Port: an entity of this blueprint (created when missing; default port_gitops_sync). A push-triggered sync compares with it, and refuses to write an older commit. false turns it off.',
+      oneOf: [
+        { const: false },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: { blueprint: { type: 'string', pattern: BLUEPRINT_IDENTIFIER_PATTERN } },
+        },
+      ],
+    },
     deleteRemoved: {
       description: 'Delete from Port the entities whose files or identifiers were removed in the selected change.',
       type: 'boolean',

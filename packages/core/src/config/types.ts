@@ -26,6 +26,8 @@ export interface Config {
   deleteRemoved: boolean;
   /** Write the entity's origin (file, commit, repository) into this object property. */
   provenance?: { property: string };
+  /** Where a CI sync records the last commit it synced for the branch; `false`: nowhere. */
+  watermark: { blueprint: string } | false;
   /** Backstage descriptor files, read as entity files; off unless the config file has `backstage`. */
   backstage?: BackstageConfig;
 }

@@ -42,6 +42,8 @@ export interface GitChange {
 }
 
 export const ZERO_SHA = /^0{40}$|^0{64}$/;
+/** A whole commit id (SHA-1 or SHA-256), as a CI or a watermark gives it. */
+export const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 /** A submodule's entry in a tree. */
 export const GITLINK_MODE = '160000';
 /** A symbolic link's entry in a tree. */
@@ -160,6 +162,40 @@ export class Git {
       );
       if (input !== undefined) child.stdin!.end(input);
     });
+  }
+
+  /** Which of these objects this clone does not have: one `git cat-file --batch-check` for any number. */
+  async missing(shas: string[]): Promise<string[]> {
+    if (shas.length === 0) return [];
+    const output = (await this.output(['cat-file', '--batch-check'], `${shas.join('\n')}\n`)).toString('utf8');
+    // "<sha> missing" for each object it does not have.
+    return output
+      .split('\n')
+      .filter((line) => line.endsWith(' missing'))
+      .map((line) => line.slice(0, line.indexOf(' ')));
+  }
+
+  /**
+   * Which of these commits are not ancestors of `head` (nor `head` itself): one `git rev-list`, whatever
+   * their number. Every commit must be in the clone.
+   */
+  async notAncestorsOf(head: string, commits: string[]): Promise<Set<string>> {
+    if (commits.length === 0) return new Set();
+    const wanted = new Set(commits);
+    const output = (await this.output(['rev-list', '--stdin', `^${head}`], `${commits.join('\n')}\n`)).toString('utf8');
+    return new Set(output.split('\n').filter((sha) => wanted.has(sha)));
+  }
+
+  /** Whether `ancestor` is `commit` or one of its ancestors. */
+  async isAncestor(ancestor: string, commit: string): Promise<boolean> {
+    try {
+      await this.output(['merge-base', '--is-ancestor', '--end-of-options', ancestor, commit]);
+      return true;
+    } catch (error) {
+      // Exit 1 means "no"; anything else is a failure, never read as an answer.
+      if (error instanceof GitCommandError && error.exitCode === 1) return false;
+      throw error;
+    }
   }
 
   /** Which of these paths git counts in the work tree: tracked, or untracked and not ignored. */

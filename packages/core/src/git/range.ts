@@ -1,10 +1,15 @@
 import type { DetectedBase } from './ci-base.js';
 import { FatalError } from '../errors.js';
-import type { Git } from './git.js';
+import { FULL_SHA, type Git } from './git.js';
 
 export interface RangeRequest {
   /** `--base`, when given. */
   base?: string;
+  /**
+   * Compare with `base` itself rather than with its merge-base with the head: the base names the tree
+   * Port holds (a branch's watermark), so the change is exactly what turns that tree into the head's.
+   */
+  exact?: boolean;
   /** `--head` (default HEAD). */
   head: string;
   /** The checked-out commit, already known to the caller. */
@@ -63,12 +68,11 @@ export async function resolveRange(git: Git, request: RangeRequest): Promise<Res
     );
   }
 
-  let mergeBase = await findMergeBase(git, baseRef, head);
-  if (!mergeBase) {
-    const remotes = await git.remotes();
-    const remote = remotes.includes('origin') ? 'origin' : remotes[0];
-    if (remote) mergeBase = await fetchAndDeepen(git, remote, baseRef, head);
+  if (request.exact) {
+    const commit = await reachCommit(git, baseRef);
+    if (commit) return { kind: 'range', mergeBase: commit, head, ...(note ? { note } : {}) };
   }
+  const mergeBase = await mergeBaseFetching(git, baseRef, head);
   if (!mergeBase) {
     const shallow = await git.isShallow();
     const known = await git.commit(baseRef);
@@ -90,6 +94,48 @@ export async function resolveRange(git: Git, request: RangeRequest): Promise<Res
     );
   }
   return { kind: 'range', mergeBase, head, ...(note ? { note } : {}) };
+}
+
+/**
+ * The merge-base of `baseRef` and `head`: one git call when all is well; otherwise the base is fetched
+ * when it is missing and a shallow clone deepened until the merge-base appears (undefined if it never does).
+ */
+export async function mergeBaseFetching(git: Git, baseRef: string, head: string): Promise<string | undefined> {
+  const mergeBase = await findMergeBase(git, baseRef, head);
+  if (mergeBase) return mergeBase;
+  const remote = await remoteOf(git);
+  return remote ? fetchAndDeepen(git, remote, baseRef, head) : undefined;
+}
+
+/** The commit a ref names, fetched from the remote by SHA when this clone does not have it. */
+export async function reachCommit(git: Git, ref: string): Promise<string | undefined> {
+  const known = await git.commit(ref);
+  if (known || !FULL_SHA.test(ref)) return known;
+  await fetchCommits(git, [ref]);
+  return git.commit(ref);
+}
+
+/**
+ * Fetches commits this clone lacks, by SHA, all in one request (GitHub and GitLab serve any reachable
+ * commit that way); when that fails or leaves some out, the remote's branches once. What still cannot
+ * be found stays missing: the caller decides what that means.
+ */
+export async function fetchCommits(git: Git, shas: string[]): Promise<void> {
+  const remote = await remoteOf(git);
+  if (!remote || shas.length === 0) return;
+  for (const refspecs of [shas, [`+refs/heads/*:refs/remotes/${remote}/*`]]) {
+    try {
+      await git.fetch(remote, refspecs);
+    } catch {
+      // Not served that way, or no network: the next way, or missing.
+    }
+    if ((await git.missing(shas)).length === 0) return;
+  }
+}
+
+async function remoteOf(git: Git): Promise<string | undefined> {
+  const remotes = await git.remotes();
+  return remotes.includes('origin') ? 'origin' : remotes[0];
 }
 
 /** One git call when all is well; `merge-base` fails for a ref that does not resolve too. */

@@ -10,4 +10,5 @@ export {
   planUpserts,
   withoutPushing,
 } from './operations.js';
+export { writtenByNewer } from './newer.js';
 export { planPrune } from './prune.js';

@@ -11,7 +11,10 @@ const IDS_PER_SEARCH = 1000;
 export async function readLive(
   port: Pick<PortApi, 'searchBlueprintEntities'>,
   operations: Operation[],
+  /** Only these parts of each entity (`identifier`, `properties.origin`); default the whole entity. */
+  include?: string[],
 ): Promise<LiveEntities> {
+  if (operations.length === 0) return new Map();
   const idsByBlueprint = new Map<string, string[]>();
   for (const { blueprint, identifier } of operations) {
     const ids = idsByBlueprint.get(blueprint);
@@ -24,10 +27,11 @@ export async function readLive(
       const found = new Map<string, LiveEntity>();
       for (let i = 0; i < ids.length; i += IDS_PER_SEARCH) {
         const chunk = ids.slice(i, i + IDS_PER_SEARCH);
-        const entities = await port.searchBlueprintEntities(blueprint, {
-          combinator: 'and',
-          rules: [{ property: '$identifier', operator: 'in', value: chunk }],
-        });
+        const entities = await port.searchBlueprintEntities(
+          blueprint,
+          { combinator: 'and', rules: [{ property: '$identifier', operator: 'in', value: chunk }] },
+          include ? { include } : {},
+        );
         for (const entity of entities) found.set(entity.identifier, entity);
       }
       live.set(blueprint, found);

@@ -22,6 +22,8 @@ export interface PushResult {
   operation: Operation;
   result: 'ok' | 'failed' | 'planned' | 'skipped';
   error?: { status: number; code: string; message: string };
+  /** Why a write was left out, when that needs saying (Port holds a newer commit's value). */
+  reason?: string;
   /** Compared with Port's live entity (plan, --skip-unchanged): what the write changes. */
   change?: 'create' | 'update' | 'unchanged' | 'delete';
   diff?: FieldChange[];

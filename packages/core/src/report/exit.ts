@@ -10,6 +10,8 @@ export const EXIT = {
   pushFailed: 2,
   /** Usage, configuration, git or authentication error: the run could not do its job. */
   fatal: 3,
+  /** A sync of a commit older than the one Port already holds for the branch: nothing was written. */
+  stale: 4,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

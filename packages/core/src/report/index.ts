@@ -1,2 +1,9 @@
 export { EXIT, type ExitCode, exitCodeOf } from './exit.js';
-export { type Report, type ReportEntity, type ReportError, type ReportFile, buildReport } from './report.js';
+export {
+  type Report,
+  type ReportEntity,
+  type ReportError,
+  type ReportFile,
+  type WatermarkReport,
+  buildReport,
+} from './report.js';

@@ -5,6 +5,17 @@ import type { ValidationResult } from '../validate/index.js';
 
 type Command = 'sync' | 'check' | 'plan' | 'list';
 
+/** The branch's watermark in Port, before and after a sync in CI. */
+export interface WatermarkReport {
+  branch: string;
+  /** The commit it held when the run started, and holds now. */
+  before: string | null;
+  after: string | null;
+  moved: boolean;
+  /** Why it did not move, when it did not. */
+  reason?: string;
+}
+
 export interface ReportEntity {
   file: string;
   blueprint: string | null;
@@ -12,6 +23,8 @@ export interface ReportEntity {
   action: 'upsert' | 'delete' | 'none';
   result: 'ok' | 'failed' | 'skipped' | 'planned';
   error?: { status: number; code: string; message: string };
+  /** Why it was skipped, when that needs saying. */
+  reason?: string;
   /** plan and --skip-unchanged: compared with the live entity. */
   change?: PushResult['change'];
   diff?: FieldChange[];
@@ -49,6 +62,8 @@ export interface Report {
   errors: ReportError[];
   /** Why the selection is what it is, when that needs saying (a fallback to --all, a config change). */
   notes?: string[];
+  /** A sync in CI: the branch's watermark in Port, before and after (docs/ci.md). */
+  watermark?: WatermarkReport;
   summary: {
     files: number;
     /** Files matching `include` left out on purpose (`files[].outcome` skipped). */
@@ -190,9 +205,10 @@ function accountFiles(input: ReportInput): ReportFile[] {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function detailsOf(pushed: PushResult): Pick<ReportEntity, 'error' | 'change' | 'diff'> {
+function detailsOf(pushed: PushResult): Pick<ReportEntity, 'error' | 'reason' | 'change' | 'diff'> {
   return {
     ...(pushed.error ? { error: pushed.error } : {}),
+    ...(pushed.reason ? { reason: pushed.reason } : {}),
     ...(pushed.change ? { change: pushed.change } : {}),
     ...(pushed.diff ? { diff: pushed.diff } : {}),
   };

@@ -6,7 +6,18 @@ export type SelectionRequest =
    * What changed between the merge-base of `base` and `head` (default HEAD, which must be checked
    * out). Without `base`, the CI's environment names it (a pull request's base, a push's `before`).
    */
-  | { kind: 'changed'; base?: string; head?: string; includeUncommitted?: boolean; fallbackAll?: boolean }
+  | {
+      kind: 'changed';
+      base?: string;
+      /**
+       * Compare with `base` itself rather than its merge-base with the head (two-dot): `base` names the
+       * tree Port holds, as a branch's watermark does.
+       */
+      exact?: boolean;
+      head?: string;
+      includeUncommitted?: boolean;
+      fallbackAll?: boolean;
+    }
   /** Exactly these files, as a pre-commit hook passes them (paths relative to `cwd`). */
   | { kind: 'files'; paths: string[] };
 

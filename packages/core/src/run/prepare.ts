@@ -41,8 +41,20 @@ export interface PreparedRun {
   startedAtMs: number;
 }
 
-/** discover → select → load → validate (→ diff with base): the stages every command shares. */
-export async function prepare(options: RunOptions): Promise<PreparedRun> {
+/** What a run knows before it selects anything: where it is, its repository and its config. */
+export interface OpenedRun {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  events: Events;
+  repository: RepositoryInfo;
+  config: Config;
+  /** The config file read, if any (its change re-validates everything). */
+  configFile: string | undefined;
+  startedAtMs: number;
+}
+
+/** The first stages: the repository around `cwd`, and its config. */
+export async function openRun(options: RunOptions): Promise<OpenedRun> {
   const startedAtMs = performance.now();
   const env = options.env ?? process.env;
   if (options.defaultBlueprint !== undefined && !BLUEPRINT_IDENTIFIER.test(options.defaultBlueprint)) {
@@ -55,17 +67,25 @@ export async function prepare(options: RunOptions): Promise<PreparedRun> {
   const events = new Events(options.onEvent);
   const cwd = resolve(options.cwd);
   const repository = await describeRepository(cwd);
-  const root = repository.root;
-  const git = repository.gitRoot ? new Git(root) : undefined;
-  // git works out the range and its diff in its own processes while the config is read and the
-  // schemas compile here.
-  const range = options.select.kind === 'changed' ? startRange(options.select, env, repository, git) : undefined;
-  range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
   events.stage('repository');
   const configPath =
     options.configPath && !isAbsolute(options.configPath) ? resolve(cwd, options.configPath) : options.configPath;
-  const { config, path: configFile } = loadConfig(root, configPath);
+  const { config, path: configFile } = loadConfig(repository.root, configPath);
   events.stage('config');
+  return { cwd, env, events, repository, config, configFile, startedAtMs };
+}
+
+/**
+ * discover → select → load → validate (→ diff with base): the stages every command shares, after
+ * `openRun` (called here unless the caller opened the run already, as sync does to read its watermark).
+ */
+export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<PreparedRun> {
+  const { cwd, env, events, repository, config, configFile, startedAtMs } = opened ?? (await openRun(options));
+  const root = repository.root;
+  const git = repository.gitRoot ? new Git(root) : undefined;
+  // git works out the range and its diff in its own processes while the schemas compile here.
+  const range = options.select.kind === 'changed' ? startRange(options.select, env, repository, git) : undefined;
+  range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
   events.stage('blueprints');
   const validator = await createValidator({
@@ -162,6 +182,7 @@ async function startRange(
   }
   const range = await resolveRange(git, {
     base: request.base,
+    exact: Boolean(request.exact),
     head: request.head ?? 'HEAD',
     checkedOut: repository.head,
     ci,

@@ -1,5 +1,5 @@
 import { FatalError } from '../errors.js';
-import { repositoryId } from '../git/index.js';
+import { Git, History, repositoryId } from '../git/index.js';
 import {
   type DeleteOperation,
   type PushResult,
@@ -9,13 +9,15 @@ import {
   planPrune,
   readLive,
   withoutPushing,
+  writtenByNewer,
 } from '../plan/index.js';
 import type { PortApi, PortConnector } from '../port.js';
 import { push } from '../push/index.js';
 import { type Report, buildReport } from '../report/index.js';
 import { connect } from './connect.js';
 import type { RunOptions } from './options.js';
-import { type PreparedRun, prepare } from './prepare.js';
+import { type PreparedRun, openRun, prepare } from './prepare.js';
+import { type Tracking, checkStillCurrent, finishTracking, startTracking } from './tracking.js';
 import { plannedUpserts } from './upserts.js';
 
 export interface SyncOptions extends RunOptions {
@@ -29,6 +31,11 @@ export interface SyncOptions extends RunOptions {
   deleteRemoved?: boolean;
   /** With `select: { kind: 'all' }`: delete what this repository wrote that no file defines any more. */
   prune?: { maxDeletes?: number; force?: boolean };
+  /**
+   * Write even what is older than what Port holds: a commit older than the branch's watermark, an entity
+   * whose provenance names a newer commit (docs/ci.md).
+   */
+  force?: boolean;
   /** Aborting stops the push: nothing new is sent, requests in flight finish, the rest is reported. */
   signal?: AbortSignal;
 }
@@ -47,7 +54,13 @@ interface SyncPlan {
  * `deleteRemoved`); otherwise the report lists them as not deleted.
  */
 export async function sync(options: SyncOptions, connector: PortConnector): Promise<Report> {
-  const run = await prepare(options);
+  const opened = await openRun(options);
+  // In CI, the branch's watermark in Port decides what to compare with, before anything is selected.
+  const tracked = await startTracking(opened, options, connector);
+  for (const message of tracked?.notes ?? []) opened.events.emit({ type: 'note', message });
+  const run = await prepare(tracked ? { ...options, select: tracked.select } : options, opened);
+  if (tracked) run.selection.notes.unshift(...tracked.notes);
+  const tracking = tracked?.tracking;
   const plan: SyncPlan = {
     upserts: await plannedUpserts(run),
     deletes: planDeletes(run.changes?.removed ?? []),
@@ -73,7 +86,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
       message: `--no-partial: ${run.validation.invalidFiles.size} invalid file(s), so nothing was pushed`,
     });
   } else {
-    pushed = await pushToPort(run, plan, await connect(run, connector), options);
+    pushed = await pushToPort(run, plan, tracking?.port ?? (await connect(run, connector)), options, tracking);
   }
 
   const report = buildReport({
@@ -86,6 +99,16 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
     pushed,
     startedAtMs: run.startedAtMs,
   });
+  if (tracking) {
+    report.watermark = await finishTracking(tracking, incomplete(report));
+    const { watermark } = report;
+    run.events.emit({
+      type: 'note',
+      message: watermark.moved
+        ? `watermark of ${watermark.branch}: ${watermark.after?.slice(0, 8)}`
+        : `watermark of ${watermark.branch} not moved${watermark.reason ? `: ${watermark.reason}` : ''}`,
+    });
+  }
   if (!plan.deleteRemoved && plan.deletes.length > 0) {
     const count = plan.deletes.length;
     run.events.emit({
@@ -101,6 +124,17 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
     });
   }
   return report;
+}
+
+/** Why the run did not push everything it selected, or undefined when it did: then the watermark may move. */
+function incomplete(report: Report): string | undefined {
+  const { failed, invalid } = report.summary;
+  if (failed > 0) return `${failed} ${failed === 1 ? 'entity' : 'entities'} failed to push (the next run retries them)`;
+  if (invalid > 0) return `${invalid} invalid ${invalid === 1 ? 'file was' : 'files were'} not pushed`;
+  // Left out without a reason (--no-partial); one a newer commit wrote has its reason, and is done.
+  const unsent = report.entities.filter((e) => e.action === 'upsert' && e.result === 'skipped' && !e.reason).length;
+  if (unsent > 0) return `${unsent} ${unsent === 1 ? 'entity was' : 'entities were'} not pushed`;
+  return undefined;
 }
 
 async function prune(run: PreparedRun, port: PortApi, options: NonNullable<SyncOptions['prune']>) {
@@ -122,19 +156,38 @@ async function pushToPort(
   plan: SyncPlan,
   port: PortApi,
   options: SyncOptions,
+  tracking: Tracking | undefined,
 ): Promise<PushResult[]> {
   const deletes = plan.deleteRemoved ? plan.deletes : [];
   if (plan.upserts.length > 0 || deletes.length > 0 || options.prune) await port.authenticate();
   const pruned = options.prune ? await prune(run, port, options.prune) : [];
   const provenance = run.config.provenance?.property;
-  const unchanged = options.skipUnchanged
-    ? compareOperations(plan.upserts, await readLive(port, plan.upserts), provenance).filter(
-        (r) => r.change === 'unchanged',
-      )
-    : [];
+  const planned = [...plan.upserts, ...deletes, ...pruned];
+  // A run of a newer commit may have finished since this one started: then this one is stale as a whole.
+  if (tracking && planned.length > 0) await checkStillCurrent(tracking);
+  // --skip-unchanged compares whole entities; the guard below needs only who wrote each one.
+  const live = options.skipUnchanged
+    ? await readLive(port, planned)
+    : provenance && !options.force
+      ? await readLive(port, planned, ['identifier', `properties.${provenance}`])
+      : undefined;
+  const unchanged =
+    options.skipUnchanged && live
+      ? compareOperations(plan.upserts, live, provenance).filter((r) => r.change === 'unchanged')
+      : [];
+  // Runs that overlap: an entity a newer commit wrote (its provenance says so) is left as it is.
+  const head = run.repository.head;
   const skipped = new Set(unchanged.map((r) => r.operation));
-  const writes = [...plan.upserts.filter((o) => !skipped.has(o)), ...deletes, ...pruned];
-
+  const newer =
+    provenance && live && !options.force && head && run.repository.gitRoot
+      ? await writtenByNewer(
+          planned.filter((o) => !skipped.has(o)),
+          live,
+          { property: provenance, head, history: tracking?.history ?? new History(new Git(run.repository.root)) },
+        )
+      : [];
+  for (const { operation } of newer) skipped.add(operation);
+  const writes = planned.filter((o) => !skipped.has(o));
   const { events } = run;
   events.emit({ type: 'push-start', total: writes.length });
   port.onProgress = (done) => events.emit({ type: 'push-progress', ...done });
@@ -154,5 +207,14 @@ async function pushToPort(
       message: `interrupted: ${notSent} ${notSent === 1 ? 'entity was' : 'entities were'} not pushed (listed as failed; run again to converge)`,
     });
   }
-  return [...pushed, ...unchanged, ...(plan.deleteRemoved ? [] : withoutPushing(plan.deletes, 'skipped'))];
+  if (newer.length > 0) {
+    events.emit({
+      type: 'warning',
+      message:
+        newer.length === 1
+          ? '1 entity was left as it is: Port holds it as written by a newer commit (--force writes it anyway)'
+          : `${newer.length} entities were left as they are: Port holds them as written by a newer commit (--force writes them anyway)`,
+    });
+  }
+  return [...pushed, ...unchanged, ...newer, ...(plan.deleteRemoved ? [] : withoutPushing(plan.deletes, 'skipped'))];
 }

@@ -1,8 +1,14 @@
-import { type Route, route } from '../router.js';
+import type { Blueprint } from '@port-gitops/port-schema';
+import { booleanParam, type Route, route } from '../router.js';
 import type { EntityStore } from '../store.js';
 
 export function blueprintRoutes(store: EntityStore): Route[] {
   return [
+    route('POST', '/v1/blueprints', true, (ctx) => {
+      // Read for its type only: the emulator has no catalog pages to create.
+      booleanParam(ctx.query, 'create_catalog_page');
+      return { status: 201, body: { ok: true, blueprint: store.createBlueprint(ctx.body as Blueprint, ctx.actor) } };
+    }),
     route('GET', '/v1/blueprints', true, () => ({
       status: 200,
       body: { ok: true, blueprints: store.listBlueprints() },
