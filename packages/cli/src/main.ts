@@ -1,5 +1,5 @@
-import { EXIT, FatalError } from '@port-gitops/core';
-import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client';
+import { EXIT, FatalError } from '@port-gitops/core/outcome';
+import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client/errors';
 import yargs from 'yargs';
 import { rejectRepeatedFlags, wholeNumber } from './commands/flags.js';
 import { withSelectionOptions, withTargetOptions } from './commands/options.js';

@@ -1,5 +1,6 @@
-import { type PortCredentials, checkBaseUrl } from '@port-gitops/port-client';
-import { FatalError } from '@port-gitops/core';
+import type { PortCredentials } from '@port-gitops/port-client';
+import { checkBaseUrl } from '@port-gitops/port-client/errors';
+import { FatalError } from '@port-gitops/core/outcome';
 
 /** Port's API hosts by region (docs/port-fidelity.md); EU is the default. */
 export const REGION_BASE_URLS = { eu: 'https://api.port.io', us: 'https://api.us.port.io' } as const;

@@ -29,20 +29,31 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 export function readRepositoryFile(
   repository: { root: string; realRoot: string },
   path: string,
-  options: { limit: number; noLink: boolean },
+  options: {
+    limit: number;
+    noLink: boolean;
+    /**
+     * The caller knows the path's folders are real folders of the repository (discovery found it through
+     * no link): only the file itself is checked, by opening it without following a link. Saves a
+     * `realpath` and an `lstat` per file: a third of reading 10,000 entity files.
+     */
+    confined?: boolean;
+  },
 ): FileRead {
   const full = join(repository.root, path);
-  let real: string;
-  try {
-    if (options.noLink && lstatSync(full).isSymbolicLink()) {
-      return { ok: false, kind: 'link', reason: 'is a symbolic link (links are never followed)' };
+  let real = full;
+  if (!(options.confined && options.noLink)) {
+    try {
+      if (options.noLink && lstatSync(full).isSymbolicLink()) {
+        return { ok: false, kind: 'link', reason: 'is a symbolic link (links are never followed)' };
+      }
+      real = realpathSync.native(full);
+    } catch (error) {
+      return missing(error);
     }
-    real = realpathSync.native(full);
-  } catch (error) {
-    return missing(error);
-  }
-  if (real !== repository.realRoot && !real.startsWith(repository.realRoot + sep)) {
-    return { ok: false, kind: 'outside', reason: 'is a link that leads outside the repository' };
+    if (real !== repository.realRoot && !real.startsWith(repository.realRoot + sep)) {
+      return { ok: false, kind: 'outside', reason: 'is a link that leads outside the repository' };
+    }
   }
   let fd: number;
   try {

@@ -35,6 +35,12 @@ export interface Problem extends Position {
 /** A file that discovery found, by repository-relative path. */
 export interface EntityFile {
   path: string;
+  /**
+   * Its folders are known to be real folders of the repository, not links: git's index lists it (git
+   * never reaches a tracked path through a link) or a walk that follows no link found it. Reading it then
+   * checks only the file itself.
+   */
+  confined?: true;
 }
 
 /**
@@ -60,6 +66,8 @@ export interface SelectedFile {
   baseBlob?: string;
   /** Why the file was selected, when it is not (only) its own change. */
   reason?: string;
+  /** Found by discovery through real folders only (see `EntityFile`). */
+  confined?: true;
 }
 
 export interface Selection {

@@ -3,7 +3,12 @@ export {
   /** @public */ type PortClientOptions,
   /** @public */ type PortCredentials,
 } from './client.js';
-export { InsecureBaseUrlError, PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
+export {
+  /** @public */ InsecureBaseUrlError,
+  /** @public */ PortApiError,
+  /** @public */ PortAuthError,
+  /** @public */ checkBaseUrl,
+} from './errors.js';
 export type {
   /** @public */ EntityWriteResult,
   /** @public */ PortEntity,

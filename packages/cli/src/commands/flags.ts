@@ -1,4 +1,4 @@
-import { FatalError } from '@port-gitops/core';
+import { FatalError } from '@port-gitops/core/outcome';
 
 /** A flag that takes a whole number within bounds; anything else is a usage error naming the flag. */
 export function wholeNumber(flag: string, min: number, max = Number.POSITIVE_INFINITY) {

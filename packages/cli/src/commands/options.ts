@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { FatalError, type RunEvent, type RunOptions, type SelectionRequest } from '@port-gitops/core';
+import type { RunEvent, RunOptions, SelectionRequest } from '@port-gitops/core';
+import { FatalError } from '@port-gitops/core/outcome';
 import type { Argv } from 'yargs';
 import { REGION_BASE_URLS, type Region } from '../target.js';
 

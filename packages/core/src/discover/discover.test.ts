@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, makeDir, makeRepo } from '../../../../test/helpers.js';
+import { git, makeDir, makeRepo, writeFiles } from '../../../../test/helpers.js';
 import { DEFAULT_INCLUDE } from '../config/index.js';
 import { Git } from '../git/index.js';
 import { type Discovery, discover } from './discover.js';
@@ -13,8 +13,15 @@ const entity = (id: string) => JSON.stringify({ identifier: id, blueprint: 'serv
  * Discovery of a folder. Inside a git work tree it runs both ways, from git's index and by walking the
  * tree, and they must agree: git decides in production, the walk is what runs outside git.
  */
-async function discoverBothWays(root: string, include = DEFAULT_INCLUDE, exclude: string[] = []): Promise<Discovery> {
+async function discoverBothWays(
+  root: string,
+  include = DEFAULT_INCLUDE,
+  exclude: string[] = [],
+  /** Folders `.gitignore` ignores: git does not enter them, the walk accounts for each file inside. */
+  ignoredFolders: string[] = [],
+): Promise<Discovery> {
   const walked = await discover({ root, include, exclude });
+  walked.skipped = walked.skipped.filter((note) => !ignoredFolders.some((folder) => note.path.startsWith(folder)));
   let inGit = false;
   try {
     inGit =
@@ -137,6 +144,96 @@ describe('discover', () => {
     expect(found.notes).toEqual([
       'vendor/inner is a git submodule: its entity files belong to its own repository and are not searched',
     ]);
+  });
+});
+
+describe('discovery from git and by walking the tree, on every kind of entry', () => {
+  const IGNORED_FOLDERS = ['dist/', 'logs/', 'newsvc/private/'];
+  /**
+   * Tracked, untracked, ignored, new folders, links, deleted and retyped files: in one work tree. (A FIFO
+   * or a device is not in it: git lists regular files and links only, so inside a work tree discovery
+   * sees what `git status` sees.)
+   */
+  function mixedTree(): string {
+    const root = makeRepo({
+      '.gitignore': 'dist/\n*.generated.port.yml\nlogs/\n',
+      'svc/a/port.yml': 'identifier: a',
+      'svc/b/port.json': entity('b'),
+      'svc/gone/port.yml': 'identifier: gone',
+      'svc/retyped/port.yml': 'identifier: retyped',
+      '.port/entity.json': entity('hidden'),
+      'teams/x/api.port.yaml': 'identifier: api',
+      'teams/x/notes.txt': 'not an entity file',
+      'fixtures/port.yml': 'identifier: fixture',
+    });
+    writeFiles(root, {
+      'svc/a/extra.port.yml': 'identifier: extra', // untracked in a tracked folder
+      'svc/a/b.generated.port.yml': 'identifier: generated', // ignored in a tracked folder
+      'dist/port.yml': 'identifier: built', // in an ignored folder
+      'logs/port.json': entity('log'),
+      'newsvc/port.yml': 'identifier: new', // a new folder
+      'newsvc/deep/port.json': entity('deep'),
+      'newsvc/deep/c.generated.port.yml': 'identifier: generated-deep',
+      'newsvc/.gitignore': 'private/\n',
+      'newsvc/private/port.yml': 'identifier: private',
+      'node_modules/pkg/port.yml': 'identifier: dep', // never searched
+      'ünïcode dir/port.yml': 'identifier: unicode',
+    });
+    rmSync(join(root, 'svc/gone/port.yml'));
+    rmSync(join(root, 'svc/retyped/port.yml'));
+    symlinkSync(join(root, 'svc/a/port.yml'), join(root, 'svc/retyped/port.yml'));
+    return root;
+  }
+
+  it('agree file for file, whatever the include globs (with a literal ending, braces, or none)', async () => {
+    const root = mixedTree();
+    for (const include of [
+      DEFAULT_INCLUDE,
+      ['**/port.{yml,json}', '**/*.port.yaml'],
+      ['**/*'], // no literal ending: every path is read
+      ['svc/**', 'newsvc/**/port.yml'],
+    ]) {
+      const found = await discoverBothWays(root, include, ['fixtures/**'], IGNORED_FOLDERS);
+      expect(found.files.length, include.join(' ')).toBeGreaterThan(2);
+    }
+    const found = await discoverBothWays(root, DEFAULT_INCLUDE, ['fixtures/**'], IGNORED_FOLDERS);
+    expect(found.files.map((f) => f.path)).toEqual([
+      '.port/entity.json',
+      'newsvc/deep/port.json',
+      'newsvc/port.yml',
+      'svc/a/extra.port.yml',
+      'svc/a/port.yml',
+      'svc/b/port.json',
+      'teams/x/api.port.yaml',
+      'ünïcode dir/port.yml',
+    ]);
+    expect(found.refused.map((n) => n.path)).toEqual(['svc/retyped/port.yml']);
+    expect(found.skipped).toEqual([
+      { path: 'fixtures/port.yml', reason: `excluded by the config's "exclude": fixtures/**` },
+      { path: 'newsvc/deep/c.generated.port.yml', reason: 'ignored by .gitignore' },
+      { path: 'svc/a/b.generated.port.yml', reason: 'ignored by .gitignore' },
+    ]);
+  });
+
+  it('in git only: a nested repository is said and not searched, a file behind a link to a folder refused', async () => {
+    const root = mixedTree();
+    const nested = join(root, 'vendored');
+    mkdirSync(nested);
+    git(nested, 'init', '-q');
+    writeFileSync(join(nested, 'port.yml'), 'identifier: elsewhere');
+    mkdirSync(join(root, 'newsvc/inner'));
+    git(join(root, 'newsvc/inner'), 'init', '-q');
+    // A tracked folder replaced by a link to a folder outside: git never reads a tracked path through it.
+    const outside = makeDir({ 'port.json': entity('outside') });
+    rmSync(join(root, 'svc/b'), { recursive: true });
+    symlinkSync(outside, join(root, 'svc/b'));
+    const found = await discover({ root, include: DEFAULT_INCLUDE, exclude: [], git: new Git(root) });
+    expect(found.notes.sort()).toEqual([
+      'newsvc/inner is a git repository of its own inside this one: it is not searched',
+      'vendored is a git repository of its own inside this one: it is not searched',
+    ]);
+    expect(found.files.map((f) => f.path)).not.toContain('vendored/port.yml');
+    expect(found.refused.map((n) => n.path)).toContain('svc/b/port.json');
   });
 });
 

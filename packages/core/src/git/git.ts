@@ -1,15 +1,20 @@
 import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
-/** The work tree as git lists it (see `Git.workTree`). */
-export interface WorkTree {
-  /** Tracked path → mode (`100644`, `100755`, `120000` symlink, `160000` submodule). */
-  tracked: Map<string, string>;
-  untracked: string[];
-  /** Ignored untracked files, and ignored folders as `dir/` (not descended). */
-  ignored: string[];
-  /** Tracked but missing from the work tree. */
-  deleted: Set<string>;
+/** The index as discovery needs it (see `Git.indexEntries`). */
+export interface IndexEntries {
+  /** Tracked path → mode (`100644`, `100755`, `120000` symlink), for the paths the filter let through. */
+  files: Map<string, string>;
+  /** Submodules (mode 160000), whatever the filter. */
+  gitlinks: string[];
+}
+
+/** What is in the work tree but not in the index, as one walk of it finds (see `Git.untrackedEntries`). */
+export interface UntrackedEntries {
+  /** Untracked files in tracked folders, ignored or not. */
+  files: string[];
+  /** Untracked folders, each as `dir/` and not descended: ignored ones, new ones, nested repositories. */
+  folders: string[];
 }
 
 /** One line `git grep` found, and its file. */
@@ -48,6 +53,14 @@ export const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 export const GITLINK_MODE = '160000';
 /** A symbolic link's entry in a tree. */
 export const SYMLINK_MODE = '120000';
+
+/**
+ * The environment of git's processes: the user's, without the switches that change what every pathspec
+ * means (`GIT_LITERAL_PATHSPECS` and the like), since port-gitops writes its pathspecs in one meaning.
+ */
+const GIT_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^GIT_(LITERAL|GLOB|NOGLOB|ICASE)_PATHSPECS$/.test(name)),
+);
 
 /** Git, run in the folder entity paths are relative to. */
 export class Git {
@@ -120,27 +133,106 @@ export class Git {
   }
 
   /**
-   * The files below the root as git sees the work tree, in one round of parallel `git ls-files`: tracked
-   * files with their modes (a symbolic link is 120000, a submodule 160000), untracked files git does not
-   * ignore, ignored ones (an ignored folder as one `dir/` entry: git does not descend into it), and
-   * tracked files missing from the work tree.
+   * The index: every tracked path whose name ends with one of `suffixes` (all of them when `suffixes` is
+   * undefined), with its mode, and every submodule. The listing of a 200,000-file index is read as bytes:
+   * only the paths that pass the filter become strings.
    */
-  async workTree(): Promise<WorkTree> {
-    const list = async (...args: string[]) =>
-      (await this.output(['ls-files', '-z', ...args, '--', '.'])).toString('utf8').split('\0').filter(Boolean);
-    const [staged, untracked, ignored, deleted] = await Promise.all([
-      list('--cached', '--stage'),
-      list('--others', '--exclude-standard'),
-      list('--others', '--ignored', '--exclude-standard', '--directory'),
-      list('--deleted'),
-    ]);
-    const tracked = new Map<string, string>();
-    for (const entry of staged) {
-      // "<mode> <object> <stage>\t<path>"
-      const tab = entry.indexOf('\t');
-      tracked.set(entry.slice(tab + 1), entry.slice(0, 6));
+  async indexEntries(suffixes: string[] | undefined): Promise<IndexEntries> {
+    const output = await this.output(['ls-files', '-z', '--cached', '--stage', '--', '.']);
+    // "<mode> <object> <stage>\t<path>\0" per entry; latin1 keeps one character per byte.
+    const text = output.toString('latin1');
+    const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8').toString('latin1'));
+    const files = new Map<string, string>();
+    const gitlinks: string[] = [];
+    for (let start = 0; start < text.length; ) {
+      const end = text.indexOf('\0', start);
+      const tab = text.indexOf('\t', start);
+      if (end === -1 || tab === -1 || tab > end) break;
+      const gitlink = text.startsWith(GITLINK_MODE, start);
+      if (gitlink || !endings || endings.some((ending) => text.endsWith(ending, end))) {
+        const path = output.toString('utf8', tab + 1, end);
+        if (gitlink) gitlinks.push(path);
+        else files.set(path, text.slice(start, start + 6));
+      }
+      start = end + 1;
     }
-    return { tracked, untracked, ignored, deleted: new Set(deleted) };
+    return { files, gitlinks };
+  }
+
+  /**
+   * One walk of the work tree for what the index does not hold: untracked files in tracked folders
+   * (ignored or not), and untracked folders as `dir/`, not descended (node_modules, an ignored build
+   * folder, a new service, a nested repository).
+   */
+  async untrackedEntries(): Promise<UntrackedEntries> {
+    const entries = (
+      await this.output(['ls-files', '-z', '--others', '--directory', '--no-empty-directory', '--', '.'])
+    )
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean);
+    return {
+      files: entries.filter((entry) => !entry.endsWith('/')),
+      folders: entries.filter((entry) => entry.endsWith('/')),
+    };
+  }
+
+  /** Which of these untracked paths (`dir/` for a folder) the `.gitignore` files and excludes ignore. */
+  async ignored(paths: string[]): Promise<Set<string>> {
+    if (paths.length === 0) return new Set();
+    try {
+      // check-ignore reads its paths as pathspecs and takes no `literal` magic: a leading `./` keeps a
+      // name that starts with `:` from reading as magic. Answers come back as asked.
+      const output = await this.output(['check-ignore', '-z', '--stdin'], paths.map((path) => `./${path}\0`).join(''));
+      return new Set(
+        output
+          .toString('utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((path) => path.slice(2)),
+      );
+    } catch (error) {
+      // Exit 1: none of them is ignored.
+      if (error instanceof GitCommandError && error.exitCode === 1) return new Set();
+      throw error;
+    }
+  }
+
+  /**
+   * Inside untracked folders: the files git does not ignore, the nested repositories (`dir/`), and the
+   * ignored files (an ignored folder as `dir/`, not descended).
+   */
+  async untrackedIn(folders: string[]): Promise<{ files: string[]; nested: string[]; ignored: string[] }> {
+    if (folders.length === 0) return { files: [], nested: [], ignored: [] };
+    const list = async (...args: string[]) =>
+      (await this.output(['ls-files', '-z', '--others', '--exclude-standard', ...args, '--', ...folders.map(literal)]))
+        .toString('utf8')
+        .split('\0')
+        .filter(Boolean);
+    const [kept, ignored] = await Promise.all([list(), list('--ignored', '--directory')]);
+    return {
+      files: kept.filter((entry) => !entry.endsWith('/')),
+      nested: kept.filter((entry) => entry.endsWith('/')),
+      ignored,
+    };
+  }
+
+  /**
+   * Tracked files (whose names end with one of `suffixes`, or all) that differ in the work tree from the
+   * index, by status: `D` deleted, or reachable only through a symbolic link (git never reads a tracked path
+   * through one), `T` of another type now (a file become a link), `M` modified. Git checks only the paths the
+   * suffixes select.
+   */
+  async worktreeChanges(suffixes: string[] | undefined): Promise<Map<string, string>> {
+    const pathspecs = suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
+    const fields = (
+      await this.output(['diff-files', '--name-status', '-z', '--no-renames', '--relative', '--', ...pathspecs])
+    )
+      .toString('utf8')
+      .split('\0');
+    const changes = new Map<string, string>();
+    for (let i = 0; i + 1 < fields.length; i += 2) changes.set(fields[i + 1]!, fields[i]![0]!);
+    return changes;
   }
 
   /** A git command's standard output; a failure (any exit code but 0) throws with git's message. */
@@ -148,6 +240,7 @@ export class Git {
     return new Promise<Buffer>((resolve, reject) => {
       const child = spawn('git', args, {
         cwd: this.root,
+        env: GIT_ENV,
         stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       const chunks: Buffer[] = [];
@@ -311,6 +404,11 @@ export class Git {
     }
     return contents;
   }
+}
+
+/** A path as a pathspec that means exactly that path (no glob, no magic). */
+function literal(path: string): string {
+  return `:(literal)${path}`;
 }
 
 /** Parses `git diff --raw -z` output: `:mode mode sha sha status\0path\0[path\0]` per change. */

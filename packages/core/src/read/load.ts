@@ -36,10 +36,11 @@ export function load(selection: Selection, options: LoadOptions): LoadedFile[] {
     repository: { root: options.root, realRoot: realpathSync.native(options.root) },
     targets: createTargetReader(options.root),
   };
-  const paths = selection.files.filter((file) => file.status !== 'deleted').map((file) => file.path);
   // One file after the other, synchronously: reading is (see readRepositoryFile) and parsing is
   // CPU-bound, so concurrency would only add promise overhead.
-  const loaded = paths.map((path) => loadEntityFile(path, context));
+  const loaded = selection.files
+    .filter((file) => file.status !== 'deleted')
+    .map((file) => loadEntityFile(file.path, Boolean(file.confined), context));
   for (const { path, reason } of selection.refused) loaded.push(refused(path, 'read', 'refused', `refused: ${reason}`));
   return loaded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -72,9 +73,9 @@ function refused(
   };
 }
 
-function loadEntityFile(path: string, context: LoadContext): LoadedFile {
+function loadEntityFile(path: string, confined: boolean, context: LoadContext): LoadedFile {
   const format = formatOf(path);
-  const read = readRepositoryFile(context.repository, path, { limit: MAX_ENTITY_FILE_BYTES, noLink: true });
+  const read = readRepositoryFile(context.repository, path, { limit: MAX_ENTITY_FILE_BYTES, noLink: true, confined });
   if (!read.ok) {
     if (read.kind === 'encoding') return refused(path, 'parse', 'encoding', `the file ${read.reason}`, read.at);
     const limit = read.kind === 'too-large' ? `; entity files are limited to ${MAX_ENTITY_FILE_BYTES}` : '';

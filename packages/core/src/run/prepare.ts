@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { BLUEPRINT_IDENTIFIER_PATTERN, type Blueprint } from '@port-gitops/port-schema';
 import { type Config, loadConfig } from '../config/index.js';
-import { type Discovery, type EntityFileMatcher, createEntityFileMatcher, discover } from '../discover/index.js';
+import { type EntityFileMatcher, createEntityFileMatcher, discover, discoverInParts } from '../discover/index.js';
 import { FatalError } from '../errors.js';
 import {
   type GitChange,
@@ -106,10 +106,9 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   events.stage('config and schemas');
 
   const context: SelectContext = { root, cwd, config, configFile, repository, git, range, reader, matcher };
-  const selection = await select(options.select, context);
-  events.stage('select');
-  const files = load(selection, { root, reader, blueprints });
-  events.stage('load');
+  const { selection, files } = await selectAndLoad(options.select, context, events, (selected) =>
+    load(selected, { root, reader, blueprints }),
+  );
   const checked = validator.validate(files);
   events.stage('validate');
   const changes =
@@ -192,37 +191,84 @@ async function startRange(
   return { range, changes: await diffRange(git, range.mergeBase, range.head, Boolean(request.includeUncommitted)) };
 }
 
-async function select(request: SelectionRequest, context: SelectContext): Promise<Selection> {
-  const { root, config, git, matcher } = context;
-  const discoverAll = (): Promise<Discovery> =>
-    discover({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) });
+/**
+ * select → load. A full run (every file, or a changed-only run that fell back to every file) reads the
+ * files git's index lists while git walks the work tree for the untracked ones: on a large repository the
+ * walk is the longest single step, and the two need not wait for each other. The result is the same as
+ * selecting everything, then loading it.
+ */
+async function selectAndLoad(
+  request: SelectionRequest,
+  context: SelectContext,
+  events: Events,
+  loadSelected: (selection: Selection) => LoadedFile[],
+): Promise<{ selection: Selection; files: LoadedFile[] }> {
+  const everything = async (head: string | null, notes: string[] = []) => {
+    const { root, config, git } = context;
+    const parts = discoverInParts({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) });
+    const tracked = selectAll(await parts.tracked, head, notes);
+    events.stage('select');
+    const files = loadSelected(tracked);
+    const untracked = selectAll(await parts.untracked, head);
+    files.push(...loadSelected(untracked));
+    events.stage('load');
+    return { selection: mergeSelections(tracked, untracked), files: files.sort(byPath) };
+  };
+  if (request.kind === 'all') return everything(context.repository.head);
+  let selection: Selection;
   if (request.kind === 'files') {
-    const paths = request.paths.map((path) => relative(root, resolve(context.cwd, path)).split(sep).join('/'));
-    const known = git ? await git.known(paths.filter((path) => !path.startsWith('../'))) : undefined;
-    return selectNamed(request.paths, {
+    selection = await selectFiles(request.paths, context);
+  } else {
+    const { range, changes } = await context.range!;
+    if (range.kind === 'all') return everything(range.head, [range.reason]);
+    const { root, config, git } = context;
+    selection = await selectChanged({
+      git: git!,
       root,
-      cwd: context.cwd,
-      head: context.repository.head,
-      matcher,
+      mergeBase: range.mergeBase,
+      head: range.head,
+      includeUncommitted: Boolean(request.includeUncommitted),
+      matcher: context.matcher,
       include: config.include,
-      ...(known ? { known } : {}),
+      reader: context.reader,
+      revalidateOn: [context.configFile, config.schema].filter((path): path is string => path !== undefined),
+      discoverAll: () => discover({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) }),
+      notes: range.note ? [range.note] : [],
+      ...(changes ? { changes } : {}),
     });
   }
-  if (request.kind === 'all') return selectAll(await discoverAll(), context.repository.head);
-  const { range, changes } = await context.range!;
-  if (range.kind === 'all') return selectAll(await discoverAll(), range.head, [range.reason]);
-  return selectChanged({
-    git: git!,
+  events.stage('select');
+  const files = loadSelected(selection);
+  events.stage('load');
+  return { selection, files };
+}
+
+/** Two selections of every file (the tracked part and the untracked part) as one. */
+function mergeSelections(a: Selection, b: Selection): Selection {
+  return {
+    ...a,
+    files: [...a.files, ...b.files].sort(byPath),
+    notes: [...a.notes, ...b.notes],
+    skipped: [...a.skipped, ...b.skipped].sort(byPath),
+    refused: [...a.refused, ...b.refused].sort(byPath),
+  };
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The files named on the command line, as repository paths; git says which it counts in the work tree. */
+async function selectFiles(named: string[], context: SelectContext): Promise<Selection> {
+  const { root, config, git, matcher } = context;
+  const paths = named.map((path) => relative(root, resolve(context.cwd, path)).split(sep).join('/'));
+  const known = git ? await git.known(paths.filter((path) => !path.startsWith('../'))) : undefined;
+  return selectNamed(named, {
     root,
-    mergeBase: range.mergeBase,
-    head: range.head,
-    includeUncommitted: Boolean(request.includeUncommitted),
+    cwd: context.cwd,
+    head: context.repository.head,
     matcher,
     include: config.include,
-    reader: context.reader,
-    revalidateOn: [context.configFile, config.schema].filter((path): path is string => path !== undefined),
-    discoverAll,
-    notes: range.note ? [range.note] : [],
-    ...(changes ? { changes } : {}),
+    ...(known ? { known } : {}),
   });
 }

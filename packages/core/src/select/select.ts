@@ -15,7 +15,11 @@ export function selectAll(discovery: Discovery, head: string | null, notes: stri
     mode: 'all',
     base: null,
     head,
-    files: discovery.files.map((file) => ({ path: file.path, status: 'all' })),
+    files: discovery.files.map((file) => ({
+      path: file.path,
+      status: 'all',
+      ...(file.confined ? { confined: true } : {}),
+    })),
     changedPaths: new Set(),
     notes: [...notes, ...discovery.notes],
     skipped: discovery.skipped,

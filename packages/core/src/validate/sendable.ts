@@ -28,14 +28,16 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
       message,
       ...(hint ? { hint } : {}),
     });
-  // An explicit stack: a value nested a million levels deep must not overflow this one.
-  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: entity.data, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+  // One walk with one path, copied only for a problem; it never descends past MAX_NESTING, so a value
+  // nested a million levels deep cannot overflow the stack.
+  const path: Array<string | number> = [];
+  let bound = 0; // never less than the bytes of the entity as JSON (see below)
+  const visit = (value: unknown): void => {
     if (typeof value === 'number') {
+      bound += 25;
       if (!Number.isFinite(value)) {
         report(
-          path,
+          [...path],
           'number',
           `is ${value}, which JSON cannot carry: it would be sent as null, which clears the value in Port`,
           'write a finite number, or quote it to keep it as text',
@@ -44,7 +46,7 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
         const written = locator.raw?.(entity.pointer + encodePointer(path));
         if (!writtenExactly(written, value)) {
           report(
-            path,
+            [...path],
             'number',
             `${written ?? 'the number'} cannot be sent as written: it would become ${JSON.stringify(value)}`,
             'numbers past 9007199254740991 lose digits; quote it to keep it as text',
@@ -52,18 +54,38 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
         }
       }
     } else if (typeof value === 'string') {
+      bound += stringBound(value);
       if (value.includes('\u0000'))
-        report(path, 'nul-character', 'holds a NUL character (\\u0000), which Port cannot store');
+        report([...path], 'nul-character', 'holds a NUL character (\\u0000), which Port cannot store');
     } else if (value !== null && typeof value === 'object') {
       if (path.length >= MAX_NESTING) {
-        report(path, 'nesting', `nests deeper than ${MAX_NESTING} levels`, 'flatten the value');
-        continue;
+        report([...path], 'nesting', `nests deeper than ${MAX_NESTING} levels`, 'flatten the value');
+        return;
       }
-      const entries = Array.isArray(value) ? value.map((item, i) => [i, item] as const) : Object.entries(value);
-      for (const [key, item] of entries) stack.push({ value: item, path: [...path, key] });
+      bound += 2;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          bound += 1;
+          path.push(i);
+          visit(value[i]);
+          path.pop();
+        }
+      } else {
+        for (const key of Object.keys(value)) {
+          bound += stringBound(key) + 2;
+          path.push(key);
+          visit((value as Record<string, unknown>)[key]);
+          path.pop();
+        }
+      }
+    } else {
+      bound += 5; // true, false, null
     }
-  }
-  if (problems.length === 0) {
+  };
+  visit(entity.data);
+  // The exact size only when the bound says it might be too large: serializing every entity costs more
+  // than the rest of this check.
+  if (problems.length === 0 && bound + BULK_ENVELOPE_BYTES > MAX_BODY_BYTES) {
     const bytes = Buffer.byteLength(JSON.stringify(entity.data));
     if (bytes + BULK_ENVELOPE_BYTES > MAX_BODY_BYTES) {
       report(
@@ -75,6 +97,14 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
     }
   }
   return problems;
+}
+
+/**
+ * Never less than the bytes of a string as JSON: with its quotes, each UTF-16 unit takes at most 6 bytes (a
+ * `\\u` escape; a character past U+007F takes 2 or 3 bytes of UTF-8, a surrogate pair 4 for two units).
+ */
+function stringBound(text: string): number {
+  return 6 * text.length + 2;
 }
 
 /**
