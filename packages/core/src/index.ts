@@ -46,4 +46,3 @@ export {
   prepare,
   sync,
 } from './run/index.js';
-export { ENTITY_FILE_DOCUMENT_SCHEMA } from './validate/index.js';

@@ -14,4 +14,4 @@ export { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from './limits.js';
 export { type LinearRegExp, hasPattern, loadLinearRegExp } from './linear-regexp.js';
 export { MAX_SEARCH_PAGE, PORT_ROUTES, type RouteDescription } from './routes.js';
 export { unverifiedRule } from './unverified.js';
-export { type Ajv, EntityValidator, type SchemaError, sharedPortAjv } from './validator.js';
+export { EntityValidator, type SchemaError, sharedPortAjv } from './validator.js';

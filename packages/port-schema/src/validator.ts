@@ -6,7 +6,6 @@ import { PORT_STRING_FORMATS } from './formats.js';
 import type { LinearRegExp } from './linear-regexp.js';
 
 export type SchemaError = ErrorObject;
-export type { Ajv };
 
 /** An ajv instance that knows Port's formats; every Port-shaped schema is compiled with one. */
 function createPortAjv(options: { verbose?: boolean; patterns?: LinearRegExp } = {}): Ajv {

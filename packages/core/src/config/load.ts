@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type Ajv, BLUEPRINT_IDENTIFIER_PATTERN, type SchemaError, sharedPortAjv } from '@port-gitops/port-schema';
+import { BLUEPRINT_IDENTIFIER_PATTERN, type SchemaError } from '@port-gitops/port-schema';
 import { type BackstageConfig, DEFAULT_BACKSTAGE_FILES, DEFAULT_BACKSTAGE_KINDS } from '../backstage/index.js';
 import { FatalError } from '../errors.js';
+import { validateConfig as validateConfigFile } from '../precompiled.js';
 import { dottedPath, unknownKeyHint } from '../schema-errors.js';
 import { type ParsedSource, parseJsonSource, parseYamlSource } from '../source/index.js';
 import { CONFIG_FILE_NAMES, DEFAULTS } from './defaults.js';
@@ -52,13 +53,10 @@ interface ObjectSchema {
   oneOf?: ObjectSchema[];
 }
 const configSchema = CONFIG_SCHEMA as unknown as { properties: Record<string, ObjectSchema> };
-let compiled: ReturnType<Ajv['compile']> | undefined;
-
 function validateConfig(data: unknown, source: ParsedSource, shown: string): void {
-  // Port's ajv instance: one instance per run pays ajv's first-compile cost once.
-  compiled ??= sharedPortAjv().compile(configSchema);
-  if (compiled(data)) return;
-  const lines = collapseAlternatives(compiled.errors ?? []).map(
+  // Compiled at build time from CONFIG_SCHEMA (scripts/precompile.mjs): no run pays ajv's compile for it.
+  if (validateConfigFile(data)) return;
+  const lines = collapseAlternatives(validateConfigFile.errors ?? []).map(
     (error) => `${shown}:${describeConfigError(error, source)}`,
   );
   throw new FatalError('config', `invalid config file:\n  ${lines.join('\n  ')}`);

@@ -6,6 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { LinearRegExp } from '@port-gitops/port-schema';
 import { FatalError } from '../errors.js';
+import { validateDraft07 } from '../precompiled.js';
 import { readRepositoryFile } from '../files.js';
 import { parseJsonSource, parseYamlSource } from '../source/index.js';
 
@@ -86,14 +87,24 @@ export function compileSharedSchema(
     verbose: true,
     ...(patterns ? { code: { regExp: patterns.engine } } : {}),
   };
-  const ajv = draft.includes('2020-12')
-    ? new (loadDraft('2020').Ajv2020)(ajvOptions)
-    : draft.includes('2019-09')
-      ? new (loadDraft('2019').Ajv2019)(ajvOptions)
-      : new Ajv(ajvOptions);
+  const newer = draft.includes('2020-12') ? '2020' : draft.includes('2019-09') ? '2019' : undefined;
+  const draft07 = !newer && (draft === '' || draft.includes('draft-07'));
+  // A draft-07 schema is checked against its meta-schema by a validator compiled at build time: ajv would
+  // compile the meta-schema on every run to do the same.
+  const ajv =
+    newer === '2020'
+      ? new (loadDraft('2020').Ajv2020)(ajvOptions)
+      : newer === '2019'
+        ? new (loadDraft('2019').Ajv2019)(ajvOptions)
+        : new Ajv({ ...ajvOptions, ...(draft07 ? { validateSchema: false } : {}) });
   addFormats(ajv as Ajv);
   if (patterns) refuseUnboundedPatterns(shared.path, [shared.schema, ...shared.siblings.values()], patterns);
   try {
+    if (draft07) {
+      for (const schema of [...shared.siblings.values(), shared.schema]) {
+        if (!validateDraft07(schema)) throw new Error(`schema is invalid: ${ajv.errorsText(validateDraft07.errors)}`);
+      }
+    }
     for (const [uri, sibling] of shared.siblings) ajv.addSchema({ ...sibling, $id: uri });
     return { path: shared.path, validate: ajv.compile({ ...shared.schema, $id: shared.base }) };
   } catch (error) {

@@ -7,7 +7,7 @@ import {
   sharedPortAjv,
 } from '@port-gitops/port-schema';
 import type { LoadedEntity, LoadedFile, Locator, Problem } from '../model.js';
-import { ENTITY_FILE_SCHEMA } from './entity-file-schema.js';
+import { validateEntityFile } from '../precompiled.js';
 import { type ErrorContext, toProblem } from './problems.js';
 import type { KnownTeams } from '../read/index.js';
 import { checkDefinitions } from './definitions.js';
@@ -54,7 +54,8 @@ export async function createValidator(options: ValidatorOptions): Promise<Valida
     (sharedSchema !== undefined && hasPattern([sharedSchema.schema, ...sharedSchema.siblings.values()]));
   const patterns = needsPatterns ? await loadLinearRegExp() : undefined;
   const entities = new EntityValidator({ ajv: sharedPortAjv(), verbose: true, ...(patterns ? { patterns } : {}) });
-  const fileSchema = entities.compile(ENTITY_FILE_SCHEMA);
+  // Compiled at build time from ENTITY_FILE_SCHEMA (scripts/precompile.mjs).
+  const fileSchema = validateEntityFile;
   const shared = sharedSchema ? compileSharedSchema(sharedSchema, patterns) : undefined;
   const definitions = checkDefinitions(options, entities);
   const teams = checkTeams(options);
