@@ -1,29 +1,46 @@
 // Generates a synthetic monorepo for benchmarks: services with entity files among filler files, a
-// shared schema, blueprints, and a git history whose last commit is a known change set.
+// shared schema, blueprints, and a git history with known changes to compare.
 //
 //   node scripts/generate-monorepo.mjs --out DIR [--files 200000] [--entities 10000] [--changed 10]
 //
-// The last commit modifies `changed` entity files, so `--base HEAD~1` selects exactly those.
+// Shapes that cost a changed-only run something beyond the changed files themselves:
+// - most services relate to one system (`core-platform`), which one file defines;
+// - one service in 50 pulls in the same runbook (`shared/runbook.md`) with file://;
+// - every service depends on the next one (a chain), so deleting one leaves a relation behind;
+// - a folder of 20 entity files (`groups/platform/`).
+// History: `main` is the base commit and then a commit that edits `changed` entity files, so that
+// `--base HEAD~1` selects exactly those. Branches off the base commit hold one change each:
+// `shape/new-service` (a new service relating to the popular system), `shape/runbook` (the shared
+// runbook edited), `shape/delete` (one service removed, another still depends on it), `shape/rename`
+// (the folder of 20 renamed). The work tree is left on `main`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+const GROUP_FILES = 20;
+const RUNBOOK_EVERY = 50;
+
 export function generateMonorepo({ out, files = 200_000, entities = 10_000, changed = 10 }) {
   const stamp = join(out, '.generated.json');
-  const wanted = JSON.stringify({ files, entities, changed, version: 3 });
+  const wanted = JSON.stringify({ files, entities, changed, version: 4 });
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return out;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
 
   const languages = ['typescript', 'go', 'python', 'java', 'kotlin', 'rust'];
   const teams = ['payments', 'search', 'platform', 'identity', 'growth', 'data'];
-  const fillerPerService = Math.max(0, Math.floor((files - entities) / entities));
+  const services = entities - GROUP_FILES - 1;
+  const fillerPerService = Math.max(0, Math.floor((files - entities) / services));
   const write = (path, text) => {
     mkdirSync(join(out, path, '..'), { recursive: true });
     writeFileSync(join(out, path), text);
   };
 
+  write(
+    '.port/blueprints/system.json',
+    JSON.stringify({ identifier: 'system', title: 'System', schema: { properties: {} }, relations: {} }, null, 2),
+  );
   write(
     '.port/blueprints/service.json',
     JSON.stringify(
@@ -36,10 +53,14 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
             tier: { type: 'number', enum: [1, 2, 3] },
             url: { type: 'string', format: 'url' },
             revision: { type: 'number' },
+            runbook: { type: 'string' },
           },
           required: ['language'],
         },
-        relations: { dependsOn: { target: 'service', required: false, many: true } },
+        relations: {
+          dependsOn: { target: 'service', required: false, many: true },
+          system: { target: 'system', required: false, many: false },
+        },
       },
       null,
       2,
@@ -53,10 +74,12 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   write('schemas/entity.schema.json', JSON.stringify({ type: 'object', required: ['identifier', 'title'] }));
   write('port-gitops.config.json', JSON.stringify({ schema: 'schemas/entity.schema.json' }, null, 2));
   write('.gitignore', 'dist/\n');
+  write('shared/runbook.md', '# Runbook\n\nPage the on-call engineer.\n');
+  write('systems/core-platform/port.yml', 'identifier: core-platform\nblueprint: system\ntitle: Core platform\n');
 
-  const entityText = (i, revision) => {
+  const serviceText = (i, revision, extra = {}) => {
     const team = teams[i % teams.length];
-    return [
+    const lines = [
       `identifier: svc-${i}`,
       'blueprint: service',
       `title: Service ${i}`,
@@ -66,16 +89,24 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
       `  tier: ${1 + (i % 3)}`,
       `  url: https://svc-${i}.example.com`,
       `  revision: ${revision}`,
-      'relations:',
-      `  dependsOn: [svc-${(i + 1) % entities}]`,
-      '',
-    ].join('\n');
+    ];
+    if (i % RUNBOOK_EVERY === 0) lines.push('  runbook: file://../../../shared/runbook.md');
+    lines.push('relations:', `  dependsOn: [svc-${extra.dependsOn ?? (i + 1) % services}]`);
+    if (i % 5 !== 0) lines.push('  system: core-platform');
+    return `${lines.join('\n')}\n`;
   };
-  for (let i = 0; i < entities; i++) {
-    const dir = `services/${teams[i % teams.length]}/svc-${i}`;
-    write(`${dir}/port.yml`, entityText(i, 1));
+  const servicePath = (i) => `services/${teams[i % teams.length]}/svc-${i}/port.yml`;
+  for (let i = 0; i < services; i++) {
+    write(servicePath(i), serviceText(i, 1));
+    const dir = servicePath(i).replace(/\/port\.yml$/, '');
     for (let f = 0; f < fillerPerService; f++)
       write(`${dir}/src/module-${f}.ts`, `export const value${f} = ${i * 1000 + f};\n`);
+  }
+  for (let g = 0; g < GROUP_FILES; g++) {
+    write(
+      `groups/platform/g-${g}.port.yml`,
+      `identifier: grp-${g}\nblueprint: service\ntitle: Group service ${g}\nproperties:\n  language: go\n`,
+    );
   }
 
   const git = (...args) =>
@@ -96,10 +127,27 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   git('config', 'maintenance.auto', 'false');
   git('add', '-A');
   git('commit', '-q', '-m', 'monorepo');
-  // The known change set: `changed` entity files, spread across the tree.
+
+  const shape = (name, change) => {
+    git('checkout', '-q', '-b', `shape/${name}`, 'main');
+    change();
+    git('add', '-A');
+    git('commit', '-q', '-m', name);
+    git('checkout', '-q', 'main');
+  };
+  const popular = 7; // relates to core-platform (7 % 5 !== 0)
+  shape('new-service', () =>
+    write('services/payments/svc-new/port.yml', serviceText(popular, 1).replaceAll(`svc-${popular}`, 'svc-new')),
+  );
+  shape('runbook', () => write('shared/runbook.md', '# Runbook\n\nPage the on-call engineer, then the lead.\n'));
+  const deleted = Math.floor(services / 2);
+  shape('delete', () => rmSync(join(out, servicePath(deleted))));
+  shape('rename', () => git('mv', 'groups/platform', 'groups/platform-core'));
+
+  // The known change set on main: `changed` entity files, spread across the tree.
   for (let k = 0; k < changed; k++) {
-    const i = Math.floor((k * entities) / changed);
-    write(`services/${teams[i % teams.length]}/svc-${i}/port.yml`, entityText(i, 2));
+    const i = Math.floor((k * services) / changed);
+    write(servicePath(i), serviceText(i, 2));
   }
   git('commit', '-q', '-am', 'change');
   writeFileSync(stamp, wanted);

@@ -149,6 +149,43 @@ describe('changed-only selection (--base)', () => {
     expect((JSON.parse(run.stdout) as Report).errors[0]).toMatchObject({ file: 'a/port.yml', code: 'parse' });
   });
 
+  it('warns in each unchanged file that relates to an entity the change removes, as a full check does', async () => {
+    const service = (id: string, dependsOn: string[]) =>
+      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      'a/port.yml': service('a', []),
+      'b/port.yml': service('b', ['a']),
+      'c/port.yml': service('c', ['b', 'a']),
+      'd/port.yml': service('d', ['a-2']), // names a longer identifier: not a relation to "a"
+      'a2/port.yml': service('a-2', []),
+      'e/port.yml': service('e', []),
+      'm/port.yml': service('m', ['e']),
+    });
+    rmSync(join(repo, 'a/port.yml'));
+    // e moves to another file: it is not removed, and m's relation stands.
+    rmSync(join(repo, 'e/port.yml'));
+    writeFiles(repo, { 'e2/port.yml': service('e', []) });
+    commit(repo, 'remove a, move e');
+    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo });
+    const report = JSON.parse(run.stdout) as Report;
+    expect(run.code).toBe(0);
+    expect(report.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.severity} ${e.rule} ${e.pointer}`)).toEqual([
+      'b/port.yml:5:15 warning relation-target /relations/dependsOn/0',
+      'c/port.yml:5:18 warning relation-target /relations/dependsOn/1',
+    ]);
+    expect(report.errors[0]!.hint).toBe(
+      'this change removes it from a/port.yml; it may still exist in Port; --strict-relations makes this an error',
+    );
+    // The same relations a full check reports, in the same words.
+    const all = JSON.parse((await runCli(['check', '--all', '--format', 'json'], { cwd: repo })).stdout) as Report;
+    expect(all.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`)).toEqual(
+      report.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`),
+    );
+    const strict = await runCli(['check', '--base', 'HEAD~1', '--strict-relations'], { cwd: repo });
+    expect(strict.code).toBe(1);
+  });
+
   it('selects an unchanged entity file when a file it pulls in with file:// changed', async () => {
     const repo = makeRepo({
       'svc/port.yml': `identifier: docs\nblueprint: domain\nproperties:\n  description: file://./README.md\n`,

@@ -27,9 +27,8 @@ export async function main(
 }
 
 async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output): Promise<number> {
-  // Each command's module is loaded when it runs: `check` never loads the HTTP client or the emulator. The
-  // commands are declared without handlers and run here once yargs has parsed the line: a yargs handler
-  // makes yargs lay out the command's whole help text on every run, a tenth of a pre-commit check's time.
+  // Each command's module is loaded when it runs, once yargs has parsed the line: `check` never loads the
+  // HTTP client or the emulator.
   const commands: Record<
     string,
     () => Promise<(args: never, output: Output, env: NodeJS.ProcessEnv) => Promise<number>>
@@ -266,7 +265,9 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
     .middleware(rejectRepeatedFlags, true)
     .version(VERSION)
     .help()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    // yargs lays out a command's help text on every run, whether it is printed or not; wrapping it to the
+    // terminal's width is most of that cost, so lines are wrapped only when help is asked for.
+    .wrap(argv.includes('--help') || argv.includes('-h') ? Math.min(110, process.stdout.columns ?? 110) : null)
     .fail((message, error) => {
       // yargs' own errors (YError), including a flag's coerce refusing its value, are usage errors.
       if (error && error.name !== 'YError') throw error;

@@ -241,10 +241,12 @@ describe('git searches', () => {
   it('throw when git fails, rather than answering "nothing found"', async () => {
     const notARepository = makeDir({ 'a/port.yml': 'identifier: a' });
     const git = new Git(notARepository);
-    await expect(git.matchingLines(['identifier'], ['**/port.yml'])).rejects.toThrow(/git grep failed \(exit 128\)/);
-    await expect(git.filesContaining(['x'], ['**/port.yml'])).rejects.toThrow(/git grep failed/);
+    await expect(git.matchingLines(['identifier'], ['*port.yml'])).rejects.toThrow(/git grep failed \(exit 128\)/);
     // Nothing found is an empty answer, not an error.
     const repo = makeRepo({ 'a/port.yml': 'identifier: a' });
-    expect(await new Git(repo).matchingLines(['nowhere-to-be-found'], ['**/port.yml'])).toEqual([]);
+    expect(await new Git(repo).matchingLines(['nowhere-to-be-found'], ['*port.yml'])).toEqual([]);
+    expect(await new Git(repo).matchingLines(['identifier'], ['*port.yml'])).toEqual([
+      { path: 'a/port.yml', text: 'identifier: a' },
+    ]);
   });
 });

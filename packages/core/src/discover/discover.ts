@@ -183,6 +183,17 @@ function accountIgnored(path: string, matcher: EntityFileMatcher, found: Discove
   else if (judgement.reason && !judgement.never) found.skipped.push({ path, reason: judgement.reason });
 }
 
+/**
+ * Pathspecs for git that select every path `include` can match, and few others (`*port.yml`): what a
+ * search of the entity files (git grep) is limited to. Git matches these fast; it matches `:(glob)`
+ * pathspecs against every path of a large index slowly, so those are the fallback for globs without a
+ * literal ending. Callers still judge each path git names.
+ */
+export function entityPathspecs(include: string[]): string[] {
+  const suffixes = nameSuffixes(include);
+  return suffixes ? suffixes.map((suffix) => `*${suffix}`) : include.map((glob) => `:(glob)${glob}`);
+}
+
 /** Characters that make a glob more than a literal, in picomatch's syntax. */
 const GLOB_CHARACTER = /[*?[\]{}()!+@\\]/;
 

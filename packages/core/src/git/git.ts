@@ -313,51 +313,18 @@ export class Git {
   }
 
   /**
-   * Tracked files under the root whose working-tree content holds any of `texts` (as a whole word with
-   * `word`; extended regular expressions with `regex`), limited to `globs`; paths relative to the root. The texts go to git on its standard input,
-   * so there may be any number of them. A failing search throws: it never reads as "no file".
-   */
-  async filesContaining(
-    texts: string[],
-    globs: string[],
-    options: { word?: boolean; regex?: boolean } = {},
-  ): Promise<string[]> {
-    if (texts.length === 0) return [];
-    const args = [
-      'grep',
-      '-l',
-      '-z',
-      '-I',
-      options.regex ? '-E' : '-F',
-      ...(options.word ? ['-w'] : []),
-      '-f',
-      '-',
-      '--',
-    ];
-    try {
-      const output = await this.output([...args, ...globs.map((glob) => `:(glob)${glob}`)], `${texts.join('\n')}\n`);
-      return output.toString('utf8').split('\0').filter(Boolean);
-    } catch (error) {
-      // git grep exits 1 when nothing matches, and more than 1 when it failed.
-      if (error instanceof GitCommandError && error.exitCode === 1) return [];
-      throw error;
-    }
-  }
-
-  /**
-   * The lines of tracked files (limited to `globs`) that hold any of `texts` (as a whole word with
+   * The lines of tracked files (limited to `pathspecs`) that hold any of `texts` (as a whole word with
    * `word`), each with its file; binary files are left out. Texts go on standard input, any number of
-   * them; a failing search throws.
+   * them; a failing search throws: it never reads as "no file".
    */
-  async matchingLines(texts: string[], globs: string[], options: { word?: boolean } = {}): Promise<MatchingLine[]> {
+  async matchingLines(texts: string[], pathspecs: string[], options: { word?: boolean } = {}): Promise<MatchingLine[]> {
     if (texts.length === 0) return [];
-    const args = ['grep', '-z', '-I', '-F', ...(options.word ? ['-w'] : []), '-f', '-', '--'];
+    const args = ['grep', '-z', '-I', '-F', ...(options.word ? ['-w'] : []), '-f', '-', '--', ...pathspecs];
     let output: string;
     try {
-      output = (
-        await this.output([...args, ...globs.map((glob) => `:(glob)${glob}`)], `${texts.join('\n')}\n`)
-      ).toString('utf8');
+      output = (await this.output(args, `${texts.join('\n')}\n`)).toString('utf8');
     } catch (error) {
+      // git grep exits 1 when nothing matches, and more than 1 when it failed.
       if (error instanceof GitCommandError && error.exitCode === 1) return [];
       throw error;
     }

@@ -25,6 +25,23 @@ export interface LoadOptions {
 /** Entity files larger than this are refused rather than read into memory. */
 const MAX_ENTITY_FILE_BYTES = 8 * 1024 * 1024;
 
+const realRoots = new Map<string, string>();
+
+/**
+ * The text of an entity file the run did not select, read only to search it (what it defines, what it
+ * pulls in), with the rules every entity file is read by: '' when it cannot be read that way (a link, not
+ * a regular file, not UTF-8). It is never checked or pushed.
+ */
+export function readForSearch(root: string, path: string): string {
+  let realRoot = realRoots.get(root);
+  if (realRoot === undefined) {
+    realRoot = realpathSync.native(root);
+    realRoots.set(root, realRoot);
+  }
+  const read = readRepositoryFile({ root, realRoot }, path, { limit: MAX_ENTITY_FILE_BYTES, noLink: true });
+  return read.ok ? read.text.replace(/^\uFEFF/, '') : '';
+}
+
 /**
  * Reads and parses the selected files (deleted ones excepted), each into its entities. A file the
  * selection refused (a link, not a regular file, a named file that is no entity file) is loaded as a

@@ -20,6 +20,7 @@ import {
   checkRelationTargets,
   createValidator,
   definedInOtherFiles,
+  relationsToRemoved,
   withProblems,
 } from '../validate/index.js';
 import { Events, type RunOptions, type SelectionRequest } from './options.js';
@@ -120,6 +121,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
         })
       : undefined;
   events.stage('diff with base');
+  const otherFiles = { root, include: config.include, matcher, loaded: files, reader };
   const relationProblems = await checkRelationTargets(files, {
     blueprints,
     strict: Boolean(options.strictRelations),
@@ -128,12 +130,21 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
     ...(changes && git
       ? {
           changes,
-          findElsewhere: (keys) =>
-            definedInOtherFiles(git, { root, include: config.include, matcher, loaded: files, reader }, keys),
+          findElsewhere: (keys) => definedInOtherFiles(git, otherFiles, keys),
         }
       : {}),
   });
-  const validation = withProblems(checked, files, relationProblems);
+  // A changed-only run that removes entities: the relations other files keep to them.
+  const toRemoved =
+    changes && git && changes.removed.length > 0
+      ? await relationsToRemoved(
+          git,
+          { ...otherFiles, blueprints, strict: Boolean(options.strictRelations) },
+          changes.removed,
+          (paths) => load(unchangedFiles(paths, selection), { root, reader, blueprints }),
+        )
+      : [];
+  const validation = withProblems(checked, files, [...relationProblems, ...toRemoved]);
   events.stage('relation targets');
   for (const message of selection.notes) events.emit({ type: 'note', message });
   return { repository, config, blueprints, selection, files, validation, changes, env, events, startedAtMs };
@@ -271,4 +282,14 @@ async function selectFiles(named: string[], context: SelectContext): Promise<Sel
     include: config.include,
     ...(known ? { known } : {}),
   });
+}
+
+/** Files read for what they say of others, not selected: they are neither checked nor pushed. */
+function unchangedFiles(paths: string[], selection: Selection): Selection {
+  return {
+    ...selection,
+    files: paths.map((path) => ({ path, status: 'unchanged' })),
+    skipped: [],
+    refused: [],
+  };
 }

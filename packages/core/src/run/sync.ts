@@ -14,7 +14,7 @@ import {
 import type { PortApi, PortConnector } from '../port.js';
 import { push } from '../push/index.js';
 import { type Report, buildReport } from '../report/index.js';
-import { connect } from './connect.js';
+import { connect, connectAhead } from './connect.js';
 import type { RunOptions } from './options.js';
 import { type PreparedRun, openRun, prepare } from './prepare.js';
 import { type Tracking, checkStillCurrent, finishTracking, startTracking } from './tracking.js';
@@ -58,6 +58,11 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
   // In CI, the branch's watermark in Port decides what to compare with, before anything is selected.
   const tracked = await startTracking(opened, options, connector);
   for (const message of tracked?.notes ?? []) opened.events.emit({ type: 'note', message });
+  const connection = tracked
+    ? () => Promise.resolve(tracked.tracking.port)
+    : options.dryRun
+      ? () => connect(run, connector)
+      : connectAhead(opened, connector);
   const run = await prepare(tracked ? { ...options, select: tracked.select } : options, opened);
   if (tracked) run.selection.notes.unshift(...tracked.notes);
   const tracking = tracked?.tracking;
@@ -75,7 +80,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
 
   let pushed: PushResult[];
   if (options.dryRun) {
-    const pruned = options.prune ? await prune(run, await connect(run, connector), options.prune) : [];
+    const pruned = options.prune ? await prune(run, await connection(), options.prune) : [];
     const deletes = plan.deleteRemoved ? plan.deletes : [];
     pushed = withoutPushing([...plan.upserts, ...deletes, ...pruned], 'planned');
     if (!plan.deleteRemoved) pushed.push(...withoutPushing(plan.deletes, 'skipped'));
@@ -86,7 +91,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
       message: `--no-partial: ${run.validation.invalidFiles.size} invalid file(s), so nothing was pushed`,
     });
   } else {
-    pushed = await pushToPort(run, plan, tracking?.port ?? (await connect(run, connector)), options, tracking);
+    pushed = await pushToPort(run, plan, await connection(), options, tracking);
   }
 
   const report = buildReport({
@@ -189,6 +194,7 @@ async function pushToPort(
   for (const { operation } of newer) skipped.add(operation);
   const writes = planned.filter((o) => !skipped.has(o));
   const { events } = run;
+  events.stage('plan');
   events.emit({ type: 'push-start', total: writes.length });
   port.onProgress = (done) => events.emit({ type: 'push-progress', ...done });
   const stop = () => port.stop?.();
@@ -199,6 +205,7 @@ async function pushToPort(
   } finally {
     options.signal?.removeEventListener('abort', stop);
     events.emit({ type: 'push-end' });
+    events.stage('push');
   }
   const notSent = pushed.filter((r) => r.error?.code === 'interrupted').length;
   if (notSent > 0) {

@@ -14,7 +14,10 @@ export interface EntityChanges {
   /** Entities of selected files whose content is as it was (a pure rename, a sibling's edit). */
   unchanged: Set<LoadedEntity>;
   removed: RemovedEntity[];
-  /** The base version of each changed entity that had one, as written (for checks of what is new). */
+  /**
+   * The base version of each changed entity that had one, as written (for checks of what is new); for an
+   * entity pushed only because a file it pulls in changed, the entity as written, which is as it was.
+   */
   previous: Map<LoadedEntity, Record<string, unknown>>;
 }
 
@@ -72,7 +75,9 @@ export async function diffEntities(
       const before = key ? base.get(key) : undefined;
       const same = unchangedFiles.has(file.path) || before?.written === canonical(entity.written);
       (same && !dependencyChanged ? unchanged : changed).add(entity);
-      if (before && !same) previous.set(entity, before.data);
+      // What it was at base: as written now when only a file it pulls in changed (its relations are not new).
+      if (same && dependencyChanged) previous.set(entity, entity.written);
+      else if (before && !same) previous.set(entity, before.data);
     }
   }
 

@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Discovery, EntityFileMatcher } from '../discover/index.js';
+import { type Discovery, type EntityFileMatcher, entityPathspecs } from '../discover/index.js';
 import { GITLINK_MODE, type Git, type GitChange, SYMLINK_MODE } from '../git/index.js';
 import type { FileNote, SelectedFile, Selection } from '../model.js';
-import type { EntityReader } from '../read/index.js';
+import { type EntityReader, readForSearch } from '../read/index.js';
 
 /** A symbolic link is never read as an entity file, whatever selected it. */
 export const SYMLINK_REFUSAL =
@@ -186,7 +184,7 @@ async function dependents(
   // Only a path that is not itself an entity file can be a reference target worth a search.
   const targets = [...changedPaths].filter((path) => !matcher.isEntityFile(path));
   if (targets.length === 0) return [];
-  const lines = await options.git.matchingLines(reader.referenceMarkers, options.include);
+  const lines = await options.git.matchingLines(reader.referenceMarkers, entityPathspecs(options.include));
   const toParse = new Set<string>();
   for (const { path, text } of lines) {
     if (selected.has(path) || toParse.has(path) || !matcher.isEntityFile(path)) continue;
@@ -195,7 +193,7 @@ async function dependents(
   }
   const found: SelectedFile[] = [];
   for (const path of [...toParse].sort()) {
-    const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
+    const text = readForSearch(options.root, path);
     const changedTargets = reader.referencesOf(path, text).filter((target) => changedPaths.has(target));
     if (changedTargets.length > 0) {
       found.push({

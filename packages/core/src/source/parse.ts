@@ -12,6 +12,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import type { Locator, Position } from '../model.js';
+import { blockYamlLocator } from './block-yaml.js';
 import { decodePointer } from './pointer.js';
 
 /** A parsed file: its data, a locator for pointers, and parse errors with positions. */
@@ -56,6 +57,22 @@ function lazyLocator(build: () => Locator): Locator {
       built ??= safely(build);
       return built.raw?.(pointer);
     },
+  };
+}
+
+/**
+ * Positions for a YAML file whose data the fast parser read: from the line reader for plain block YAML
+ * (`blockYamlLocator`), from the full parser otherwise, and for the text of a scalar (`raw`, rare) always.
+ */
+function lazyYamlLocator(text: string): Locator {
+  let block: Omit<Locator, 'raw'> | undefined | null = null;
+  const full = lazyLocator(() => parseYamlWithPositions(text).locator);
+  return {
+    locate: (pointer, options) => {
+      if (block === null) block = blockYamlLocator(text);
+      return (block ?? full).locate(pointer, options);
+    },
+    raw: (pointer) => full.raw?.(pointer),
   };
 }
 
@@ -181,7 +198,7 @@ export function parseYamlSource(text: string): ParsedSource {
       const documents = jsyaml
         .loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA })
         .filter((d) => d !== null && d !== undefined);
-      return { documents, errors: [], locator: lazyLocator(() => parseYamlWithPositions(text).locator) };
+      return { documents, errors: [], locator: lazyYamlLocator(text) };
     } catch {
       // The full parser says where and why.
     }

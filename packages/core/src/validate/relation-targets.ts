@@ -1,11 +1,9 @@
 import type { Blueprint } from '@port-gitops/port-schema';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EntityChanges } from '../select/index.js';
-import type { EntityFileMatcher } from '../discover/index.js';
+import { type EntityFileMatcher, entityPathspecs } from '../discover/index.js';
 import type { Git } from '../git/index.js';
-import type { EntityReader } from '../read/index.js';
-import type { LoadedFile, Problem } from '../model.js';
+import { type EntityReader, readForSearch } from '../read/index.js';
+import type { LoadedEntity, LoadedFile, Problem } from '../model.js';
 import { encodePointer, place } from '../source/index.js';
 
 export interface RelationTargetOptions {
@@ -36,13 +34,15 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
     for (const entity of file.entities)
       if (entity.blueprint && entity.identifier) defined.add(`${entity.blueprint}\u0000${entity.identifier}`);
   }
-  const references: Array<{
+  interface Reference {
     file: LoadedFile;
-    pointer: string;
+    entity: LoadedEntity;
     relation: string;
+    index: number | undefined;
     blueprint: string;
     identifier: string;
-  }> = [];
+  }
+  const references: Reference[] = [];
   for (const file of files) {
     for (const entity of file.entities) {
       const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
@@ -50,27 +50,21 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
       if (!blueprint || typeof relations !== 'object' || relations === null) continue;
       if (options.changes?.unchanged.has(entity)) continue;
       const before = options.changes?.previous.get(entity)?.relations as Record<string, unknown> | undefined;
-      for (const [name, value] of Object.entries(relations as Record<string, unknown>)) {
+      for (const name in relations) {
+        if (!Object.hasOwn(relations, name)) continue;
         const target = blueprint.relations?.[name]?.target;
         if (!target || target.startsWith('_')) continue;
-        const known = new Set([before?.[name]].flat().filter((id): id is string => typeof id === 'string'));
-        const ids =
-          typeof value === 'string'
-            ? [[value, [name]]]
-            : Array.isArray(value)
-              ? value.map((id, i) => [id, [name, i]])
-              : [];
-        for (const [identifier, path] of ids as Array<[unknown, Array<string | number>]>) {
-          if (typeof identifier !== 'string' || known.has(identifier) || defined.has(`${target}\u0000${identifier}`))
-            continue;
-          references.push({
-            file,
-            pointer: entity.pointer + encodePointer(['relations', ...path]),
-            relation: name,
-            blueprint: target,
-            identifier,
-          });
-        }
+        // A target the entity already had at base was checked when it was added.
+        const had = before?.[name];
+        const known = (identifier: string) => had === identifier || (Array.isArray(had) && had.includes(identifier));
+        const add = (identifier: unknown, index: number | undefined) => {
+          if (typeof identifier !== 'string' || defined.has(`${target}\u0000${identifier}`)) return;
+          if (had !== undefined && known(identifier)) return;
+          references.push({ file, entity, relation: name, index, blueprint: target, identifier });
+        };
+        const value = (relations as Record<string, unknown>)[name];
+        if (typeof value === 'string') add(value, undefined);
+        else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) add(value[i], i);
       }
     }
   }
@@ -78,19 +72,25 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
   const elsewhere = options.findElsewhere
     ? await options.findElsewhere(references.map(({ blueprint, identifier }) => ({ blueprint, identifier })))
     : new Set<string>();
-  return references
-    .filter((ref) => !elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`))
-    .map((ref) => ({
+  const severity = options.strict ? ('error' as const) : ('warning' as const);
+  const hint = options.strict
+    ? 'define it in an entity file, or fix the identifier'
+    : 'it may exist in Port already; --strict-relations makes this an error';
+  const problems: Problem[] = [];
+  for (const ref of references) {
+    if (elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`)) continue;
+    const path = ref.index === undefined ? ['relations', ref.relation] : ['relations', ref.relation, ref.index];
+    problems.push({
       file: ref.file.path,
-      ...place(ref.file.locator, ref.pointer),
-      code: 'relation-target' as const,
-      severity: options.strict ? ('error' as const) : ('warning' as const),
+      ...place(ref.file.locator, ref.entity.pointer + encodePointer(path)),
+      code: 'relation-target',
+      severity,
       rule: 'relation-target',
       message: `relation "${ref.relation}" points at "${ref.identifier}" of blueprint "${ref.blueprint}", which no entity file defines`,
-      hint: options.strict
-        ? 'define it in an entity file, or fix the identifier'
-        : 'it may exist in Port already; --strict-relations makes this an error',
-    }));
+      hint,
+    });
+  }
+  return problems;
 }
 
 export interface OtherFilesOptions {
@@ -103,48 +103,131 @@ export interface OtherFilesOptions {
 }
 
 /** An identifier (or a Backstage name) whose value is not on its key's line: a block scalar, an alias, a tag. */
-const VALUE_ELSEWHERE = `(identifier|name)["']?[[:space:]]*:[[:space:]]*([|>&*!]|$)`;
+const VALUE_ELSEWHERE = /(?:identifier|name)["']?\s*:\s*(?:[|>&*!]|$)/;
+
+/** The last `/` part of an identifier: what a Backstage file qualified by namespace (`retail/shop`) writes. */
+const nameOf = (identifier: string) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier;
+
+/** A line that holds nothing but an identifier key and its value (`identifier: svc-8`, `- name: shop`). */
+const KEY_LINE_ONLY = /^\s*(?:-\s+)?["']?(?:identifier|name)["']?\s*:\s*["']?[^\s"',}\]]+["']?\s*(?:#.*)?$/;
 
 /**
- * For a changed-only run: which of these entities an entity file it did not load defines. One git grep
- * (in C) lists every line of the entity files that holds an identifier key, and a second the files that
- * write one with its value elsewhere (a block scalar, an alias); the value on each line is looked up among
- * the wanted names, and only the files where one is found are parsed, and the parse decides. The cost does
- * not grow with the number of targets: a change relating to thousands of entities, or to one entity that
- * thousands relate to, parses the files that define them.
+ * One git grep (in C) over the entity files the run did not load, for the lines that hold an identifier
+ * key (and, with `mentions`, one of `names` as a word): the files that may define one of the names (its
+ * value on the key's line, or a value written elsewhere: a block scalar, an alias), and those that may name
+ * one (any other line git found). Nothing is parsed here, and nothing here grows with the number of names:
+ * the cost is one read of the entity files by git, however many files relate to one (a system thousands of
+ * services relate to).
+ */
+async function scanOtherFiles(
+  git: Git,
+  options: OtherFilesOptions,
+  names: Set<string>,
+  mentions: boolean,
+): Promise<{ defining: Set<string>; mentioning: Set<string> }> {
+  const seen = new Set(options.loaded.map((file) => file.path));
+  const keys = options.reader.identifierKeys;
+  const keyOnLine = new RegExp(`(?:${keys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`, 'g');
+  const defining = new Set<string>();
+  const mentioning = new Set<string>();
+  const lines = await git.matchingLines(mentions ? [...keys, ...names] : keys, entityPathspecs(options.include), {
+    word: true,
+  });
+  for (const { path, text } of lines) {
+    if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
+    if (VALUE_ELSEWHERE.test(text)) defining.add(path);
+    for (const match of text.matchAll(keyOnLine)) if (names.has(nameOf(match[1]!))) defining.add(path);
+    // git found this line for a name, or for a key among other text: either way the file may name one.
+    if (mentions && !KEY_LINE_ONLY.test(text)) mentioning.add(path);
+  }
+  return { defining, mentioning };
+}
+
+/** The `blueprint\0identifier` keys these files define, parsed: the parse decides. */
+function definedIn(paths: Iterable<string>, options: OtherFilesOptions): Set<string> {
+  const found = new Set<string>();
+  for (const path of [...paths].sort()) {
+    for (const entity of options.reader.parse(path, readForSearch(options.root, path))) {
+      const blueprint = options.reader.blueprintOf(path, entity);
+      if (blueprint && typeof entity.identifier === 'string') found.add(`${blueprint}\u0000${entity.identifier}`);
+    }
+  }
+  return found;
+}
+
+/**
+ * For a changed-only run: which of these entities an entity file it did not load defines. One scan of the
+ * other entity files (`scanOtherFiles`), then a parse of the few that may define one of them.
  */
 export async function definedInOtherFiles(
   git: Git,
   options: OtherFilesOptions,
   keys: Array<{ blueprint: string; identifier: string }>,
 ): Promise<Set<string>> {
-  const seen = new Set(options.loaded.map((file) => file.path));
-  // The last `/` part of an identifier is what a file defining it writes: a Backstage file qualified by
-  // namespace (`retail/shop`) writes its name alone.
-  const wanted = new Set(keys.map(({ identifier }) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier));
-  const keyOnLine = new RegExp(
-    `(?:${options.reader.identifierKeys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`,
-    'g',
+  const { defining } = await scanOtherFiles(
+    git,
+    options,
+    new Set(keys.map(({ identifier }) => nameOf(identifier))),
+    false,
   );
-  const [lines, elsewhere] = await Promise.all([
-    git.matchingLines(options.reader.identifierKeys, options.include, { word: true }),
-    git.filesContaining([VALUE_ELSEWHERE], options.include, { regex: true }),
-  ]);
-  const candidates = new Set<string>(elsewhere);
-  for (const { path, text } of lines) {
-    for (const match of text.matchAll(keyOnLine)) {
-      const value = match[1]!;
-      if (wanted.has(value.slice(value.lastIndexOf('/') + 1) || value)) candidates.add(path);
+  return definedIn(defining, options);
+}
+
+/**
+ * For a changed-only run: the relations of files the change did not touch that point at an entity the
+ * change removed (and no other file defines). A full run reports each as a relation to an entity no file
+ * defines; a change that creates them must say so too, in the files that hold them. One git grep finds
+ * the files that name a removed identifier; only those are read (`readFiles`), and only their relations
+ * to removed entities are reported, nothing else of them.
+ */
+export async function relationsToRemoved(
+  git: Git,
+  options: OtherFilesOptions & Pick<RelationTargetOptions, 'blueprints' | 'strict'>,
+  removed: Array<{ file: string; blueprint: string; identifier: string }>,
+  readFiles: (paths: string[]) => LoadedFile[],
+): Promise<Problem[]> {
+  const defined = new Set(
+    options.loaded.flatMap((file) => file.entities.map((e) => `${e.blueprint}\u0000${e.identifier}`)),
+  );
+  let gone = removed.filter((entity) => !defined.has(`${entity.blueprint}\u0000${entity.identifier}`));
+  if (gone.length === 0) return [];
+  // One scan: the files that may still define a removed entity, and those that name one.
+  const scan = await scanOtherFiles(git, options, new Set(gone.map(({ identifier }) => nameOf(identifier))), true);
+  const elsewhere = definedIn(scan.defining, options);
+  gone = gone.filter((entity) => !elsewhere.has(`${entity.blueprint}\u0000${entity.identifier}`));
+  if (gone.length === 0 || scan.mentioning.size === 0) return [];
+  const wanted = new Map(gone.map((entity) => [`${entity.blueprint}\u0000${entity.identifier}`, entity]));
+  const candidates = scan.mentioning;
+  const problems: Problem[] = [];
+  for (const file of readFiles([...candidates].sort())) {
+    for (const entity of file.entities) {
+      const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
+      const relations = entity.data.relations;
+      if (!blueprint || typeof relations !== 'object' || relations === null) continue;
+      for (const [name, value] of Object.entries(relations as Record<string, unknown>)) {
+        const target = blueprint.relations?.[name]?.target;
+        if (!target) continue;
+        const ids: Array<[unknown, Array<string | number>]> =
+          typeof value === 'string'
+            ? [[value, [name]]]
+            : Array.isArray(value)
+              ? value.map((id, i) => [id, [name, i]])
+              : [];
+        for (const [identifier, path] of ids) {
+          const gone = typeof identifier === 'string' ? wanted.get(`${target}\u0000${identifier}`) : undefined;
+          if (!gone) continue;
+          problems.push({
+            file: file.path,
+            ...place(file.locator, entity.pointer + encodePointer(['relations', ...path])),
+            code: 'relation-target',
+            severity: options.strict ? 'error' : 'warning',
+            rule: 'relation-target',
+            message: `relation "${name}" points at "${gone.identifier}" of blueprint "${target}", which no entity file defines`,
+            hint: `this change removes it from ${gone.file}; ${options.strict ? 'keep it, or change this relation' : 'it may still exist in Port; --strict-relations makes this an error'}`,
+          });
+        }
+      }
     }
   }
-  const found = new Set<string>();
-  for (const path of [...candidates].sort()) {
-    if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
-    const text = await readFile(join(options.root, path), 'utf8').catch(() => '');
-    for (const entity of options.reader.parse(path, text)) {
-      const blueprint = options.reader.blueprintOf(path, entity);
-      if (blueprint && typeof entity.identifier === 'string') found.add(`${blueprint}\u0000${entity.identifier}`);
-    }
-  }
-  return found;
+  return problems;
 }
