@@ -14,8 +14,12 @@
 // - scale: 1,000, 10,000 and 50,000 entity files (5 files each): `check --all`, `check --base`, `sync --all`.
 // - warnings: 10,000 files with 25,000 relations to entities no file defines: the share of placing them.
 // - backstage: a Backstage catalog against the same entities as port.yml files.
+// - foreign (only with BENCH_FOREIGN=<a git repository>): a shape this project did not generate, a real
+//   repository's tree and history with a port.yml beside each package.json (scripts/generate-foreign.mjs),
+//   once as it is and once eight times over: `check --all` against the floors, `check --base` of its
+//   last 30 commits.
 //
-// Options (environment): BENCH_ONLY, BENCH_RUNS (default 5; medians), BENCH_SERIAL_SAMPLE (files posted one by
+// Options (environment): BENCH_ONLY, BENCH_FOREIGN, BENCH_RUNS (default 5; medians), BENCH_SERIAL_SAMPLE (files posted one by
 // one for the curl baseline, default 200), BENCH_SERVICES (Backstage, default 5,000), BENCH_UPDATE_DOCS.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchPush, syncFigures } from './bench-push.mjs';
 import { generateBackstageCatalogs } from './generate-backstage.mjs';
+import { generateForeign } from './generate-foreign.mjs';
 import { generateMonorepo } from './generate-monorepo.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -99,11 +104,17 @@ if (part('selection')) {
   console.log(`\n${section}`);
   const repo = generated('monorepo-200000-10000', { files: 200_000, entities: 10_000, changed: 10 });
   const floor = node([floorScript], repo, 'floor: git ls-files + read each file');
+  const walk = bench(
+    'git ls-files --others (the untracked walk)',
+    'git',
+    ['ls-files', '-z', '--others', '--directory'],
+    repo,
+  );
   const all = portGitops(['check', '--all'], repo);
   report({
     what: '`check --all`',
     figure: `${seconds(all.ms)}, ${all.peakMb.toFixed(0)} MB`,
-    floor: `listing from git's index and reading: ${seconds(floor.ms)}`,
+    floor: `listing from git's index and reading: ${seconds(floor.ms)}; the walk for untracked files alone: ${seconds(walk.ms)}`,
     ratio: `${(all.ms / floor.ms).toFixed(2)}×`,
     target: '≤ 2.5×',
     ok: all.ms / floor.ms <= 2.5,
@@ -231,6 +242,45 @@ if (part('backstage')) {
     target: '—',
     ok: true,
   });
+}
+
+if (process.env.BENCH_FOREIGN && part('foreign')) {
+  const from = process.env.BENCH_FOREIGN;
+  for (const copies of [1, 8]) {
+    const repo = `${root}.bench/foreign-${copies}`;
+    const started = performance.now();
+    generateForeign({ from, out: repo, copies, back: 30 });
+    const files = git(repo, 'ls-files', '-z').split('\0').length - 1;
+    const entityFiles = git(repo, 'ls-files', '-z', '--', '*port.yml').split('\0').length - 1;
+    section = `Not generated here: ${from}'s tree${copies > 1 ? ` ${copies} times over` : ''} (${files.toLocaleString('en-US')} files, ${entityFiles.toLocaleString('en-US')} entity files)`;
+    console.log(`\n${section}: ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const floor = node([floorScript], repo, 'floor: git ls-files + read each file');
+    const walk = bench(
+      'git ls-files --others (the untracked walk)',
+      'git',
+      ['ls-files', '-z', '--others', '--directory'],
+      repo,
+    );
+    const all = portGitops(['check', '--all'], repo);
+    report({
+      what: '`check --all`',
+      figure: `${seconds(all.ms)}, ${all.peakMb.toFixed(0)} MB`,
+      floor: `listing and reading: ${seconds(floor.ms)}; the walk for untracked files alone: ${seconds(walk.ms)}`,
+      ratio: `${(all.ms / floor.ms).toFixed(2)}×`,
+      target: '≤ 2.5×',
+      ok: all.ms / floor.ms <= 2.5,
+    });
+    const changed = git(repo, 'diff', '--name-only', 'HEAD~1').split('\n').filter(Boolean);
+    const base = portGitops(['check', '--base', 'HEAD~1'], repo);
+    report({
+      what: `\`check --base\` of its last 30 commits (${changed.length.toLocaleString('en-US')} files changed, ${changed.filter((p) => p.endsWith('port.yml')).length} entity files)`,
+      figure: seconds(base.ms),
+      floor: `\`check --all\`: ${seconds(all.ms)}`,
+      ratio: `${((base.ms / all.ms) * 100).toFixed(1)}%`,
+      target: '≤ 10%',
+      ok: base.ms / all.ms <= 0.1,
+    });
+  }
 }
 
 /** A repository whose every file relates to entities no file defines: 2.5 relations a file. */

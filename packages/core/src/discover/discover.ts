@@ -203,7 +203,7 @@ const GLOB_CHARACTER = /[*?[\]{}()!+@\\]/;
  * filter git can apply before any path becomes a string. Undefined when a glob has no such ending
  * (`services/**`, a negation): then every path is read, and picomatch alone decides, as it always does.
  */
-function nameSuffixes(include: string[]): string[] | undefined {
+export function nameSuffixes(include: string[]): string[] | undefined {
   const suffixes = new Set<string>();
   for (const glob of include) {
     if (glob.startsWith('!')) return undefined;

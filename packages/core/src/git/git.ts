@@ -113,23 +113,40 @@ export class Git {
   /**
    * What changed from `base` to `head` (or to the working tree when `head` is undefined): paths
    * relative to the root in use (`--relative`), NUL-separated so that any byte in a name survives,
-   * renames detected, submodules left out.
+   * renames detected, submodules left out. With `renamesAmong` (name endings, as discovery derives them
+   * from `include`), renames are looked for only among the paths with those endings: git pairs every added
+   * path with every deleted one to find them, which over thousands of changed files costs several times the
+   * diff itself, and only an entity file's rename matters (a file renamed across those endings reads as
+   * the deletion and the addition it is for the entity files).
    */
-  async diff(base: string, head: string | undefined): Promise<GitChange[]> {
-    const output = await this.git.raw([
-      '-c',
-      'core.quotePath=false',
-      'diff',
-      '--raw',
-      '-z',
-      '-M',
-      '--no-ext-diff',
-      '--relative',
-      base,
-      ...(head ? [head] : []),
-      '--',
+  async diff(base: string, head: string | undefined, renamesAmong?: string[]): Promise<GitChange[]> {
+    const diff = (renames: boolean, pathspecs: string[]) =>
+      this.git
+        .raw([
+          '-c',
+          'core.quotePath=false',
+          'diff',
+          '--raw',
+          '-z',
+          renames ? '-M' : '--no-renames',
+          '--no-ext-diff',
+          '--relative',
+          base,
+          ...(head ? [head] : []),
+          '--',
+          ...pathspecs,
+        ])
+        .then(parseRawDiff);
+    if (!renamesAmong) return diff(true, []);
+    const [all, named] = await Promise.all([
+      diff(false, []),
+      diff(
+        true,
+        renamesAmong.map((ending) => `*${ending}`),
+      ),
     ]);
-    return parseRawDiff(output);
+    const covered = (path: string) => renamesAmong.some((ending) => path.endsWith(ending));
+    return [...all.filter((change) => !covered(change.path)), ...named];
   }
 
   /**

@@ -85,7 +85,8 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   const root = repository.root;
   const git = repository.gitRoot ? new Git(root) : undefined;
   // git works out the range and its diff in its own processes while the schemas compile here.
-  const range = options.select.kind === 'changed' ? startRange(options.select, env, repository, git) : undefined;
+  const range =
+    options.select.kind === 'changed' ? startRange(options.select, env, repository, git, config.include) : undefined;
   range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
   events.stage('blueprints');
@@ -174,6 +175,7 @@ async function startRange(
   env: NodeJS.ProcessEnv,
   repository: RepositoryInfo,
   git: Git | undefined,
+  include: string[],
 ): Promise<StartedRange> {
   const ci = request.base ? undefined : detectCiBase(env);
   if (!request.base && !ci) {
@@ -199,7 +201,10 @@ async function startRange(
     fallbackAll: Boolean(request.fallbackAll),
   });
   if (range.kind === 'all') return { range };
-  return { range, changes: await diffRange(git, range.mergeBase, range.head, Boolean(request.includeUncommitted)) };
+  return {
+    range,
+    changes: await diffRange(git, range.mergeBase, range.head, Boolean(request.includeUncommitted), include),
+  };
 }
 
 /**

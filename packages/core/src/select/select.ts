@@ -1,4 +1,4 @@
-import { type Discovery, type EntityFileMatcher, entityPathspecs } from '../discover/index.js';
+import { type Discovery, type EntityFileMatcher, entityPathspecs, nameSuffixes } from '../discover/index.js';
 import { GITLINK_MODE, type Git, type GitChange, SYMLINK_MODE } from '../git/index.js';
 import type { FileNote, SelectedFile, Selection } from '../model.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
@@ -51,8 +51,9 @@ export async function diffRange(
   mergeBase: string,
   head: string,
   includeUncommitted: boolean,
+  include: string[],
 ): Promise<GitChange[]> {
-  const changes = await git.diff(mergeBase, includeUncommitted ? undefined : head);
+  const changes = await git.diff(mergeBase, includeUncommitted ? undefined : head, nameSuffixes(include));
   if (includeUncommitted) {
     const tracked = new Set(changes.map((change) => change.path));
     for (const path of await git.untracked()) if (!tracked.has(path)) changes.push({ status: 'added', path });
@@ -71,7 +72,8 @@ export async function diffRange(
 export async function selectChanged(options: ChangedSelectionOptions): Promise<Selection> {
   const { git, matcher } = options;
   const changes =
-    options.changes ?? (await diffRange(git, options.mergeBase, options.head, options.includeUncommitted));
+    options.changes ??
+    (await diffRange(git, options.mergeBase, options.head, options.includeUncommitted, options.include));
 
   const changedPaths = new Set<string>();
   const selected = new Map<string, SelectedFile>();
