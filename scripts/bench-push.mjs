@@ -51,7 +51,7 @@ async function syncAll(cli, repo, emulatorOptions) {
   const peakMb = Number(result.stderr.trim().split('\n').pop()) / 1024;
   const held = new Set(emulator.store.entities().map((e) => `${e.blueprint}/${e.identifier}`));
   const timings = Object.fromEntries(
-    [...result.stderr.matchAll(/^timing: (.+?) (\d+) ms$/gm)].map((m) => [m[1], Number(m[2])]),
+    [...result.stderr.matchAll(/^timing: (.+?) (\d+) ms(?: \(memory \d+ MB\))?$/gm)].map((m) => [m[1], Number(m[2])]),
   );
   const stats = structuredClone(emulator.stats);
   await emulator.close();

@@ -64,7 +64,7 @@ function measure(command, args, cwd) {
     throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   const stderr = result.stderr.trim().split('\n');
   const timings = Object.fromEntries(
-    [...result.stderr.matchAll(/^timing: (.+?) (\d+) ms$/gm)].map((m) => [m[1], Number(m[2])]),
+    [...result.stderr.matchAll(/^timing: (.+?) (\d+) ms(?: \(memory \d+ MB\))?$/gm)].map((m) => [m[1], Number(m[2])]),
   );
   return { ms, peakMb: Number(stderr.pop()) / 1024, summary: result.stdout.trim().split('\n').pop(), timings };
 }
@@ -87,7 +87,8 @@ const node = (args, cwd, label, times) => bench(label, process.execPath, args, c
 const portGitops = (args, cwd, label = `port-gitops ${args.join(' ')}`, times) =>
   node([cli, ...args], cwd, label, times);
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+const git = (cwd, ...args) =>
+  execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 }).toString();
 
 function generated(name, options) {
   const out = `${root}.bench/${name}`;

@@ -122,7 +122,10 @@ export function printEvents(
         if (flags.format === 'text') output.err(printable(event.message));
         return;
       case 'timing':
-        if (timings) process.stderr.write(`timing: ${event.stage} ${Math.round(event.ms)} ms\n`);
+        if (timings) {
+          const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
+          process.stderr.write(`timing: ${event.stage} ${Math.round(event.ms)} ms (memory ${rss} MB)\n`);
+        }
         return;
       case 'push-start': {
         const enabled = (flags.progress ?? false) && !flags.quiet && flags.format === 'text';

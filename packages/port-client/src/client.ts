@@ -328,12 +328,22 @@ export class PortClient {
       }
 
       let response: Response;
+      // Aborted by the request's timeout or by stop()'s end of grace; both let go once the answer is in
+      // (AbortSignal.any would stay referenced by the client's signal for every request of a long run).
+      const abort = new AbortController();
+      const timeout = setTimeout(
+        () => abort.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError')),
+        this.timeoutMs,
+      );
+      const stopAll = () => abort.abort(this.inFlight.signal.reason);
+      this.inFlight.signal.addEventListener('abort', stopAll, { once: true });
       try {
         this.counters.requests++;
-        const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.inFlight.signal]);
         // Never followed: a redirect would carry the credentials, or the data, to wherever it points.
-        response = await fetch(url, { method, headers, body: payload, signal, redirect: 'manual' });
+        response = await fetch(url, { method, headers, body: payload, signal: abort.signal, redirect: 'manual' });
       } catch (error) {
+        clearTimeout(timeout);
+        this.inFlight.signal.removeEventListener('abort', stopAll);
         if (error instanceof PortApiError) throw error;
         if (this.stopped) throw interrupted(method, path);
         if (isTransientNetworkError(error) && attempt < this.maxRetries) {
@@ -344,11 +354,17 @@ export class PortClient {
         throw new PortApiError(0, 'network_error', `${method} ${path}: ${describeNetworkError(error)}`);
       }
 
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        throw new PortApiError(response.status, 'redirect', describeRedirect(method, url, response));
+      let text: string;
+      try {
+        if (response.status >= 300 && response.status < 400) {
+          await response.body?.cancel();
+          throw new PortApiError(response.status, 'redirect', describeRedirect(method, url, response));
+        }
+        text = await response.text();
+      } finally {
+        clearTimeout(timeout);
+        this.inFlight.signal.removeEventListener('abort', stopAll);
       }
-      const text = await response.text();
       const traceId = response.headers.get('x-trace-id') ?? undefined;
       this.watchRateLimit(response);
       if (response.ok) {

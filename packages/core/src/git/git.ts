@@ -155,24 +155,36 @@ export class Git {
    * only the paths that pass the filter become strings.
    */
   async indexEntries(suffixes: string[] | undefined): Promise<IndexEntries> {
-    const output = await this.output(['ls-files', '-z', '--cached', '--stage', '--', '.']);
-    // "<mode> <object> <stage>\t<path>\0" per entry; latin1 keeps one character per byte.
-    const text = output.toString('latin1');
-    const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8').toString('latin1'));
+    const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
     const files = new Map<string, string>();
     const gitlinks: string[] = [];
-    for (let start = 0; start < text.length; ) {
-      const end = text.indexOf('\0', start);
-      const tab = text.indexOf('\t', start);
-      if (end === -1 || tab === -1 || tab > end) break;
-      const gitlink = text.startsWith(GITLINK_MODE, start);
-      if (gitlink || !endings || endings.some((ending) => text.endsWith(ending, end))) {
-        const path = output.toString('utf8', tab + 1, end);
-        if (gitlink) gitlinks.push(path);
-        else files.set(path, text.slice(start, start + 6));
+    const gitlink = Buffer.from(GITLINK_MODE);
+    // "<mode> <object> <stage>\t<path>\0" per entry, read as it comes: a 200,000-file index is 40 MB of
+    // listing, and none of it is kept but the entries that pass.
+    const entry = (buffer: Buffer, start: number, end: number) => {
+      const tab = buffer.indexOf(9, start);
+      if (tab === -1 || tab > end) return;
+      const isGitlink = buffer.compare(gitlink, 0, 6, start, start + 6) === 0;
+      const passes =
+        isGitlink ||
+        !endings ||
+        endings.some(
+          (ending) =>
+            end - tab > ending.length && buffer.compare(ending, 0, ending.length, end - ending.length, end) === 0,
+        );
+      if (!passes) return;
+      const path = buffer.toString('utf8', tab + 1, end);
+      if (isGitlink) gitlinks.push(path);
+      else files.set(path, buffer.toString('latin1', start, start + 6));
+    };
+    await this.stream(['ls-files', '-z', '--cached', '--stage', '--', '.'], (chunk) => {
+      let start = 0;
+      for (let end = chunk.indexOf(0); end !== -1; end = chunk.indexOf(0, start)) {
+        entry(chunk, start, end);
+        start = end + 1;
       }
-      start = end + 1;
-    }
+      return start;
+    });
     return { files, gitlinks };
   }
 
@@ -250,6 +262,27 @@ export class Git {
     const changes = new Map<string, string>();
     for (let i = 0; i + 1 < fields.length; i += 2) changes.set(fields[i + 1]!, fields[i]![0]!);
     return changes;
+  }
+
+  /**
+   * A git command's standard output, handed to `consume` as it arrives: `consume` returns how much of the
+   * bytes it has used, and the rest is handed again with the next bytes. A failure throws with git's message.
+   */
+  private stream(args: string[], consume: (bytes: Buffer) => number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const child = spawn('git', args, { cwd: this.root, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      let pending: Buffer = Buffer.alloc(0);
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+        pending = bytes.subarray(consume(bytes));
+      });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new GitCommandError(args, code, stderr.trim()))));
+    });
   }
 
   /** A git command's standard output; a failure (any exit code but 0) throws with git's message. */
