@@ -52,6 +52,28 @@ describe('files that are not where, or what, they seem', () => {
     );
   });
 
+  it('refuses a named file reached through a linked folder, and skips one inside a nested repository, saying why', async () => {
+    const outside = makeDir({ 'port.yml': 'identifier: ghp_SECRETTOKENVALUE\nblueprint: domain\n' });
+    const repo = makeRepo({ ...exampleBlueprints(), 'a/port.yml': domain('a') });
+    symlinkSync(outside, join(repo, 'linked'));
+    const nested = join(repo, 'vendor/other');
+    mkdirSync(nested, { recursive: true });
+    git(nested, 'init', '-q');
+    writeFiles(nested, { 'port.yml': domain('theirs') });
+    const run = await runCli(['check', 'a/port.yml', 'linked/port.yml', 'vendor/other/port.yml', '--format', 'json'], {
+      cwd: repo,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).not.toContain('SECRETTOKENVALUE');
+    expect(report(run.stdout).files.map((f) => `${f.path} ${f.outcome}: ${f.reason ?? ''}`)).toEqual([
+      'a/port.yml loaded: ',
+      expect.stringMatching(/^linked\/port\.yml refused: reached through linked, a symbolic link/),
+      expect.stringMatching(
+        /^vendor\/other\/port\.yml skipped: inside vendor\/other, a git submodule or nested repository/,
+      ),
+    ]);
+  });
+
   it('never reads an entity file that is a link out of the repository, with --all or --base, nor prints what it holds', async () => {
     const outside = makeDir({ 'token.yml': 'identifier: ghp_SECRETTOKENVALUE\nblueprint: domain\n' });
     const repo = makeRepo({ ...exampleBlueprints(), 'a/port.yml': domain('a') });
@@ -206,6 +228,36 @@ describe('limits and faults', () => {
       'relation "members" points at "team-missing" of blueprint "team", which no entity file defines',
     ]);
   });
+
+  it('refuses identifiers of 300,000 characters in time linear in their length, and says so once each', async () => {
+    // A backtracking identifier pattern took minutes on such values; the run must end, and say why.
+    const long = `${'a'.repeat(300_000)}!`;
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      'a/port.json': JSON.stringify({ identifier: long, blueprint: 'domain' }),
+      'b/port.json': JSON.stringify({ identifier: 'b', blueprint: long }),
+      'c/port.json': JSON.stringify({
+        identifier: 'c',
+        blueprint: 'service',
+        properties: { language: 'go', lifecycle: 'production' },
+        relations: { dependsOn: [long] },
+      }),
+    });
+    const run = await runCli(['check', '--all', '--format', 'json'], { cwd: repo });
+    expect(run.code).toBe(1);
+    const errors = report(run.stdout).errors.map((e) => `${e.file} ${e.pointer} ${e.rule}`);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'a/port.json /identifier port entity: identifier',
+        'b/port.json /blueprint port entity: identifier',
+        'c/port.json /relations/dependsOn/0 port entity: identifier',
+      ]),
+    );
+    // No warning that a blueprint no identifier could name lacks a definition; no message prints the value whole.
+    expect(errors.some((e) => e.endsWith('blueprint-definition'))).toBe(false);
+    const text = await runCli(['check', '--all'], { cwd: repo });
+    expect(text.stdout.length).toBeLessThan(5_000);
+  }, 60_000);
 
   it('checks --report and --junit before anything is pushed', async () => {
     const repo = makeRepo({ ...exampleBlueprints(), 'a/port.yml': domain('a') });

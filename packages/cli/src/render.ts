@@ -77,7 +77,12 @@ function renderSkipped(files: ReportFile[], output: Output, verbose: boolean): s
 
 function summaryLine(report: Report, output: Output): string {
   const s = report.summary;
-  const scope = report.mode === 'all' ? 'all files' : `changes ${short(report.base)}..${short(report.head)}`;
+  const scope =
+    report.mode === 'all'
+      ? 'all files'
+      : report.base === null
+        ? 'named files'
+        : `changes ${short(report.base)}..${short(report.head)}`;
   const parts = [
     `${s.files} ${s.files === 1 ? 'file' : 'files'}`,
     `${s.entities} ${s.entities === 1 ? 'entity' : 'entities'}`,

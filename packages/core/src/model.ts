@@ -97,6 +97,11 @@ export interface Locator {
   inFile?(pointer: string): string;
   /** The text of the scalar at `pointer` as the file writes it (`9007199254740993`, `1e400`), if there is one. */
   raw?(pointer: string): string | undefined;
+  /**
+   * The file holds a number a double may not carry as written (16 digits or more, a three-digit
+   * exponent): each of its numbers is compared with its text (`raw`) before it may be sent.
+   */
+  mayAlterNumbers?: boolean;
 }
 
 /** One entity read from a file, with `file://` references resolved. */

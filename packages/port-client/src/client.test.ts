@@ -244,4 +244,42 @@ describe('PortClient', () => {
       server.close();
     }
   });
+
+  it('retries an answer that breaks off or stalls half-way, and names a body that is not JSON', async () => {
+    // First a connection dropped after the headers, then one that stalls past the timeout, then the answer.
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      if (requests === 1) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"ok":true,"blu');
+        setTimeout(() => res.socket?.destroy(), 20);
+      } else if (requests === 2) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"ok":true,"blu'); // and nothing more
+      } else if (requests === 3) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true,"blueprints":[]}');
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>a proxy says hello</html>');
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' }, timeoutMs: 300 });
+      expect(await c.listBlueprints()).toEqual([]);
+      expect(requests).toBe(3);
+      expect(c.counters.retries).toBe(2);
+      const error = await c.listBlueprints().catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 200, code: 'invalid_answer' });
+      expect((error as Error).message).toBe(
+        'GET /v1/blueprints answered 200 with a body that is not JSON ("<html>a proxy says hello</html>"…)',
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

@@ -328,8 +328,11 @@ export class PortClient {
       }
 
       let response: Response;
+      let text: string;
       // Aborted by the request's timeout or by stop()'s end of grace; both let go once the answer is in
       // (AbortSignal.any would stay referenced by the client's signal for every request of a long run).
+      // The timeout covers the whole answer, its body included: a connection that stalls or drops
+      // half-way through an answer is retried like one that never answered.
       const abort = new AbortController();
       const timeout = setTimeout(
         () => abort.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError')),
@@ -341,9 +344,12 @@ export class PortClient {
         this.counters.requests++;
         // Never followed: a redirect would carry the credentials, or the data, to wherever it points.
         response = await fetch(url, { method, headers, body: payload, signal: abort.signal, redirect: 'manual' });
+        if (response.status >= 300 && response.status < 400) {
+          await response.body?.cancel();
+          throw new PortApiError(response.status, 'redirect', describeRedirect(method, url, response));
+        }
+        text = await response.text();
       } catch (error) {
-        clearTimeout(timeout);
-        this.inFlight.signal.removeEventListener('abort', stopAll);
         if (error instanceof PortApiError) throw error;
         if (this.stopped) throw interrupted(method, path);
         if (isTransientNetworkError(error) && attempt < this.maxRetries) {
@@ -352,15 +358,6 @@ export class PortClient {
           continue;
         }
         throw new PortApiError(0, 'network_error', `${method} ${path}: ${describeNetworkError(error)}`);
-      }
-
-      let text: string;
-      try {
-        if (response.status >= 300 && response.status < 400) {
-          await response.body?.cancel();
-          throw new PortApiError(response.status, 'redirect', describeRedirect(method, url, response));
-        }
-        text = await response.text();
       } finally {
         clearTimeout(timeout);
         this.inFlight.signal.removeEventListener('abort', stopAll);
@@ -369,7 +366,7 @@ export class PortClient {
       this.watchRateLimit(response);
       if (response.ok) {
         this.limit.succeeded();
-        return (text ? JSON.parse(text) : {}) as T;
+        return parseAnswer<T>(text, method, path, response.status);
       }
 
       const envelope = parseEnvelope(text);
@@ -519,6 +516,21 @@ function asWriteFailure(error: unknown): EntityWriteResult {
 
 function interrupted(method: string, path: string): PortApiError {
   return new PortApiError(0, 'interrupted', `${method} ${path}: not sent, the run was interrupted`);
+}
+
+/** A successful answer's JSON body; a body that is not JSON (a proxy's page) fails the request, saying so. */
+function parseAnswer<T>(text: string, method: string, path: string, status: number): T {
+  if (!text) return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    const start = text.slice(0, 60).replace(/\s+/g, ' ');
+    throw new PortApiError(
+      status,
+      'invalid_answer',
+      `${method} ${path} answered ${status} with a body that is not JSON (${JSON.stringify(start)}…)`,
+    );
+  }
 }
 
 function describeNetworkError(error: unknown): string {

@@ -50,14 +50,19 @@ export async function loadLinearRegExp(): Promise<LinearRegExp> {
   };
 }
 
-/** Whether a schema (or blueprint) holds a `pattern` anywhere: only then is RE2 worth loading. */
+/**
+ * Whether a schema (or blueprint) holds a regular expression anywhere, a `pattern` or the keys of
+ * `patternProperties` (ajv runs both on the same engine): only then is RE2 worth loading.
+ */
 export function hasPattern(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const node = stack.pop();
     if (Array.isArray(node)) stack.push(...node);
     else if (node !== null && typeof node === 'object') {
-      if (typeof (node as { pattern?: unknown }).pattern === 'string') return true;
+      const { pattern, patternProperties } = node as { pattern?: unknown; patternProperties?: unknown };
+      if (typeof pattern === 'string' || (patternProperties !== null && typeof patternProperties === 'object'))
+        return true;
       stack.push(...Object.values(node));
     }
   }

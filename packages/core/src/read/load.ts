@@ -142,18 +142,19 @@ function readEntities(path: string, source: ParsedSource, context: LoadContext):
   const notEntities = notAnEntityFile(path, candidates);
   if (notEntities) return { entities, problems: [notEntities], locator: source.locator };
   for (const { pointer, value } of candidates) {
-    const at = (suffix: string, code: ProblemCode, message: string, hint?: string) =>
+    const at = (suffix: string, code: ProblemCode, rule: string, message: string, hint?: string) =>
       problems.push({
         file: path,
         ...source.locator.locate(pointer + suffix),
         pointer: pointer + suffix,
         code,
         severity: 'error',
+        rule,
         message,
         ...(hint ? { hint } : {}),
       });
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      at('', 'shape', `expected an entity object, found ${describeType(value)}`);
+      at('', 'shape', 'entity-shape', `expected an entity object, found ${describeType(value)}`);
       continue;
     }
     const data = value as Record<string, unknown>;
@@ -163,6 +164,7 @@ function readEntities(path: string, source: ParsedSource, context: LoadContext):
       at(
         '',
         'blueprint',
+        'no-blueprint',
         `no blueprint for entity ${identifier ? `"${identifier}"` : 'without identifier'}`,
         'add a "blueprint" field, a config rule whose "files" matches this file, or pass --blueprint',
       );
@@ -173,7 +175,7 @@ function readEntities(path: string, source: ParsedSource, context: LoadContext):
       blueprint ? context.blueprints.get(blueprint) : undefined,
       context.targets,
     );
-    for (const problem of resolved.problems) at(problem.suffix, 'file-reference', problem.message);
+    for (const problem of resolved.problems) at(problem.suffix, 'file-reference', 'file-reference', problem.message);
     entities.push({
       file: path,
       pointer,
@@ -278,7 +280,12 @@ function readBackstageDocuments(
   return {
     entities,
     problems,
-    locator: { locate: (pointer, options) => source.locator.locate(inFile(pointer), options), inFile },
+    locator: {
+      locate: (pointer, options) => source.locator.locate(inFile(pointer), options),
+      inFile,
+      raw: (pointer) => source.locator.raw?.(inFile(pointer)),
+      ...(source.locator.mayAlterNumbers ? { mayAlterNumbers: true } : {}),
+    },
   };
 }
 
@@ -329,6 +336,7 @@ function holdsNoEntity(path: string): Problem {
     pointer: '',
     code: 'shape',
     severity: 'error',
+    rule: 'no-entity',
     message: 'the file holds no entity',
   };
 }

@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Blueprint } from '@port-gitops/port-schema';
-import { parse as parseYaml } from 'yaml';
-import { encodePointer } from '../source/index.js';
+import type { Locator } from '../model.js';
+import { encodePointer, numberAsWritten, parseJsonSource, parseYamlSource } from '../source/index.js';
 import { readRepositoryFile } from '../files.js';
 
 /**
@@ -133,14 +133,54 @@ export function resolveFileReferences(
   return { data: resolvedProperties ? { ...data, properties: resolvedProperties } : data, dependencies, problems };
 }
 
-/** A referenced file's text as data (`file://` to an object property, `$json`, `$yaml`); the parser's first line when it is not. */
+/**
+ * A referenced file's text as data (`file://` to an object property, `$json`, `$yaml`), read by the rules
+ * an entity file is read by (source/parse.ts): strict JSON without repeated keys, YAML 1.2's core schema
+ * without tags, one YAML document, and numbers that go out as written. Why not, with the line and column.
+ */
 export function parseTarget(
   text: string,
   format: 'JSON' | 'YAML',
 ): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: format === 'JSON' ? JSON.parse(text) : parseYaml(text) };
-  } catch (error) {
-    return { ok: false, message: `not valid ${format}: ${(error as Error).message.split('\n')[0]}` };
+  const content = text.replace(/^\uFEFF/, '');
+  const source = format === 'JSON' ? parseJsonSource(content) : parseYamlSource(content);
+  const [error] = source.errors;
+  if (error) return { ok: false, message: `not valid ${format}: ${error.message} at ${error.line}:${error.column}` };
+  if (source.documents.length > 1) {
+    return { ok: false, message: `${source.documents.length} YAML documents, where one value is read` };
   }
+  const value = source.documents[0] ?? null;
+  const altered = alteredNumber(value, source.locator);
+  if (altered) {
+    const at = source.locator.locate(altered.pointer);
+    return {
+      ok: false,
+      message: `a ${format} file whose number ${altered.written} at ${at.line}:${at.column} cannot be sent as written (it would become ${altered.becomes})`,
+    };
+  }
+  return { ok: true, value };
+}
+
+/** The first number of a referenced file's data that would not go out as written, if any. */
+function alteredNumber(
+  value: unknown,
+  locator: Locator,
+): { pointer: string; written: string; becomes: string } | undefined {
+  const stack: Array<{ value: unknown; pointer: string }> = [{ value, pointer: '' }];
+  while (stack.length > 0) {
+    const { value: node, pointer } = stack.pop()!;
+    if (typeof node === 'number') {
+      const written = locator.raw?.(pointer);
+      if (!Number.isFinite(node)) return { pointer, written: written ?? String(node), becomes: 'null' };
+      if (locator.mayAlterNumbers || (Number.isInteger(node) && !Number.isSafeInteger(node))) {
+        const altered = written === undefined ? !Number.isSafeInteger(node) : !numberAsWritten(written, node);
+        if (altered) return { pointer, written: written ?? String(node), becomes: JSON.stringify(node) };
+      }
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        stack.push({ value: child, pointer: pointer + encodePointer([Array.isArray(node) ? Number(key) : key]) });
+      }
+    }
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { existsSync, lstatSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { type EntityFileMatcher, fileType } from '../discover/index.js';
 import type { FileNote, Selection } from '../model.js';
@@ -36,6 +37,21 @@ export function selectNamed(
       refused.push({ path, reason: 'does not exist' });
       continue;
     }
+    const detour = folderDetour(context.root, path);
+    if (detour?.kind === 'link') {
+      refused.push({
+        path,
+        reason: `reached through ${detour.folder}, a symbolic link (entity files must be regular files inside the repository; links are never followed)`,
+      });
+      continue;
+    }
+    if (detour?.kind === 'repository') {
+      skipped.push({
+        path,
+        reason: `inside ${detour.folder}, a git submodule or nested repository: its entity files belong to its own repository and are not searched`,
+      });
+      continue;
+    }
     const judgement = context.matcher.judge(path);
     if (!judgement.entity) {
       if (judgement.reason) skipped.push({ path, reason: judgement.reason });
@@ -65,4 +81,22 @@ export function selectNamed(
     skipped,
     refused,
   };
+}
+
+/**
+ * The first folder of a named path that discovery would not enter: a symbolic link (never followed), or
+ * the top of another repository (a submodule, or a nested clone, which holds a `.git`).
+ */
+function folderDetour(root: string, path: string): { kind: 'link' | 'repository'; folder: string } | undefined {
+  const folders = path.split('/').slice(0, -1);
+  for (let depth = 1; depth <= folders.length; depth++) {
+    const folder = folders.slice(0, depth).join('/');
+    try {
+      if (lstatSync(join(root, folder)).isSymbolicLink()) return { kind: 'link', folder };
+    } catch {
+      return undefined; // missing: said by the caller
+    }
+    if (existsSync(join(root, folder, '.git'))) return { kind: 'repository', folder };
+  }
+  return undefined;
 }

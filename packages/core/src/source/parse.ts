@@ -13,6 +13,7 @@ import {
 } from 'yaml';
 import type { Locator, Position } from '../model.js';
 import { blockYamlLocator } from './block-yaml.js';
+import { mayAlterNumbers } from './numbers.js';
 import { decodePointer } from './pointer.js';
 
 /** A parsed file: its data, a locator for pointers, and parse errors with positions. */
@@ -85,8 +86,61 @@ function safely(build: () => Locator): Locator {
   }
 }
 
+/**
+ * How deep a file may nest before it is refused unread. The parsers that give positions and find
+ * duplicate keys recurse once per level, and a file nested 200,000 levels deep (a few hundred kilobytes)
+ * overflows their stack; entities may nest 100 levels (validate/sendable.ts), so this only stops files
+ * no entity could come from.
+ */
+const MAX_PARSE_DEPTH = 1000;
+
+/** The offset where JSON text opens its (MAX_PARSE_DEPTH + 1)th nested level, found without recursion. */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* backslash */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > MAX_PARSE_DEPTH) return i;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return undefined;
+}
+
+/** The one problem of a file too deep to read, at the bracket that goes too deep. */
+function tooDeepSource(text: string, offset: number): ParsedSource {
+  return {
+    documents: [],
+    errors: [
+      {
+        ...new LineIndex(text).position(offset),
+        rule: 'nesting',
+        message: `nests deeper than ${MAX_PARSE_DEPTH} levels; the file is not read`,
+        hint: 'an entity may nest 100 levels at most: flatten the value',
+      },
+    ],
+    locator: { locate: () => ({ line: 1, column: 1 }) },
+  };
+}
+
+/** Marks a parsed file whose numbers must each be compared with their text (source/numbers.ts). */
+function withNumbersFlagged(source: ParsedSource, text: string): ParsedSource {
+  if (mayAlterNumbers(text)) source.locator.mayAlterNumbers = true;
+  return source;
+}
+
 /** Strict JSON: `JSON.parse` for the data; the syntax tree for positions only when one is asked for. */
 export function parseJsonSource(text: string): ParsedSource {
+  return withNumbersFlagged(readJson(text), text);
+}
+
+function readJson(text: string): ParsedSource {
+  const deep = tooDeep(text);
+  if (deep !== undefined) return tooDeepSource(text, deep);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -193,6 +247,10 @@ const NEEDS_FULL_PARSER = /(^|[\s[{,:-])[*!][^\s,\]}]|0b|(^|[\s[{,])\?(\s|$)|[-+
  * keeps positions, runs only for a file that fails, uses aliases, or has a problem to locate.
  */
 export function parseYamlSource(text: string): ParsedSource {
+  return withNumbersFlagged(readYaml(text), text);
+}
+
+function readYaml(text: string): ParsedSource {
   if (!NEEDS_FULL_PARSER.test(text)) {
     try {
       const documents = jsyaml
@@ -208,6 +266,20 @@ export function parseYamlSource(text: string): ParsedSource {
 
 /** YAML 1.2 (core schema) with positions; aliases are bounded against expansion bombs. */
 export function parseYamlWithPositions(text: string): ParsedSource {
+  try {
+    return parseYamlTree(text);
+  } catch (error) {
+    // The parser's passes over the tree recurse once per level: a file too deep for them is refused.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      documents: [],
+      errors: [{ line: 1, column: 1, ...describeYamlError(error.message) }],
+      locator: { locate: () => ({ line: 1, column: 1 }) },
+    };
+  }
+}
+
+function parseYamlTree(text: string): ParsedSource {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
   const parsed: Document.Parsed[] = Array.isArray(docs) ? docs : [];
@@ -328,6 +400,13 @@ const TAG_HINT =
 
 /** The parser's message, with a hint where its words hide the cause. */
 function describeYamlError(message: string): { message: string; hint?: string; rule: string } {
+  if (/Maximum call stack size exceeded/.test(message)) {
+    return {
+      rule: 'nesting',
+      message: 'nests too deeply to be read',
+      hint: 'an entity may nest 100 levels at most: flatten the value',
+    };
+  }
   if (/Nested mappings are not allowed in compact mappings|Implicit keys need to be on a single line/.test(message)) {
     return {
       rule: 'yaml-syntax',

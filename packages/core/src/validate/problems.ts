@@ -82,6 +82,13 @@ const DESCRIBE: Record<string, Describe> = {
         rule: 'identifier',
       };
     }
+    if (context.source === 'entity' && error.instancePath === '/blueprint') {
+      return {
+        message: `is not a valid blueprint identifier${found(error)}`,
+        hint: 'blueprint identifiers hold letters, digits and @ _ . + : \\ / - only, and may not be "." or ".."',
+        rule: 'identifier',
+      };
+    }
     return { message: `must match the pattern ${String(params(error).pattern)}${found(error)}` };
   },
   propertyNames: (error) => ({

@@ -1,6 +1,6 @@
 import { MAX_BODY_BYTES } from '@port-gitops/port-schema';
 import type { LoadedEntity, Locator, Problem } from '../model.js';
-import { encodePointer, place } from '../source/index.js';
+import { encodePointer, numberAsWritten, place } from '../source/index.js';
 
 /**
  * How deep an entity's values may nest. Port documents no limit; 100 levels is far more than any catalog
@@ -12,7 +12,8 @@ const BULK_ENVELOPE_BYTES = Buffer.byteLength('{"entities":[]}');
 /**
  * What JSON cannot carry, or Port cannot take, found before anything is sent: numbers JSON has no way to
  * write (`1e400` and YAML's `.inf` read as Infinity and would go out as `null`, clearing the value in
- * Port; `.nan`), integers past 2^53 (they would change), NUL characters (Port stores text where NUL is
+ * Port; `.nan`), numbers a double cannot carry as written (`9007199254740993`, `1e-400`, 20 significant
+ * digits: they would change), NUL characters (Port stores text where NUL is
  * refused), nesting deeper than `MAX_NESTING`, and an entity too large for one request. Whatever check
  * passes, sync can send.
  */
@@ -42,14 +43,19 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
           `is ${value}, which JSON cannot carry: it would be sent as null, which clears the value in Port`,
           'write a finite number, or quote it to keep it as text',
         );
-      } else if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      } else if (locator.mayAlterNumbers || (Number.isInteger(value) && !Number.isSafeInteger(value))) {
         const written = locator.raw?.(entity.pointer + encodePointer(path));
-        if (!writtenExactly(written, value)) {
+        // Without its text (a value a referenced file holds, checked where that file is read), only an
+        // integer past 2^53 is known to change.
+        const altered = written === undefined ? !Number.isSafeInteger(value) : !numberAsWritten(written, value);
+        if (altered) {
           report(
             [...path],
             'number',
             `${written ?? 'the number'} cannot be sent as written: it would become ${JSON.stringify(value)}`,
-            'numbers past 9007199254740991 lose digits; quote it to keep it as text',
+            Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER
+              ? 'numbers past 9007199254740991 lose digits; quote it to keep it as text'
+              : 'JSON carries about 16 significant digits, between about 1e-308 and 1e308; quote it to keep it as text',
           );
         }
       }
@@ -105,31 +111,4 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
  */
 function stringBound(text: string): number {
   return 6 * text.length + 2;
-}
-
-/**
- * Whether a number goes out as the file writes it: the written token and what JSON sends for the value
- * read from it must be the same decimal number. `1e300` is (sent as `1e+300`), `9007199254740993` is not
- * (it reads, and would be sent, as ...992). Compared exactly, on the digits.
- */
-function writtenExactly(written: string | undefined, value: number): boolean {
-  if (written === undefined) return false;
-  const a = decimal(written.trim());
-  const b = decimal(JSON.stringify(value));
-  return a !== undefined && b !== undefined && a.sign === b.sign && a.digits === b.digits && a.exponent === b.exponent;
-}
-
-/** A decimal number as sign, significant digits and the power of ten of the last one. */
-function decimal(text: string): { sign: string; digits: string; exponent: number } | undefined {
-  const match = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text);
-  if (!match || (match[2] === '' && !match[3])) return undefined;
-  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
-  let digits = (whole + fraction).replace(/^0+/, '');
-  let power = Number(exponent) - fraction.length;
-  const trailing = digits.length - digits.replace(/0+$/, '').length;
-  digits = digits.slice(0, digits.length - trailing);
-  power += trailing;
-  return digits === ''
-    ? { sign: '', digits: '0', exponent: 0 }
-    : { sign: sign === '-' ? '-' : '', digits, exponent: power };
 }

@@ -144,16 +144,26 @@ function refuseUnboundedPatterns(path: string, schemas: unknown[], patterns: Lin
     const node = stack.pop();
     if (Array.isArray(node)) stack.push(...node);
     else if (node !== null && typeof node === 'object') {
-      const pattern = (node as { pattern?: unknown }).pattern;
-      const reason = typeof pattern === 'string' ? patterns.unsupported(pattern) : undefined;
-      if (reason) {
-        throw new FatalError(
-          'config',
-          `the shared schema ${path} has the pattern ${pattern}, which cannot be checked in linear time (${reason})`,
-          'write it without lookaround or backreferences: patterns run on RE2, so that no value can hold a check',
-        );
+      for (const pattern of patternsOf(node as Record<string, unknown>)) {
+        const reason = patterns.unsupported(pattern);
+        if (reason) {
+          throw new FatalError(
+            'config',
+            `the shared schema ${path} has the pattern ${pattern}, which cannot be checked in linear time (${reason})`,
+            'write it without lookaround or backreferences: patterns run on RE2, so that no value can hold a check',
+          );
+        }
       }
       stack.push(...Object.values(node));
     }
   }
+}
+
+/** The regular expressions a schema object holds: its `pattern`, and the keys of its `patternProperties`. */
+function patternsOf(node: Record<string, unknown>): string[] {
+  const found = typeof node.pattern === 'string' ? [node.pattern] : [];
+  const byPattern = node.patternProperties;
+  if (byPattern !== null && typeof byPattern === 'object' && !Array.isArray(byPattern))
+    found.push(...Object.keys(byPattern));
+  return found;
 }

@@ -83,8 +83,15 @@ export async function createValidator(options: ValidatorOptions): Promise<Valida
       const firstDefinition = new Map<string, { entity: LoadedEntity; locator: Locator }>();
       for (const file of files) {
         const fileProblems = [...file.problems];
+        // A `file://` value that could not be read is one fault: its placeholder text is not also judged.
+        const unresolved = new Set(file.problems.filter((p) => p.code === 'file-reference').map((p) => p.pointer));
         for (const entity of file.entities) {
-          fileProblems.push(...validateEntity(entity, file.locator));
+          const judged = validateEntity(entity, file.locator);
+          fileProblems.push(
+            ...(unresolved.size > 0
+              ? judged.filter((p) => !(p.code === 'schema' && unresolved.has(p.pointer)))
+              : judged),
+          );
           if (entity.blueprint && entity.identifier) {
             const key = `${entity.blueprint}\u0000${entity.identifier}`;
             const first = firstDefinition.get(key);
@@ -169,8 +176,13 @@ function dedupe(problems: Problem[]): Problem[] {
       .filter((p) => p.message.startsWith('must be ') && !p.message.startsWith('must be one of'))
       .map((p) => p.pointer),
   );
+  // A key that is not a property identifier: one message (propertyNames), not also its pattern's.
+  const badKeys = new Set(
+    problems.filter((p) => p.rule?.endsWith(': key-pattern')).map((p) => `${p.pointer}:${p.line}:${p.column}`),
+  );
   return problems.filter((p) => {
     if (unsendable.has(p.pointer) && p.rule !== 'port entity: number') return false;
+    if (p.rule?.endsWith(': pattern') && badKeys.has(`${p.pointer}:${p.line}:${p.column}`)) return false;
     if (p.rule?.endsWith(': required') && wrongTypeParents.has(parentOf(p.pointer))) return false;
     if (
       wrongType.has(p.pointer) &&
