@@ -40,10 +40,16 @@ function isAbsoluteUrl(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(value);
 }
 
-// Deliberately simple: one @, no spaces, a dot in the domain. Stricter rules reject real addresses.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * Deliberately simple: one @, no white space, a dot inside the domain. Stricter rules reject real
+ * addresses. Written without a regular expression: the pattern form (`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
+ * backtracks over every dot of the domain, and a value of 30,000 dots took 0.7 s (minutes for a megabyte).
+ */
 function isEmail(value: string): boolean {
-  return EMAIL.test(value);
+  const at = value.indexOf('@');
+  if (at < 1 || at !== value.lastIndexOf('@') || /\s/.test(value)) return false;
+  const domain = value.slice(at + 1);
+  return domain.length >= 3 && domain.slice(1, -1).includes('.');
 }
 
 function isYaml(value: string): boolean {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { CONFIG_FILE_NAMES } from '../config/index.js';
+import { gitText } from './git.js';
 
 export interface RepositoryInfo {
   /**
@@ -17,16 +17,15 @@ export interface RepositoryInfo {
 
 /** Finds the repository around `cwd` with one git call. */
 export async function describeRepository(cwd: string): Promise<RepositoryInfo> {
-  const git = simpleGit({ baseDir: cwd });
   let gitRoot: string | undefined;
   let head: string | null = null;
   try {
-    const [top, sha] = (await git.raw(['rev-parse', '--show-toplevel', 'HEAD'])).trim().split('\n');
+    const [top, sha] = (await gitText(cwd, ['rev-parse', '--show-toplevel', 'HEAD'])).trim().split('\n');
     gitRoot = top;
     head = sha || null;
   } catch {
     // No commit yet, or not a repository at all.
-    gitRoot = (await git.revparse(['--show-toplevel']).catch(() => '')).trim() || undefined;
+    gitRoot = (await gitText(cwd, ['rev-parse', '--show-toplevel']).catch(() => '')).trim() || undefined;
   }
   const root = findConfigRoot(resolve(cwd), gitRoot) ?? gitRoot ?? resolve(cwd);
   return { root, gitRoot, head };
@@ -40,12 +39,9 @@ export async function describeRepository(cwd: string): Promise<RepositoryInfo> {
 export async function repositoryId(repository: RepositoryInfo, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let remote: string | undefined;
   if (repository.gitRoot) {
+    // Exit 1 when the key is not set.
     remote =
-      (
-        await simpleGit({ baseDir: repository.root })
-          .getConfig('remote.origin.url')
-          .catch(() => ({ value: null }))
-      ).value ?? undefined;
+      (await gitText(repository.root, ['config', '--get', 'remote.origin.url']).catch(() => '')).trim() || undefined;
   }
   return (
     (remote && normalizeRemote(remote)) || env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || basename(repository.root)
