@@ -5,8 +5,11 @@ const BULK_ENVELOPE_BYTES = Buffer.byteLength('{"entities":[]}');
 export interface Batch {
   /** Positions in the caller's array. */
   indexes: number[];
-  /** The request body, already serialized: sizes were measured on exactly these bytes. */
-  body: string;
+  /**
+   * The request body, joined from the serialized entities when asked (sizes were measured on exactly
+   * these bytes): a sync of 50,000 entities does not hold every request's body at once.
+   */
+  readonly body: string;
 }
 
 /**
@@ -17,13 +20,17 @@ export function packBatches(serialized: string[]): { batches: Batch[]; oversized
   const batches: Batch[] = [];
   const oversized: number[] = [];
   let indexes: number[] = [];
-  let parts: string[] = [];
   let bytes = BULK_ENVELOPE_BYTES;
   const flush = () => {
     if (indexes.length === 0) return;
-    batches.push({ indexes, body: `{"entities":[${parts.join(',')}]}` });
+    const members = indexes;
+    batches.push({
+      indexes: members,
+      get body() {
+        return `{"entities":[${members.map((index) => serialized[index]).join(',')}]}`;
+      },
+    });
     indexes = [];
-    parts = [];
     bytes = BULK_ENVELOPE_BYTES;
   };
   serialized.forEach((json, index) => {
@@ -36,7 +43,6 @@ export function packBatches(serialized: string[]): { batches: Batch[]; oversized
     if (indexes.length === MAX_BULK_ENTITIES || bytes + separator + size > MAX_BODY_BYTES) flush();
     bytes += (indexes.length > 0 ? 1 : 0) + size;
     indexes.push(index);
-    parts.push(json);
   });
   flush();
   return { batches, oversized };

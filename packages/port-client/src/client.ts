@@ -195,7 +195,8 @@ export class PortClient {
     });
     const path = `/v1/blueprints/${enc(blueprint)}/entities/bulk`;
     const query = upsertQuery(options);
-    const sendBatch = async (indexes: number[], body: string): Promise<void> => {
+    // A body is joined when its request starts, not when it is queued.
+    const sendBatch = async (indexes: number[], body: () => string): Promise<void> => {
       try {
         const answer = await this.request<BulkAnswer>('POST', path, { query, rawBody: body });
         mapBulkAnswer(answer, indexes, results);
@@ -207,7 +208,7 @@ export class PortClient {
           // that its neighbours land and it fails with Port's own message.
           const half = Math.ceil(indexes.length / 2);
           await Promise.all(
-            [indexes.slice(0, half), indexes.slice(half)].map((part) => sendBatch(part, bulkBody(part))),
+            [indexes.slice(0, half), indexes.slice(half)].map((part) => sendBatch(part, () => bulkBody(part))),
           );
           return;
         }
@@ -231,7 +232,7 @@ export class PortClient {
       batches.map((batch) =>
         sendBatch(
           batch.indexes.map((i) => sendable[i]!),
-          batch.body,
+          () => batch.body,
         ),
       ),
     );
@@ -309,7 +310,10 @@ export class PortClient {
   private async send<T>(method: string, path: string, init: RequestInit_): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
-    const payload = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+    const payload =
+      typeof init.rawBody === 'function'
+        ? init.rawBody()
+        : (init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)));
     const authenticated = init.authenticated ?? true;
     let refreshedToken = false;
     let throttledWaits = 0;
@@ -428,8 +432,8 @@ export class PortClient {
 interface RequestInit_ {
   query?: Record<string, string>;
   body?: unknown;
-  /** A body already serialized (bulk bodies are measured before sending). */
-  rawBody?: string;
+  /** A body already serialized (bulk bodies are measured before sending), or how to join it once the request starts. */
+  rawBody?: string | (() => string);
   authenticated?: boolean;
 }
 

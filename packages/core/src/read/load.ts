@@ -96,6 +96,16 @@ function loadEntityFile(path: string, confined: boolean, context: LoadContext): 
   if (!read.ok) {
     if (read.kind === 'encoding') return refused(path, 'parse', 'encoding', `the file ${read.reason}`, read.at);
     const limit = read.kind === 'too-large' ? `; entity files are limited to ${MAX_ENTITY_FILE_BYTES}` : '';
+    // git lists the name as bytes, which read as UTF-8 with U+FFFD in place of a byte that is not: the
+    // file is there, but its name cannot be written back, in a report or to Port.
+    if (read.kind === 'missing' && path.includes('\uFFFD')) {
+      return refused(
+        path,
+        'read',
+        'refused',
+        'the file name is not valid UTF-8 (shown with U+FFFD for the bytes that are not); rename it',
+      );
+    }
     return refused(path, 'read', 'refused', `the file ${read.reason}${limit}`);
   }
   let text = read.text;
