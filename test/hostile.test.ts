@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,22 @@ describe('files that are not where, or what, they seem', () => {
         /^vendor\/other\/port\.yml skipped: inside vendor\/other, a git submodule or nested repository/,
       ),
     ]);
+  });
+
+  it('refuses an entity file whose name is not UTF-8, saying so rather than that it is missing', async () => {
+    const repo = makeRepo({ ...exampleBlueprints(), 'a/port.yml': domain('a') });
+    const folder = Buffer.concat([Buffer.from(`${repo}/bad`), Buffer.from([0xff])]);
+    mkdirSync(folder);
+    writeFileSync(Buffer.concat([folder, Buffer.from('/port.yml')]), domain('b'));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'a name that is not UTF-8');
+    const run = await runCli(['check', '--all', '--format', 'json'], { cwd: repo });
+    expect(run.code).toBe(1);
+    expect(report(run.stdout).files.map((f) => `${f.path} ${f.outcome}`)).toEqual([
+      'a/port.yml loaded',
+      'bad\uFFFD/port.yml refused',
+    ]);
+    expect(report(run.stdout).errors[0]!.message).toMatch(/the file name is not valid UTF-8/);
   });
 
   it('never reads an entity file that is a link out of the repository, with --all or --base, nor prints what it holds', async () => {
