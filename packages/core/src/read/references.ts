@@ -170,9 +170,10 @@ function alteredNumber(
   while (stack.length > 0) {
     const { value: node, pointer } = stack.pop()!;
     if (typeof node === 'number') {
-      const written = locator.raw?.(pointer);
-      if (!Number.isFinite(node)) return { pointer, written: written ?? String(node), becomes: 'null' };
+      // The text of a number is asked only when it may differ: asking places it, which parses the file again.
+      if (!Number.isFinite(node)) return { pointer, written: locator.raw?.(pointer) ?? String(node), becomes: 'null' };
       if (locator.mayAlterNumbers || (Number.isInteger(node) && !Number.isSafeInteger(node))) {
+        const written = locator.raw?.(pointer);
         const altered = written === undefined ? !Number.isSafeInteger(node) : !numberAsWritten(written, node);
         if (altered) return { pointer, written: written ?? String(node), becomes: JSON.stringify(node) };
       }
