@@ -19,7 +19,7 @@
 //   once as it is and once eight times over: `check --all` against the floors, `check --base` of its
 //   last 30 commits.
 //
-// Options (environment): BENCH_ONLY, BENCH_FOREIGN, BENCH_RUNS (default 5; medians), BENCH_SERIAL_SAMPLE (files posted one by
+// Options (environment): BENCH_ONLY, BENCH_FOREIGN (and BENCH_FOREIGN_NAME), BENCH_RUNS (default 5; medians), BENCH_SERIAL_SAMPLE (files posted one by
 // one for the curl baseline, default 200), BENCH_SERVICES (Backstage, default 5,000), BENCH_UPDATE_DOCS.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -245,15 +245,27 @@ if (part('backstage')) {
   });
 }
 
+/**
+ * How the table names a repository it did not generate: BENCH_FOREIGN_NAME, else its folder's name (a
+ * mirror laid out as `owner+name/repo` reads `owner/name`), and its commit; never a path of this machine.
+ */
+function foreignName(from) {
+  const parts = from.replace(/\/+$/, '').split('/');
+  const folder = parts.at(-1) === 'repo' && parts.at(-2)?.includes('+') ? parts.at(-2).replace('+', '/') : parts.at(-1);
+  const commit = git(from, 'rev-parse', '--short=10', 'HEAD').trim();
+  return `${process.env.BENCH_FOREIGN_NAME ?? folder} at ${commit}`;
+}
+
 if (process.env.BENCH_FOREIGN && part('foreign')) {
   const from = process.env.BENCH_FOREIGN;
+  const name = foreignName(from);
   for (const copies of [1, 8]) {
     const repo = `${root}.bench/foreign-${copies}`;
     const started = performance.now();
     generateForeign({ from, out: repo, copies, back: 30 });
     const files = git(repo, 'ls-files', '-z').split('\0').length - 1;
     const entityFiles = git(repo, 'ls-files', '-z', '--', '*port.yml').split('\0').length - 1;
-    section = `Not generated here: ${from}'s tree${copies > 1 ? ` ${copies} times over` : ''} (${files.toLocaleString('en-US')} files, ${entityFiles.toLocaleString('en-US')} entity files)`;
+    section = `Not generated here: ${name}'s tree${copies > 1 ? ` ${copies} times over` : ''} (${files.toLocaleString('en-US')} files, ${entityFiles.toLocaleString('en-US')} entity files)`;
     console.log(`\n${section}: ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const floor = node([floorScript], repo, 'floor: git ls-files + read each file');
     const walk = bench(
