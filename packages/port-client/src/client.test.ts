@@ -282,4 +282,36 @@ describe('PortClient', () => {
       server.close();
     }
   });
+
+  it("reads a rate-limit reset against the server's clock, and never answers a 429 with a burst", async () => {
+    // Port's clock runs two minutes behind this runner's: read against the local clock, every reset
+    // would be long past, and the client would ask again at once, fifty times, and fail.
+    const skewMs = 120_000;
+    let firstAt: number | undefined;
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      const now = Date.now();
+      firstAt ??= now;
+      const serverNow = now - skewMs;
+      res.setHeader('date', new Date(serverNow).toUTCString());
+      res.setHeader('x-ratelimit-reset', String(Math.ceil((serverNow + 1000) / 1000)));
+      if (now - firstAt < 900) {
+        res.writeHead(429, { 'content-type': 'application/json' });
+        res.end('{"ok":false,"error":"too_many_requests","message":"slow down"}');
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true,"blueprints":[]}');
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' } });
+      expect(await c.listBlueprints()).toEqual([]);
+      expect(requests).toBeLessThanOrEqual(3);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -2,7 +2,14 @@ import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { packBatches } from './batch.js';
 import { PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
-import { RETRYABLE_STATUSES, backoffDelay, isTransientNetworkError, serverWaitMs, sleep } from './retry.js';
+import {
+  MIN_THROTTLED_WAIT_MS,
+  RETRYABLE_STATUSES,
+  backoffDelay,
+  isTransientNetworkError,
+  serverWaitMs,
+  sleep,
+} from './retry.js';
 import type { EntityWriteResult, PortEntity, RemoteEntity, SearchQuery, UpsertOptions } from './types.js';
 
 export type PortCredentials = { clientId: string; clientSecret: string } | { accessToken: string };
@@ -389,7 +396,9 @@ export class PortClient {
         // if Port ever sends one), then this request tries again, without using up its retries.
         throttledWaits++;
         this.counters.throttled++;
-        this.limit.slowDown(serverWaitMs(response.headers) ?? backoffDelay(Math.min(throttledWaits, 6)));
+        this.limit.slowDown(
+          Math.max(MIN_THROTTLED_WAIT_MS, serverWaitMs(response.headers) ?? backoffDelay(Math.min(throttledWaits, 6))),
+        );
         attempt--;
         continue;
       }

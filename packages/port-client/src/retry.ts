@@ -8,6 +8,11 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 32_000;
 /** The longest wait a server hint can impose: one of Port's 5-minute rate-limit windows (Ocean's cap too). */
 const MAX_SERVER_WAIT_MS = 300_000;
+/**
+ * The shortest wait after a 429: a hint that reads as "now" (a reset already past, a clock off by a
+ * second) must not turn throttling into a burst of requests that each use up one of the waits.
+ */
+export const MIN_THROTTLED_WAIT_MS = 1_000;
 
 /** Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^attempt)]. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
@@ -17,16 +22,20 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 /**
  * How long the server asks us to wait, from `Retry-After` (seconds or an HTTP date) or
  * `x-ratelimit-reset`, which Port documents as an epoch second but some clients read as a delta:
- * a value above 10,000 is taken as an epoch, as Ocean does (docs/port-fidelity.md).
+ * a value above 10,000 is taken as an epoch, as Ocean does (docs/port-fidelity.md). An epoch or a date is
+ * read against the answer's own `Date` when it has one: the server's clock set it, and a runner whose
+ * clock runs a minute ahead would otherwise read every reset as past and ask again at once.
  */
 export function serverWaitMs(
   headers: Headers,
-  nowMs: number = Date.now(),
+  localNowMs: number = Date.now(),
   options: { ignoreRetryAfter?: boolean } = {},
 ): number | undefined {
+  const serverDate = Date.parse(headers.get('date') ?? '');
+  const nowMs = Number.isFinite(serverDate) ? serverDate : localNowMs;
   const retryAfter = options.ignoreRetryAfter ? null : headers.get('retry-after');
   if (retryAfter !== null) {
-    const seconds = Number(retryAfter);
+    const seconds = retryAfter.trim() === '' ? Number.NaN : Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - nowMs;
     if (Number.isFinite(ms)) return clamp(ms);
   }
