@@ -314,4 +314,35 @@ describe('PortClient', () => {
       server.close();
     }
   });
+
+  it('maps bulk answers of other shapes: no lists, items without an index, an entity left unmentioned', async () => {
+    const answers = [
+      '{"ok":true}',
+      '{"ok":false,"entities":[{"identifier":"team-1","created":true}],"errors":[{"identifier":"team-0","statusCode":422,"error":"blueprint_schema_mismatch","message":"no"}]}',
+      '{"ok":false,"entities":[{"identifier":"team-0","created":false,"index":0}],"errors":[]}',
+    ];
+    const server = createServer((_req, res) => {
+      res.writeHead(answers.length === 3 ? 200 : 207, { 'content-type': 'application/json' });
+      res.end(answers.shift() ?? '{}');
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' }, concurrency: 1 });
+      expect(await c.upsertEntities('team', teams(2), { validationOnly: true })).toEqual([
+        { ok: true, created: false },
+        { ok: true, created: false },
+      ]);
+      expect(await c.upsertEntities('team', teams(2))).toEqual([
+        { ok: false, status: 422, error: 'blueprint_schema_mismatch', message: 'no' },
+        { ok: true, created: true },
+      ]);
+      expect(await c.upsertEntities('team', teams(2))).toEqual([
+        { ok: true, created: false },
+        expect.objectContaining({ ok: false, error: 'missing_result' }),
+      ]);
+    } finally {
+      server.close();
+    }
+  });
 });

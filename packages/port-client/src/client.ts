@@ -206,7 +206,12 @@ export class PortClient {
     const sendBatch = async (indexes: number[], body: () => string): Promise<void> => {
       try {
         const answer = await this.request<BulkAnswer>('POST', path, { query, rawBody: body });
-        mapBulkAnswer(answer, indexes, results);
+        mapBulkAnswer(
+          answer,
+          indexes,
+          indexes.map((index) => entities[index]!.identifier),
+          results,
+        );
         this.progress(indexes.map((index) => results[index]!));
       } catch (error) {
         if (error instanceof PortAuthError) throw error;
@@ -447,8 +452,9 @@ interface RequestInit_ {
 }
 
 interface BulkAnswer {
-  entities: Array<{ created: boolean; identifier: string; index: number }>;
-  errors: Array<{ identifier: string; index: number; statusCode: number; error: string; message: string }>;
+  ok?: boolean;
+  entities?: Array<{ created: boolean; identifier: string; index?: number }>;
+  errors?: Array<{ identifier: string; index?: number; statusCode: number; error: string; message: string }>;
 }
 
 function upsertQuery(options: UpsertOptions): Record<string, string> {
@@ -474,24 +480,41 @@ function parseEnvelope(text: string): { error: string; message: string } {
   }
 }
 
-/** Each entity's outcome from a 200 or 207 answer, by the index Port gives it. */
-function mapBulkAnswer(answer: BulkAnswer, indexes: number[], results: EntityWriteResult[]): void {
-  for (const item of answer.entities) {
-    const index = indexes[item.index];
-    if (index !== undefined) results[index] = { ok: true, created: item.created };
+/**
+ * Each entity's outcome from a 200 or 207 answer, by the index Port gives it (by its identifier where an
+ * item has no index). An answer that says `ok` and lists nothing (Port does not document the body of a
+ * `validation_only` answer) is a success for all; an entity the answer does not mention otherwise fails,
+ * as `missing_result`, never as a success.
+ */
+function mapBulkAnswer(
+  answer: BulkAnswer,
+  indexes: number[],
+  identifiers: string[],
+  results: EntityWriteResult[],
+): void {
+  const listed = Array.isArray(answer?.entities) ? answer.entities : [];
+  const failed = Array.isArray(answer?.errors) ? answer.errors : [];
+  const positionOf = (item: { index?: number; identifier?: string }) =>
+    typeof item?.index === 'number' ? indexes[item.index] : indexes[identifiers.indexOf(String(item?.identifier))];
+  for (const item of listed) {
+    const index = positionOf(item);
+    if (index !== undefined) results[index] = { ok: true, created: item.created === true };
   }
-  for (const item of answer.errors) {
-    const index = indexes[item.index];
+  for (const item of failed) {
+    const index = positionOf(item);
     if (index !== undefined)
-      results[index] = { ok: false, status: item.statusCode, error: item.error, message: item.message };
+      results[index] = {
+        ok: false,
+        status: typeof item.statusCode === 'number' ? item.statusCode : 0,
+        error: String(item.error ?? 'unknown_error'),
+        message: String(item.message ?? item.error ?? 'Port gave no message'),
+      };
   }
+  const allOk = answer?.ok === true && listed.length === 0 && failed.length === 0;
   for (const index of indexes) {
-    results[index] ??= {
-      ok: false,
-      status: 0,
-      error: 'missing_result',
-      message: 'Port answered without a result for this entity',
-    };
+    results[index] ??= allOk
+      ? { ok: true, created: false }
+      : { ok: false, status: 0, error: 'missing_result', message: 'Port answered without a result for this entity' };
   }
 }
 

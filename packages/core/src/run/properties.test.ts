@@ -8,6 +8,7 @@ import { stringify as toYaml } from 'yaml';
 import { exampleBlueprints, makeDir } from '../../../../test/helpers.js';
 import { discover } from '../discover/index.js';
 import { Git } from '../git/index.js';
+import { numberAsWritten } from '../source/index.js';
 import { check } from './check.js';
 
 /**
@@ -145,6 +146,54 @@ describe('properties', () => {
         { numRuns: 60 },
       );
     });
+  });
+
+  it('numbers of any length and exponent: each goes out as the same number as written, or is refused', async () => {
+    // A double carries about 16 significant digits between about 1e-308 and 1e308: a token past either
+    // must be refused, and any other must reach Port as the number it writes.
+    const token = fc
+      .tuple(
+        fc.constantFrom('', '-'),
+        fc.stringMatching(/^[1-9][0-9]{0,22}$/),
+        fc.option(fc.stringMatching(/^[0-9]{1,22}$/)),
+        fc.option(fc.integer({ min: -420, max: 420 })),
+      )
+      .map(([sign, whole, fraction, exponent]) =>
+        [sign, whole, fraction === null ? '' : `.${fraction}`, exponent === null ? '' : `e${exponent}`].join(''),
+      );
+    let refused = 0;
+    let sent = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(token, { minLength: 1, maxLength: 4 }), fc.boolean(), async (tokens, asJson) => {
+        const values = tokens.join(', ');
+        const text = asJson
+          ? `{"identifier": "n", "blueprint": "service", "properties": {"language": "go", "lifecycle": "production", "runbook": {"values": [${values}]}}}`
+          : `identifier: n\nblueprint: service\nproperties:\n  language: go\n  lifecycle: production\n  runbook:\n    values: [${values}]\n`;
+        const path = asJson ? 'n/port.json' : 'n/port.yml';
+        const run = await import('./prepare.js').then(({ prepare }) =>
+          prepare({ cwd: workspace({ [path]: text }), select: { kind: 'all' } }),
+        );
+        const [entity] = run.validation.valid;
+        if (entity) {
+          sent++;
+          const sentValues = (entity.data.properties as { runbook: { values: number[] } }).runbook.values;
+          const back = JSON.parse(JSON.stringify(sentValues)) as number[];
+          tokens.forEach((written, i) => expect(numberAsWritten(written, back[i]!), written).toBe(true));
+        } else {
+          refused++;
+          const numbers = run.validation.problems.filter((p) => p.rule === 'port entity: number');
+          expect(numbers.length, tokens.join(' ')).toBeGreaterThan(0);
+          // Each refused token is one a double cannot carry as written.
+          for (const problem of numbers) {
+            const written = tokens[Number(problem.pointer.split('/').pop())]!;
+            expect(numberAsWritten(written, Number(written)), written).toBe(false);
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+    expect(refused).toBeGreaterThan(5);
+    expect(sent).toBeGreaterThan(5);
   });
 
   it('random paths: git and the walk find the same files, and every file matching include is accounted for', async () => {
