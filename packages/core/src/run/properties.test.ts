@@ -178,7 +178,7 @@ describe('properties', () => {
           sent++;
           const sentValues = (entity.data.properties as { runbook: { values: number[] } }).runbook.values;
           const back = JSON.parse(JSON.stringify(sentValues)) as number[];
-          tokens.forEach((written, i) => expect(numberAsWritten(written, back[i]!), written).toBe(true));
+          for (const [i, written] of tokens.entries()) expect(numberAsWritten(written, back[i]!), written).toBe(true);
         } else {
           refused++;
           const numbers = run.validation.problems.filter((p) => p.rule === 'port entity: number');
