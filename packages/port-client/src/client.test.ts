@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, type RunningEmulator } from '@port-gitops/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,21 @@ async function emulator(options: Parameters<typeof startEmulator>[0] = {}) {
   const started = await startEmulator({ port: 0, blueprints, ...options });
   running.push(started);
   return started;
+}
+
+/** A plain HTTP server on loopback answering as `handler` says, closed after the test; its URL. */
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 const client = (url: string, extra: Partial<ConstructorParameters<typeof PortClient>[0]> = {}) =>
@@ -190,24 +205,18 @@ describe('PortClient', () => {
 
   it('never follows a redirect: it names both addresses, and nothing is sent to the other one', async () => {
     const elsewhere = await emulator({ record: true });
-    const redirecting = createServer((_req, res) => {
+    const redirecting = await serve((_req, res) => {
       res.writeHead(307, { location: `${elsewhere.url}/v1/auth/access_token?token=abc` });
       res.end();
     });
-    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', () => done()));
-    const { port } = redirecting.address() as AddressInfo;
-    try {
-      const error = await client(`http://127.0.0.1:${port}`)
-        .authenticate()
-        .catch((e: unknown) => e);
-      expect(error).toMatchObject({ status: 307, code: 'redirect' });
-      expect((error as Error).message).toContain(`http://127.0.0.1:${port}/v1/auth/access_token`);
-      expect((error as Error).message).toContain(`${elsewhere.url}/v1/auth/access_token`);
-      expect((error as Error).message).not.toContain('token=abc');
-      expect(elsewhere.exchanges).toEqual([]);
-    } finally {
-      redirecting.close();
-    }
+    const error = await client(redirecting)
+      .authenticate()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 307, code: 'redirect' });
+    expect((error as Error).message).toContain(`${redirecting}/v1/auth/access_token`);
+    expect((error as Error).message).toContain(`${elsewhere.url}/v1/auth/access_token`);
+    expect((error as Error).message).not.toContain('token=abc');
+    expect(elsewhere.exchanges).toEqual([]);
   });
 
   // Port sends x-ratelimit-* on every answer with 5-minute windows: a 503 must be retried after a short
@@ -226,29 +235,23 @@ describe('PortClient', () => {
   it("retries a 408 and a 502, as Port's own clients do, and reports a 500 at once", async () => {
     const answers = [408, 502, 200, 500];
     const seen: number[] = [];
-    const server = createServer((_req, res) => {
+    const url = await serve((_req, res) => {
       const status = answers.shift() ?? 500;
       seen.push(status);
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(status === 200 ? '{"ok":true,"blueprints":[]}' : '{"ok":false,"error":"x","message":"x"}');
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' } });
-      expect(await c.listBlueprints()).toEqual([]);
-      expect(seen).toEqual([408, 502, 200]);
-      await expect(c.listBlueprints()).rejects.toMatchObject({ status: 500 });
-      expect(seen).toEqual([408, 502, 200, 500]);
-    } finally {
-      server.close();
-    }
+    const c = client(url, { credentials: { accessToken: 't' } });
+    expect(await c.listBlueprints()).toEqual([]);
+    expect(seen).toEqual([408, 502, 200]);
+    await expect(c.listBlueprints()).rejects.toMatchObject({ status: 500 });
+    expect(seen).toEqual([408, 502, 200, 500]);
   });
 
   it('retries an answer that breaks off or stalls half-way, and names a body that is not JSON', async () => {
     // First a connection dropped after the headers, then one that stalls past the timeout, then the answer.
     let requests = 0;
-    const server = createServer((_req, res) => {
+    const url = await serve((_req, res) => {
       requests++;
       if (requests === 1) {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
@@ -265,22 +268,15 @@ describe('PortClient', () => {
         res.end('<html>a proxy says hello</html>');
       }
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' }, timeoutMs: 300 });
-      expect(await c.listBlueprints()).toEqual([]);
-      expect(requests).toBe(3);
-      expect(c.counters.retries).toBe(2);
-      const error = await c.listBlueprints().catch((e: unknown) => e);
-      expect(error).toMatchObject({ status: 200, code: 'invalid_answer' });
-      expect((error as Error).message).toBe(
-        'GET /v1/blueprints answered 200 with a body that is not JSON ("<html>a proxy says hello</html>"…)',
-      );
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const c = client(url, { credentials: { accessToken: 't' }, timeoutMs: 300 });
+    expect(await c.listBlueprints()).toEqual([]);
+    expect(requests).toBe(3);
+    expect(c.counters.retries).toBe(2);
+    const error = await c.listBlueprints().catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 200, code: 'invalid_answer' });
+    expect((error as Error).message).toBe(
+      'GET /v1/blueprints answered 200 with a body that is not JSON ("<html>a proxy says hello</html>"…)',
+    );
   });
 
   it("reads a rate-limit reset against the server's clock, and never answers a 429 with a burst", async () => {
@@ -289,7 +285,7 @@ describe('PortClient', () => {
     const skewMs = 120_000;
     let firstAt: number | undefined;
     let requests = 0;
-    const server = createServer((_req, res) => {
+    const url = await serve((_req, res) => {
       requests++;
       const now = Date.now();
       firstAt ??= now;
@@ -304,15 +300,9 @@ describe('PortClient', () => {
         res.end('{"ok":true,"blueprints":[]}');
       }
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' } });
-      expect(await c.listBlueprints()).toEqual([]);
-      expect(requests).toBeLessThanOrEqual(3);
-    } finally {
-      server.close();
-    }
+    const c = client(url, { credentials: { accessToken: 't' } });
+    expect(await c.listBlueprints()).toEqual([]);
+    expect(requests).toBeLessThanOrEqual(3);
   });
 
   it('maps bulk answers of other shapes: no lists, items without an index, an entity left unmentioned', async () => {
@@ -321,28 +311,22 @@ describe('PortClient', () => {
       '{"ok":false,"entities":[{"identifier":"team-1","created":true}],"errors":[{"identifier":"team-0","statusCode":422,"error":"blueprint_schema_mismatch","message":"no"}]}',
       '{"ok":false,"entities":[{"identifier":"team-0","created":false,"index":0}],"errors":[]}',
     ];
-    const server = createServer((_req, res) => {
+    const url = await serve((_req, res) => {
       res.writeHead(answers.length === 3 ? 200 : 207, { 'content-type': 'application/json' });
       res.end(answers.shift() ?? '{}');
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const c = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' }, concurrency: 1 });
-      expect(await c.upsertEntities('team', teams(2), { validationOnly: true })).toEqual([
-        { ok: true, created: false },
-        { ok: true, created: false },
-      ]);
-      expect(await c.upsertEntities('team', teams(2))).toEqual([
-        { ok: false, status: 422, error: 'blueprint_schema_mismatch', message: 'no' },
-        { ok: true, created: true },
-      ]);
-      expect(await c.upsertEntities('team', teams(2))).toEqual([
-        { ok: true, created: false },
-        expect.objectContaining({ ok: false, error: 'missing_result' }),
-      ]);
-    } finally {
-      server.close();
-    }
+    const c = client(url, { credentials: { accessToken: 't' }, concurrency: 1 });
+    expect(await c.upsertEntities('team', teams(2), { validationOnly: true })).toEqual([
+      { ok: true, created: false },
+      { ok: true, created: false },
+    ]);
+    expect(await c.upsertEntities('team', teams(2))).toEqual([
+      { ok: false, status: 422, error: 'blueprint_schema_mismatch', message: 'no' },
+      { ok: true, created: true },
+    ]);
+    expect(await c.upsertEntities('team', teams(2))).toEqual([
+      { ok: true, created: false },
+      expect.objectContaining({ ok: false, error: 'missing_result' }),
+    ]);
   });
 });
