@@ -385,12 +385,27 @@ export class Git {
 
   /**
    * The lines of tracked files (limited to `pathspecs`) that hold any of `texts` (as a whole word with
-   * `word`), each with its file; binary files are left out. Texts go on standard input, any number of
-   * them; a failing search throws: it never reads as "no file".
+   * `word`; read as POSIX extended regular expressions with `extended`), each with its file; binary files
+   * are left out. Texts go on standard input, any number of them; a failing search throws: it never reads
+   * as "no file".
    */
-  async matchingLines(texts: string[], pathspecs: string[], options: { word?: boolean } = {}): Promise<MatchingLine[]> {
+  async matchingLines(
+    texts: string[],
+    pathspecs: string[],
+    options: { word?: boolean; extended?: boolean } = {},
+  ): Promise<MatchingLine[]> {
     if (texts.length === 0) return [];
-    const args = ['grep', '-z', '-I', '-F', ...(options.word ? ['-w'] : []), '-f', '-', '--', ...pathspecs];
+    const args = [
+      'grep',
+      '-z',
+      '-I',
+      options.extended ? '-E' : '-F',
+      ...(options.word ? ['-w'] : []),
+      '-f',
+      '-',
+      '--',
+      ...pathspecs,
+    ];
     let output: string;
     try {
       output = (await this.output(args, `${texts.join('\n')}\n`)).toString('utf8');

@@ -116,27 +116,56 @@ const nameOf = (identifier: string) => identifier.slice(identifier.lastIndexOf('
 const KEY_LINE_ONLY = /^\s*(?:-\s+)?["']?(?:identifier|name)["']?\s*:\s*["']?[^\s"',}\]]+["']?\s*(?:#.*)?$/;
 
 /**
+ * How the other entity files are searched: every line with an identifier key (`keys`, whose cost the
+ * number of names does not change), or, for a few names, only the lines that may define or name one of
+ * them (`definitions`: git prints a line or two instead of one per entity file, and nothing is left to
+ * sift). Both give the same answers (relation-targets.test.ts holds them to it).
+ */
+type LineSearch = 'keys' | 'definitions';
+
+/** Up to this many names, a lookup asks git for their definitions alone; past it, one pattern per name costs more. */
+const TARGETED_NAMES_MAX = 100;
+
+/**
+ * POSIX extended expressions for the lines `scanOtherFiles` keeps: an identifier key whose value on the
+ * line is one of `names` (alone, or after a `namespace/`), an identifier key whose value is written
+ * elsewhere (a block scalar, an alias, a tag, the next line), and with `mentions` any line that holds one
+ * of `names` as a word (as `git grep -w` reads a word: letters, digits and `_`).
+ */
+function definitionPatterns(keys: string[], names: Set<string>, mentions: boolean): string[] {
+  const key = `(^|[^[:alnum:]_])(${keys.join('|')})["']?[[:space:]]*:[[:space:]]*`;
+  const alternatives = [...names].map((name) => name.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+  return [
+    `${key}["']?([^][:space:]"',}]*/)?(${alternatives})([][:space:]"',}]|$)`,
+    `${key}([|>&*!]|$)`,
+    ...(mentions ? [`(^|[^[:alnum:]_])(${alternatives})([^[:alnum:]_]|$)`] : []),
+  ];
+}
+
+/**
  * One git grep (in C) over the entity files the run did not load, for the lines that hold an identifier
  * key (and, with `mentions`, one of `names` as a word): the files that may define one of the names (its
  * value on the key's line, or a value written elsewhere: a block scalar, an alias), and those that may name
- * one (any other line git found). Nothing is parsed here, and nothing here grows with the number of names:
- * the cost is one read of the entity files by git, however many files relate to one (a system thousands of
- * services relate to).
+ * one (any other line git found). Nothing is parsed here: the cost is one read of the entity files by git,
+ * however many files relate to one of the names (a system thousands of services relate to).
  */
 async function scanOtherFiles(
   git: Git,
   options: OtherFilesOptions,
   names: Set<string>,
   mentions: boolean,
+  search: LineSearch = names.size > TARGETED_NAMES_MAX ? 'keys' : 'definitions',
 ): Promise<{ defining: Set<string>; mentioning: Set<string> }> {
   const seen = new Set(options.loaded.map((file) => file.path));
   const keys = options.reader.identifierKeys;
   const keyOnLine = new RegExp(`(?:${keys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`, 'g');
   const defining = new Set<string>();
   const mentioning = new Set<string>();
-  const lines = await git.matchingLines(mentions ? [...keys, ...names] : keys, entityPathspecs(options.include), {
-    word: true,
-  });
+  const pathspecs = entityPathspecs(options.include);
+  const lines =
+    search === 'definitions'
+      ? await git.matchingLines(definitionPatterns(keys, names, mentions), pathspecs, { extended: true })
+      : await git.matchingLines(mentions ? [...keys, ...names] : keys, pathspecs, { word: true });
   for (const { path, text } of lines) {
     if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
     if (VALUE_ELSEWHERE.test(text)) defining.add(path);
@@ -167,12 +196,14 @@ export async function definedInOtherFiles(
   git: Git,
   options: OtherFilesOptions,
   keys: Array<{ blueprint: string; identifier: string }>,
+  search?: LineSearch,
 ): Promise<Set<string>> {
   const { defining } = await scanOtherFiles(
     git,
     options,
     new Set(keys.map(({ identifier }) => nameOf(identifier))),
     false,
+    search,
   );
   return definedIn(defining, options);
 }
@@ -189,6 +220,7 @@ export async function relationsToRemoved(
   options: OtherFilesOptions & Pick<RelationTargetOptions, 'blueprints' | 'strict'>,
   removed: Array<{ file: string; blueprint: string; identifier: string }>,
   readFiles: (paths: string[]) => LoadedFile[],
+  search?: LineSearch,
 ): Promise<Problem[]> {
   const defined = new Set(
     options.loaded.flatMap((file) => file.entities.map((e) => `${e.blueprint}\u0000${e.identifier}`)),
@@ -196,7 +228,8 @@ export async function relationsToRemoved(
   let gone = removed.filter((entity) => !defined.has(`${entity.blueprint}\u0000${entity.identifier}`));
   if (gone.length === 0) return [];
   // One scan: the files that may still define a removed entity, and those that name one.
-  const scan = await scanOtherFiles(git, options, new Set(gone.map(({ identifier }) => nameOf(identifier))), true);
+  const names = new Set(gone.map(({ identifier }) => nameOf(identifier)));
+  const scan = await scanOtherFiles(git, options, names, true, search);
   const elsewhere = definedIn(scan.defining, options);
   gone = gone.filter((entity) => !elsewhere.has(`${entity.blueprint}\u0000${entity.identifier}`));
   if (gone.length === 0 || scan.mentioning.size === 0) return [];

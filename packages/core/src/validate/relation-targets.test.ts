@@ -1,0 +1,149 @@
+import type { Blueprint } from '@port-gitops/port-schema';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeRepo } from '../../../../test/helpers.js';
+import { loadConfig } from '../config/index.js';
+import { createEntityFileMatcher } from '../discover/index.js';
+import { Git } from '../git/index.js';
+import type { Selection } from '../model.js';
+import { createEntityReader, load } from '../read/index.js';
+import { definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
+
+/** Every way an entity file writes an identifier that the lookup must see, and some that only look like one. */
+const FILES: Record<string, string> = {
+  'a/port.yml': 'identifier: svc-a\nblueprint: service\n',
+  'b/port.yml':
+    '- identifier: "svc-b"  # quoted, with a comment\n  blueprint: service\n- {identifier: svc-c, blueprint: service}\n',
+  'c/port.json': '{"identifier": "svc-d", "blueprint": "service"}',
+  'd/port.json': '[{ "blueprint": "service",\n  "identifier":"svc.e+1" }]',
+  'e/port.yml': "'identifier': 'retail/shop'\nblueprint: service\n",
+  'f/port.yml': 'identifier: >-\n  svc-block\nblueprint: service\n',
+  'g/port.yml': 'identifier:\n  svc-next-line\nblueprint: service\n',
+  'h/port.yml': 'identifier: &anchor svc-anchored\nblueprint: service\n',
+  'i/port.yml': 'identifier: ünïcode-svc\nblueprint: service\n',
+  'j/port.yml': 'identifier: back\\slash\nblueprint: service\n',
+  // Look like definitions and are not: another key that ends like one, a mention in a relation.
+  'k/port.yml':
+    'identifier: k\nblueprint: service\nproperties: { myidentifier: svc-x }\nrelations: { dependsOn: [svc-y] }\n',
+  'l/catalog-info.yaml':
+    'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: shop-web\nspec: { type: service, owner: team-a, lifecycle: production }\n',
+  'port-gitops.config.json': JSON.stringify({ backstage: {} }),
+};
+
+const NAMES = [
+  'svc-a',
+  'svc-b',
+  'svc-c',
+  'svc-d',
+  'svc.e+1',
+  'retail/shop',
+  'svc-block',
+  'svc-next-line',
+  'svc-anchored',
+  'ünïcode-svc',
+  'back\\slash',
+  'svc-x',
+  'svc-y',
+  'svc',
+  'shop-web',
+  'default/shop-web',
+];
+
+describe('looking up relation targets in the entity files a run did not load', () => {
+  it('finds the same definitions whether git lists every identifier line or only the candidates', async () => {
+    const root = makeRepo(FILES);
+    const { config } = loadConfig(root);
+    const reader = createEntityReader({ rules: [], backstage: config.backstage });
+    const options = {
+      root,
+      include: config.include,
+      matcher: createEntityFileMatcher({ root, include: config.include, exclude: [], gitignore: false }),
+      loaded: [],
+      reader,
+    };
+    const git = new Git(root);
+    const lookup = (names: string[], search: 'keys' | 'definitions') =>
+      definedInOtherFiles(
+        git,
+        options,
+        names.map((identifier) => ({ blueprint: 'x', identifier })),
+        search,
+      );
+    // Everything the files define, found both ways.
+    const all = await lookup(NAMES, 'definitions');
+    expect([...all].map((key) => key.split('\u0000')[1]).sort()).toEqual(
+      [
+        'svc-a',
+        'svc-b',
+        'svc-c',
+        'svc-d',
+        'svc.e+1',
+        'retail/shop',
+        'svc-block',
+        'svc-next-line',
+        'svc-anchored',
+        'ünïcode-svc',
+        'back\\slash',
+        'shop-web',
+      ].sort(),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(NAMES, { minLength: 1 }), async (names) => {
+        expect(await lookup(names, 'definitions')).toEqual(await lookup(names, 'keys'));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('finds the same relations to removed entities either way', async () => {
+    const service: Blueprint = {
+      identifier: 'service',
+      schema: { properties: {} },
+      relations: { dependsOn: { target: 'service', many: true, required: false } },
+    };
+    const root = makeRepo({
+      '.port/blueprints/service.json': JSON.stringify(service),
+      'a/port.yml': 'identifier: a\nblueprint: service\nrelations:\n  dependsOn:\n    - gone-1\n    - kept\n',
+      'b/port.yml': '{identifier: b, blueprint: service, relations: {dependsOn: [gone-2]}}\n',
+      'c/port.json': '{"identifier": "c", "blueprint": "service", "relations": {"dependsOn": ["gone-1", "gone-3"]}}',
+      'd/port.yml': 'identifier: gone-3\nblueprint: service\n',
+      'e/port.yml': 'identifier: e\nblueprint: service\nproperties: {note: "gone-1 is mentioned, not related"}\n',
+      'f/port.yml': 'identifier: f\nblueprint: service\nrelations: {dependsOn: [gone-10, gone-1x]}\n',
+    });
+    const reader = createEntityReader({ rules: [] });
+    const include = ['**/port.yml', '**/port.json'];
+    const options = {
+      root,
+      include,
+      matcher: createEntityFileMatcher({ root, include, exclude: [], gitignore: false }),
+      loaded: [],
+      reader,
+      blueprints: new Map([['service', service]]),
+      strict: false,
+    };
+    const readFiles = (paths: string[]) =>
+      load({ files: paths.map((path) => ({ path, status: 'unchanged' })), refused: [] } as unknown as Selection, {
+        root,
+        reader,
+        blueprints: options.blueprints,
+      });
+    const removed = ['gone-1', 'gone-2', 'gone-3'].map((identifier) => ({
+      file: 'x/port.yml',
+      blueprint: 'service',
+      identifier,
+    }));
+    const git = new Git(root);
+    const found = (search: 'keys' | 'definitions') =>
+      relationsToRemoved(git, options, removed, readFiles, search).then((problems) =>
+        problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.pointer}`),
+      );
+    const targeted = await found('definitions');
+    // gone-3 is still defined by d/port.yml; the note in e and the look-alikes in f relate to nothing removed.
+    expect(targeted).toEqual([
+      'a/port.yml:5:7 /relations/dependsOn/0',
+      'b/port.yml:1:61 /relations/dependsOn/0',
+      'c/port.json:1:73 /relations/dependsOn/0',
+    ]);
+    expect(await found('keys')).toEqual(targeted);
+  });
+});
