@@ -110,6 +110,24 @@ describe('files that are not where, or what, they seem', () => {
     expect(port.store.entities().map((e) => e.identifier)).toEqual(['a']);
   });
 
+  it('says that a folder behind a link is not searched, inside git and outside it', async () => {
+    const outside = makeDir({ 'svc/port.yml': domain('beyond') });
+    const repo = makeRepo({ ...exampleBlueprints(), 'a/port.yml': domain('a') });
+    symlinkSync(outside, join(repo, 'services'));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'a linked folder');
+    const plain = makeDir({ ...exampleBlueprints(), 'a/port.yml': domain('a') });
+    symlinkSync(outside, join(plain, 'services'));
+    for (const root of [repo, plain]) {
+      const run = await runCli(['check', '--all', '--format', 'json'], { cwd: root });
+      expect(run.code).toBe(0);
+      expect(report(run.stdout).files.map((f) => f.path)).toEqual(['a/port.yml']);
+      expect(report(run.stdout).notes).toContain(
+        'services is a symbolic link to a folder: links are never followed, so no entity file beneath it is searched',
+      );
+    }
+  });
+
   it('refuses at once a file:// target that is a FIFO, rather than waiting on it forever', async () => {
     const repo = makeRepo({
       ...exampleBlueprints(),

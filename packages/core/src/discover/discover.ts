@@ -1,4 +1,4 @@
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Git, SYMLINK_MODE } from '../git/index.js';
 import type { EntityFile, FileNote } from '../model.js';
@@ -115,6 +115,7 @@ async function listTracked(
   for (const path of index.gitlinks) {
     found.notes.push(`${path} is a git submodule: its entity files belong to its own repository and are not searched`);
   }
+  for (const path of index.links) if (isFolder(join(options.root, path))) found.notes.push(linkedFolder(path));
   for (const [path, mode] of index.files) {
     const change = changed.get(path);
     if (change === 'D') {
@@ -251,6 +252,7 @@ async function walk(options: DiscoverOptions, matcher: EntityFileMatcher): Promi
       const judgement = matcher.judge(path);
       if (!judgement.entity) {
         if (judgement.reason && !judgement.never) found.skipped.push({ path, reason: judgement.reason });
+        else if (entry.isSymbolicLink() && isFolder(join(options.root, path))) found.notes.push(linkedFolder(path));
       } else if (entry.isSymbolicLink()) found.refused.push({ path, reason: SYMLINK });
       else if (!entry.isFile()) found.refused.push({ path, reason: NOT_REGULAR });
       else found.files.push({ path, confined: true });
@@ -260,6 +262,19 @@ async function walk(options: DiscoverOptions, matcher: EntityFileMatcher): Promi
 }
 
 /** What is at a path, without following a link. */
+function linkedFolder(path: string): string {
+  return `${path} is a symbolic link to a folder: links are never followed, so no entity file beneath it is searched`;
+}
+
+/** Whether a path leads to a folder, through links. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function fileType(path: string): 'file' | 'symlink' | 'other' | 'missing' {
   try {
     const stats = lstatSync(path);

@@ -7,6 +7,8 @@ export interface IndexEntries {
   files: Map<string, string>;
   /** Submodules (mode 160000), whatever the filter. */
   gitlinks: string[];
+  /** Symbolic links (mode 120000) the filter did not let through: a link to a folder hides what is beneath it. */
+  links: string[];
 }
 
 /** What is in the work tree but not in the index, as one walk of it finds (see `Git.untrackedEntries`). */
@@ -179,7 +181,9 @@ export class Git {
     const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
     const files = new Map<string, string>();
     const gitlinks: string[] = [];
+    const links: string[] = [];
     const gitlink = Buffer.from(GITLINK_MODE);
+    const symlink = Buffer.from(SYMLINK_MODE);
     // "<mode> <object> <stage>\t<path>\0" per entry, read as it comes: a 200,000-file index is 40 MB of
     // listing, and none of it is kept but the entries that pass.
     const entry = (buffer: Buffer, start: number, end: number) => {
@@ -193,7 +197,10 @@ export class Git {
           (ending) =>
             end - tab > ending.length && buffer.compare(ending, 0, ending.length, end - ending.length, end) === 0,
         );
-      if (!passes) return;
+      if (!passes) {
+        if (buffer.compare(symlink, 0, 6, start, start + 6) === 0) links.push(buffer.toString('utf8', tab + 1, end));
+        return;
+      }
       const path = buffer.toString('utf8', tab + 1, end);
       if (isGitlink) gitlinks.push(path);
       else files.set(path, buffer.toString('latin1', start, start + 6));
@@ -206,7 +213,7 @@ export class Git {
       }
       return start;
     });
-    return { files, gitlinks };
+    return { files, gitlinks, links };
   }
 
   /**
