@@ -176,7 +176,7 @@ if (part('push')) {
   section = 'Pushing';
   const repo = generated('monorepo-10000-2000', { files: 10_000, entities: 2_000, changed: 10 });
   const entityFiles = git(repo, 'ls-files', '-z', '--', '*port.yml').split('\0').filter(Boolean);
-  await benchPush({ cli, repo, entityFiles, serialSample, report });
+  await benchPush({ cli, repo, entityFiles, serialSample, report, runs });
 }
 
 if (part('scale')) {

@@ -37,7 +37,7 @@ export function selectNamed(
       refused.push({ path, reason: 'does not exist' });
       continue;
     }
-    const detour = folderDetour(context.root, path);
+    const detour = folderDetour(context.root, path, context.known !== undefined);
     if (detour?.kind === 'link') {
       refused.push({
         path,
@@ -84,10 +84,15 @@ export function selectNamed(
 }
 
 /**
- * The first folder of a named path that discovery would not enter: a symbolic link (never followed), or
- * the top of another repository (a submodule, or a nested clone, which holds a `.git`).
+ * The first folder of a named path that discovery would not enter: a symbolic link (never followed), or,
+ * inside git, the top of another repository (a submodule, or a nested clone, which holds a `.git`); a walk
+ * outside git enters a nested repository like any folder.
  */
-function folderDetour(root: string, path: string): { kind: 'link' | 'repository'; folder: string } | undefined {
+function folderDetour(
+  root: string,
+  path: string,
+  insideGit: boolean,
+): { kind: 'link' | 'repository'; folder: string } | undefined {
   const folders = path.split('/').slice(0, -1);
   for (let depth = 1; depth <= folders.length; depth++) {
     const folder = folders.slice(0, depth).join('/');
@@ -96,7 +101,7 @@ function folderDetour(root: string, path: string): { kind: 'link' | 'repository'
     } catch {
       return undefined; // missing: said by the caller
     }
-    if (existsSync(join(root, folder, '.git'))) return { kind: 'repository', folder };
+    if (insideGit && existsSync(join(root, folder, '.git'))) return { kind: 'repository', folder };
   }
   return undefined;
 }

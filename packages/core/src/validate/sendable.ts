@@ -13,9 +13,8 @@ const BULK_ENVELOPE_BYTES = Buffer.byteLength('{"entities":[]}');
  * What JSON cannot carry, or Port cannot take, found before anything is sent: numbers JSON has no way to
  * write (`1e400` and YAML's `.inf` read as Infinity and would go out as `null`, clearing the value in
  * Port; `.nan`), numbers a double cannot carry as written (`9007199254740993`, `1e-400`, 20 significant
- * digits: they would change), NUL characters (Port stores text where NUL is
- * refused), nesting deeper than `MAX_NESTING`, and an entity too large for one request. Whatever check
- * passes, sync can send.
+ * digits: they would change), NUL characters (Port stores text where NUL is refused), nesting deeper
+ * than `MAX_NESTING`, and an entity too large for one request. Whatever check passes, sync can send.
  */
 export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
   const problems: Problem[] = [];
