@@ -19,6 +19,9 @@ export async function main(
   output.githubActions = env.GITHUB_ACTIONS === 'true';
   output.addSecret(env.PORT_CLIENT_SECRET);
   output.addSecret(env.PORT_ACCESS_TOKEN);
+  // The CI's own tokens, which git may quote from a remote's URL in an error.
+  output.addSecret(env.GITHUB_TOKEN);
+  output.addSecret(env.CI_JOB_TOKEN);
   try {
     return await runCommand(argv, env, output);
   } catch (error) {

@@ -4,6 +4,12 @@
  * a workflow command port-gitops did not write (the runner reads `::command::` at the start of any line,
  * after leading white space, on either stream).
  */
+/**
+ * The user and password part of a URL: `scheme://user:password@`. The scheme is bounded, so that a long
+ * run of dots and letters (an identifier quoted in a report) is read in linear time.
+ */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/@'"`<>]+@/gi;
+
 export class Output {
   private readonly secrets: string[] = [];
   readonly color: boolean;
@@ -25,7 +31,9 @@ export class Output {
   redact(text: string): string {
     let out = text;
     for (const secret of this.secrets) out = out.split(secret).join('***');
-    return out;
+    // Credentials written into a URL (a CI's remote, `https://gitlab-ci-token:…@host/…`, quoted by git in
+    // an error): whoever put them there, they are not printed.
+    return out.replace(URL_CREDENTIALS, '$1***@');
   }
 
   out(text: string): void {
