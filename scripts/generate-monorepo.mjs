@@ -5,7 +5,7 @@
 //
 // Shapes that cost a changed-only run something beyond the changed files themselves:
 // - most services relate to one system (`core-platform`), which one file defines;
-// - one service in 50 pulls in the same runbook (`shared/runbook.md`) with file://;
+// - one service in 50 pulls in the same runbook (`common/runbook.md`) with file://;
 // - every service depends on the next one (a chain), so deleting one leaves a relation behind;
 // - a folder of 20 entity files (`groups/platform/`).
 // History: `main` is the base commit and then a commit that edits `changed` entity files, so that
@@ -74,7 +74,7 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   write('schemas/entity.schema.json', JSON.stringify({ type: 'object', required: ['identifier', 'title'] }));
   write('port-gitops.config.json', JSON.stringify({ schema: 'schemas/entity.schema.json' }, null, 2));
   write('.gitignore', 'dist/\n');
-  write('shared/runbook.md', '# Runbook\n\nPage the on-call engineer.\n');
+  write('common/runbook.md', '# Runbook\n\nPage the on-call engineer.\n');
   write('systems/core-platform/port.yml', 'identifier: core-platform\nblueprint: system\ntitle: Core platform\n');
 
   const serviceText = (i, revision, extra = {}) => {
@@ -90,7 +90,7 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
       `  url: https://svc-${i}.example.com`,
       `  revision: ${revision}`,
     ];
-    if (i % RUNBOOK_EVERY === 0) lines.push('  runbook: file://../../../shared/runbook.md');
+    if (i % RUNBOOK_EVERY === 0) lines.push('  runbook: file://../../../common/runbook.md');
     lines.push('relations:', `  dependsOn: [svc-${extra.dependsOn ?? (i + 1) % services}]`);
     if (i % 5 !== 0) lines.push('  system: core-platform');
     return `${lines.join('\n')}\n`;
@@ -139,7 +139,7 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   shape('new-service', () =>
     write('services/payments/svc-new/port.yml', serviceText(popular, 1).replaceAll(`svc-${popular}`, 'svc-new')),
   );
-  shape('runbook', () => write('shared/runbook.md', '# Runbook\n\nPage the on-call engineer, then the lead.\n'));
+  shape('runbook', () => write('common/runbook.md', '# Runbook\n\nPage the on-call engineer, then the lead.\n'));
   const deleted = Math.floor(services / 2);
   shape('delete', () => rmSync(join(out, servicePath(deleted))));
   shape('rename', () => git('mv', 'groups/platform', 'groups/platform-core'));

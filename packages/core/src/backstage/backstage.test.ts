@@ -145,7 +145,7 @@ describe('substitutions', () => {
   it("resolves locations against the file's folder (or the root with /), never a URL nor outside the repository", () => {
     expect(substitutionTarget('svc/a/catalog-info.yaml', 'README.md')).toBe('svc/a/README.md');
     expect(substitutionTarget('svc/a/catalog-info.yaml', './docs/api.yaml')).toBe('svc/a/docs/api.yaml');
-    expect(substitutionTarget('svc/a/catalog-info.yaml', '../shared/api.yaml')).toBe('svc/shared/api.yaml');
+    expect(substitutionTarget('svc/a/catalog-info.yaml', '../common/api.yaml')).toBe('svc/common/api.yaml');
     expect(substitutionTarget('svc/a/catalog-info.yaml', '/apis/api.yaml')).toBe('apis/api.yaml');
     expect(substitutionTarget('catalog-info.yaml', '../x')).toBeUndefined();
     expect(substitutionTarget('svc/catalog-info.yaml', 'https://example.com/api.yaml')).toBeUndefined();

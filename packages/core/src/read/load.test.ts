@@ -242,15 +242,15 @@ describe('load: file:// references', () => {
       'team/svc/port.yml': entityWith('file://docs/a.md'),
       'team/svc2/port.yml': entityWith('file://./b.md').replace('svc\n', 'svc2\n'),
       'team/svc2/b.md': 'sibling doc',
-      'team/svc3/port.yml': entityWith('file://../shared.md').replace('svc\n', 'svc3\n'),
-      'team/shared.md': 'parent doc',
+      'team/svc3/port.yml': entityWith('file://../parent.md').replace('svc\n', 'svc3\n'),
+      'team/parent.md': 'parent doc',
     });
     expect(problems).toEqual([]);
     const byId = Object.fromEntries(loaded.flatMap((f) => f.entities).map((e) => [e.identifier, e]));
     expect((byId.svc!.data.properties as Record<string, unknown>).readme).toBe('root doc');
     expect((byId.svc2!.data.properties as Record<string, unknown>).readme).toBe('sibling doc');
     expect((byId.svc3!.data.properties as Record<string, unknown>).readme).toBe('parent doc');
-    expect(byId.svc3!.dependencies).toEqual(['team/shared.md']);
+    expect(byId.svc3!.dependencies).toEqual(['team/parent.md']);
   });
 
   it('parses a JSON or YAML target for an object property, and inserts text for a string one', async () => {

@@ -30,7 +30,8 @@ const FILES: Record<string, string> = {
   'port-gitops.config.json': JSON.stringify({ backstage: {} }),
 };
 
-const NAMES = [
+/** What the files define, then names no file defines (a mention, a look-alike key, a prefix, another namespace). */
+const DEFINED = [
   'svc-a',
   'svc-b',
   'svc-c',
@@ -42,12 +43,9 @@ const NAMES = [
   'svc-anchored',
   'ünïcode-svc',
   'back\\slash',
-  'svc-x',
-  'svc-y',
-  'svc',
   'shop-web',
-  'default/shop-web',
 ];
+const NAMES = [...DEFINED, 'svc-x', 'svc-y', 'svc', 'default/shop-web'];
 
 describe('looking up relation targets in the entity files a run did not load', () => {
   it('finds the same definitions whether git lists every identifier line or only the candidates', async () => {
@@ -71,22 +69,7 @@ describe('looking up relation targets in the entity files a run did not load', (
       );
     // Everything the files define, found both ways.
     const all = await lookup(NAMES, 'definitions');
-    expect([...all].map((key) => key.split('\u0000')[1]).sort()).toEqual(
-      [
-        'svc-a',
-        'svc-b',
-        'svc-c',
-        'svc-d',
-        'svc.e+1',
-        'retail/shop',
-        'svc-block',
-        'svc-next-line',
-        'svc-anchored',
-        'ünïcode-svc',
-        'back\\slash',
-        'shop-web',
-      ].sort(),
-    );
+    expect([...all].map((key) => key.split('\u0000')[1]).sort()).toEqual([...DEFINED].sort());
     await fc.assert(
       fc.asyncProperty(fc.subarray(NAMES, { minLength: 1 }), async (names) => {
         expect(await lookup(names, 'definitions')).toEqual(await lookup(names, 'keys'));
