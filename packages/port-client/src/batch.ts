@@ -2,6 +2,11 @@ import { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from '@port-gitops/port-schema';
 
 const BULK_ENVELOPE_BYTES = Buffer.byteLength('{"entities":[]}');
 
+/** A bulk request's body from entities already serialized. */
+export function bulkBody(serialized: string[]): string {
+  return `{"entities":[${serialized.join(',')}]}`;
+}
+
 export interface Batch {
   /** Positions in the caller's array. */
   indexes: number[];
@@ -27,7 +32,7 @@ export function packBatches(serialized: string[]): { batches: Batch[]; oversized
     batches.push({
       indexes: members,
       get body() {
-        return `{"entities":[${members.map((index) => serialized[index]).join(',')}]}`;
+        return bulkBody(members.map((index) => serialized[index]!));
       },
     });
     indexes = [];

@@ -1,6 +1,6 @@
 import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { AdaptiveLimit } from './adaptive-limit.js';
-import { packBatches } from './batch.js';
+import { bulkBody, packBatches } from './batch.js';
 import { PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
 import {
   MIN_THROTTLED_WAIT_MS,
@@ -220,7 +220,9 @@ export class PortClient {
           // that its neighbours land and it fails with Port's own message.
           const half = Math.ceil(indexes.length / 2);
           await Promise.all(
-            [indexes.slice(0, half), indexes.slice(half)].map((part) => sendBatch(part, () => bulkBody(part))),
+            [indexes.slice(0, half), indexes.slice(half)].map((part) =>
+              sendBatch(part, () => bulkBody(part.map((index) => bodyOf.get(index)!))),
+            ),
           );
           return;
         }
@@ -230,7 +232,7 @@ export class PortClient {
       }
     };
     const bodyOf = new Map(sendable.map((index, i) => [index, bodies[i]!]));
-    const bulkBody = (indexes: number[]) => `{"entities":[${indexes.map((index) => bodyOf.get(index)).join(',')}]}`;
+
     const { batches, oversized } = packBatches(bodies);
     for (const i of oversized) {
       results[sendable[i]!] = {

@@ -23,3 +23,16 @@ export const BLUEPRINT_IDENTIFIER_MAX_LENGTH = 100;
 
 /** Property, relation, mirror, calculation and aggregation identifiers. */
 export const PROPERTY_IDENTIFIER_PATTERN = String.raw`^[A-Za-z0-9@_=\\-]+$`;
+
+const ENTITY_IDENTIFIER = new RegExp(ENTITY_IDENTIFIER_PATTERN, 'u');
+const BLUEPRINT_IDENTIFIER = new RegExp(BLUEPRINT_IDENTIFIER_PATTERN, 'u');
+
+/** Whether Port can take a value as an entity identifier: its characters and its length. */
+export function isEntityIdentifier(value: string): boolean {
+  return value.length <= ENTITY_IDENTIFIER_MAX_LENGTH && ENTITY_IDENTIFIER.test(value);
+}
+
+/** Whether Port can take a value as a blueprint identifier: its characters and its length. */
+export function isBlueprintIdentifier(value: string): boolean {
+  return value.length <= BLUEPRINT_IDENTIFIER_MAX_LENGTH && BLUEPRINT_IDENTIFIER.test(value);
+}

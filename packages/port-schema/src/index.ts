@@ -6,11 +6,10 @@ export {
   RELATION_VALUE_SCHEMA,
 } from './entity-schema.js';
 export {
-  BLUEPRINT_IDENTIFIER_MAX_LENGTH,
   BLUEPRINT_IDENTIFIER_PATTERN,
-  ENTITY_IDENTIFIER_MAX_LENGTH,
-  ENTITY_IDENTIFIER_PATTERN,
   PROPERTY_IDENTIFIER_PATTERN,
+  isBlueprintIdentifier,
+  isEntityIdentifier,
 } from './identifiers.js';
 export { MAX_BODY_BYTES, MAX_BULK_ENTITIES } from './limits.js';
 export { type LinearRegExp, hasPattern, loadLinearRegExp } from './linear-regexp.js';

@@ -261,7 +261,6 @@ async function walk(options: DiscoverOptions, matcher: EntityFileMatcher): Promi
   return found;
 }
 
-/** What is at a path, without following a link. */
 function linkedFolder(path: string): string {
   return `${path} is a symbolic link to a folder: links are never followed, so no entity file beneath it is searched`;
 }
@@ -275,6 +274,7 @@ function isFolder(path: string): boolean {
   }
 }
 
+/** What is at a path, without following a link. */
 export function fileType(path: string): 'file' | 'symlink' | 'other' | 'missing' {
   try {
     const stats = lstatSync(path);

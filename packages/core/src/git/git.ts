@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { SimpleGit } from 'simple-git';
 
 /** The index as discovery needs it (see `Git.indexEntries`). */
@@ -64,14 +64,31 @@ const GIT_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !/^GIT_(LITERAL|GLOB|NOGLOB|ICASE)_PATHSPECS$/.test(name)),
 );
 
-/** A git command's standard output as text, run in `cwd`; a failure (any exit code but 0) throws. */
-export function gitText(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
-      if (error) reject(new GitCommandError(args, typeof error.code === 'number' ? error.code : null, stderr.trim()));
-      else resolve(stdout);
+/** A git command's standard output, run in `cwd`; a failure (any exit code but 0) throws with git's message. */
+function gitOutput(cwd: string, args: string[], input?: string): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      env: GIT_ENV,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new GitCommandError(args, code, stderr.trim())),
+    );
+    if (input !== undefined) child.stdin!.end(input);
   });
+}
+
+/** A git command's standard output as text, run in `cwd`; a failure (any exit code but 0) throws. */
+export async function gitText(cwd: string, args: string[]): Promise<string> {
+  return (await gitOutput(cwd, args)).toString('utf8');
 }
 
 /** Git, run in the folder entity paths are relative to. */
@@ -82,7 +99,7 @@ export class Git {
   /**
    * simple-git, for what talks to a remote (its remotes, fetching, deepening a shallow clone): loaded on
    * first use, since most runs never talk to one and loading it costs every run's start (about 20 ms).
-   * The local commands run through `output`, which reads their bytes as they come.
+   * The local commands are spawned directly (`gitOutput`).
    */
   private remote(): Promise<SimpleGit> {
     this.remoteGit ??= import('simple-git').then(({ simpleGit }) =>
@@ -315,24 +332,7 @@ export class Git {
 
   /** A git command's standard output; a failure (any exit code but 0) throws with git's message. */
   private output(args: string[], input?: string): Promise<Buffer> {
-    return new Promise<Buffer>((resolve, reject) => {
-      const child = spawn('git', args, {
-        cwd: this.root,
-        env: GIT_ENV,
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      });
-      const chunks: Buffer[] = [];
-      let stderr = '';
-      child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (code) =>
-        code === 0 ? resolve(Buffer.concat(chunks)) : reject(new GitCommandError(args, code, stderr.trim())),
-      );
-      if (input !== undefined) child.stdin!.end(input);
-    });
+    return gitOutput(this.root, args, input);
   }
 
   /** Which of these objects this clone does not have: one `git cat-file --batch-check` for any number. */

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Blueprint } from '@port-gitops/port-schema';
 import type { Locator } from '../model.js';
-import { encodePointer, numberAsWritten, parseJsonSource, parseYamlSource } from '../source/index.js';
+import { alteredNumber, encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
 import { readRepositoryFile } from '../files.js';
 
 /**
@@ -150,7 +150,7 @@ export function parseTarget(
     return { ok: false, message: `${source.documents.length} YAML documents, where one value is read` };
   }
   const value = source.documents[0] ?? null;
-  const altered = alteredNumber(value, source.locator);
+  const altered = firstAlteredNumber(value, source.locator);
   if (altered) {
     const at = source.locator.locate(altered.pointer);
     return {
@@ -162,7 +162,7 @@ export function parseTarget(
 }
 
 /** The first number of a referenced file's data that would not go out as written, if any. */
-function alteredNumber(
+function firstAlteredNumber(
   value: unknown,
   locator: Locator,
 ): { pointer: string; written: string; becomes: string } | undefined {
@@ -170,13 +170,9 @@ function alteredNumber(
   while (stack.length > 0) {
     const { value: node, pointer } = stack.pop()!;
     if (typeof node === 'number') {
-      // The text of a number is asked only when it may differ: asking places it, which parses the file again.
       if (!Number.isFinite(node)) return { pointer, written: locator.raw?.(pointer) ?? String(node), becomes: 'null' };
-      if (locator.mayAlterNumbers || (Number.isInteger(node) && !Number.isSafeInteger(node))) {
-        const written = locator.raw?.(pointer);
-        const altered = written === undefined ? !Number.isSafeInteger(node) : !numberAsWritten(written, node);
-        if (altered) return { pointer, written: written ?? String(node), becomes: JSON.stringify(node) };
-      }
+      const altered = alteredNumber(node, locator, () => pointer);
+      if (altered) return { pointer, written: altered.written ?? String(node), becomes: JSON.stringify(node) };
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
         stack.push({ value: child, pointer: pointer + encodePointer([Array.isArray(node) ? Number(key) : key]) });

@@ -1,3 +1,3 @@
 export { type ParsedSource, parseJsonSource, parseYamlSource } from './parse.js';
 export { decodePointer, encodePointer, place } from './pointer.js';
-export { numberAsWritten } from './numbers.js';
+export { alteredNumber, numberAsWritten } from './numbers.js';

@@ -1,3 +1,5 @@
+import type { Locator } from '../model.js';
+
 /**
  * Numbers as written. A file's number is read into a double and sent as JSON writes that double; the two
  * are the same number only when the double carries the written digits. A number of 15 significant digits
@@ -12,6 +14,25 @@ const LONG_NUMBER = /\d[\d.]{15}|[eE][-+]?\d{3}/;
 /** Whether some number in `text` may not be carried as written, so that each must be compared with its text. */
 export function mayAlterNumbers(text: string): boolean {
   return LONG_NUMBER.test(text);
+}
+
+/**
+ * Whether a finite number a file holds at `pointer` (asked only when needed) would go out as another number, judged on its text
+ * where the file may hold such numbers (`mayAlterNumbers`), and always for an integer past 2^53. Without
+ * its text (a value another file holds, judged where that file is read), only such an integer is known to
+ * change. Returns the text (if known) of a number that would change.
+ */
+export function alteredNumber(
+  value: number,
+  locator: Locator,
+  pointer: () => string,
+): { written: string | undefined } | undefined {
+  const unsafeInteger = Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (!locator.mayAlterNumbers && !unsafeInteger) return undefined;
+  // Asked only here: placing a number's text may parse the file again.
+  const written = locator.raw?.(pointer());
+  const altered = written === undefined ? unsafeInteger : !numberAsWritten(written, value);
+  return altered ? { written } : undefined;
 }
 
 /**

@@ -1,14 +1,7 @@
-import {
-  BLUEPRINT_IDENTIFIER_MAX_LENGTH,
-  BLUEPRINT_IDENTIFIER_PATTERN,
-  type Blueprint,
-  type EntityValidator,
-} from '@port-gitops/port-schema';
+import { type Blueprint, type EntityValidator, isBlueprintIdentifier } from '@port-gitops/port-schema';
 import { closest } from '../closest.js';
 import type { LoadedEntity, Locator, Problem } from '../model.js';
 import { encodePointer, place } from '../source/index.js';
-
-const BLUEPRINT_IDENTIFIER = new RegExp(BLUEPRINT_IDENTIFIER_PATTERN, 'u');
 
 /**
  * What the blueprint definitions cannot check, said once per blueprint (or per property) on its first
@@ -29,8 +22,7 @@ export function checkDefinitions(
     const at = (pointer: string) => ({ file: entity.file, ...place(locator, entity.pointer + pointer) });
     if (!blueprint) {
       // A value that cannot be a blueprint identifier has its own error: no definition could exist.
-      if (!BLUEPRINT_IDENTIFIER.test(entity.blueprint) || entity.blueprint.length > BLUEPRINT_IDENTIFIER_MAX_LENGTH)
-        return [];
+      if (!isBlueprintIdentifier(entity.blueprint)) return [];
       if (!options.strictBlueprints && warned.has(entity.blueprint)) return [];
       warned.add(entity.blueprint);
       const slip =

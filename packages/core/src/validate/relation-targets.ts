@@ -1,12 +1,10 @@
-import { type Blueprint, ENTITY_IDENTIFIER_MAX_LENGTH, ENTITY_IDENTIFIER_PATTERN } from '@port-gitops/port-schema';
+import { type Blueprint, isEntityIdentifier } from '@port-gitops/port-schema';
 import type { EntityChanges } from '../select/index.js';
 import { type EntityFileMatcher, entityPathspecs } from '../discover/index.js';
 import type { Git } from '../git/index.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
 import type { LoadedEntity, LoadedFile, Problem } from '../model.js';
 import { encodePointer, place } from '../source/index.js';
-
-const ENTITY_IDENTIFIER = new RegExp(ENTITY_IDENTIFIER_PATTERN, 'u');
 
 export interface RelationTargetOptions {
   blueprints: ReadonlyMap<string, Blueprint>;
@@ -62,7 +60,7 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
         const add = (identifier: unknown, index: number | undefined) => {
           if (typeof identifier !== 'string' || defined.has(`${target}\u0000${identifier}`)) return;
           // A value that cannot be an identifier has its own error; no entity could be looked up by it.
-          if (identifier.length > ENTITY_IDENTIFIER_MAX_LENGTH || !ENTITY_IDENTIFIER.test(identifier)) return;
+          if (!isEntityIdentifier(identifier)) return;
           if (had !== undefined && known(identifier)) return;
           references.push({ file, entity, relation: name, index, blueprint: target, identifier });
         };

@@ -1,6 +1,6 @@
 import { MAX_BODY_BYTES } from '@port-gitops/port-schema';
 import type { LoadedEntity, Locator, Problem } from '../model.js';
-import { encodePointer, numberAsWritten, place } from '../source/index.js';
+import { alteredNumber, encodePointer, place } from '../source/index.js';
 
 /**
  * How deep an entity's values may nest. Port documents no limit; 100 levels is far more than any catalog
@@ -42,16 +42,13 @@ export function unsendable(entity: LoadedEntity, locator: Locator): Problem[] {
           `is ${value}, which JSON cannot carry: it would be sent as null, which clears the value in Port`,
           'write a finite number, or quote it to keep it as text',
         );
-      } else if (locator.mayAlterNumbers || (Number.isInteger(value) && !Number.isSafeInteger(value))) {
-        const written = locator.raw?.(entity.pointer + encodePointer(path));
-        // Without its text (a value a referenced file holds, checked where that file is read), only an
-        // integer past 2^53 is known to change.
-        const altered = written === undefined ? !Number.isSafeInteger(value) : !numberAsWritten(written, value);
+      } else {
+        const altered = alteredNumber(value, locator, () => entity.pointer + encodePointer(path));
         if (altered) {
           report(
             [...path],
             'number',
-            `${written ?? 'the number'} cannot be sent as written: it would become ${JSON.stringify(value)}`,
+            `${altered.written ?? 'the number'} cannot be sent as written: it would become ${JSON.stringify(value)}`,
             Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER
               ? 'numbers past 9007199254740991 lose digits; quote it to keep it as text'
               : 'JSON carries about 16 significant digits, between about 1e-308 and 1e308; quote it to keep it as text',

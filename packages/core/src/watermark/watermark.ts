@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Blueprint, ENTITY_IDENTIFIER_PATTERN } from '@port-gitops/port-schema';
+import { type Blueprint, isEntityIdentifier } from '@port-gitops/port-schema';
 import type { PortApi } from '../port.js';
 
 /**
@@ -27,12 +27,10 @@ function watermarkBlueprint(identifier: string): Blueprint {
   };
 }
 
-const ENTITY_IDENTIFIER = new RegExp(ENTITY_IDENTIFIER_PATTERN, 'u');
-
 /** `github.com/acme/catalog@main`; a branch name an identifier cannot hold is replaced by its hash. */
 export function watermarkIdentifier(repository: string, branch: string): string {
   const plain = `${repository}@${branch}`;
-  if (ENTITY_IDENTIFIER.test(plain) && plain.length <= 1000) return plain;
+  if (isEntityIdentifier(plain)) return plain;
   const safeRepository = repository.replace(/[^\p{L}0-9@_.+:\\/=-]/gu, '-').slice(0, 900);
   return `${safeRepository}@${createHash('sha256').update(branch).digest('hex').slice(0, 16)}`;
 }
