@@ -31,11 +31,12 @@ export function bodyChecker(method: string, pattern: string): ((body: unknown) =
   const key = `${method} ${pattern}`;
   const schema = OWN_BODIES[key] ?? PORT_ROUTES.find((r) => r.method === method && r.path === pattern)?.body;
   if (!schema) return undefined;
-  let validate: ReturnType<ReturnType<typeof sharedPortAjv>['compile']> | undefined;
+  // Compiled when the route is made (once per process: ajv keeps it by the schema object), not on the
+  // route's first request, which would pay for it inside whatever a caller times.
+  const validate = sharedPortAjv().compile(schema);
   const decision =
     key === 'POST /v1/blueprints/{blueprint_identifier}/entities' ? 'entity-route-schema' : 'route-schema';
   return (body) => {
-    validate ??= sharedPortAjv().compile(schema);
     if (!validate(body))
       throw new ApiError(decision, `the body does not match the route's schema: ${describe(validate.errors ?? [])}`);
   };

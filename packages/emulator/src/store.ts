@@ -88,6 +88,8 @@ export class EntityStore {
         }
       }
     }
+    // Compiled now, as a server that has started has them: the first write is not the one that pays.
+    for (const blueprint of blueprints) validator.prepare(blueprint);
     for (const team of options.teams ?? []) {
       this.entityMap(TEAM_BLUEPRINT).set(team, {
         identifier: team,
@@ -122,6 +124,7 @@ export class EntityStore {
     }
     const now = new Date().toISOString();
     const blueprint = { ...definition, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor };
+    this.validator.prepare(blueprint);
     this.blueprints.set(blueprint.identifier, blueprint);
     this.byBlueprint.set(blueprint.identifier, new Map());
     this.created.add(blueprint.identifier);

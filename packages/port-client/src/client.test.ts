@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, type RunningEmulator } from '@port-gitops/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -277,6 +278,39 @@ describe('PortClient', () => {
     expect((error as Error).message).toBe(
       'GET /v1/blueprints answered 200 with a body that is not JSON ("<html>a proxy says hello</html>"…)',
     );
+  });
+
+  it('reads an answer a proxy compressed unasked, and sends each body whole with its length', async () => {
+    const seen: Array<{ length: string | undefined; bytes: number; encoding: string | undefined }> = [];
+    const answers = [
+      (res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync('{"ok":true,"entities":[{"identifier":"team-0","index":0,"created":true}],"errors":[]}'));
+      },
+      (res: ServerResponse) => {
+        res.writeHead(422, { 'content-type': 'application/json', 'content-encoding': 'br' });
+        res.end(brotliCompressSync('{"ok":false,"error":"bad_request","message":"squeezed"}'));
+      },
+    ];
+    const url = await serve((req, res) => {
+      let bytes = 0;
+      req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      req.on('end', () => {
+        seen.push({ length: req.headers['content-length'], bytes, encoding: req.headers['accept-encoding'] });
+        answers[seen.length - 1]!(res);
+      });
+    });
+    const c = client(url, { credentials: { accessToken: 't' } });
+    // Two bytes of UTF-8 for "é": the length counts bytes, not characters.
+    expect(await c.upsertEntities('team', [{ identifier: 'team-0', title: 'équipe' }])).toEqual([
+      { ok: true, created: true },
+    ]);
+    const refused = await c.getBlueprint('team').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 422, code: 'bad_request', message: expect.stringContaining('squeezed') });
+    expect(seen[0]!.bytes).toBeGreaterThan(0);
+    expect(seen[0]!.length).toBe(String(seen[0]!.bytes));
+    // Nothing asks for compression: an answer comes compressed only if a proxy insists.
+    expect(seen.map((s) => s.encoding)).toEqual([undefined, undefined]);
   });
 
   it("reads a rate-limit reset against the server's clock, and never answers a 429 with a burst", async () => {

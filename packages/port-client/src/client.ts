@@ -1,6 +1,7 @@
 import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { bulkBody, packBatches } from './batch.js';
+import { type Answer, Transport } from './transport.js';
 import { PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
 import {
   MIN_THROTTLED_WAIT_MS,
@@ -61,6 +62,7 @@ export class PortClient {
   onProgress: ((done: { entities: number; failed: number }) => void) | undefined;
   /** Aborts the requests still in flight when the grace period after `stop()` runs out. */
   private readonly inFlight = new AbortController();
+  private readonly transport = new Transport();
 
   constructor(options: PortClientOptions) {
     checkBaseUrl(options.baseUrl);
@@ -345,8 +347,7 @@ export class PortClient {
         headers.authorization = `Bearer ${token.value}`;
       }
 
-      let response: Response;
-      let text: string;
+      let response: Answer;
       // Aborted by the request's timeout or by stop()'s end of grace; both let go once the answer is in
       // (AbortSignal.any would stay referenced by the client's signal for every request of a long run).
       // The timeout covers the whole answer, its body included: a connection that stalls or drops
@@ -361,12 +362,10 @@ export class PortClient {
       try {
         this.counters.requests++;
         // Never followed: a redirect would carry the credentials, or the data, to wherever it points.
-        response = await fetch(url, { method, headers, body: payload, signal: abort.signal, redirect: 'manual' });
+        response = await this.transport.exchange(url, { method, headers, body: payload, signal: abort.signal });
         if (response.status >= 300 && response.status < 400) {
-          await response.body?.cancel();
           throw new PortApiError(response.status, 'redirect', describeRedirect(method, url, response));
         }
-        text = await response.text();
       } catch (error) {
         if (error instanceof PortApiError) throw error;
         if (this.stopped) throw interrupted(method, path);
@@ -382,12 +381,12 @@ export class PortClient {
       }
       const traceId = response.headers.get('x-trace-id') ?? undefined;
       this.watchRateLimit(response);
-      if (response.ok) {
+      if (response.status >= 200 && response.status < 300) {
         this.limit.succeeded();
-        return parseAnswer<T>(text, method, path, response.status);
+        return parseAnswer<T>(response.text, method, path, response.status);
       }
 
-      const envelope = parseEnvelope(text);
+      const envelope = parseEnvelope(response.text);
       if (response.status === 401) {
         if (!authenticated) throw new PortAuthError(401, `Port refused the credentials: ${envelope.message}`, traceId);
         if (!refreshedToken && !('accessToken' in this.credentials)) {
@@ -430,7 +429,7 @@ export class PortClient {
    * left in the window than could be in flight, no more than that go at once; at zero, everyone waits
    * for the reset; and once a new window shows room to spare, full speed again.
    */
-  private watchRateLimit(response: Response): void {
+  private watchRateLimit(response: Answer): void {
     const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
     if (!Number.isFinite(remaining)) return;
     if (remaining === 0) {
@@ -529,7 +528,7 @@ function refusedAsWhole(error: unknown): boolean {
 }
 
 /** Both addresses of a redirect, without user, password or query. */
-function describeRedirect(method: string, url: URL, response: Response): string {
+function describeRedirect(method: string, url: URL, response: Answer): string {
   const from = `${url.origin}${url.pathname}`;
   let to = response.headers.get('location') ?? '(no Location header)';
   try {
@@ -575,5 +574,5 @@ function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (error.name === 'TimeoutError') return 'timed out';
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.message;
+  return cause?.code ?? (error as { code?: string }).code ?? cause?.message ?? error.message;
 }

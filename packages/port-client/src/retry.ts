@@ -27,7 +27,7 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
  * clock runs a minute ahead would otherwise read every reset as past and ask again at once.
  */
 export function serverWaitMs(
-  headers: Headers,
+  headers: { get(name: string): string | null },
   localNowMs: number = Date.now(),
   options: { ignoreRetryAfter?: boolean } = {},
 ): number | undefined {
@@ -51,18 +51,31 @@ function clamp(ms: number): number {
   return Math.min(MAX_SERVER_WAIT_MS, Math.max(0, ms));
 }
 
-/** Transport failures that a retry can cure: connection resets, refused sockets mid-run, timeouts. */
+/**
+ * Transport failures that a retry can cure: connection resets, refused sockets mid-run, timeouts, a
+ * name server that did not answer in time (EAI_AGAIN) or one that does not know the name yet (ENOTFOUND:
+ * a CI runner's resolver warming up says so too, and a real typo fails after the same few retries).
+ */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
+
+/** A failure of the transport (not an answer) that is worth another try. */
 export function isTransientNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
   const cause = (error as { cause?: { code?: string } }).cause;
   const code = cause?.code ?? (error as { code?: string }).code;
-  return (
-    error.message === 'fetch failed' ||
-    ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED'].includes(
-      code ?? '',
-    )
-  );
+  return TRANSIENT_CODES.has(code ?? '');
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -65,13 +65,19 @@ export class EntityValidator {
     return this.ajv.compile(schema);
   }
 
-  /** Errors of an entity's properties and relations against its blueprint; pointers start at the entity. */
-  validateAgainstBlueprint(blueprint: Blueprint, entity: { properties?: unknown; relations?: unknown }): SchemaError[] {
+  /** The blueprint's schema, compiled on first use and kept for as long as the definition is. */
+  prepare(blueprint: Blueprint): ValidateFunction {
     let validate = this.byBlueprint.get(blueprint);
     if (!validate) {
       validate = this.blueprintAjv.compile(compileBlueprintSchema(blueprint));
       this.byBlueprint.set(blueprint, validate);
     }
+    return validate;
+  }
+
+  /** Errors of an entity's properties and relations against its blueprint; pointers start at the entity. */
+  validateAgainstBlueprint(blueprint: Blueprint, entity: { properties?: unknown; relations?: unknown }): SchemaError[] {
+    const validate = this.prepare(blueprint);
     const subject = { properties: entity.properties ?? {}, relations: entity.relations ?? {} };
     return validate(subject) ? [] : [...(validate.errors ?? [])];
   }

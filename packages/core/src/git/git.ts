@@ -201,21 +201,24 @@ export class Git {
     const links: string[] = [];
     const gitlink = Buffer.from(GITLINK_MODE);
     const symlink = Buffer.from(SYMLINK_MODE);
+    // Compared byte by byte in JavaScript: Buffer.compare crosses into C++ on every call, and with a
+    // few calls for each of 200,000 entries that crossing cost more than git's listing.
+    const bytesAt = (buffer: Buffer, at: number, bytes: Buffer) => {
+      for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
+      return true;
+    };
     // "<mode> <object> <stage>\t<path>\0" per entry, read as it comes: a 200,000-file index is 40 MB of
     // listing, and none of it is kept but the entries that pass.
     const entry = (buffer: Buffer, start: number, end: number) => {
       const tab = buffer.indexOf(9, start);
       if (tab === -1 || tab > end) return;
-      const isGitlink = buffer.compare(gitlink, 0, 6, start, start + 6) === 0;
+      const isGitlink = bytesAt(buffer, start, gitlink);
       const passes =
         isGitlink ||
         !endings ||
-        endings.some(
-          (ending) =>
-            end - tab > ending.length && buffer.compare(ending, 0, ending.length, end - ending.length, end) === 0,
-        );
+        endings.some((ending) => end - tab > ending.length && bytesAt(buffer, end - ending.length, ending));
       if (!passes) {
-        if (buffer.compare(symlink, 0, 6, start, start + 6) === 0) links.push(buffer.toString('utf8', tab + 1, end));
+        if (bytesAt(buffer, start, symlink)) links.push(buffer.toString('utf8', tab + 1, end));
         return;
       }
       const path = buffer.toString('utf8', tab + 1, end);

@@ -1,0 +1,104 @@
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+/** An answer read whole: its status, its headers (by lower-case name) and its body as text. */
+export interface Answer {
+  status: number;
+  headers: { get(name: string): string | null };
+  text: string;
+}
+
+export interface Exchange {
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  /** Aborts the request, or the reading of its answer; the promise rejects with the signal's reason. */
+  signal: AbortSignal;
+}
+
+/**
+ * HTTP for the client, on node:http with connections kept alive. Not `fetch`: Node loads its fetch
+ * (undici) on the first call, and each request through it costs about a millisecond of CPU more; a
+ * sync of thousands of entities at eight requests in flight spent as much on that as on the network
+ * (docs/benchmarks.md). As with `fetch(…, { redirect: 'manual' })`, a redirect is never followed: the
+ * caller sees the 3xx. The answer is read whole before it resolves, so `signal` (the caller's timeout)
+ * covers its body too.
+ */
+export class Transport {
+  private readonly http = new HttpAgent({ keepAlive: true });
+  private readonly https = new HttpsAgent({ keepAlive: true });
+
+  exchange(url: URL, exchange: Exchange): Promise<Answer> {
+    const { signal } = exchange;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const secure = url.protocol === 'https:';
+    const headers: Record<string, string | number> = { ...exchange.headers };
+    if (exchange.body !== undefined) headers['content-length'] = Buffer.byteLength(exchange.body);
+    return new Promise<Answer>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        request.destroy();
+        reject(error);
+      };
+      const onAbort = () => fail(signal.reason);
+      const request = (secure ? httpsRequest : httpRequest)(
+        url,
+        { method: exchange.method, headers, agent: secure ? this.https : this.http },
+        (response) => {
+          readAll(response).then((text) => {
+            if (settled) return;
+            settled = true;
+            signal.removeEventListener('abort', onAbort);
+            resolve({ status: response.statusCode ?? 0, headers: headersOf(response), text });
+          }, fail);
+        },
+      );
+      request.on('error', fail);
+      signal.addEventListener('abort', onAbort, { once: true });
+      request.end(exchange.body);
+    });
+  }
+
+  /** Lets go of the connections kept alive. */
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+}
+
+/** The body as text, decoded as the answer's `content-encoding` says (a proxy may compress unasked). */
+function readAll(response: IncomingMessage): Promise<string> {
+  const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : undefined;
+  const source = decoder ? response.pipe(decoder) : response;
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    if (decoder) response.on('error', reject);
+    source.on('data', (chunk: Buffer) => chunks.push(chunk));
+    source.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    source.on('error', reject);
+    // A connection that closes before the body's end: Node says `aborted` (ECONNRESET).
+    response.on('aborted', () => reject(Object.assign(new Error('the answer broke off'), { code: 'ECONNRESET' })));
+  });
+}
+
+function headersOf(response: IncomingMessage): Answer['headers'] {
+  return {
+    get(name) {
+      const value = response.headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
