@@ -21,7 +21,8 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  minify: true,
+  // BUNDLE_MINIFY=0 keeps the names, for reading a CPU profile.
+  minify: process.env.BUNDLE_MINIFY !== '0',
   define: { __PORT_GITOPS_VERSION__: JSON.stringify(version) },
   // jsonc-parser's default entry is a UMD build that cannot be bundled; its ES module can.
   mainFields: ['module', 'main'],
@@ -30,6 +31,7 @@ const common = {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
   legalComments: 'none',
+  plugins: [lazyStringWidth()],
   metafile: true,
   logLevel: 'warning',
 };
@@ -51,12 +53,53 @@ const schemas = join(here, '..', 'core', 'schemas');
 rmSync(join(here, 'schemas'), { recursive: true, force: true });
 cpSync(schemas, join(here, 'schemas'), { recursive: true });
 
+/**
+ * yargs measures every line of its help text with string-width on every run, printed or not, and
+ * string-width builds an Intl.Segmenter and Unicode-property expressions when it loads: together about
+ * a tenth of a `check`'s start. Every import of it gets this stand-in instead: ASCII text (all of
+ * port-gitops' help) is measured by scripts/ascii-width.mjs, which gives string-width's own answers for
+ * it (test/bundle.test.ts holds the two together); any other text goes to the real module, loaded on
+ * first use.
+ */
+function lazyStringWidth() {
+  return {
+    name: 'lazy-string-width',
+    setup(build) {
+      build.onResolve({ filter: /^string-width$/ }, async (args) => {
+        if (args.pluginData?.real) return undefined;
+        const real = await build.resolve('string-width', {
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          pluginData: { real: true },
+        });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: real.path, namespace: 'lazy-string-width' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+        contents: [
+          `import { asciiWidth } from ${JSON.stringify(join(here, 'scripts', 'ascii-width.mjs'))};`,
+          'let real;',
+          'export default function stringWidth(text, options) {',
+          '  const width = asciiWidth(text);',
+          '  if (width !== undefined) return width;',
+          `  real ??= require(${JSON.stringify(args.path)}).default;`,
+          '  return real(text, options);',
+          '}',
+        ].join('\n'),
+        resolveDir: here,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Each bundled npm package, once, with the license text it ships. */
 function thirdPartyLicenses(metafiles) {
   const packages = new Map();
   for (const metafile of metafiles) {
     for (const input of Object.keys(metafile.inputs)) {
-      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      // A plugin's module is named `namespace:path` (lazyStringWidth): the package is the path's.
+      const match = /^(?:[\w-]+:)?(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
       if (match) packages.set(match[1], true);
     }
   }
