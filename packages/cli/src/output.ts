@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 /**
  * Everything the CLI prints goes through here, so that no secret can reach stdout, stderr or a report
  * file, whatever an error message happens to quote; and, under GitHub Actions, so that no line can start
@@ -40,6 +41,25 @@ export class Output {
     this.stdout.write(this.guard(this.redact(text.endsWith('\n') ? text : `${text}\n`)));
   }
 
+  /**
+   * A long text given in pieces (jsonPieces), written a megabyte at a time: never held whole. Each piece
+   * must end where a line or a value does, so that redaction and the workflow-command guard see whole
+   * secrets and whole lines. Ends with a newline.
+   */
+  outPieces(pieces: Iterable<string>): void {
+    writePieces(pieces, (text) => this.stdout.write(this.guard(this.redact(text))));
+  }
+
+  /** The same text into a file, redacted (`--report`); throws as writeFileSync would. */
+  filePieces(path: string, pieces: Iterable<string>): void {
+    const fd = openSync(path, 'w');
+    try {
+      writePieces(pieces, (text) => writeSync(fd, this.redact(text)));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   err(text: string): void {
     this.stderr.write(this.guard(this.redact(text.endsWith('\n') ? text : `${text}\n`)));
   }
@@ -60,6 +80,19 @@ export class Output {
     // A zero-width space after the first character: the line reads the same, and is no longer a command.
     return text.replace(/^([^\S\n]*)(:|#)(?=:|#\[)/gm, '$1$2\u200b');
   }
+}
+
+/** Pieces joined into batches of about a megabyte, each handed to `write`, and a final newline. */
+function writePieces(pieces: Iterable<string>, write: (text: string) => void): void {
+  let batch = '';
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= 1 << 20) {
+      write(batch);
+      batch = '';
+    }
+  }
+  write(`${batch}\n`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { accessSync, appendFileSync, constants, existsSync, statSync, writeFileS
 import { dirname, resolve } from 'node:path';
 import { FatalError, type Report, type RunEvent } from '@port-gitops/core';
 import { githubAnnotations, githubStepSummary } from './github.js';
+import { jsonPieces } from './json-pieces.js';
 import { junitReport } from './junit.js';
 import { type Output, printable } from './output.js';
 import { planMarkdown } from './plan-markdown.js';
@@ -65,13 +66,13 @@ function canWrite(path: string): boolean {
  * could not be written.
  */
 export function emitReport(report: Report, output: Output, flags: ReportFlags, env: NodeJS.ProcessEnv): boolean {
-  const json = JSON.stringify(report, null, 2);
-  if (flags.format === 'json') output.out(json);
+  if (flags.format === 'json') output.outPieces(jsonPieces(report));
   else output.out(renderReport(report, output, { verbose: flags.verbose, quiet: flags.quiet }));
   let written = true;
-  const write = (flag: string, path: string, text: string) => {
+  const write = (flag: string, path: string, text: string | (() => Iterable<string>)) => {
     try {
-      writeFileSync(path, output.redact(text));
+      if (typeof text === 'string') writeFileSync(path, output.redact(text));
+      else output.filePieces(path, text());
     } catch (error) {
       written = false;
       output.err(
@@ -79,7 +80,7 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
       );
     }
   };
-  if (flags.report) write('--report', flags.report, `${json}\n`);
+  if (flags.report) write('--report', flags.report, () => jsonPieces(report));
   if (flags.junit) write('--junit', flags.junit, junitReport(report));
   if (flags.markdown) write('--markdown', flags.markdown, planMarkdown(report));
 

@@ -18,7 +18,8 @@ export interface Exchange {
 }
 
 /**
- * HTTP for the client, on node:http with connections kept alive. Not `fetch`: Node loads its fetch
+ * HTTP for the client, on node:http with connections kept alive (an idle one does not keep the process
+ * alive: the agent lets go of it). Not `fetch`: Node loads its fetch
  * (undici) on the first call, and each request through it costs about a millisecond of CPU more; a
  * sync of thousands of entities at eight requests in flight spent as much on that as on the network
  * (docs/benchmarks.md). As with `fetch(…, { redirect: 'manual' })`, a redirect is never followed: the
@@ -61,12 +62,6 @@ export class Transport {
       signal.addEventListener('abort', onAbort, { once: true });
       request.end(exchange.body);
     });
-  }
-
-  /** Lets go of the connections kept alive. */
-  close(): void {
-    this.http.destroy();
-    this.https.destroy();
   }
 }
 
