@@ -313,6 +313,28 @@ describe('PortClient', () => {
     expect(seen.map((s) => s.encoding)).toEqual([undefined, undefined]);
   });
 
+  it('fails at once where TLS fails (no retry can cure it), and retries a refused connection', async () => {
+    // An https:// address served by a plain HTTP server: the handshake fails (EPROTO) on every try alike.
+    let connections = 0;
+    const url = await serve((_req, res) => res.end());
+    servers.at(-1)!.on('connection', () => connections++);
+    const tls = client(url.replace('http://', 'https://'), { credentials: { accessToken: 't' }, maxRetries: 3 });
+    const refused = await tls.listBlueprints().catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'network_error' });
+    expect(connections).toBe(1);
+    expect(tls.counters.retries).toBe(0);
+    // Nothing listens here: each try is refused, and each is retried until the retries run out.
+    const closed = await serve(() => undefined);
+    const port = new URL(closed).port;
+    await new Promise<void>((done) => servers.pop()!.close(() => done()));
+    const gone = client(`http://127.0.0.1:${port}`, { credentials: { accessToken: 't' }, maxRetries: 2 });
+    expect(await gone.listBlueprints().catch((e: unknown) => e)).toMatchObject({
+      code: 'network_error',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(gone.counters.retries).toBe(2);
+  });
+
   it("reads a rate-limit reset against the server's clock, and never answers a 429 with a burst", async () => {
     // Port's clock runs two minutes behind this runner's: read against the local clock, every reset
     // would be long past, and the client would ask again at once, fifty times, and fail.
