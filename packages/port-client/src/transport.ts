@@ -27,8 +27,18 @@ export interface Exchange {
  * covers its body too.
  */
 export class Transport {
-  private readonly http = new HttpAgent({ keepAlive: true });
-  private readonly https = new HttpsAgent({ keepAlive: true });
+  private readonly http: HttpAgent;
+  private readonly https: HttpsAgent;
+
+  constructor(env: NodeJS.ProcessEnv = process.env, execArgv: string[] = process.execArgv) {
+    // Node's own proxy support (24.5 and later): with NODE_USE_ENV_PROXY=1 or --use-env-proxy, Node sends
+    // `fetch` and its global agents through HTTPS_PROXY / HTTP_PROXY, except for NO_PROXY; an agent of
+    // one's own goes through them only when it is handed the environment. Older Node ignores the option.
+    const useEnvProxy = env.NODE_USE_ENV_PROXY === '1' || execArgv.includes('--use-env-proxy');
+    const options = { keepAlive: true, ...(useEnvProxy ? { proxyEnv: env } : {}) };
+    this.http = new HttpAgent(options);
+    this.https = new HttpsAgent(options);
+  }
 
   exchange(url: URL, exchange: Exchange): Promise<Answer> {
     const { signal } = exchange;
