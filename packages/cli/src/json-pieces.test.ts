@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonPieces } from './json-pieces.js';
@@ -43,6 +46,11 @@ describe('jsonPieces', () => {
     };
     output.outPieces(jsonPieces(report));
     expect(writes).toBeGreaterThan(1);
+    // --report: the same text, into a file.
+    const folder = mkdtempSync(join(tmpdir(), 'port-gitops-report-'));
+    output.filePieces(join(folder, 'report.json'), jsonPieces(report));
+    expect(readFileSync(join(folder, 'report.json'), 'utf8')).toBe(printed);
+    rmSync(folder, { recursive: true });
     expect(printed).toBe(
       `${JSON.stringify(report, null, 2).replace('s3cr3t-token', '***').replace('ci:job@', '***@')}\n`,
     );

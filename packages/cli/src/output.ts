@@ -1,10 +1,11 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 /**
  * Everything the CLI prints goes through here, so that no secret can reach stdout, stderr or a report
  * file, whatever an error message happens to quote; and, under GitHub Actions, so that no line can start
  * a workflow command port-gitops did not write (the runner reads `::command::` at the start of any line,
  * after leading white space, on either stream).
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
+
 /**
  * The user and password part of a URL: `scheme://user:password@`. The scheme is bounded, so that a long
  * run of dots and letters (an identifier quoted in a report) is read in linear time.
@@ -54,7 +55,11 @@ export class Output {
   filePieces(path: string, pieces: Iterable<string>): void {
     const fd = openSync(path, 'w');
     try {
-      writePieces(pieces, (text) => writeSync(fd, this.redact(text)));
+      writePieces(pieces, (text) => {
+        // writeSync may write less than it is given: write until all of it is written.
+        const bytes = Buffer.from(this.redact(text));
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+      });
     } finally {
       closeSync(fd);
     }

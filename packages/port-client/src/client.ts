@@ -1,7 +1,6 @@
 import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { bulkBody, packBatches } from './batch.js';
-import { type Answer, Transport } from './transport.js';
 import { PortApiError, PortAuthError, checkBaseUrl } from './errors.js';
 import {
   MIN_THROTTLED_WAIT_MS,
@@ -11,6 +10,7 @@ import {
   serverWaitMs,
   sleep,
 } from './retry.js';
+import { type Answer, Transport } from './transport.js';
 import type { EntityWriteResult, PortEntity, RemoteEntity, SearchQuery, UpsertOptions } from './types.js';
 
 export type PortCredentials = { clientId: string; clientSecret: string } | { accessToken: string };

@@ -19,12 +19,11 @@ export interface Exchange {
 
 /**
  * HTTP for the client, on node:http with connections kept alive (an idle one does not keep the process
- * alive: the agent lets go of it). Not `fetch`: Node loads its fetch
- * (undici) on the first call, and each request through it costs about a millisecond of CPU more; a
- * sync of thousands of entities at eight requests in flight spent as much on that as on the network
- * (docs/benchmarks.md). As with `fetch(…, { redirect: 'manual' })`, a redirect is never followed: the
- * caller sees the 3xx. The answer is read whole before it resolves, so `signal` (the caller's timeout)
- * covers its body too.
+ * alive: the agent lets go of it). Not `fetch`: Node loads its fetch (undici) on the first call, and each
+ * request through it costs about a millisecond of CPU more; a sync of thousands of entities at eight
+ * requests in flight spent as much on that as on the network (docs/benchmarks.md). As with
+ * `fetch(…, { redirect: 'manual' })`, a redirect is never followed: the caller sees the 3xx. The answer
+ * is read whole before it resolves, so `signal` (the caller's timeout) covers its body too.
  */
 export class Transport {
   private readonly http: HttpAgent;
@@ -93,8 +92,10 @@ function readAll(response: IncomingMessage): Promise<string> {
     source.on('data', (chunk: Buffer) => chunks.push(chunk));
     source.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     source.on('error', reject);
-    // A connection that closes before the body's end: Node says `aborted` (ECONNRESET).
-    response.on('aborted', () => reject(Object.assign(new Error('the answer broke off'), { code: 'ECONNRESET' })));
+    // A connection that closes before the body's end: retried like a reset one.
+    response.on('close', () => {
+      if (!response.complete) reject(Object.assign(new Error('the answer broke off'), { code: 'ECONNRESET' }));
+    });
   });
 }
 
