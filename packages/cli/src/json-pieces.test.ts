@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonPieces } from './json-pieces.js';
-import { Output } from './output.js';
+import { Output, withNewline } from './output.js';
 
 describe('jsonPieces', () => {
   it('joins to exactly the text JSON.stringify(value, null, 2) gives, for any object', () => {
@@ -48,7 +48,7 @@ describe('jsonPieces', () => {
     expect(writes).toBeGreaterThan(1);
     // --report: the same text, into a file.
     const folder = mkdtempSync(join(tmpdir(), 'port-gitops-report-'));
-    output.filePieces(join(folder, 'report.json'), jsonPieces(report));
+    output.writeFile(join(folder, 'report.json'), withNewline(jsonPieces(report)));
     expect(readFileSync(join(folder, 'report.json'), 'utf8')).toBe(printed);
     rmSync(folder, { recursive: true });
     expect(printed).toBe(

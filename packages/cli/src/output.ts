@@ -45,17 +45,17 @@ export class Output {
   /**
    * A long text given in pieces (jsonPieces), written a megabyte at a time: never held whole. Each piece
    * must end where a line or a value does, so that redaction and the workflow-command guard see whole
-   * secrets and whole lines. Ends with a newline.
+   * secrets and whole lines. Ends with a newline, as `out` does.
    */
   outPieces(pieces: Iterable<string>): void {
-    writePieces(pieces, (text) => this.stdout.write(this.guard(this.redact(text))));
+    inBatches(withNewline(pieces), (text) => this.stdout.write(this.guard(this.redact(text))));
   }
 
-  /** The same text into a file, redacted (`--report`); throws as writeFileSync would. */
-  filePieces(path: string, pieces: Iterable<string>): void {
+  /** A file of the text given in pieces (as `outPieces` takes them), redacted; throws as writeFileSync would. */
+  writeFile(path: string, pieces: Iterable<string>): void {
     const fd = openSync(path, 'w');
     try {
-      writePieces(pieces, (text) => {
+      inBatches(pieces, (text) => {
         // writeSync may write less than it is given: write until all of it is written.
         const bytes = Buffer.from(this.redact(text));
         for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
@@ -87,8 +87,8 @@ export class Output {
   }
 }
 
-/** Pieces joined into batches of about a megabyte, each handed to `write`, and a final newline. */
-function writePieces(pieces: Iterable<string>, write: (text: string) => void): void {
+/** Pieces joined into batches of about a megabyte, each handed to `write`. */
+function inBatches(pieces: Iterable<string>, write: (text: string) => void): void {
   let batch = '';
   for (const piece of pieces) {
     batch += piece;
@@ -97,7 +97,13 @@ function writePieces(pieces: Iterable<string>, write: (text: string) => void): v
       batch = '';
     }
   }
-  write(`${batch}\n`);
+  if (batch !== '') write(batch);
+}
+
+/** The pieces, then a newline (what `out` adds to a text). */
+export function* withNewline(pieces: Iterable<string>): Generator<string> {
+  yield* pieces;
+  yield '\n';
 }
 
 /**

@@ -1,10 +1,10 @@
-import { accessSync, appendFileSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FatalError, type Report, type RunEvent } from '@port-gitops/core';
 import { githubAnnotations, githubStepSummary } from './github.js';
 import { jsonPieces } from './json-pieces.js';
 import { junitReport } from './junit.js';
-import { type Output, printable } from './output.js';
+import { type Output, printable, withNewline } from './output.js';
 import { planMarkdown } from './plan-markdown.js';
 import { type Progress, createProgress } from './progress.js';
 import { renderReport } from './render.js';
@@ -69,10 +69,9 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
   if (flags.format === 'json') output.outPieces(jsonPieces(report));
   else output.out(renderReport(report, output, { verbose: flags.verbose, quiet: flags.quiet }));
   let written = true;
-  const write = (flag: string, path: string, text: string | (() => Iterable<string>)) => {
+  const write = (flag: string, path: string, pieces: () => Iterable<string>) => {
     try {
-      if (typeof text === 'string') writeFileSync(path, output.redact(text));
-      else output.filePieces(path, text());
+      output.writeFile(path, pieces());
     } catch (error) {
       written = false;
       output.err(
@@ -80,9 +79,9 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
       );
     }
   };
-  if (flags.report) write('--report', flags.report, () => jsonPieces(report));
-  if (flags.junit) write('--junit', flags.junit, junitReport(report));
-  if (flags.markdown) write('--markdown', flags.markdown, planMarkdown(report));
+  if (flags.report) write('--report', flags.report, () => withNewline(jsonPieces(report)));
+  if (flags.junit) write('--junit', flags.junit, () => [junitReport(report)]);
+  if (flags.markdown) write('--markdown', flags.markdown, () => [planMarkdown(report)]);
 
   if (env.GITHUB_ACTIONS === 'true') {
     // The runner reads workflow commands from both streams; stdout stays the report's in json mode.

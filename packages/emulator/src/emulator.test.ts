@@ -53,6 +53,20 @@ async function start(options: EmulatorOptions = {}) {
   return { emulator, call };
 }
 
+describe('emulator: start', () => {
+  it('compiles the blueprints it starts with, and one it cannot compile fails only the writes it concerns', async () => {
+    const broken: Blueprint = {
+      identifier: 'broken',
+      schema: { properties: { code: { type: 'string', pattern: '(' } } },
+    };
+    const { call } = await start({ blueprints: [...blueprints, broken] });
+    expect((await call('POST', '/v1/blueprints/team/entities', { identifier: 't1' })).status).toBe(201);
+    const refused = await call('POST', '/v1/blueprints/broken/entities', { identifier: 'b1', properties: {} });
+    expect(refused.status).toBe(500);
+    expect(refused.body.message).toContain('Invalid regular expression');
+  });
+});
+
 describe('emulator: writes as Port documents them', () => {
   it('answers 409 to a plain create of an existing identifier, and overwrites with upsert=true', async () => {
     const { call } = await start();

@@ -88,8 +88,13 @@ export class EntityStore {
         }
       }
     }
-    // Compiled now, as a server that has started has them: the first write is not the one that pays.
-    for (const blueprint of blueprints) validator.prepare(blueprint);
+    // Compiled now, as a server that has started has them: the first write is not the one that pays. A
+    // definition ajv cannot compile fails where it is used, as it did before (each write says why).
+    for (const blueprint of blueprints) {
+      try {
+        validator.prepare(blueprint);
+      } catch {}
+    }
     for (const team of options.teams ?? []) {
       this.entityMap(TEAM_BLUEPRINT).set(team, {
         identifier: team,
@@ -124,7 +129,6 @@ export class EntityStore {
     }
     const now = new Date().toISOString();
     const blueprint = { ...definition, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor };
-    this.validator.prepare(blueprint);
     this.blueprints.set(blueprint.identifier, blueprint);
     this.byBlueprint.set(blueprint.identifier, new Map());
     this.created.add(blueprint.identifier);

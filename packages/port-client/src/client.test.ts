@@ -280,7 +280,7 @@ describe('PortClient', () => {
     );
   });
 
-  it('reads an answer a proxy compressed unasked, and sends each body whole with its length', async () => {
+  it('reads an answer a proxy compressed unasked, names an encoding it cannot read, and sends each body whole', async () => {
     const seen: Array<{ length: string | undefined; bytes: number; encoding: string | undefined }> = [];
     const answers = [
       (res: ServerResponse) => {
@@ -290,6 +290,15 @@ describe('PortClient', () => {
       (res: ServerResponse) => {
         res.writeHead(422, { 'content-type': 'application/json', 'content-encoding': 'br' });
         res.end(brotliCompressSync('{"ok":false,"error":"bad_request","message":"squeezed"}'));
+      },
+      // Two encodings, one over the other (gzip applied first), and one nothing here can read.
+      (res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, br' });
+        res.end(brotliCompressSync(gzipSync('{"ok":true,"blueprints":[{"identifier":"twice"}]}')));
+      },
+      (res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' });
+        res.end('(\u00b5/\u00fd not JSON)');
       },
     ];
     const url = await serve((req, res) => {
@@ -307,10 +316,15 @@ describe('PortClient', () => {
     ]);
     const refused = await c.getBlueprint('team').catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 422, code: 'bad_request', message: expect.stringContaining('squeezed') });
+    expect(await c.listBlueprints()).toEqual([{ identifier: 'twice' }]);
+    expect(await c.listBlueprints().catch((e: unknown) => e)).toMatchObject({
+      code: 'network_error',
+      message: 'GET /v1/blueprints: the answer is encoded as "zstd", which port-gitops cannot read',
+    });
     expect(seen[0]!.bytes).toBeGreaterThan(0);
     expect(seen[0]!.length).toBe(String(seen[0]!.bytes));
     // Nothing asks for compression: an answer comes compressed only if a proxy insists.
-    expect(seen.map((s) => s.encoding)).toEqual([undefined, undefined]);
+    expect(seen.map((s) => s.encoding)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('fails at once where TLS fails (no retry can cure it), and retries a refused connection', async () => {

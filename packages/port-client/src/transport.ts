@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 /** An answer read whole: its status, its headers (by lower-case name) and its body as text. */
@@ -74,21 +75,33 @@ export class Transport {
   }
 }
 
-/** The body as text, decoded as the answer's `content-encoding` says (a proxy may compress unasked). */
+/**
+ * The body as text, decoded as the answer's `content-encoding` says (a proxy may compress unasked; nothing
+ * here asks for it): gzip, deflate and br, one over the other in the order they were applied. An encoding
+ * it cannot read fails the request, named, rather than handing on bytes that are not the answer.
+ */
 function readAll(response: IncomingMessage): Promise<string> {
-  const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
-  const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
-      : encoding === 'deflate'
-        ? createInflate()
-        : encoding === 'br'
-          ? createBrotliDecompress()
-          : undefined;
-  const source = decoder ? response.pipe(decoder) : response;
+  const encodings = String(response.headers['content-encoding'] ?? '')
+    .split(',')
+    .map((encoding) => encoding.trim().toLowerCase())
+    .filter((encoding) => encoding !== '' && encoding !== 'identity');
   return new Promise<string>((resolve, reject) => {
+    const decoders: Transform[] = [];
+    for (const encoding of encodings.reverse()) {
+      const decoder = Object.hasOwn(DECODERS, encoding) ? DECODERS[encoding]!() : undefined;
+      if (!decoder) {
+        response.resume();
+        reject(new Error(`the answer is encoded as "${encoding}", which port-gitops cannot read`));
+        return;
+      }
+      decoders.push(decoder);
+    }
+    let source: Readable = response;
+    for (const decoder of decoders) {
+      source.on('error', reject);
+      source = source.pipe(decoder);
+    }
     const chunks: Buffer[] = [];
-    if (decoder) response.on('error', reject);
     source.on('data', (chunk: Buffer) => chunks.push(chunk));
     source.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     source.on('error', reject);
@@ -98,6 +111,13 @@ function readAll(response: IncomingMessage): Promise<string> {
     });
   });
 }
+
+const DECODERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
 function headersOf(response: IncomingMessage): Answer['headers'] {
   return {
