@@ -327,6 +327,25 @@ describe('PortClient', () => {
     expect(seen.map((s) => s.encoding)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
+  it('refuses an answer that expands past 64 MiB (a compressed bomb) instead of reading it whole', async () => {
+    let requests = 0;
+    const bomb = gzipSync(Buffer.alloc(80 * 2 ** 20, ' '));
+    const url = await serve((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(bomb);
+    });
+    const error = await client(url, { credentials: { accessToken: 't' } })
+      .listBlueprints()
+      .catch((e: unknown) => e);
+    expect(bomb.length).toBeLessThan(2 ** 20);
+    expect(error).toMatchObject({
+      code: 'network_error',
+      message: 'GET /v1/blueprints: the answer holds more than 64 MiB, far more than Port sends',
+    });
+    expect(requests).toBe(1);
+  });
+
   it('fails at once where TLS fails (no retry can cure it), and retries a refused connection', async () => {
     // An https:// address served by a plain HTTP server: the handshake fails (EPROTO) on every try alike.
     let connections = 0;

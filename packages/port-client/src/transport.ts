@@ -102,7 +102,16 @@ function readAll(response: IncomingMessage): Promise<string> {
       source = source.pipe(decoder);
     }
     const chunks: Buffer[] = [];
-    source.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    source.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+      else {
+        chunks.length = 0;
+        response.destroy();
+        reject(new Error(`the answer holds more than ${MAX_ANSWER_BYTES / 2 ** 20} MiB, far more than Port sends`));
+      }
+    });
     source.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     source.on('error', reject);
     // A connection that closes before the body's end: retried like a reset one.
@@ -111,6 +120,13 @@ function readAll(response: IncomingMessage): Promise<string> {
     });
   });
 }
+
+/**
+ * The most an answer may hold once decoded. Port's answers are pages of at most a few megabytes; an
+ * answer past this is not one (a proxy's stream, or a small compressed body that expands without end),
+ * and reading it whole would exhaust the runner's memory.
+ */
+const MAX_ANSWER_BYTES = 64 * 2 ** 20;
 
 const DECODERS: Record<string, () => Transform> = {
   gzip: createGunzip,
