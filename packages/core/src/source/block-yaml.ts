@@ -1,4 +1,4 @@
-import type { Locator, Position } from '../model.js';
+import type { Locator } from '../model.js';
 import { decodePointer } from './pointer.js';
 
 /**
@@ -22,33 +22,48 @@ export function blockYamlLocator(text: string): Omit<Locator, 'raw'> | undefined
       const document = documents[multi ? Number(segments.shift() ?? 0) : 0];
       if (!document) return { line: 1, column: 1 };
       let node = document;
-      let key: Position | undefined;
       for (const segment of segments) {
-        let next: Node | undefined;
-        let nextKey: Position | undefined;
-        if (node.kind === 'map') {
-          const entry = node.entries.get(segment);
-          if (entry) {
-            next = entry.value;
-            nextKey = entry.key;
-          }
-        } else if (node.kind === 'seq') {
-          next = /^\d+$/.test(segment) ? node.items[Number(segment)] : undefined;
-        }
+        const next = node.entries
+          ? node.entries.get(segment)
+          : node.items && /^\d+$/.test(segment)
+            ? node.items[Number(segment)]
+            : undefined;
         if (!next) break;
         node = next;
-        key = nextKey;
       }
-      const target = options?.key && key ? key : node.at;
-      return { ...target };
+      // The key's position when asked and the node is a mapping's value (the document itself is not).
+      return options?.key && node.keyLine > 0
+        ? { line: node.keyLine, column: node.keyColumn }
+        : { line: node.line, column: node.column };
     },
   };
 }
 
-type Node =
-  | { kind: 'map'; at: Position; entries: Map<string, { key: Position; value: Node }> }
-  | { kind: 'seq'; at: Position; items: Node[] }
-  | { kind: 'scalar'; at: Position };
+/**
+ * A value and where it starts; a mapping's value knows where its key is too. One shape for every node,
+ * numbers rather than position objects: a run that places thousands of problems builds one model per
+ * file, and allocating it was most of the cost.
+ */
+class Node {
+  /** Where the key of the entry whose value this is starts; 0 for an item or a document. */
+  keyLine = 0;
+  keyColumn = 0;
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    /** A mapping's entries, by key. */
+    readonly entries?: Map<string, Node>,
+    /** A sequence's items. */
+    readonly items?: Node[],
+  ) {}
+}
+
+/** The value of a mapping's entry: it knows where its key is. */
+function entryValue(value: Node, keyLine: number, keyColumn: number): Node {
+  value.keyLine = keyLine;
+  value.keyColumn = keyColumn;
+  return value;
+}
 
 interface Line {
   /** 1-based. */
@@ -86,7 +101,7 @@ function readDocuments(text: string): Node[] | undefined {
         const reader = { lines: group, next: 0 };
         const node = readBlock(reader, group[0]!.indent);
         // A document of one scalar (or null, which the full parser leaves out of a stream): not an entity file.
-        if (reader.next < group.length || node.kind === 'scalar') throw new Unsupported();
+        if (reader.next < group.length || !(node.entries || node.items)) throw new Unsupported();
         return node;
       });
   } catch {
@@ -140,7 +155,8 @@ function isSequenceItem(line: Line): boolean {
 
 function readSequence(reader: Reader, indent: number): Node {
   const first = reader.lines[reader.next]!;
-  const node: Node = { kind: 'seq', at: at(first, indent), items: [] };
+  const items: Node[] = [];
+  const node = new Node(first.number, indent + 1, undefined, items);
   while (reader.next < reader.lines.length) {
     const line = reader.lines[reader.next]!;
     if (line.indent !== indent || !isSequenceItem(line)) break;
@@ -148,13 +164,13 @@ function readSequence(reader: Reader, indent: number): Node {
     if (valueColumn === undefined) {
       reader.next++;
       const following = reader.lines[reader.next];
-      node.items.push(
+      items.push(
         following && following.indent > indent ? readBlock(reader, following.indent) : nullAt(line, indent + 1),
       );
     } else {
       // The item's content starts on this line: read it as a line of its own at its column.
       reader.lines[reader.next] = rest(line, valueColumn);
-      node.items.push(readBlock(reader, valueColumn));
+      items.push(readBlock(reader, valueColumn));
     }
   }
   return node;
@@ -162,13 +178,14 @@ function readSequence(reader: Reader, indent: number): Node {
 
 function readMapping(reader: Reader, indent: number): Node {
   const first = reader.lines[reader.next]!;
-  const node: Node & { kind: 'map' } = { kind: 'map', at: at(first, indent), entries: new Map() };
+  const entries = new Map<string, Node>();
+  const node = new Node(first.number, indent + 1, entries);
   while (reader.next < reader.lines.length) {
     const line = reader.lines[reader.next]!;
     if (line.indent !== indent) break;
     const key = mappingKey(line);
     if (key === undefined) break;
-    if (node.entries.has(key.name)) throw new Unsupported();
+    if (entries.has(key.name)) throw new Unsupported();
     reader.next++;
     const valueColumn = firstNonBlank(line.text, key.colon + 1);
     let value: Node;
@@ -182,7 +199,7 @@ function readMapping(reader: Reader, indent: number): Node {
         value = readSequence(reader, indent);
       else value = nullAt(line, key.colon + 1);
     }
-    node.entries.set(key.name, { key: at(line, indent), value });
+    entries.set(key.name, entryValue(value, line.number, indent + 1));
   }
   return node;
 }
@@ -242,11 +259,11 @@ function readInline(line: Line, column: number, reader: Reader): Node {
     const end = text.indexOf(c, 1);
     if (end !== text.length - 1) throw new Unsupported();
     if (c === '"' ? text.includes('\\') : text.slice(1, -1).includes("'")) throw new Unsupported();
-    return { kind: 'scalar', at: at(line, column) };
+    return new Node(line.number, column + 1);
   }
   if (/^[&*!|>%@`]/.test(text) || /^[-?:](\s|$)/.test(text) || text[0] === ',' || text.includes(': '))
     throw new Unsupported();
-  return { kind: 'scalar', at: at(line, column) };
+  return new Node(line.number, column + 1);
 }
 
 /** `[a, "b c"]` or `{a: 1, b: two}` on one line, of scalars only. */
@@ -257,9 +274,14 @@ function readFlow(line: Line, column: number): Node {
   if (text.at(-1) !== close) throw new Unsupported();
   const parts = splitFlow(text.slice(column + 1, -1), column + 1);
   if (open === '[') {
-    return { kind: 'seq', at: at(line, column), items: parts.map((part) => flowScalar(line, part)) };
+    return new Node(
+      line.number,
+      column + 1,
+      undefined,
+      parts.map((part) => flowScalar(line, part)),
+    );
   }
-  const entries = new Map<string, { key: Position; value: Node }>();
+  const entries = new Map<string, Node>();
   for (const part of parts) {
     const colon = part.text.search(/:( |$)/);
     if (colon <= 0) throw new Unsupported();
@@ -269,12 +291,10 @@ function readFlow(line: Line, column: number): Node {
     if (valueOffset === undefined) throw new Unsupported();
     const name = flowName(keyPart);
     if (entries.has(name)) throw new Unsupported();
-    entries.set(name, {
-      key: at(line, part.start),
-      value: flowScalar(line, { text: part.text.slice(valueOffset), start: part.start + valueOffset }),
-    });
+    const value = flowScalar(line, { text: part.text.slice(valueOffset), start: part.start + valueOffset });
+    entries.set(name, entryValue(value, line.number, part.start + 1));
   }
-  return { kind: 'map', at: at(line, column), entries };
+  return new Node(line.number, column + 1, entries);
 }
 
 /** The comma-separated parts of a flow collection's inside, each trimmed, with its column. */
@@ -317,7 +337,7 @@ function flowScalar(line: Line, part: { text: string; start: number }): Node {
   } else if (/^[&*!|>%@`?:-]/.test(part.text) || part.text.includes(': ')) {
     throw new Unsupported();
   }
-  return { kind: 'scalar', at: at(line, part.start) };
+  return new Node(line.number, part.start + 1);
 }
 
 function flowName(part: { text: string; start: number }): string {
@@ -334,14 +354,10 @@ function flowName(part: { text: string; start: number }): string {
 
 /** An empty value: the full parser places it right after its `:` or `-`. */
 function nullAt(line: Line, column: number): Node {
-  return { kind: 'scalar', at: at(line, column) };
+  return new Node(line.number, column + 1);
 }
 
 function firstNonBlank(text: string, from: number): number | undefined {
   for (let i = from; i < text.length; i++) if (text[i] !== ' ') return i;
   return undefined;
-}
-
-function at(line: Line, column: number): Position {
-  return { line: line.number, column: column + 1 };
 }

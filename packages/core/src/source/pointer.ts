@@ -24,5 +24,6 @@ export function encodePointer(segments: Array<string | number>): string {
  * in the file's own terms, which differ for a translated (Backstage) file.
  */
 export function place(locator: Locator, pointer: string, options?: { key?: boolean }): Position & { pointer: string } {
-  return { ...locator.locate(pointer, options), pointer: locator.inFile?.(pointer) ?? pointer };
+  const { line, column } = locator.locate(pointer, options);
+  return { line, column, pointer: locator.inFile?.(pointer) ?? pointer };
 }

@@ -29,10 +29,15 @@ export interface RelationTargetOptions {
  * blueprints (`_user`, `_team`, ...), which files never define.
  */
 export async function checkRelationTargets(files: LoadedFile[], options: RelationTargetOptions): Promise<Problem[]> {
-  const defined = new Set<string>();
+  // Identifiers by blueprint: a lookup per relation value builds no string.
+  const defined = new Map<string, Set<string>>();
   for (const file of files) {
-    for (const entity of file.entities)
-      if (entity.blueprint && entity.identifier) defined.add(`${entity.blueprint}\u0000${entity.identifier}`);
+    for (const entity of file.entities) {
+      if (!entity.blueprint || !entity.identifier) continue;
+      const identifiers = defined.get(entity.blueprint) ?? new Set<string>();
+      defined.set(entity.blueprint, identifiers);
+      identifiers.add(entity.identifier);
+    }
   }
   interface Reference {
     file: LoadedFile;
@@ -56,17 +61,16 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
         if (!target || target.startsWith('_')) continue;
         // A target the entity already had at base was checked when it was added.
         const had = before?.[name];
-        const known = (identifier: string) => had === identifier || (Array.isArray(had) && had.includes(identifier));
-        const add = (identifier: unknown, index: number | undefined) => {
-          if (typeof identifier !== 'string' || defined.has(`${target}\u0000${identifier}`)) return;
-          // A value that cannot be an identifier has its own error; no entity could be looked up by it.
-          if (!isEntityIdentifier(identifier)) return;
-          if (had !== undefined && known(identifier)) return;
-          references.push({ file, entity, relation: name, index, blueprint: target, identifier });
-        };
         const value = (relations as Record<string, unknown>)[name];
-        if (typeof value === 'string') add(value, undefined);
-        else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) add(value[i], i);
+        const many = Array.isArray(value);
+        for (let i = 0; i < (many ? value.length : 1); i++) {
+          const identifier: unknown = many ? value[i] : value;
+          if (typeof identifier !== 'string' || defined.get(target)?.has(identifier)) continue;
+          // A value that cannot be an identifier has its own error; no entity could be looked up by it.
+          if (!isEntityIdentifier(identifier)) continue;
+          if (had === identifier || (Array.isArray(had) && had.includes(identifier))) continue;
+          references.push({ file, entity, relation: name, index: many ? i : undefined, blueprint: target, identifier });
+        }
       }
     }
   }
@@ -80,11 +84,14 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
     : 'it may exist in Port already; --strict-relations makes this an error';
   const problems: Problem[] = [];
   for (const ref of references) {
-    if (elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`)) continue;
+    if (elsewhere.size > 0 && elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`)) continue;
     const path = ref.index === undefined ? ['relations', ref.relation] : ['relations', ref.relation, ref.index];
+    const at = place(ref.file.locator, ref.entity.pointer + encodePointer(path));
     problems.push({
       file: ref.file.path,
-      ...place(ref.file.locator, ref.entity.pointer + encodePointer(path)),
+      line: at.line,
+      column: at.column,
+      pointer: at.pointer,
       code: 'relation-target',
       severity,
       rule: 'relation-target',
