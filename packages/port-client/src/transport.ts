@@ -107,7 +107,9 @@ function readAll(response: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
       else {
+        // Nothing more is read or decoded: the connection and every decoder stop here.
         chunks.length = 0;
+        source.destroy();
         response.destroy();
         reject(new Error(`the answer holds more than ${MAX_ANSWER_BYTES / 2 ** 20} MiB, far more than Port sends`));
       }
