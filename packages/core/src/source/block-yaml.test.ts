@@ -172,6 +172,10 @@ describe('positions of plain block YAML without the full parser', () => {
       'a: [1,\n  2]\n',
       '? a\n: b\n',
       '1: one\n',
+      // A key written twice: among the first keys, and in a long mapping (found through a set).
+      'a: 1\nb: 2\na: 3\n',
+      `${Array.from({ length: 20 }, (_, i) => `k${i}: ${i}\n`).join('')}k3: again\n`,
+      'a: {x: 1, x: 2}\n',
     ]) {
       expect(blockYamlLocator(text), text).toBeUndefined();
     }

@@ -1,4 +1,4 @@
-import type { Locator } from '../model.js';
+import type { Locator, Position } from '../model.js';
 import { decodePointer } from './pointer.js';
 
 /**
@@ -7,357 +7,568 @@ import { decodePointer } from './pointer.js';
  * documents). Placing a problem needs the position of a value; the full YAML parser that knows every
  * position costs ten times the parse of the data, and a run with thousands of warnings paid it for every
  * file. Anything outside that shape (an anchor, a tag, a block or multi-line scalar, an escape in a quoted
- * scalar, a key that is not a string, a tab, a flow collection over several lines) makes this return
- * undefined, and the full parser places the problems, as before. Where it answers, it answers as the full
- * parser's locator does (block-yaml.test.ts holds the two to the same positions on random documents).
+ * scalar, a key that is not a string, a tab or another blank than a space, a flow collection over several
+ * lines) makes this return undefined, and the full parser places the problems, as before. Where it
+ * answers, it answers as the full parser's locator does (block-yaml.test.ts holds the two to the same
+ * positions on random documents).
+ *
+ * The model is numbers only: one array of lines and one of nodes, each a run of fields, with keys kept as
+ * offsets into the text. A run that places thousands of problems builds one model per file in a heap the
+ * earlier stages have grown, and objects per line, per node and per key (and the garbage collections that
+ * copied them) were most of the cost.
  */
 export function blockYamlLocator(text: string): Omit<Locator, 'raw'> | undefined {
-  if (/[\t\r]/.test(text)) return undefined;
-  const documents = readDocuments(text);
-  if (!documents) return undefined;
-  return {
-    locate(pointer, options) {
-      const segments = decodePointer(pointer);
-      const multi = documents.length > 1;
-      const document = documents[multi ? Number(segments.shift() ?? 0) : 0];
-      if (!document) return { line: 1, column: 1 };
-      let node = document;
-      for (const segment of segments) {
-        const next = node.entries
-          ? node.entries.get(segment)
-          : node.items && /^\d+$/.test(segment)
-            ? node.items[Number(segment)]
-            : undefined;
-        if (!next) break;
-        node = next;
-      }
-      // The key's position when asked and the node is a mapping's value (the document itself is not).
-      return options?.key && node.keyLine > 0
-        ? { line: node.keyLine, column: node.keyColumn }
-        : { line: node.line, column: node.column };
-    },
-  };
+  // Only the space is a blank here: every other character JavaScript or YAML trims is the full parser's.
+  if (/[\t\r\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
+  return new BlockReader(text).read();
 }
 
-/**
- * A value and where it starts; a mapping's value knows where its key is too. One shape for every node,
- * numbers rather than position objects: a run that places thousands of problems builds one model per
- * file, and allocating it was most of the cost.
- */
-class Node {
-  /** Where the key of the entry whose value this is starts; 0 for an item or a document. */
-  keyLine = 0;
-  keyColumn = 0;
-  constructor(
-    readonly line: number,
-    readonly column: number,
-    /** A mapping's entries, by key. */
-    readonly entries?: Map<string, Node>,
-    /** A sequence's items. */
-    readonly items?: Node[],
-  ) {}
-}
+// A node's fields, in `nodes` from its index on.
+const KIND = 0; // SCALAR, MAPPING or SEQUENCE
+const LINE = 1;
+const COLUMN = 2;
+/** Where the key of the entry whose value this is starts; 0 for an item or a document. */
+const KEY_LINE = 3;
+const KEY_COLUMN = 4;
+/** The key's name as offsets into the text: inside its quotes when quoted. */
+const KEY_START = 5;
+const KEY_END = 6;
+/** How many fields this node and its descendants take: the next sibling starts there. */
+const SPAN = 7;
+const NODE_FIELDS = 8;
 
-/** The value of a mapping's entry: it knows where its key is. */
-function entryValue(value: Node, keyLine: number, keyColumn: number): Node {
-  value.keyLine = keyLine;
-  value.keyColumn = keyColumn;
-  return value;
-}
+const SCALAR = 0;
+const MAPPING = 1;
+const SEQUENCE = 2;
 
-interface Line {
-  /** 1-based. */
-  number: number;
-  indent: number;
-  /** The line without its comment and trailing blanks. */
-  text: string;
-}
+// A line's fields, in `lines` from its index on.
+/** 1-based. */
+const NUMBER = 0;
+/** The offset of the line's first character. */
+const START = 1;
+/** The column content starts at; after `- `, the item's own column (the rest of the line is read as a line). */
+const INDENT = 2;
+/** The offset past the line's content: without its comment and trailing blanks. */
+const END = 3;
+const LINE_FIELDS = 4;
 
 /** Not this shape: the full parser decides. */
 class Unsupported extends Error {}
 
-function readDocuments(text: string): Node[] | undefined {
-  const groups: Line[][] = [[]];
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    const raw = lines[index]!;
-    const first = raw[0];
-    if (first === '-' && /^---(\s|$)/.test(raw)) {
-      if (raw.replace(/^---\s*(#.*)?$/, '') !== '') return undefined; // content after ---
-      groups.push([]);
-      continue;
+/** A mapping with more entries than this finds duplicate keys through a set rather than by comparing. */
+const FEW_KEYS = 16;
+
+const SPACE = 32;
+
+class BlockModel implements Omit<Locator, 'raw'> {
+  constructor(
+    private readonly text: string,
+    private readonly nodes: number[],
+    /** Each document's node. */
+    private readonly documents: number[],
+  ) {}
+
+  private large: Map<number, Map<string, number>> | undefined;
+
+  locate(pointer: string, options?: { key?: boolean }): Position {
+    const { nodes } = this;
+    const segments = decodePointer(pointer);
+    const multi = this.documents.length > 1;
+    let node = this.documents[multi ? Number(segments[0] ?? 0) : 0];
+    if (node === undefined) return { line: 1, column: 1 };
+    for (let s = multi ? 1 : 0; s < segments.length; s++) {
+      const next = this.child(node, segments[s]!);
+      if (next === undefined) break;
+      node = next;
     }
-    if ((first === '.' && raw.startsWith('...')) || first === '%') return undefined;
-    const text = withoutComment(raw);
-    if (text === undefined) return undefined;
-    if (text.trim() === '') continue;
-    const indent = text.length - text.trimStart().length;
-    groups.at(-1)!.push({ number: index + 1, indent, text });
+    // The key's position when asked and the node is a mapping's value (the document itself is not).
+    return options?.key && nodes[node + KEY_LINE]! > 0
+      ? { line: nodes[node + KEY_LINE]!, column: nodes[node + KEY_COLUMN]! }
+      : { line: nodes[node + LINE]!, column: nodes[node + COLUMN]! };
   }
-  try {
-    return groups
-      .filter((group) => group.length > 0)
-      .map((group) => {
-        const reader = { lines: group, next: 0 };
-        const node = readBlock(reader, group[0]!.indent);
-        // A document of one scalar (or null, which the full parser leaves out of a stream): not an entity file.
-        if (reader.next < group.length || !(node.entries || node.items)) throw new Unsupported();
-        return node;
-      });
-  } catch {
-    // Unsupported, or a text this reader gets wrong: either way the full parser places the problems.
+
+  /** The entry of a mapping named `segment`, or the item of a sequence at that index. */
+  private child(node: number, segment: string): number | undefined {
+    const { nodes, text } = this;
+    const kind = nodes[node + KIND];
+    if (kind === SCALAR) return undefined;
+    const end = node + nodes[node + SPAN]!;
+    if (kind === MAPPING && end - node > FEW_KEYS * NODE_FIELDS) return this.entries(node).get(segment);
+    let index = -1;
+    if (kind === SEQUENCE) {
+      if (!/^\d+$/.test(segment)) return undefined;
+      index = Number(segment);
+    }
+    for (let child = node + NODE_FIELDS, i = 0; child < end; child += nodes[child + SPAN]!, i++) {
+      if (kind === SEQUENCE ? i === index : sameKey(text, nodes[child + KEY_START]!, nodes[child + KEY_END]!, segment))
+        return child;
+    }
     return undefined;
   }
-}
 
-/** A line without a comment (a `#` after a blank, or at its start, outside quotes) and trailing blanks. */
-function withoutComment(line: string): string | undefined {
-  if (!line.includes('#')) return line.trimEnd();
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") {
-      // A quote opens a scalar only where one may start; elsewhere (`it's`) it is text.
-      const before = line.slice(0, i).trimEnd();
-      if (before === '' || /[:\-[{,]$/.test(before)) quote = c;
-    } else if (c === '#' && (i === 0 || line[i - 1] === ' ')) {
-      return line.slice(0, i).trimEnd();
+  /** A large mapping's entries by name, built when first looked into: many problems in it find theirs at once. */
+  private entries(mapping: number): Map<string, number> {
+    this.large ??= new Map();
+    let entries = this.large.get(mapping);
+    if (!entries) {
+      const { nodes, text } = this;
+      entries = new Map();
+      const end = mapping + nodes[mapping + SPAN]!;
+      for (let child = mapping + NODE_FIELDS; child < end; child += nodes[child + SPAN]!) {
+        entries.set(text.slice(nodes[child + KEY_START]!, nodes[child + KEY_END]!), child);
+      }
+      this.large.set(mapping, entries);
     }
+    return entries;
   }
-  return quote ? undefined : line.trimEnd();
 }
 
-interface Reader {
-  lines: Line[];
-  next: number;
+function sameKey(text: string, start: number, end: number, name: string): boolean {
+  return end - start === name.length && text.startsWith(name, start);
 }
 
-/** A virtual line: the rest of a line from `column` on (after `- `), read as a line of that indent. */
-function rest(line: Line, column: number): Line {
-  return { number: line.number, indent: column, text: `${' '.repeat(column)}${line.text.slice(column)}` };
+/** Whether two stretches of the text are the same characters. */
+function sameText(text: string, start: number, end: number, otherStart: number, otherEnd: number): boolean {
+  if (end - start !== otherEnd - otherStart) return false;
+  for (let i = 0; i < end - start; i++)
+    if (text.charCodeAt(start + i) !== text.charCodeAt(otherStart + i)) return false;
+  return true;
 }
 
-function readBlock(reader: Reader, indent: number): Node {
-  const line = reader.lines[reader.next]!;
-  if (line.indent !== indent) throw new Unsupported();
-  if (isSequenceItem(line)) return readSequence(reader, indent);
-  if (mappingKey(line) !== undefined) return readMapping(reader, indent);
-  // A scalar alone (a document of one value).
-  reader.next++;
-  return readInline(line, indent, reader);
-}
+class BlockReader {
+  private readonly lines: number[] = [];
+  private readonly nodes: number[] = [];
+  /** The line read next, and the end of the current document's lines (indexes into `lines`). */
+  private next = 0;
+  private last = 0;
 
-function isSequenceItem(line: Line): boolean {
-  return line.text[line.indent] === '-' && (line.text.length === line.indent + 1 || line.text[line.indent + 1] === ' ');
-}
+  constructor(private readonly text: string) {}
 
-function readSequence(reader: Reader, indent: number): Node {
-  const first = reader.lines[reader.next]!;
-  const items: Node[] = [];
-  const node = new Node(first.number, indent + 1, undefined, items);
-  while (reader.next < reader.lines.length) {
-    const line = reader.lines[reader.next]!;
-    if (line.indent !== indent || !isSequenceItem(line)) break;
-    const valueColumn = firstNonBlank(line.text, indent + 1);
-    if (valueColumn === undefined) {
-      reader.next++;
-      const following = reader.lines[reader.next];
-      items.push(
-        following && following.indent > indent ? readBlock(reader, following.indent) : nullAt(line, indent + 1),
-      );
-    } else {
-      // The item's content starts on this line: read it as a line of its own at its column.
-      reader.lines[reader.next] = rest(line, valueColumn);
-      items.push(readBlock(reader, valueColumn));
+  read(): BlockModel | undefined {
+    const { text, lines } = this;
+    /** Where each document's lines start in `lines`; a `---` starts another. */
+    const starts = [0];
+    let number = 0;
+    /** The first `#` at or after the line's start (the text's length when there is none): found once, not per line. */
+    let hash = -1;
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      number++;
+      const first = text.charCodeAt(start);
+      if (
+        first === 0x2d /* - */ &&
+        text.startsWith('---', start) &&
+        (end === start + 3 || text.charCodeAt(start + 3) === SPACE)
+      ) {
+        const after = skipSpaces(text, start + 3, end);
+        if (after < end && text.charCodeAt(after) !== 0x23 /* # */) return undefined; // content after ---
+        starts.push(lines.length);
+      } else if ((first === 0x2e /* . */ && text.startsWith('...', start)) || first === 0x25 /* % */) {
+        return undefined;
+      } else {
+        if (hash < start) {
+          hash = text.indexOf('#', start);
+          if (hash === -1) hash = text.length;
+        }
+        const contentEnd = hash < end ? this.withoutComment(start, end) : trimEnd(text, start, end);
+        if (contentEnd === -1) return undefined;
+        const indent = skipSpaces(text, start, contentEnd) - start;
+        if (start + indent < contentEnd) lines.push(number, start, indent, contentEnd);
+      }
+      start = end + 1;
     }
-  }
-  return node;
-}
-
-function readMapping(reader: Reader, indent: number): Node {
-  const first = reader.lines[reader.next]!;
-  const entries = new Map<string, Node>();
-  const node = new Node(first.number, indent + 1, entries);
-  while (reader.next < reader.lines.length) {
-    const line = reader.lines[reader.next]!;
-    if (line.indent !== indent) break;
-    const key = mappingKey(line);
-    if (key === undefined) break;
-    if (entries.has(key.name)) throw new Unsupported();
-    reader.next++;
-    const valueColumn = firstNonBlank(line.text, key.colon + 1);
-    let value: Node;
-    if (valueColumn !== undefined) {
-      value = readInline(line, valueColumn, reader);
-    } else {
-      const following = reader.lines[reader.next];
-      if (following && following.indent > indent) value = readBlock(reader, following.indent);
-      // A sequence may sit at its key's own indent.
-      else if (following && following.indent === indent && isSequenceItem(following))
-        value = readSequence(reader, indent);
-      else value = nullAt(line, key.colon + 1);
+    starts.push(lines.length);
+    const documents: number[] = [];
+    try {
+      for (let d = 0; d + 1 < starts.length; d++) {
+        if (starts[d] === starts[d + 1]) continue;
+        this.next = starts[d]!;
+        this.last = starts[d + 1]!;
+        const node = this.readBlock(this.indent(this.next));
+        // A document of one scalar (or null, which the full parser leaves out of a stream): not an entity file.
+        if (this.next < this.last || this.nodes[node + KIND] === SCALAR) throw new Unsupported();
+        documents.push(node);
+      }
+    } catch {
+      // Unsupported, or a text this reader gets wrong: either way the full parser places the problems.
+      return undefined;
     }
-    entries.set(key.name, entryValue(value, line.number, indent + 1));
+    return new BlockModel(text, this.nodes, documents);
   }
-  return node;
+
+  /**
+   * The end of a line's content: before a comment (a `#` after a blank, or at its start, outside quotes)
+   * and trailing blanks; -1 when a quote is left open.
+   */
+  private withoutComment(start: number, end: number): number {
+    const { text } = this;
+    let quote = 0;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        // A quote opens a scalar only where one may start; elsewhere (`it's`) it is text.
+        const before = trimEnd(text, start, i);
+        if (before === start || ':-[{,'.includes(text[before - 1]!)) quote = c;
+      } else if (c === 0x23 /* # */ && (i === start || text.charCodeAt(i - 1) === SPACE)) {
+        return trimEnd(text, start, i);
+      }
+    }
+    return quote !== 0 ? -1 : trimEnd(text, start, end);
+  }
+
+  private indent(line: number): number {
+    return this.lines[line + INDENT]!;
+  }
+
+  /** The character at `column` of a line; NaN past its content. */
+  private at(line: number, column: number): number {
+    const offset = this.lines[line + START]! + column;
+    return offset < this.lines[line + END]! ? this.text.charCodeAt(offset) : Number.NaN;
+  }
+
+  /** The first column at or after `from` that is not a blank; -1 when the content ends first. */
+  private firstNonBlank(line: number, from: number): number {
+    const start = this.lines[line + START]!;
+    const offset = skipSpaces(this.text, start + from, this.lines[line + END]!);
+    return offset < this.lines[line + END]! ? offset - start : -1;
+  }
+
+  private addNode(kind: number, line: number, column: number): number {
+    const index = this.nodes.length;
+    this.nodes.push(kind, line, column, 0, 0, 0, 0, NODE_FIELDS);
+    return index;
+  }
+
+  /** Closes a collection: its span runs to the last node added. */
+  private close(node: number): number {
+    this.nodes[node + SPAN] = this.nodes.length - node;
+    return node;
+  }
+
+  /** Marks `value` as the value of a key: where the key is and its name's offsets. */
+  private keyed(value: number, keyLine: number, keyColumn: number, keyStart: number, keyEnd: number): void {
+    const { nodes } = this;
+    nodes[value + KEY_LINE] = keyLine;
+    nodes[value + KEY_COLUMN] = keyColumn;
+    nodes[value + KEY_START] = keyStart;
+    nodes[value + KEY_END] = keyEnd;
+  }
+
+  private readBlock(indent: number): number {
+    const line = this.next;
+    if (this.indent(line) !== indent) throw new Unsupported();
+    if (this.isSequenceItem(line)) return this.readSequence(indent);
+    if (this.mappingKey(line)) return this.readMapping(indent);
+    // A scalar alone (a document of one value).
+    this.next += LINE_FIELDS;
+    return this.readInline(line, indent);
+  }
+
+  private isSequenceItem(line: number): boolean {
+    const indent = this.indent(line);
+    if (this.at(line, indent) !== 0x2d /* - */) return false;
+    const after = this.at(line, indent + 1);
+    return Number.isNaN(after) || after === SPACE;
+  }
+
+  private readSequence(indent: number): number {
+    const { lines } = this;
+    const node = this.addNode(SEQUENCE, lines[this.next + NUMBER]!, indent + 1);
+    while (this.next < this.last) {
+      const line = this.next;
+      if (this.indent(line) !== indent || !this.isSequenceItem(line)) break;
+      const valueColumn = this.firstNonBlank(line, indent + 1);
+      if (valueColumn === -1) {
+        this.next += LINE_FIELDS;
+        if (this.next < this.last && this.indent(this.next) > indent) this.readBlock(this.indent(this.next));
+        else this.nullAt(line, indent + 1);
+      } else {
+        // The item's content starts on this line: read the rest of it as a line of its own at its column.
+        lines[line + INDENT] = valueColumn;
+        this.readBlock(valueColumn);
+      }
+    }
+    return this.close(node);
+  }
+
+  /** The key a line starts with, left in `keyStart`, `keyEnd` and `colon`; false for another line. */
+  private keyStart = 0;
+  private keyEnd = 0;
+  private colon = 0;
+
+  private readMapping(indent: number): number {
+    const { lines } = this;
+    const node = this.addNode(MAPPING, lines[this.next + NUMBER]!, indent + 1);
+    let names: Set<string> | undefined;
+    let count = 0;
+    while (this.next < this.last) {
+      const line = this.next;
+      if (this.indent(line) !== indent || !this.mappingKey(line)) break;
+      const { keyStart, keyEnd, colon } = this;
+      names = this.refuseDuplicate(node, keyStart, keyEnd, ++count, names);
+      this.next += LINE_FIELDS;
+      const valueColumn = this.firstNonBlank(line, colon + 1);
+      let value: number;
+      if (valueColumn !== -1) {
+        value = this.readInline(line, valueColumn);
+      } else if (this.next < this.last && this.indent(this.next) > indent) {
+        value = this.readBlock(this.indent(this.next));
+      } else if (this.next < this.last && this.indent(this.next) === indent && this.isSequenceItem(this.next)) {
+        // A sequence may sit at its key's own indent.
+        value = this.readSequence(indent);
+      } else {
+        value = this.nullAt(line, colon + 1);
+      }
+      this.keyed(value, lines[line + NUMBER]!, indent + 1, keyStart, keyEnd);
+    }
+    return this.close(node);
+  }
+
+  /**
+   * A key seen before in this mapping is not this shape (the full parser reports it). The first keys are
+   * compared with the ones before them; a long mapping's keys go into a set.
+   */
+  private refuseDuplicate(
+    mapping: number,
+    keyStart: number,
+    keyEnd: number,
+    count: number,
+    names: Set<string> | undefined,
+  ): Set<string> | undefined {
+    const { nodes, text } = this;
+    if (count <= FEW_KEYS) {
+      for (let child = mapping + NODE_FIELDS; child < nodes.length; child += nodes[child + SPAN]!) {
+        if (sameText(text, nodes[child + KEY_START]!, nodes[child + KEY_END]!, keyStart, keyEnd))
+          throw new Unsupported();
+      }
+      return names;
+    }
+    if (!names) {
+      names = new Set();
+      for (let child = mapping + NODE_FIELDS; child < nodes.length; child += nodes[child + SPAN]!) {
+        names.add(text.slice(nodes[child + KEY_START]!, nodes[child + KEY_END]!));
+      }
+    }
+    const name = text.slice(keyStart, keyEnd);
+    if (names.has(name)) throw new Unsupported();
+    names.add(name);
+    return names;
+  }
+
+  /**
+   * Whether a line starts with a mapping key (`key:` or `key: value`), as the data has it; when it does,
+   * the name's offsets and the colon's column are left in `keyStart`, `keyEnd` and `colon`.
+   */
+  private mappingKey(line: number): boolean {
+    const { text, lines } = this;
+    const lineStart = lines[line + START]!;
+    const end = lines[line + END]!;
+    const start = lineStart + lines[line + INDENT]!;
+    const first = text.charCodeAt(start);
+    if (first === 0x5b /* [ */ || first === 0x7b /* { */) return false; // a flow collection, not a key
+    if (first === 0x22 /* " */ || first === 0x27 /* ' */) {
+      const close = find(text, first, start + 1, end);
+      if (close === -1 || close + 1 >= end || text.charCodeAt(close + 1) !== 0x3a /* : */) return false;
+      if (close + 2 < end && text.charCodeAt(close + 2) !== SPACE) return false;
+      // An escape (or a doubled quote) would make the name differ from its text.
+      if (hasChar(text, first === 0x22 ? 0x5c /* \ */ : 0x27, start + 1, close)) throw new Unsupported();
+      this.keyStart = start + 1;
+      this.keyEnd = close;
+      this.colon = close + 1 - lineStart;
+      return true;
+    }
+    // The first `:` followed by a blank or the end of the line.
+    let colon = -1;
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) === 0x3a && (i + 1 >= end || text.charCodeAt(i + 1) === SPACE)) {
+        colon = i;
+        break;
+      }
+    }
+    if (colon === -1) return false;
+    const keyEnd = trimEnd(text, start, colon);
+    if (!isPlainString(text, start, keyEnd)) throw new Unsupported();
+    this.keyStart = start;
+    this.keyEnd = keyEnd;
+    this.colon = colon - lineStart;
+    return true;
+  }
+
+  /** A value written on its line from `column` on: a scalar or a one-line flow collection of scalars. */
+  private readInline(line: number, column: number): number {
+    const { text, lines } = this;
+    // More indented lines after a scalar continue it (a multi-line scalar), or are not YAML.
+    if (this.next < this.last && this.indent(this.next) > this.indent(line)) throw new Unsupported();
+    const start = lines[line + START]! + column;
+    const end = lines[line + END]!;
+    const number = lines[line + NUMBER]!;
+    const c = text.charCodeAt(start);
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) return this.readFlow(line, column);
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+      // One quoted scalar, closed at the line's end, without escapes.
+      const close = find(text, c, start + 1, end);
+      if (close !== end - 1) throw new Unsupported();
+      if (c === 0x22 && hasChar(text, 0x5c /* \ */, start, end)) throw new Unsupported();
+      return this.addNode(SCALAR, number, column + 1);
+    }
+    if (
+      '&*!|>%@`,'.includes(text[start]!) ||
+      ('-?:'.includes(text[start]!) && (start + 1 >= end || text.charCodeAt(start + 1) === SPACE)) ||
+      hasSeparator(text, start, end)
+    )
+      throw new Unsupported();
+    return this.addNode(SCALAR, number, column + 1);
+  }
+
+  /** `[a, "b c"]` or `{a: 1, b: two}` on one line, of scalars only. */
+  private readFlow(line: number, column: number): number {
+    const { text, lines } = this;
+    const lineStart = lines[line + START]!;
+    const end = lines[line + END]!;
+    const number = lines[line + NUMBER]!;
+    const open = text.charCodeAt(lineStart + column);
+    const mapping = open === 0x7b; /* { */
+    if (text.charCodeAt(end - 1) !== (mapping ? 0x7d /* } */ : 0x5d) /* ] */) throw new Unsupported();
+    const node = this.addNode(mapping ? MAPPING : SEQUENCE, number, column + 1);
+    const innerStart = lineStart + column + 1;
+    const innerEnd = end - 1;
+    if (skipSpaces(text, innerStart, innerEnd) === innerEnd) return this.close(node);
+    // The comma-separated parts of the inside, each trimmed: a quote opens a scalar only at a part's start
+    // (`it's` is plain), and nested collections are the full parser's.
+    let from = innerStart;
+    let quote = 0;
+    let count = 0;
+    let names: Set<string> | undefined;
+    for (let i = innerStart; i <= innerEnd; i++) {
+      const c = i < innerEnd ? text.charCodeAt(i) : 0x2c; /* , closes the last part */
+      if (quote !== 0) {
+        if (c === quote && i < innerEnd) quote = 0;
+        else if (i === innerEnd) throw new Unsupported();
+      } else if ((c === 0x22 || c === 0x27) && skipSpaces(text, from, i) === i) {
+        quote = c;
+      } else if (c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d) {
+        throw new Unsupported();
+      } else if (c === 0x2c /* , */) {
+        const partStart = skipSpaces(text, from, i);
+        const partEnd = trimEnd(text, partStart, i);
+        if (partStart === partEnd) throw new Unsupported();
+        if (mapping) names = this.flowEntry(node, number, lineStart, partStart, partEnd, ++count, names);
+        else this.flowScalar(number, lineStart, partStart, partEnd);
+        from = i + 1;
+      }
+    }
+    return this.close(node);
+  }
+
+  /** `name: value` inside a flow mapping. */
+  private flowEntry(
+    mapping: number,
+    number: number,
+    lineStart: number,
+    start: number,
+    end: number,
+    count: number,
+    names: Set<string> | undefined,
+  ): Set<string> | undefined {
+    const { text } = this;
+    // The first `:` followed by a blank or the part's end; the key is the text before it.
+    let colon = -1;
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) === 0x3a && (i + 1 >= end || text.charCodeAt(i + 1) === SPACE)) {
+        colon = i;
+        break;
+      }
+    }
+    if (colon <= start) throw new Unsupported();
+    const keyEnd = trimEnd(text, start, colon);
+    const valueStart = skipSpaces(text, colon + 1, end);
+    if (valueStart === end) throw new Unsupported();
+    let nameStart = start;
+    let nameEnd = keyEnd;
+    const c = text.charCodeAt(start);
+    if (c === 0x22 || c === 0x27) {
+      if (text.charCodeAt(keyEnd - 1) !== c || keyEnd - start < 2) throw new Unsupported();
+      nameStart = start + 1;
+      nameEnd = keyEnd - 1;
+      if (hasChar(text, c === 0x22 ? 0x5c : 0x27, nameStart, nameEnd)) throw new Unsupported();
+    } else if (!isPlainString(text, start, keyEnd)) {
+      throw new Unsupported();
+    }
+    names = this.refuseDuplicate(mapping, nameStart, nameEnd, count, names);
+    const value = this.flowScalar(number, lineStart, valueStart, end);
+    this.keyed(value, number, start - lineStart + 1, nameStart, nameEnd);
+    return names;
+  }
+
+  private flowScalar(number: number, lineStart: number, start: number, end: number): number {
+    const { text } = this;
+    const c = text.charCodeAt(start);
+    if (c === 0x22 || c === 0x27) {
+      if (end - start < 2 || text.charCodeAt(end - 1) !== c) throw new Unsupported();
+      if (
+        c === 0x22
+          ? hasChar(text, 0x5c, start + 1, end - 1) || hasChar(text, 0x22, start + 1, end - 1)
+          : hasChar(text, 0x27, start + 1, end - 1)
+      )
+        throw new Unsupported();
+    } else if ('&*!|>%@`?:-'.includes(text[start]!) || hasSeparator(text, start, end)) {
+      throw new Unsupported();
+    }
+    return this.addNode(SCALAR, number, start - lineStart + 1);
+  }
+
+  /** An empty value: the full parser places it right after its `:` or `-`. */
+  private nullAt(line: number, column: number): number {
+    return this.addNode(SCALAR, this.lines[line + NUMBER]!, column + 1);
+  }
 }
 
-/** The key of a mapping line (`key:` or `key: value`), as the data has it; undefined for another line. */
-function mappingKey(line: Line): { name: string; colon: number } | undefined {
-  const text = line.text;
-  const start = line.indent;
-  const first = text[start];
-  if (first === '[' || first === '{') return undefined; // a flow collection, not a key
-  if (first === '"' || first === "'") {
-    const end = text.indexOf(first, start + 1);
-    if (end === -1 || text[end + 1] !== ':' || !endsValue(text, end + 2)) return undefined;
-    const name = text.slice(start + 1, end);
-    if (first === '"' ? name.includes('\\') : name.includes("'")) throw new Unsupported();
-    return { name, colon: end + 1 };
-  }
-  const colon = findColon(text, start);
-  if (colon === undefined) return undefined;
-  const name = text.slice(start, colon).trimEnd();
-  if (!isPlainString(name)) throw new Unsupported();
-  return { name, colon };
+function skipSpaces(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === SPACE) i++;
+  return i;
 }
 
-/** The first `:` followed by a blank or the end of the line, in a plain key. */
-function findColon(text: string, start: number): number | undefined {
-  for (let i = start; i < text.length; i++) {
-    if (text[i] === ':' && endsValue(text, i + 1)) return i;
-  }
-  return undefined;
+function trimEnd(text: string, start: number, end: number): number {
+  let i = end;
+  while (i > start && text.charCodeAt(i - 1) === SPACE) i--;
+  return i;
 }
 
-function endsValue(text: string, index: number): boolean {
-  return index >= text.length || text[index] === ' ';
+/** The offset of the first `code` in `[start, end)`, or -1: a search that stops at the line's end. */
+function find(text: string, code: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
+}
+
+function hasChar(text: string, code: number, start: number, end: number): boolean {
+  return find(text, code, start, end) !== -1;
+}
+
+/** `: ` inside a plain scalar: a mapping the full parser would read, or an error. */
+function hasSeparator(text: string, start: number, end: number): boolean {
+  for (let i = start; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === 0x3a && text.charCodeAt(i + 1) === SPACE) return true;
+  }
+  return false;
 }
 
 /**
  * A plain scalar that reads as the same string in YAML 1.2's core schema and in JavaScript: not a number,
  * boolean or null, and starting with no indicator.
  */
-function isPlainString(text: string): boolean {
-  if (text === '' || /^[-?:,[\]{}#&*!|>'"%@`]/.test(text) || /[,[\]{}]/.test(text)) return false;
+function isPlainString(text: string, start: number, end: number): boolean {
+  if (start === end || '-?:,[]{}#&*!|>\'"%@`'.includes(text[start]!)) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d) return false;
+  }
+  // Only a text that starts as a number, a boolean, null or `~` can be one.
+  if (!'~nNtTfF+-.0123456789'.includes(text[start]!)) return true;
   return !/^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?(?:\d|\.\d)[\d._a-fA-FxXoObBeE:+-]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
-    text,
+    text.slice(start, end),
   );
-}
-
-/** A value written on its line from `column` on: a scalar or a one-line flow collection of scalars. */
-function readInline(line: Line, column: number, reader: Reader): Node {
-  const following = reader.lines[reader.next];
-  // More indented lines after a scalar continue it (a multi-line scalar), or are not YAML.
-  if (following && following.indent > line.indent) throw new Unsupported();
-  const text = line.text.slice(column);
-  const c = text[0]!;
-  if (c === '[' || c === '{') return readFlow(line, column);
-  if (c === '"' || c === "'") {
-    const end = text.indexOf(c, 1);
-    if (end !== text.length - 1) throw new Unsupported();
-    if (c === '"' ? text.includes('\\') : text.slice(1, -1).includes("'")) throw new Unsupported();
-    return new Node(line.number, column + 1);
-  }
-  if (/^[&*!|>%@`]/.test(text) || /^[-?:](\s|$)/.test(text) || text[0] === ',' || text.includes(': '))
-    throw new Unsupported();
-  return new Node(line.number, column + 1);
-}
-
-/** `[a, "b c"]` or `{a: 1, b: two}` on one line, of scalars only. */
-function readFlow(line: Line, column: number): Node {
-  const text = line.text;
-  const open = text[column]!;
-  const close = open === '[' ? ']' : '}';
-  if (text.at(-1) !== close) throw new Unsupported();
-  const parts = splitFlow(text.slice(column + 1, -1), column + 1);
-  if (open === '[') {
-    return new Node(
-      line.number,
-      column + 1,
-      undefined,
-      parts.map((part) => flowScalar(line, part)),
-    );
-  }
-  const entries = new Map<string, Node>();
-  for (const part of parts) {
-    const colon = part.text.search(/:( |$)/);
-    if (colon <= 0) throw new Unsupported();
-    const keyText = part.text.slice(0, colon).trimEnd();
-    const keyPart = { text: keyText, start: part.start };
-    const valueOffset = firstNonBlank(part.text, colon + 1);
-    if (valueOffset === undefined) throw new Unsupported();
-    const name = flowName(keyPart);
-    if (entries.has(name)) throw new Unsupported();
-    const value = flowScalar(line, { text: part.text.slice(valueOffset), start: part.start + valueOffset });
-    entries.set(name, entryValue(value, line.number, part.start + 1));
-  }
-  return new Node(line.number, column + 1, entries);
-}
-
-/** The comma-separated parts of a flow collection's inside, each trimmed, with its column. */
-function splitFlow(inner: string, offset: number): Array<{ text: string; start: number }> {
-  if (inner.trim() === '') return [];
-  const parts: Array<{ text: string; start: number }> = [];
-  let quote: string | undefined;
-  let from = 0;
-  const push = (to: number) => {
-    const raw = inner.slice(from, to);
-    const lead = raw.length - raw.trimStart().length;
-    const text = raw.trim();
-    if (text === '') throw new Unsupported();
-    parts.push({ text, start: offset + from + lead });
-  };
-  for (let i = 0; i < inner.length; i++) {
-    const c = inner[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if ((c === '"' || c === "'") && inner.slice(from, i).trim() === '') {
-      quote = c; // a quote opens a scalar only at its start (`it's` is plain)
-    } else if (c === '[' || c === ']' || c === '{' || c === '}') {
-      throw new Unsupported(); // nested collections are the full parser's
-    } else if (c === ',') {
-      push(i);
-      from = i + 1;
-    }
-  }
-  if (quote) throw new Unsupported();
-  push(inner.length);
-  return parts;
-}
-
-function flowScalar(line: Line, part: { text: string; start: number }): Node {
-  const c = part.text[0]!;
-  if (c === '"' || c === "'") {
-    if (part.text.at(-1) !== c || part.text.length < 2) throw new Unsupported();
-    const body = part.text.slice(1, -1);
-    if (c === '"' ? body.includes('\\') || body.includes('"') : body.includes("'")) throw new Unsupported();
-  } else if (/^[&*!|>%@`?:-]/.test(part.text) || part.text.includes(': ')) {
-    throw new Unsupported();
-  }
-  return new Node(line.number, part.start + 1);
-}
-
-function flowName(part: { text: string; start: number }): string {
-  const c = part.text[0]!;
-  if (c === '"' || c === "'") {
-    if (part.text.at(-1) !== c) throw new Unsupported();
-    const name = part.text.slice(1, -1);
-    if (c === '"' ? name.includes('\\') : name.includes("'")) throw new Unsupported();
-    return name;
-  }
-  if (!isPlainString(part.text)) throw new Unsupported();
-  return part.text;
-}
-
-/** An empty value: the full parser places it right after its `:` or `-`. */
-function nullAt(line: Line, column: number): Node {
-  return new Node(line.number, column + 1);
-}
-
-function firstNonBlank(text: string, from: number): number | undefined {
-  for (let i = from; i < text.length; i++) if (text[i] !== ' ') return i;
-  return undefined;
 }

@@ -45,6 +45,36 @@ describe('the fast YAML path reads data exactly as the position-keeping parser',
     expect(source.locator.locate('/1/identifier')).toEqual({ line: 5, column: 13 });
     expect(source.locator.locate('/0/properties/tier', { key: true })).toEqual({ line: 3, column: 3 });
   });
+
+  it('places problems of several files asked in turn as the full parser does: small, large, and handed back', () => {
+    const entity = (i: number, extra = '') =>
+      `identifier: svc-${i}\n${extra}relations:\n  dependsOn: [a-${i}, b-${i}]\n`;
+    // Past the size from which a file keeps its own model; with an anchor, one the line reader hands back.
+    const large = entity(
+      2,
+      `properties:\n${Array.from({ length: 600 }, (_, k) => `  key${k}: "value ${k}"\n`).join('')}`,
+    );
+    const texts = [entity(1), large, entity(3, 'base: &b {x: 1}\ncopy: *b\n'), entity(4), entity(1)];
+    expect(large.length).toBeGreaterThan(8 * 1024);
+    const fast = texts.map((text) => parseYamlSource(text).locator);
+    const full = texts.map((text) => parseYamlWithPositions(text).locator);
+    const pointers = [
+      '/identifier',
+      '/relations/dependsOn/1',
+      '/relations/dependsOn/0',
+      '/properties/key599',
+      '/copy/x',
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const pointer of pointers) {
+        for (const i of [0, 1, 2, 3, 4, 1, 0]) {
+          expect(fast[i]!.locate(pointer, { key: round === 1 }), `${i} ${pointer}`).toEqual(
+            full[i]!.locate(pointer, { key: round === 1 }),
+          );
+        }
+      }
+    }
+  });
 });
 
 describe('the fast JSON path', () => {

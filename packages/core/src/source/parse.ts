@@ -66,15 +66,36 @@ function lazyLocator(build: () => Locator): Locator {
  * (`blockYamlLocator`), from the full parser otherwise, and for the text of a scalar (`raw`, rare) always.
  */
 function lazyYamlLocator(text: string): Locator {
-  let block: Omit<Locator, 'raw'> | undefined | null = null;
+  /** Whether the line reader reads this text; unknown until a position is asked for. */
+  let plain: boolean | undefined;
+  let own: Omit<Locator, 'raw'> | undefined;
   const full = lazyLocator(() => parseYamlWithPositions(text).locator);
   return {
     locate: (pointer, options) => {
-      if (block === null) block = blockYamlLocator(text);
-      return (block ?? full).locate(pointer, options);
+      if (plain !== false) {
+        if (text.length > KEEP_MODEL_ABOVE) own ??= blockYamlLocator(text);
+        const block = text.length > KEEP_MODEL_ABOVE ? own : recentBlockModel(text);
+        plain = block !== undefined;
+        if (block) return block.locate(pointer, options);
+      }
+      return full.locate(pointer, options);
     },
     raw: (pointer) => full.raw?.(pointer),
   };
+}
+
+/**
+ * Problems are placed file by file, so the line reader's model is kept for the last text it read, not
+ * for every file: a run that placed 25,000 warnings kept 10,000 models, and each garbage collection of
+ * the stage copied the young ones. A large file keeps its own, so that placing its problems between
+ * other files' never reads it again.
+ */
+const KEEP_MODEL_ABOVE = 8 * 1024;
+let recent: { text: string; model: Omit<Locator, 'raw'> | undefined } | undefined;
+
+function recentBlockModel(text: string): Omit<Locator, 'raw'> | undefined {
+  if (recent?.text !== text) recent = { text, model: blockYamlLocator(text) };
+  return recent.model;
 }
 
 /** A locator that cannot be built (a document nested deeper than the parser's stack) points at the start. */

@@ -3,7 +3,7 @@ import type { EntityChanges } from '../select/index.js';
 import { type EntityFileMatcher, entityPathspecs } from '../discover/index.js';
 import type { Git } from '../git/index.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
-import type { LoadedEntity, LoadedFile, Problem } from '../model.js';
+import type { LoadedFile, Problem } from '../model.js';
 import { encodePointer, place } from '../source/index.js';
 
 export interface RelationTargetOptions {
@@ -39,15 +39,14 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
       identifiers.add(entity.identifier);
     }
   }
-  interface Reference {
-    file: LoadedFile;
-    entity: LoadedEntity;
-    relation: string;
-    index: number | undefined;
-    blueprint: string;
-    identifier: string;
-  }
-  const references: Reference[] = [];
+  const severity = options.strict ? ('error' as const) : ('warning' as const);
+  const hint = options.strict
+    ? 'define it in an entity file, or fix the identifier'
+    : 'it may exist in Port already; --strict-relations makes this an error';
+  // Each problem is placed as it is found; a changed-only run then drops those whose target another file
+  // defines (`targets` holds each problem's target for that question).
+  const problems: Problem[] = [];
+  const targets: Array<{ blueprint: string; identifier: string }> = [];
   for (const file of files) {
     for (const entity of file.entities) {
       const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
@@ -69,37 +68,30 @@ export async function checkRelationTargets(files: LoadedFile[], options: Relatio
           // A value that cannot be an identifier has its own error; no entity could be looked up by it.
           if (!isEntityIdentifier(identifier)) continue;
           if (had === identifier || (Array.isArray(had) && had.includes(identifier))) continue;
-          references.push({ file, entity, relation: name, index: many ? i : undefined, blueprint: target, identifier });
+          const at = place(
+            file.locator,
+            entity.pointer + encodePointer(many ? ['relations', name, i] : ['relations', name]),
+          );
+          problems.push({
+            file: file.path,
+            line: at.line,
+            column: at.column,
+            pointer: at.pointer,
+            code: 'relation-target',
+            severity,
+            rule: 'relation-target',
+            message: `relation "${name}" points at "${identifier}" of blueprint "${target}", which no entity file defines`,
+            hint,
+          });
+          if (options.findElsewhere) targets.push({ blueprint: target, identifier });
         }
       }
     }
   }
-  if (references.length === 0) return [];
-  const elsewhere = options.findElsewhere
-    ? await options.findElsewhere(references.map(({ blueprint, identifier }) => ({ blueprint, identifier })))
-    : new Set<string>();
-  const severity = options.strict ? ('error' as const) : ('warning' as const);
-  const hint = options.strict
-    ? 'define it in an entity file, or fix the identifier'
-    : 'it may exist in Port already; --strict-relations makes this an error';
-  const problems: Problem[] = [];
-  for (const ref of references) {
-    if (elsewhere.size > 0 && elsewhere.has(`${ref.blueprint}\u0000${ref.identifier}`)) continue;
-    const path = ref.index === undefined ? ['relations', ref.relation] : ['relations', ref.relation, ref.index];
-    const at = place(ref.file.locator, ref.entity.pointer + encodePointer(path));
-    problems.push({
-      file: ref.file.path,
-      line: at.line,
-      column: at.column,
-      pointer: at.pointer,
-      code: 'relation-target',
-      severity,
-      rule: 'relation-target',
-      message: `relation "${ref.relation}" points at "${ref.identifier}" of blueprint "${ref.blueprint}", which no entity file defines`,
-      hint,
-    });
-  }
-  return problems;
+  if (!options.findElsewhere || problems.length === 0) return problems;
+  const elsewhere = await options.findElsewhere(targets);
+  if (elsewhere.size === 0) return problems;
+  return problems.filter((_, i) => !elsewhere.has(`${targets[i]!.blueprint}\u0000${targets[i]!.identifier}`));
 }
 
 export interface OtherFilesOptions {
