@@ -135,16 +135,41 @@ function sameText(text: string, start: number, end: number, otherStart: number, 
   return true;
 }
 
+/**
+ * The arrays every read writes its lines and nodes into, grown once and kept: the model takes a copy of
+ * its nodes at the end. Growing two arrays for each small file cost about as much as reading it. One
+ * read at a time uses them (a read is synchronous and calls out to nothing); a file of tens of thousands
+ * of lines leaves them to the garbage collector rather than keep megabytes.
+ */
+let scratchLines: number[] = [];
+let scratchNodes: number[] = [];
+const SCRATCH_KEPT = 1 << 16;
+
 class BlockReader {
-  private readonly lines: number[] = [];
-  private readonly nodes: number[] = [];
+  private readonly lines = scratchLines;
+  private readonly nodes = scratchNodes;
+  private lineCount = 0;
+  private nodeCount = 0;
   /** The line read next, and the end of the current document's lines (indexes into `lines`). */
   private next = 0;
   private last = 0;
+  /** The key `mappingKey` found last: its name's offsets, and the column of its colon. */
+  private keyStart = 0;
+  private keyEnd = 0;
+  private colon = 0;
 
   constructor(private readonly text: string) {}
 
   read(): BlockModel | undefined {
+    try {
+      return this.build();
+    } finally {
+      if (this.lines.length > SCRATCH_KEPT) scratchLines = [];
+      if (this.nodes.length > SCRATCH_KEPT) scratchNodes = [];
+    }
+  }
+
+  private build(): BlockModel | undefined {
     const { text, lines } = this;
     /** Where each document's lines start in `lines`; a `---` starts another. */
     const starts = [0];
@@ -163,7 +188,7 @@ class BlockReader {
       ) {
         const after = skipSpaces(text, start + 3, end);
         if (after < end && text.charCodeAt(after) !== 0x23 /* # */) return undefined; // content after ---
-        starts.push(lines.length);
+        starts.push(this.lineCount);
       } else if ((first === 0x2e /* . */ && text.startsWith('...', start)) || first === 0x25 /* % */) {
         return undefined;
       } else {
@@ -174,11 +199,18 @@ class BlockReader {
         const contentEnd = hash < end ? this.withoutComment(start, end) : trimEnd(text, start, end);
         if (contentEnd === -1) return undefined;
         const indent = skipSpaces(text, start, contentEnd) - start;
-        if (start + indent < contentEnd) lines.push(number, start, indent, contentEnd);
+        if (start + indent < contentEnd) {
+          const line = this.lineCount;
+          lines[line + NUMBER] = number;
+          lines[line + START] = start;
+          lines[line + INDENT] = indent;
+          lines[line + END] = contentEnd;
+          this.lineCount += LINE_FIELDS;
+        }
       }
       start = end + 1;
     }
-    starts.push(lines.length);
+    starts.push(this.lineCount);
     const documents: number[] = [];
     try {
       for (let d = 0; d + 1 < starts.length; d++) {
@@ -194,7 +226,7 @@ class BlockReader {
       // Unsupported, or a text this reader gets wrong: either way the full parser places the problems.
       return undefined;
     }
-    return new BlockModel(text, this.nodes, documents);
+    return new BlockModel(text, this.nodes.slice(0, this.nodeCount), documents);
   }
 
   /**
@@ -237,14 +269,23 @@ class BlockReader {
   }
 
   private addNode(kind: number, line: number, column: number): number {
-    const index = this.nodes.length;
-    this.nodes.push(kind, line, column, 0, 0, 0, 0, NODE_FIELDS);
+    const { nodes } = this;
+    const index = this.nodeCount;
+    nodes[index + KIND] = kind;
+    nodes[index + LINE] = line;
+    nodes[index + COLUMN] = column;
+    nodes[index + KEY_LINE] = 0;
+    nodes[index + KEY_COLUMN] = 0;
+    nodes[index + KEY_START] = 0;
+    nodes[index + KEY_END] = 0;
+    nodes[index + SPAN] = NODE_FIELDS;
+    this.nodeCount += NODE_FIELDS;
     return index;
   }
 
   /** Closes a collection: its span runs to the last node added. */
   private close(node: number): number {
-    this.nodes[node + SPAN] = this.nodes.length - node;
+    this.nodes[node + SPAN] = this.nodeCount - node;
     return node;
   }
 
@@ -294,11 +335,6 @@ class BlockReader {
     return this.close(node);
   }
 
-  /** The key a line starts with, left in `keyStart`, `keyEnd` and `colon`; false for another line. */
-  private keyStart = 0;
-  private keyEnd = 0;
-  private colon = 0;
-
   private readMapping(indent: number): number {
     const { lines } = this;
     const node = this.addNode(MAPPING, lines[this.next + NUMBER]!, indent + 1);
@@ -340,7 +376,7 @@ class BlockReader {
   ): Set<string> | undefined {
     const { nodes, text } = this;
     if (count <= FEW_KEYS) {
-      for (let child = mapping + NODE_FIELDS; child < nodes.length; child += nodes[child + SPAN]!) {
+      for (let child = mapping + NODE_FIELDS; child < this.nodeCount; child += nodes[child + SPAN]!) {
         if (sameText(text, nodes[child + KEY_START]!, nodes[child + KEY_END]!, keyStart, keyEnd))
           throw new Unsupported();
       }
@@ -348,7 +384,7 @@ class BlockReader {
     }
     if (!names) {
       names = new Set();
-      for (let child = mapping + NODE_FIELDS; child < nodes.length; child += nodes[child + SPAN]!) {
+      for (let child = mapping + NODE_FIELDS; child < this.nodeCount; child += nodes[child + SPAN]!) {
         names.add(text.slice(nodes[child + KEY_START]!, nodes[child + KEY_END]!));
       }
     }
