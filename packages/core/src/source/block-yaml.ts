@@ -55,7 +55,10 @@ const LINE_FIELDS = 4;
 /** Not this shape: the full parser decides. */
 class Unsupported extends Error {}
 
-/** A mapping with more entries than this finds duplicate keys through a set rather than by comparing. */
+/**
+ * Past this many entries, a mapping being read finds a repeated key through a set rather than by
+ * comparing; past this many nodes under it, a mapping looked into finds its entries through a map.
+ */
 const FEW_KEYS = 16;
 
 const SPACE = 32;
