@@ -84,7 +84,7 @@ function inTurns(commands, times = runs) {
   for (const { command, args, cwd } of commands) measure(command, args, cwd);
   const samples = commands.map(() => []);
   for (let i = 0; i < times; i++) {
-    commands.forEach(({ command, args, cwd }, k) => samples[k].push(measure(command, args, cwd)));
+    for (const [k, { command, args, cwd }] of commands.entries()) samples[k].push(measure(command, args, cwd));
   }
   return commands.map(({ label }, k) => {
     const sorted = [...samples[k]].sort((a, b) => a.ms - b.ms);

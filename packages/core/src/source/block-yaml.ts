@@ -74,37 +74,75 @@ class BlockModel implements Omit<Locator, 'raw'> {
   private large: Map<number, Map<string, number>> | undefined;
 
   locate(pointer: string, options?: { key?: boolean }): Position {
-    const { nodes } = this;
-    const segments = decodePointer(pointer);
+    // The pointer is walked in place, segment by segment: a run places thousands of problems, and an array
+    // of segments for each was a good part of the cost. An escape (`~0`, `~1`) takes the decoded way.
+    if (pointer.includes('~')) return this.locateSegments(decodePointer(pointer), options);
+    let from = 1;
+    let node: number | undefined;
+    if (this.documents.length > 1) {
+      const end = pointer.indexOf('/', 1);
+      node = this.documents[Number(pointer === '' ? 0 : pointer.slice(1, end === -1 ? undefined : end))];
+      from = end === -1 ? pointer.length + 1 : end + 1;
+    } else {
+      node = this.documents[0];
+    }
+    if (node === undefined) return { line: 1, column: 1 };
+    while (from <= pointer.length) {
+      let end = pointer.indexOf('/', from);
+      if (end === -1) end = pointer.length;
+      const next = this.child(node, pointer, from, end);
+      if (next === undefined) break;
+      node = next;
+      from = end + 1;
+    }
+    return this.position(node, options);
+  }
+
+  private locateSegments(segments: string[], options?: { key?: boolean }): Position {
     const multi = this.documents.length > 1;
     let node = this.documents[multi ? Number(segments[0] ?? 0) : 0];
     if (node === undefined) return { line: 1, column: 1 };
     for (let s = multi ? 1 : 0; s < segments.length; s++) {
-      const next = this.child(node, segments[s]!);
+      const segment = segments[s]!;
+      const next = this.child(node, segment, 0, segment.length);
       if (next === undefined) break;
       node = next;
     }
-    // The key's position when asked and the node is a mapping's value (the document itself is not).
+    return this.position(node, options);
+  }
+
+  /** The key's position when asked and the node is a mapping's value (the document itself is not). */
+  private position(node: number, options?: { key?: boolean }): Position {
+    const { nodes } = this;
     return options?.key && nodes[node + KEY_LINE]! > 0
       ? { line: nodes[node + KEY_LINE]!, column: nodes[node + KEY_COLUMN]! }
       : { line: nodes[node + LINE]!, column: nodes[node + COLUMN]! };
   }
 
-  /** The entry of a mapping named `segment`, or the item of a sequence at that index. */
-  private child(node: number, segment: string): number | undefined {
+  /** The entry of a mapping named `name[from, end)`, or the item of a sequence at that index. */
+  private child(node: number, name: string, from: number, end: number): number | undefined {
     const { nodes, text } = this;
     const kind = nodes[node + KIND];
     if (kind === SCALAR) return undefined;
-    const end = node + nodes[node + SPAN]!;
-    if (kind === MAPPING && end - node > FEW_KEYS * NODE_FIELDS) return this.entries(node).get(segment);
-    let index = -1;
-    if (kind === SEQUENCE) {
-      if (!/^\d+$/.test(segment)) return undefined;
-      index = Number(segment);
+    const last = node + nodes[node + SPAN]!;
+    if (kind === MAPPING) {
+      if (last - node > FEW_KEYS * NODE_FIELDS) return this.entries(node).get(name.slice(from, end));
+      for (let child = node + NODE_FIELDS; child < last; child += nodes[child + SPAN]!) {
+        const keyStart = nodes[child + KEY_START]!;
+        if (nodes[child + KEY_END]! - keyStart === end - from && sameAt(text, keyStart, name, from, end)) return child;
+      }
+      return undefined;
     }
-    for (let child = node + NODE_FIELDS, i = 0; child < end; child += nodes[child + SPAN]!, i++) {
-      if (kind === SEQUENCE ? i === index : sameKey(text, nodes[child + KEY_START]!, nodes[child + KEY_END]!, segment))
-        return child;
+    // A sequence: the segment is an index, digits only.
+    if (from === end) return undefined;
+    let index = 0;
+    for (let i = from; i < end; i++) {
+      const digit = name.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) return undefined;
+      index = index * 10 + digit;
+    }
+    for (let child = node + NODE_FIELDS, i = 0; child < last; child += nodes[child + SPAN]!, i++) {
+      if (i === index) return child;
     }
     return undefined;
   }
@@ -126,8 +164,10 @@ class BlockModel implements Omit<Locator, 'raw'> {
   }
 }
 
-function sameKey(text: string, start: number, end: number, name: string): boolean {
-  return end - start === name.length && text.startsWith(name, start);
+/** Whether the text at `start` holds `name[from, end)`. */
+function sameAt(text: string, start: number, name: string, from: number, end: number): boolean {
+  for (let i = 0; i < end - from; i++) if (text.charCodeAt(start + i) !== name.charCodeAt(from + i)) return false;
+  return true;
 }
 
 /** Whether two stretches of the text are the same characters. */
@@ -179,7 +219,9 @@ class BlockReader {
     let number = 0;
     /** The first `#` at or after the line's start (the text's length when there is none): found once, not per line. */
     let hash = -1;
-    for (let start = 0; start <= text.length; ) {
+    // An empty last line (after the final newline) holds nothing: it is not read, so that no character
+    // is asked for past the text's end (the optimized code would be thrown away when one is).
+    for (let start = 0; start < text.length; ) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
       number++;
