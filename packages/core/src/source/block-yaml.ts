@@ -383,13 +383,12 @@ class BlockReader {
   private readMapping(indent: number): number {
     const { lines } = this;
     const node = this.addNode(MAPPING, lines[this.next + NUMBER]!, indent + 1);
-    let names: Set<string> | undefined;
-    let count = 0;
+    const keys = new KeysSeen(this.text, this.nodes, node);
     while (this.next < this.last) {
       const line = this.next;
       if (this.indent(line) !== indent || !this.mappingKey(line)) break;
       const { keyStart, keyEnd, colon } = this;
-      names = this.refuseDuplicate(node, keyStart, keyEnd, ++count, names);
+      keys.add(keyStart, keyEnd, this.nodeCount);
       this.next += LINE_FIELDS;
       const valueColumn = this.firstNonBlank(line, colon + 1);
       let value: number;
@@ -406,37 +405,6 @@ class BlockReader {
       this.keyed(value, lines[line + NUMBER]!, indent + 1, keyStart, keyEnd);
     }
     return this.close(node);
-  }
-
-  /**
-   * A key seen before in this mapping is not this shape (the full parser reports it). The first keys are
-   * compared with the ones before them; a long mapping's keys go into a set.
-   */
-  private refuseDuplicate(
-    mapping: number,
-    keyStart: number,
-    keyEnd: number,
-    count: number,
-    names: Set<string> | undefined,
-  ): Set<string> | undefined {
-    const { nodes, text } = this;
-    if (count <= FEW_KEYS) {
-      for (let child = mapping + NODE_FIELDS; child < this.nodeCount; child += nodes[child + SPAN]!) {
-        if (sameText(text, nodes[child + KEY_START]!, nodes[child + KEY_END]!, keyStart, keyEnd))
-          throw new Unsupported();
-      }
-      return names;
-    }
-    if (!names) {
-      names = new Set();
-      for (let child = mapping + NODE_FIELDS; child < this.nodeCount; child += nodes[child + SPAN]!) {
-        names.add(text.slice(nodes[child + KEY_START]!, nodes[child + KEY_END]!));
-      }
-    }
-    const name = text.slice(keyStart, keyEnd);
-    if (names.has(name)) throw new Unsupported();
-    names.add(name);
-    return names;
   }
 
   /**
@@ -461,14 +429,7 @@ class BlockReader {
       this.colon = close + 1 - lineStart;
       return true;
     }
-    // The first `:` followed by a blank or the end of the line.
-    let colon = -1;
-    for (let i = start; i < end; i++) {
-      if (text.charCodeAt(i) === 0x3a && (i + 1 >= end || text.charCodeAt(i + 1) === SPACE)) {
-        colon = i;
-        break;
-      }
-    }
+    const colon = separatorColon(text, start, end);
     if (colon === -1) return false;
     const keyEnd = trimEnd(text, start, colon);
     if (!isPlainString(text, start, keyEnd)) throw new Unsupported();
@@ -521,8 +482,7 @@ class BlockReader {
     // (`it's` is plain), and nested collections are the full parser's.
     let from = innerStart;
     let quote = 0;
-    let count = 0;
-    let names: Set<string> | undefined;
+    const keys = mapping ? new KeysSeen(text, this.nodes, node) : undefined;
     for (let i = innerStart; i <= innerEnd; i++) {
       const c = i < innerEnd ? text.charCodeAt(i) : 0x2c; /* , closes the last part */
       if (quote !== 0) {
@@ -536,7 +496,7 @@ class BlockReader {
         const partStart = skipSpaces(text, from, i);
         const partEnd = trimEnd(text, partStart, i);
         if (partStart === partEnd) throw new Unsupported();
-        if (mapping) names = this.flowEntry(node, number, lineStart, partStart, partEnd, ++count, names);
+        if (keys) this.flowEntry(keys, number, lineStart, partStart, partEnd);
         else this.flowScalar(number, lineStart, partStart, partEnd);
         from = i + 1;
       }
@@ -545,24 +505,10 @@ class BlockReader {
   }
 
   /** `name: value` inside a flow mapping. */
-  private flowEntry(
-    mapping: number,
-    number: number,
-    lineStart: number,
-    start: number,
-    end: number,
-    count: number,
-    names: Set<string> | undefined,
-  ): Set<string> | undefined {
+  private flowEntry(keys: KeysSeen, number: number, lineStart: number, start: number, end: number): void {
     const { text } = this;
-    // The first `:` followed by a blank or the part's end; the key is the text before it.
-    let colon = -1;
-    for (let i = start; i < end; i++) {
-      if (text.charCodeAt(i) === 0x3a && (i + 1 >= end || text.charCodeAt(i + 1) === SPACE)) {
-        colon = i;
-        break;
-      }
-    }
+    // The key is the text before the first `:` followed by a blank or the part's end.
+    const colon = separatorColon(text, start, end);
     if (colon <= start) throw new Unsupported();
     const keyEnd = trimEnd(text, start, colon);
     const valueStart = skipSpaces(text, colon + 1, end);
@@ -578,10 +524,9 @@ class BlockReader {
     } else if (!isPlainString(text, start, keyEnd)) {
       throw new Unsupported();
     }
-    names = this.refuseDuplicate(mapping, nameStart, nameEnd, count, names);
+    keys.add(nameStart, nameEnd, this.nodeCount);
     const value = this.flowScalar(number, lineStart, valueStart, end);
     this.keyed(value, number, start - lineStart + 1, nameStart, nameEnd);
-    return names;
   }
 
   private flowScalar(number: number, lineStart: number, start: number, end: number): number {
@@ -607,6 +552,40 @@ class BlockReader {
   }
 }
 
+/**
+ * A mapping's keys as it is read: a key written twice is not this shape (the full parser reports it).
+ * The first keys are compared with the ones before them in the text; a long mapping's go into a set.
+ */
+class KeysSeen {
+  private count = 0;
+  private names: Set<string> | undefined;
+  constructor(
+    private readonly text: string,
+    private readonly nodes: number[],
+    private readonly mapping: number,
+  ) {}
+
+  /** The key at `[start, end)`; `nodeCount` is where the mapping's nodes end so far. */
+  add(start: number, end: number, nodeCount: number): void {
+    const { nodes, text } = this;
+    if (++this.count <= FEW_KEYS) {
+      for (let child = this.mapping + NODE_FIELDS; child < nodeCount; child += nodes[child + SPAN]!) {
+        if (sameText(text, nodes[child + KEY_START]!, nodes[child + KEY_END]!, start, end)) throw new Unsupported();
+      }
+      return;
+    }
+    if (!this.names) {
+      this.names = new Set();
+      for (let child = this.mapping + NODE_FIELDS; child < nodeCount; child += nodes[child + SPAN]!) {
+        this.names.add(text.slice(nodes[child + KEY_START]!, nodes[child + KEY_END]!));
+      }
+    }
+    const name = text.slice(start, end);
+    if (this.names.has(name)) throw new Unsupported();
+    this.names.add(name);
+  }
+}
+
 function skipSpaces(text: string, from: number, end: number): number {
   let i = from;
   while (i < end && text.charCodeAt(i) === SPACE) i++;
@@ -627,6 +606,14 @@ function find(text: string, code: number, start: number, end: number): number {
 
 function hasChar(text: string, code: number, start: number, end: number): boolean {
   return find(text, code, start, end) !== -1;
+}
+
+/** The first `:` in `[start, end)` followed by a blank or the end: where a key ends; -1 when there is none. */
+function separatorColon(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) === 0x3a && (i + 1 >= end || text.charCodeAt(i + 1) === SPACE)) return i;
+  }
+  return -1;
 }
 
 /** `: ` inside a plain scalar: a mapping the full parser would read, or an error. */
