@@ -69,12 +69,16 @@ function lazyYamlLocator(text: string): Locator {
   /** Whether the line reader reads this text; unknown until a position is asked for. */
   let plain: boolean | undefined;
   let own: Omit<Locator, 'raw'> | undefined;
+  const blockModel = () => {
+    if (text.length <= KEEP_MODEL_ABOVE) return recentBlockModel(text);
+    own ??= blockYamlLocator(text);
+    return own;
+  };
   const full = lazyLocator(() => parseYamlWithPositions(text).locator);
   return {
     locate: (pointer, options) => {
       if (plain !== false) {
-        if (text.length > KEEP_MODEL_ABOVE) own ??= blockYamlLocator(text);
-        const block = text.length > KEEP_MODEL_ABOVE ? own : recentBlockModel(text);
+        const block = blockModel();
         plain = block !== undefined;
         if (block) return block.locate(pointer, options);
       }
