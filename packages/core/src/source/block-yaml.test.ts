@@ -161,6 +161,20 @@ describe('positions of plain block YAML without the full parser', () => {
     expect(answered).toBeGreaterThan(10);
   });
 
+  it('are the full parser’s in long lists and mappings, which it looks into through an index', () => {
+    const items = Array.from({ length: 40 }, (_, i) => `t${i}`);
+    const text = [
+      'identifier: long',
+      `flow: [${items.join(', ')}]`,
+      'block:',
+      ...items.map((item) => `  - ${item}`),
+      'mapping:',
+      ...items.map((item, i) => `  ${item}: {a: ${i}, b: x}`),
+      '',
+    ].join('\n');
+    expect(sameAsFullParser(text)).toBe(true);
+  });
+
   it('hands back what it does not read: anchors, tags, block and multi-line scalars, escapes, tabs', () => {
     for (const text of [
       'a: &x 1\nb: *x\n',

@@ -57,7 +57,8 @@ class Unsupported extends Error {}
 
 /**
  * Past this many entries, a mapping being read finds a repeated key through a set rather than by
- * comparing; past this many nodes under it, a mapping looked into finds its entries through a map.
+ * comparing; past this many nodes under it, a collection looked into finds its entries or items through
+ * an index built once (a file's problems in a long list would otherwise each walk the list).
  */
 const FEW_KEYS = 16;
 
@@ -71,7 +72,8 @@ class BlockModel implements Omit<Locator, 'raw'> {
     private readonly documents: number[],
   ) {}
 
-  private large: Map<number, Map<string, number>> | undefined;
+  private largeMappings: Map<number, Map<string, number>> | undefined;
+  private largeSequences: Map<number, number[]> | undefined;
 
   locate(pointer: string, options?: { key?: boolean }): Position {
     // The pointer is walked in place, segment by segment: a run places thousands of problems, and an array
@@ -141,6 +143,7 @@ class BlockModel implements Omit<Locator, 'raw'> {
       if (digit < 0 || digit > 9) return undefined;
       index = index * 10 + digit;
     }
+    if (last - node > FEW_KEYS * NODE_FIELDS) return this.items(node)[index];
     for (let child = node + NODE_FIELDS, i = 0; child < last; child += nodes[child + SPAN]!, i++) {
       if (i === index) return child;
     }
@@ -149,18 +152,34 @@ class BlockModel implements Omit<Locator, 'raw'> {
 
   /** A large mapping's entries by name, built when first looked into: many problems in it find theirs at once. */
   private entries(mapping: number): Map<string, number> {
-    this.large ??= new Map();
-    let entries = this.large.get(mapping);
+    this.largeMappings ??= new Map();
+    let entries = this.largeMappings.get(mapping);
     if (!entries) {
       const { nodes, text } = this;
       entries = new Map();
-      const end = mapping + nodes[mapping + SPAN]!;
-      for (let child = mapping + NODE_FIELDS; child < end; child += nodes[child + SPAN]!) {
+      for (const child of this.children(mapping)) {
         entries.set(text.slice(nodes[child + KEY_START]!, nodes[child + KEY_END]!), child);
       }
-      this.large.set(mapping, entries);
+      this.largeMappings.set(mapping, entries);
     }
     return entries;
+  }
+
+  /** A large sequence's items, listed when first looked into, as `entries` does for a mapping. */
+  private items(sequence: number): number[] {
+    this.largeSequences ??= new Map();
+    let items = this.largeSequences.get(sequence);
+    if (!items) {
+      items = [...this.children(sequence)];
+      this.largeSequences.set(sequence, items);
+    }
+    return items;
+  }
+
+  private *children(collection: number): Generator<number> {
+    const { nodes } = this;
+    const end = collection + nodes[collection + SPAN]!;
+    for (let child = collection + NODE_FIELDS; child < end; child += nodes[child + SPAN]!) yield child;
   }
 }
 
@@ -172,10 +191,7 @@ function sameAt(text: string, start: number, name: string, from: number, end: nu
 
 /** Whether two stretches of the text are the same characters. */
 function sameText(text: string, start: number, end: number, otherStart: number, otherEnd: number): boolean {
-  if (end - start !== otherEnd - otherStart) return false;
-  for (let i = 0; i < end - start; i++)
-    if (text.charCodeAt(start + i) !== text.charCodeAt(otherStart + i)) return false;
-  return true;
+  return end - start === otherEnd - otherStart && sameAt(text, start, text, otherStart, otherEnd);
 }
 
 /**

@@ -17,10 +17,10 @@ export function mayAlterNumbers(text: string): boolean {
 }
 
 /**
- * Whether a finite number a file holds at `pointer` (asked only when needed) would go out as another number, judged on its text
- * where the file may hold such numbers (`mayAlterNumbers`), and always for an integer past 2^53. Without
- * its text (a value another file holds, judged where that file is read), only such an integer is known to
- * change. Returns the text (if known) of a number that would change.
+ * Whether a finite number a file holds at `pointer` (asked only when needed) would go out as another
+ * number, judged on its text where the file may hold such numbers (`mayAlterNumbers`), and always for an
+ * integer past 2^53. Without its text (a value another file holds, judged where that file is read),
+ * only such an integer is known to change. Returns the text (if known) of a number that would change.
  */
 export function alteredNumber(
   value: number,
