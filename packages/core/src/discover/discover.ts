@@ -100,8 +100,8 @@ function considerInto(found: Discovery, matcher: EntityFileMatcher): Consider {
 
 /**
  * The tracked part: git's index. Only the paths whose names can match `include` (a literal ending every
- * include glob has, `nameSuffixes`) become strings, and `git diff-files` looks at those alone for files
- * deleted from the work tree or turned into links.
+ * include glob has, `nameSuffixes`) become strings, and only those are looked at in the work tree for
+ * files deleted from it or turned into links.
  */
 async function listTracked(
   git: Git,
@@ -109,7 +109,7 @@ async function listTracked(
   options: DiscoverOptions,
   suffixes: string[] | undefined,
 ): Promise<Discovery> {
-  const [index, changed] = await Promise.all([git.indexEntries(suffixes), git.worktreeChanges(suffixes)]);
+  const { index, changes: changed } = await git.tracked(suffixes);
   const found = empty();
   const consider = considerInto(found, matcher);
   for (const path of index.gitlinks) {

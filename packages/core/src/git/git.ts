@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { lstatSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
+import { type IndexFileEntry, UnreadIndex, readIndexFile } from './index-file.js';
 
 /** The index as discovery needs it (see `Git.indexEntries`). */
 export interface IndexEntries {
@@ -9,6 +12,18 @@ export interface IndexEntries {
   gitlinks: string[];
   /** Symbolic links (mode 120000) the filter did not let through: a link to a folder hides what is beneath it. */
   links: string[];
+}
+
+/** The tracked part of a discovery: the index, and how the work tree differs from it (see `Git.tracked`). */
+export interface TrackedEntries {
+  index: IndexEntries;
+  /**
+   * Tracked files that differ in kind in the work tree, as `git diff-files --name-status` gives them: `D`
+   * deleted, or reachable only through a symbolic link; `T` of another type now. Others may be absent.
+   */
+  changes: Map<string, string>;
+  /** Who read the index: this process (`index file`), or git, for an index this reader does not take. */
+  readBy: 'index file' | 'git';
 }
 
 /** What is in the work tree but not in the index, as one walk of it finds (see `Git.untrackedEntries`). */
@@ -190,11 +205,105 @@ export class Git {
   }
 
   /**
+   * The index's entries whose names end with one of `suffixes` (all when undefined), and which of them
+   * differ in kind in the work tree. Git's index file is read here, and each entry is looked at with an
+   * `lstat` of it and of its folders; git (`diff-files`) is asked only about those that do not plainly
+   * match. On a 200,000-file index that is about a tenth of a second, where git took over half a second
+   * to list the index and as long again to compare it, each reading the whole index first. An index this
+   * reader does not take (split, sparse, another version) is listed and compared by git, as before; a test
+   * holds both ways to the same answers.
+   */
+  async tracked(suffixes: string[] | undefined): Promise<TrackedEntries> {
+    const located = await this.indexFile();
+    if (located) {
+      try {
+        const { index, lookAt } = readTracked(located, suffixes);
+        return { index, changes: await this.kindChanges(lookAt, suffixes), readBy: 'index file' };
+      } catch (error) {
+        if (!(error instanceof UnreadIndex)) throw error;
+      }
+    }
+    return this.trackedByGit(suffixes);
+  }
+
+  /** `tracked`, answered by git alone: the way for an index that is not read here, and its reference. */
+  async trackedByGit(suffixes: string[] | undefined): Promise<TrackedEntries> {
+    const pathspecs = suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
+    const [index, changes] = await Promise.all([this.indexEntries(suffixes), this.worktreeChanges(pathspecs)]);
+    return { index, changes, readBy: 'git' };
+  }
+
+  /**
+   * Where the index file is (`GIT_INDEX_FILE` and linked work trees included), the root's place below the
+   * top (`sub/`), and the size of an object id: one `rev-parse`. Undefined when git answers otherwise
+   * than expected (an older git, a name with a line break).
+   */
+  private async indexFile(): Promise<IndexLocation | undefined> {
+    let lines: Buffer[];
+    try {
+      const output = await this.output(['rev-parse', '--show-object-format', '--show-prefix', '--git-path', 'index']);
+      lines = [];
+      for (let start = 0, end = output.indexOf(10); end !== -1; start = end + 1, end = output.indexOf(10, start)) {
+        lines.push(output.subarray(start, end));
+      }
+      if (lines.reduce((length, line) => length + line.length + 1, 0) !== output.length) return undefined;
+    } catch {
+      return undefined;
+    }
+    if (lines.length !== 3) return undefined;
+    const format = lines[0]!.toString('latin1');
+    const hashBytes = format === 'sha1' ? 20 : format === 'sha256' ? 32 : undefined;
+    const file = lines[2]!.toString('utf8');
+    if (!hashBytes || file.includes('\ufffd')) return undefined;
+    return { file: isAbsolute(file) ? file : join(this.root, file), prefix: lines[1]!, hashBytes };
+  }
+
+  /**
+   * Of these tracked paths and their modes, the ones that differ in kind in the work tree (`D`, `T`, as
+   * `git diff-files` names them). Most are plainly unchanged: an `lstat` finds the file of the kind the
+   * index holds, in folders that are folders (not links) all the way up, and git, which looks at the
+   * same (`check_removed`, `has_symlink_leading_path`), would report neither. Git is asked about the rest.
+   */
+  private async kindChanges(lookAt: Map<string, number>, suffixes: string[] | undefined): Promise<Map<string, string>> {
+    const folders = new Map<string, boolean>();
+    const isFolder = (folder: string): boolean => {
+      let known = folders.get(folder);
+      if (known === undefined) {
+        known = lstatSync(join(this.root, folder), { throwIfNoEntry: false })?.isDirectory() ?? false;
+        folders.set(folder, known);
+      }
+      return known;
+    };
+    const doubtful: string[] = [];
+    let doubtfulLength = 0;
+    for (const [path, mode] of lookAt) {
+      let plain = true;
+      for (let slash = path.indexOf('/'); plain && slash !== -1; slash = path.indexOf('/', slash + 1)) {
+        plain = isFolder(path.slice(0, slash));
+      }
+      if (plain) {
+        const stats = lstatSync(join(this.root, path), { throwIfNoEntry: false });
+        plain = stats !== undefined && (mode === SYMLINK_MODE_BITS ? stats.isSymbolicLink() : stats.isFile());
+      }
+      if (!plain) {
+        doubtful.push(path);
+        doubtfulLength += path.length + 12;
+      }
+    }
+    if (doubtful.length === 0) return new Map();
+    // A name git gave in bytes that are not UTF-8 cannot be named back to it; a long list would not fit on
+    // a command line (Windows allows 32,767 characters). Git then compares every entry the suffixes select.
+    const nameable = doubtfulLength < 16_000 && !doubtful.some((path) => path.includes('\ufffd'));
+    const pathspecs = nameable ? doubtful.map(literal) : suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
+    return this.worktreeChanges(pathspecs);
+  }
+
+  /**
    * The index: every tracked path whose name ends with one of `suffixes` (all of them when `suffixes` is
    * undefined), with its mode, and every submodule. The listing of a 200,000-file index is read as bytes:
    * only the paths that pass the filter become strings.
    */
-  async indexEntries(suffixes: string[] | undefined): Promise<IndexEntries> {
+  private async indexEntries(suffixes: string[] | undefined): Promise<IndexEntries> {
     const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
     const files = new Map<string, string>();
     const gitlinks: string[] = [];
@@ -295,13 +404,11 @@ export class Git {
   }
 
   /**
-   * Tracked files (whose names end with one of `suffixes`, or all) that differ in the work tree from the
-   * index, by status: `D` deleted, or reachable only through a symbolic link (git never reads a tracked path
-   * through one), `T` of another type now (a file become a link), `M` modified. Git checks only the paths the
-   * suffixes select.
+   * Tracked files (those `pathspecs` select) that differ in the work tree from the index, by status: `D`
+   * deleted, or reachable only through a symbolic link (git never reads a tracked path through one), `T` of
+   * another type now (a file become a link), `M` modified, `U` in conflict.
    */
-  async worktreeChanges(suffixes: string[] | undefined): Promise<Map<string, string>> {
-    const pathspecs = suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
+  private async worktreeChanges(pathspecs: string[]): Promise<Map<string, string>> {
     const fields = (
       await this.output(['diff-files', '--name-status', '-z', '--no-renames', '--relative', '--', ...pathspecs])
     )
@@ -467,6 +574,60 @@ export class Git {
     }
     return contents;
   }
+}
+
+/** Where git's index file is, and how to read it (see `Git.indexFile`). */
+interface IndexLocation {
+  file: string;
+  /** The root's place below the work tree's top, as git names it (`sub/`), or empty. */
+  prefix: Buffer;
+  hashBytes: 20 | 32;
+}
+
+const GITLINK_MODE_BITS = 0o160000;
+const SYMLINK_MODE_BITS = 0o120000;
+
+/**
+ * The index file read as `Git.indexEntries` lists it (the entries below the root, named from it), and the
+ * entries whose kind in the work tree is to be compared, as `git diff-files` compares them: those git
+ * looks at (not assume-unchanged or skip-worktree), and for a path in conflict, its stage 2 alone (a
+ * conflict without one is only `U`). For a path in conflict, its last stage gives the mode, as in git's
+ * listing.
+ */
+function readTracked(
+  located: IndexLocation,
+  suffixes: string[] | undefined,
+): { index: IndexEntries; lookAt: Map<string, number> } {
+  const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
+  const { prefix } = located;
+  const files = new Map<string, string>();
+  const gitlinks: string[] = [];
+  const links: string[] = [];
+  const lookAt = new Map<string, number>();
+  const endsWith = (bytes: Buffer, start: number, end: number, ending: Buffer) => {
+    if (end - start < prefix.length + ending.length) return false;
+    for (let i = ending.length - 1, at = end - 1; i >= 0; i--, at--) if (bytes[at] !== ending[i]) return false;
+    return true;
+  };
+  readIndexFile(located.file, located.hashBytes, (entry: IndexFileEntry) => {
+    const { bytes, start, end, mode } = entry;
+    for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return;
+    const from = start + prefix.length;
+    const isGitlink = mode === GITLINK_MODE_BITS;
+    if (!isGitlink && endings && !endings.some((ending) => endsWith(bytes, start, end, ending))) {
+      if (mode === SYMLINK_MODE_BITS) links.push(bytes.toString('utf8', from, end));
+      return;
+    }
+    const name = bytes.toString('utf8', from, end);
+    if (isGitlink) {
+      gitlinks.push(name);
+      return;
+    }
+    files.set(name, mode.toString(8));
+    // A conflict is compared with its stage 2 ("ours"), when it has one, as git does (`run_diff_files`).
+    if ((entry.stage === 0 || entry.stage === 2) && !entry.notLookedAt) lookAt.set(name, mode);
+  });
+  return { index: { files, gitlinks, links }, lookAt };
 }
 
 /** A path as a pathspec that means exactly that path (no glob, no magic). */
