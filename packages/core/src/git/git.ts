@@ -1,18 +1,9 @@
 import { spawn } from 'node:child_process';
 import { lstatSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { type IndexFileEntry, UnreadIndex, readIndexFile } from './index-file.js';
-
-/** The index as discovery needs it (see `Git.indexEntries`). */
-export interface IndexEntries {
-  /** Tracked path → mode (`100644`, `100755`, `120000` symlink), for the paths the filter let through. */
-  files: Map<string, string>;
-  /** Submodules (mode 160000), whatever the filter. */
-  gitlinks: string[];
-  /** Symbolic links (mode 120000) the filter did not let through: a link to a folder hides what is beneath it. */
-  links: string[];
-}
+import { UnreadIndex } from './index-file.js';
+import { type IndexEntries, type IndexLocation, SYMLINK_MODE_BITS, readTracked, realFolders } from './tracked.js';
 
 /** The tracked part of a discovery: the index, and how the work tree differs from it (see `Git.tracked`). */
 export interface TrackedEntries {
@@ -265,24 +256,16 @@ export class Git {
    * same (`check_removed`, `has_symlink_leading_path`), would report neither. Git is asked about the rest.
    */
   private async kindChanges(lookAt: Map<string, number>, suffixes: string[] | undefined): Promise<Map<string, string>> {
-    const folders = new Map<string, boolean>();
-    const isFolder = (folder: string): boolean => {
-      let known = folders.get(folder);
-      if (known === undefined) {
-        known = lstatSync(join(this.root, folder), { throwIfNoEntry: false })?.isDirectory() ?? false;
-        folders.set(folder, known);
-      }
-      return known;
-    };
+    const folders = realFolders(this.root, lookAt.keys());
+    const base = this.root.endsWith(sep) ? this.root : this.root + sep;
     const doubtful: string[] = [];
     let doubtfulLength = 0;
     for (const [path, mode] of lookAt) {
-      let plain = true;
-      for (let slash = path.indexOf('/'); plain && slash !== -1; slash = path.indexOf('/', slash + 1)) {
-        plain = isFolder(path.slice(0, slash));
-      }
+      const slash = path.lastIndexOf('/');
+      let plain = slash === -1 || folders.has(path.slice(0, slash));
       if (plain) {
-        const stats = lstatSync(join(this.root, path), { throwIfNoEntry: false });
+        // Index paths are plain relative paths (git refuses `..` and empty segments): no need to join.
+        const stats = lstatSync(base + path, { throwIfNoEntry: false });
         plain = stats !== undefined && (mode === SYMLINK_MODE_BITS ? stats.isSymbolicLink() : stats.isFile());
       }
       if (!plain) {
@@ -574,60 +557,6 @@ export class Git {
     }
     return contents;
   }
-}
-
-/** Where git's index file is, and how to read it (see `Git.indexFile`). */
-interface IndexLocation {
-  file: string;
-  /** The root's place below the work tree's top, as git names it (`sub/`), or empty. */
-  prefix: Buffer;
-  hashBytes: 20 | 32;
-}
-
-const GITLINK_MODE_BITS = 0o160000;
-const SYMLINK_MODE_BITS = 0o120000;
-
-/**
- * The index file read as `Git.indexEntries` lists it (the entries below the root, named from it), and the
- * entries whose kind in the work tree is to be compared, as `git diff-files` compares them: those git
- * looks at (not assume-unchanged or skip-worktree), and for a path in conflict, its stage 2 alone (a
- * conflict without one is only `U`). For a path in conflict, its last stage gives the mode, as in git's
- * listing.
- */
-function readTracked(
-  located: IndexLocation,
-  suffixes: string[] | undefined,
-): { index: IndexEntries; lookAt: Map<string, number> } {
-  const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
-  const { prefix } = located;
-  const files = new Map<string, string>();
-  const gitlinks: string[] = [];
-  const links: string[] = [];
-  const lookAt = new Map<string, number>();
-  const endsWith = (bytes: Buffer, start: number, end: number, ending: Buffer) => {
-    if (end - start < prefix.length + ending.length) return false;
-    for (let i = ending.length - 1, at = end - 1; i >= 0; i--, at--) if (bytes[at] !== ending[i]) return false;
-    return true;
-  };
-  readIndexFile(located.file, located.hashBytes, (entry: IndexFileEntry) => {
-    const { bytes, start, end, mode } = entry;
-    for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return;
-    const from = start + prefix.length;
-    const isGitlink = mode === GITLINK_MODE_BITS;
-    if (!isGitlink && endings && !endings.some((ending) => endsWith(bytes, start, end, ending))) {
-      if (mode === SYMLINK_MODE_BITS) links.push(bytes.toString('utf8', from, end));
-      return;
-    }
-    const name = bytes.toString('utf8', from, end);
-    if (isGitlink) {
-      gitlinks.push(name);
-      return;
-    }
-    files.set(name, mode.toString(8));
-    // A conflict is compared with its stage 2 ("ours"), when it has one, as git does (`run_diff_files`).
-    if ((entry.stage === 0 || entry.stage === 2) && !entry.notLookedAt) lookAt.set(name, mode);
-  });
-  return { index: { files, gitlinks, links }, lookAt };
 }
 
 /** A path as a pathspec that means exactly that path (no glob, no magic). */

@@ -91,11 +91,19 @@ export function readIndexFile(file: string, hashBytes: 20 | 32, visit: (entry: I
         }
         if (strip > previousLength) throw new UnreadIndex('an entry removes more of the previous path than it has');
       }
-      const nul = reader.nul(nameStart);
-      const added = nul - nameStart;
+      // The name's length is in the flags, as git reads it; a NUL ends it only past 4,094 bytes.
       const declared = flags & NAME_MASK;
+      let nul: number;
+      if (declared === NAME_MASK) {
+        nul = reader.nul(nameStart);
+      } else {
+        nul = nameStart + declared - (previousLength - strip);
+        if (nul < nameStart) throw new UnreadIndex('an entry’s name length is wrong');
+        reader.need(nul + 1);
+        if (reader.byte(nul) !== 0) throw new UnreadIndex('an entry’s name length is wrong');
+      }
+      const added = nul - nameStart;
       const pathLength = previousLength - strip + added;
-      if (declared !== NAME_MASK && declared !== pathLength) throw new UnreadIndex('an entry’s name length is wrong');
       let size: number;
       if (version === 4) {
         if (pathLength > previous.length) {
