@@ -88,6 +88,13 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   const range =
     options.select.kind === 'changed' ? startRange(options.select, env, repository, git, config.include) : undefined;
   range?.catch(() => undefined); // awaited in select; this only keeps an early failure from going unhandled
+  // A full run's discovery starts now too: git walks the work tree for untracked files while the index
+  // is read and the schemas compile.
+  const discovery =
+    options.select.kind === 'all'
+      ? discoverInParts({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) })
+      : undefined;
+  discovery?.tracked.catch(() => undefined); // as for the range
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
   events.stage('blueprints');
   const validator = await createValidator({
@@ -107,7 +114,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   });
   events.stage('config and schemas');
 
-  const context: SelectContext = { root, cwd, config, configFile, repository, git, range, reader, matcher };
+  const context: SelectContext = { root, cwd, config, configFile, repository, git, range, discovery, reader, matcher };
   const { selection, files } = await selectAndLoad(options.select, context, events, (selected) =>
     load(selected, { root, reader, blueprints }),
   );
@@ -159,6 +166,8 @@ interface SelectContext {
   repository: RepositoryInfo;
   git: Git | undefined;
   range: Promise<StartedRange> | undefined;
+  /** A full run's discovery, started with the run. */
+  discovery: ReturnType<typeof discoverInParts> | undefined;
   reader: EntityReader;
   matcher: EntityFileMatcher;
 }
@@ -221,7 +230,9 @@ async function selectAndLoad(
 ): Promise<{ selection: Selection; files: LoadedFile[] }> {
   const everything = async (head: string | null, notes: string[] = []) => {
     const { root, config, git } = context;
-    const parts = discoverInParts({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) });
+    const parts =
+      context.discovery ??
+      discoverInParts({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) });
     const tracked = selectAll(await parts.tracked, head, notes);
     events.stage('select');
     const files = loadSelected(tracked);
