@@ -199,8 +199,9 @@ export class Git {
    * The index's entries whose names end with one of `suffixes` (all when undefined), and which of them
    * differ in kind in the work tree. Git's index file is read here, and each entry is looked at with an
    * `lstat` of it and of its folders; git (`diff-files`) is asked only about those that do not plainly
-   * match. On a 200,000-file index that is about a tenth of a second, where git took over half a second
-   * to list the index and as long again to compare it, each reading the whole index first. An index this
+   * match. On a 200,000-file index that takes about 0.2 s, most of it the `lstat` calls; the two git
+   * processes it replaces (the listing and `diff-files`, each reading the whole 22 MB index) took about
+   * 0.65 s beside git's walk of the work tree. An index this
    * reader does not take (split, sparse, another version) is listed and compared by git, as before; a test
    * holds both ways to the same answers.
    */
