@@ -10,6 +10,12 @@ export interface DiscoverOptions {
   exclude: string[];
   /** Inside a git work tree: git lists the files (tracked, and untracked that it does not ignore). */
   git?: Git;
+  /**
+   * The caller reads every tracked file it is given right away, opening each without following a link:
+   * the files are then not looked at here (their folders still are), and those the caller cannot read
+   * are brought back to `recheckTracked` (see `discoverInParts`).
+   */
+  openDecides?: boolean;
 }
 
 /** Every file matching `include`, each either to read, skipped or refused; and what was not searched. */
@@ -45,15 +51,27 @@ export async function discover(options: DiscoverOptions): Promise<Discovery> {
 export function discoverInParts(options: DiscoverOptions): {
   tracked: Promise<Discovery>;
   untracked: Promise<Discovery>;
+  /**
+   * With `openDecides`: what discovery says of these tracked files (ones the caller could not read) once it
+   * looks at them, as it says without `openDecides`. A tracked path it says nothing of is gone.
+   */
+  recheckTracked: (paths: string[]) => Promise<Discovery>;
 } {
   const matcher = createEntityFileMatcher({ ...options, gitignore: !options.git });
-  if (!options.git) return { tracked: walk(options, matcher).then(sorted), untracked: Promise.resolve(empty()) };
+  if (!options.git) {
+    return {
+      tracked: walk(options, matcher).then(sorted),
+      untracked: Promise.resolve(empty()),
+      recheckTracked: async () => empty(),
+    };
+  }
   const suffixes = nameSuffixes(options.include);
-  const tracked = listTracked(options.git, matcher, options, suffixes).then(sorted);
+  const listed = listTracked(options.git, matcher, options, suffixes);
+  const tracked = listed.then(({ found }) => sorted(found));
   const untracked = listUntracked(options.git, matcher, options, suffixes).then(sorted);
   // Awaited one after the other by the caller: an early failure of the second must not go unhandled.
   untracked.catch(() => undefined);
-  return { tracked, untracked };
+  return { tracked, untracked, recheckTracked: async (paths) => sorted(await (await listed).recheck(paths)) };
 }
 
 /** Two discoveries of disjoint files as one. */
@@ -101,33 +119,59 @@ function considerInto(found: Discovery, matcher: EntityFileMatcher): Consider {
 /**
  * The tracked part: git's index. Only the paths whose names can match `include` (a literal ending every
  * include glob has, `nameSuffixes`) become strings, and only those are looked at in the work tree for
- * files deleted from it or turned into links.
+ * files deleted from it or turned into links (with `openDecides`, their folders only: see `recheck`).
  */
 async function listTracked(
   git: Git,
   matcher: EntityFileMatcher,
   options: DiscoverOptions,
   suffixes: string[] | undefined,
-): Promise<Discovery> {
-  const { index, changes: changed } = await git.tracked(suffixes);
+): Promise<{ found: Discovery; recheck: (paths: string[]) => Promise<Discovery> }> {
+  const { index, changes, unseen } = await git.tracked(suffixes, { lookAtFiles: !options.openDecides });
   const found = empty();
-  const consider = considerInto(found, matcher);
   for (const path of index.gitlinks) {
     found.notes.push(`${path} is a git submodule: its entity files belong to its own repository and are not searched`);
   }
   for (const path of index.links) if (isFolder(join(options.root, path))) found.notes.push(linkedFolder(path));
-  for (const [path, mode] of index.files) {
+  considerTracked(index.files, changes, considerInto(found, matcher), options.root);
+  // The files a reader brings back: those left unseen are looked at now, with the answers `git.tracked`
+  // gives when it looks at every file; any other's answer stands.
+  const recheck = async (paths: string[]) => {
+    const files = new Map<string, string>();
+    const again = new Map<string, number>();
+    for (const path of paths) {
+      const mode = index.files.get(path);
+      if (mode === undefined) continue;
+      files.set(path, mode);
+      const unseenMode = unseen?.get(path);
+      if (unseenMode !== undefined) again.set(path, unseenMode);
+    }
+    const changedNow = again.size > 0 ? await git.changesAmong(again, suffixes) : new Map<string, string>();
+    const answers = new Map<string, string>();
+    for (const path of files.keys()) {
+      const change = again.has(path) ? changedNow.get(path) : changes.get(path);
+      if (change !== undefined) answers.set(path, change);
+    }
+    const rechecked = empty();
+    considerTracked(files, answers, considerInto(rechecked, matcher), options.root);
+    return rechecked;
+  };
+  return { found, recheck };
+}
+
+/** Each tracked file, as what `changed` (`D`, `T` from `git.tracked`) says the work tree holds in its place. */
+function considerTracked(files: Map<string, string>, changed: Map<string, string>, consider: Consider, root: string) {
+  for (const [path, mode] of files) {
     const change = changed.get(path);
     if (change === 'D') {
       // Gone from the work tree, or reachable only through a link to a folder, which git never follows.
-      consider(path, () => (fileType(join(options.root, path)) === 'missing' ? 'missing' : 'symlink'), false);
+      consider(path, () => (fileType(join(root, path)) === 'missing' ? 'missing' : 'symlink'), false);
     } else if (change === 'T') {
-      consider(path, () => fileType(join(options.root, path)), true);
+      consider(path, () => fileType(join(root, path)), true);
     } else {
       consider(path, () => (mode === SYMLINK_MODE ? 'symlink' : 'file'), true);
     }
   }
-  return found;
 }
 
 /**

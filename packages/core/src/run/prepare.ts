@@ -1,7 +1,13 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { BLUEPRINT_IDENTIFIER_PATTERN, type Blueprint } from '@port-gitops/port-schema';
 import { type Config, loadConfig } from '../config/index.js';
-import { type EntityFileMatcher, createEntityFileMatcher, discover, discoverInParts } from '../discover/index.js';
+import {
+  type Discovery,
+  type EntityFileMatcher,
+  createEntityFileMatcher,
+  discover,
+  discoverInParts,
+} from '../discover/index.js';
 import { FatalError } from '../errors.js';
 import {
   type GitChange,
@@ -92,7 +98,13 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   // is read and the schemas compile.
   const discovery =
     options.select.kind === 'all'
-      ? discoverInParts({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) })
+      ? discoverInParts({
+          root,
+          include: config.include,
+          exclude: config.exclude,
+          openDecides: true,
+          ...(git ? { git } : {}),
+        })
       : undefined;
   discovery?.tracked.catch(() => undefined); // as for the range
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
@@ -232,10 +244,21 @@ async function selectAndLoad(
     const { root, config, git } = context;
     const parts =
       context.discovery ??
-      discoverInParts({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) });
-    const tracked = selectAll(await parts.tracked, head, notes);
+      discoverInParts({
+        root,
+        include: config.include,
+        exclude: config.exclude,
+        openDecides: true,
+        ...(git ? { git } : {}),
+      });
+    const listed = selectAll(await parts.tracked, head, notes);
     events.stage('select');
-    const files = loadSelected(tracked);
+    const { selection: tracked, files } = await settleUnread(
+      listed,
+      loadSelected(listed),
+      parts.recheckTracked,
+      loadSelected,
+    );
     const untracked = selectAll(await parts.untracked, head);
     files.push(...loadSelected(untracked));
     events.stage('load');
@@ -268,6 +291,36 @@ async function selectAndLoad(
   const files = loadSelected(selection);
   events.stage('load');
   return { selection, files };
+}
+
+/**
+ * Discovery left each tracked file to be looked at by its reading (`openDecides`): one that could not be
+ * read is looked at now, and the selection and what was loaded become what they are when discovery looks
+ * first. A file gone from the work tree is dropped; a link or a folder in its place is refused. A file that
+ * is there and still cannot be read (too large, not readable) keeps its problem.
+ */
+async function settleUnread(
+  selection: Selection,
+  files: LoadedFile[],
+  recheck: (paths: string[]) => Promise<Discovery>,
+  loadSelected: (selection: Selection) => LoadedFile[],
+): Promise<{ selection: Selection; files: LoadedFile[] }> {
+  const selected = new Set(selection.files.map((file) => file.path));
+  const unread = files
+    .filter((file) => selected.has(file.path) && file.problems.some((problem) => problem.code === 'read'))
+    .map((file) => file.path);
+  if (unread.length === 0) return { selection, files };
+  const found = await recheck(unread);
+  const stillFiles = new Set(found.files.map((file) => file.path));
+  const notFiles = new Set(unread.filter((path) => !stillFiles.has(path)));
+  if (notFiles.size === 0) return { selection, files };
+  const settled: Selection = {
+    ...selection,
+    files: selection.files.filter((file) => !notFiles.has(file.path)),
+    refused: [...selection.refused, ...found.refused].sort(byPath),
+  };
+  const refusals = loadSelected({ ...settled, files: [], refused: found.refused });
+  return { selection: settled, files: [...files.filter((file) => !notFiles.has(file.path)), ...refusals] };
 }
 
 /** Two selections of every file (the tracked part and the untracked part) as one. */
