@@ -9,6 +9,7 @@ import { Git } from '../git/index.js';
 import type { LoadedFile, Selection } from '../model.js';
 import { createEntityReader, load, loadLocalBlueprints } from '../read/index.js';
 import { selectAll } from '../select/index.js';
+import { createValidator } from '../validate/index.js';
 import { prepare } from './prepare.js';
 
 /** What a run selected and read, as a report would show it. */
@@ -26,14 +27,21 @@ function seen(selection: Selection, files: LoadedFile[]) {
   };
 }
 
-/** The plain way: discovery looks at every file first, then each is read. */
+/** The plain way: discovery looks at every file first, then each is read, then all are validated. */
 async function discoveredThenRead(root: string) {
   const { config } = loadConfig(root);
   const git = new Git(root);
   const selection = selectAll(await discover({ root, include: config.include, exclude: config.exclude, git }), null);
   const reader = createEntityReader({ rules: config.rules, defaultBlueprint: undefined, backstage: config.backstage });
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
-  return seen(selection, load(selection, { root, reader, blueprints }));
+  const files = load(selection, { root, reader, blueprints });
+  const validator = await createValidator({
+    root,
+    blueprints,
+    blueprintsDir: config.blueprintsDir,
+    ...(config.schema ? { sharedSchemaPath: config.schema } : {}),
+  });
+  return { ...seen(selection, files), validation: validator.validate(files) };
 }
 
 describe('a full run reads the files the index lists without looking at each first', () => {
@@ -100,9 +108,9 @@ describe('a full run reads the files the index lists without looking at each fir
     for (const version of [2, 4]) {
       git(repo, 'update-index', '--index-version', String(version));
       const run = await prepare({ cwd: repo, select: { kind: 'all' } });
-      const fast = seen(run.selection, run.files);
-      const reference = await discoveredThenRead(repo);
-      expect(fast).toEqual(reference);
+      const { validation, ...reference } = await discoveredThenRead(repo);
+      expect(seen(run.selection, run.files)).toEqual(reference);
+      expect(run.validation).toEqual(validation);
       // What the comparison is about: each state ends as a plain run says, not all as files.
       expect(reference.files).not.toContain('svc/deleted/port.yml');
       expect(reference.refused.map((note) => note.path)).toEqual(
