@@ -1,15 +1,32 @@
-// The floor of a full check (`npm run bench`): what any tool must do to check every entity file of a
-// repository, and nothing more: list the entity files from git's index (the fastest listing git has) and
-// read each one. Run as its own process, as port-gitops is, so that both pay Node's start.
+// The floors of `npm run bench`: what any tool must do, and nothing more, run as its own process as
+// port-gitops is, so that both pay Node's start.
 //
-//   node scripts/bench-floor.mjs   (in the repository; prints the number of files and bytes read)
-import { execFileSync } from 'node:child_process';
+//   node scripts/bench-floor.mjs            a full check: list the entity files from git's index (the
+//                                           fastest listing git has) and read each one
+//   node scripts/bench-floor.mjs <file>     a check of one named file, as a pre-commit hook runs it: find
+//                                           the work tree's root, ask git whether the file is one it
+//                                           tracks or ignores, read it, and search the entity files once
+//                                           for the entities it names (its relation targets)
+//
+// Both print what they read.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const listing = execFileSync('git', ['ls-files', '-z', '--', '*port.yml', '*port.yaml', '*port.json', '*entity.json'], {
-  maxBuffer: 1 << 30,
-});
-let bytes = 0;
-const paths = listing.toString('utf8').split('\0').filter(Boolean);
-for (const path of paths) bytes += readFileSync(path).length;
-console.log(`${paths.length} files, ${bytes} bytes`);
+const entityPathspecs = ['*port.yml', '*port.yaml', '*port.json', '*entity.json'];
+const named = process.argv[2];
+
+if (named === undefined) {
+  const listing = execFileSync('git', ['ls-files', '-z', '--', ...entityPathspecs], { maxBuffer: 1 << 30 });
+  let bytes = 0;
+  const paths = listing.toString('utf8').split('\0').filter(Boolean);
+  for (const path of paths) bytes += readFileSync(path).length;
+  console.log(`${paths.length} files, ${bytes} bytes`);
+} else {
+  execFileSync('git', ['rev-parse', '--show-toplevel']);
+  execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', `:(literal)${named}`]);
+  const text = readFileSync(named, 'utf8');
+  // A stand-in for the file's relation targets: the search costs the same whatever it looks for.
+  const search = spawnSync('git', ['grep', '-z', '-I', '-l', '-F', '-e', 'no-such-text-in-any-file', '--', ...entityPathspecs]);
+  if (search.status !== 0 && search.status !== 1) throw new Error(`git grep exited ${search.status}`);
+  console.log(`1 file, ${Buffer.byteLength(text)} bytes`);
+}

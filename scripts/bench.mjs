@@ -8,7 +8,8 @@
 //   scripts/bench-floor.mjs); `check --base` for each shape of change (edited properties, a new service
 //   relating to a system thousands relate to, a runbook many files pull in, a deleted service another
 //   relates to, a renamed folder of 20 entity files) against `check --all`.
-// - startup: `--version`, and `check` of one named file (as a pre-commit hook runs it), against `node -e 0`.
+// - startup: `--version`, and `check` of one named file (as a pre-commit hook runs it), against `node -e 0`, and the
+//   named check's floor: Node with the git calls any such check makes (scripts/bench-floor.mjs <file>).
 // - push: `sync --all` of 2,000 entities at 20 ms latency against one curl POST per file, its push phase
 //   against requests × latency / concurrency, and storms (scripts/bench-push.mjs).
 // - scale: 1,000, 10,000 and 50,000 entity files (5 files each): `check --all`, `check --base`, `sync --all`.
@@ -196,20 +197,29 @@ if (part('startup')) {
   section = "Start-up, against Node's own";
   console.log(`\n${section}`);
   const example = join(root, 'examples/monorepo');
-  const named = ['check', 'teams/payments/services/checkout/port.yml'];
-  const [bare, version, check] = inTurns(
-    [nodeRun('node -e 0', ['-e', '0'], root), portGitopsRun(['--version'], root), portGitopsRun(named, example)],
+  const named = 'teams/payments/services/checkout/port.yml';
+  const [bare, version, check, gitFloor] = inTurns(
+    [
+      nodeRun('node -e 0', ['-e', '0'], root),
+      portGitopsRun(['--version'], root),
+      portGitopsRun(['check', named], example),
+      nodeRun('node and the git calls of a named check', [floorScript, named], example),
+    ],
     runs * 2,
   );
-  for (const [what, run] of [
-    ['`port-gitops --version`', version],
-    ['`check` of one named file (the example monorepo, as a pre-commit hook runs it)', check],
+  for (const [what, run, also] of [
+    ['`port-gitops --version`', version, ''],
+    [
+      '`check` of one named file (the example monorepo, as a pre-commit hook runs it)',
+      check,
+      `; Node, the root, the file's place in git, one git grep of the entity files: ${seconds(gitFloor.ms)}`,
+    ],
   ]) {
     const ratio = run.ms / bare.ms;
     report({
       what,
       figure: seconds(run.ms),
-      floor: `\`node -e 0\`: ${seconds(bare.ms)}`,
+      floor: `\`node -e 0\`: ${seconds(bare.ms)}${also}`,
       ratio: `${ratio.toFixed(2)}×`,
       target: '≤ 1.5×',
       ok: ratio <= 1.5,
