@@ -26,7 +26,7 @@ if (named === undefined) {
   execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', `:(literal)${named}`]);
   const text = readFileSync(named, 'utf8');
   // A stand-in for the file's relation targets: the search costs the same whatever it looks for.
-  const search = spawnSync('git', ['grep', '-z', '-I', '-l', '-F', '-e', 'no-such-text-in-any-file', '--', ...entityPathspecs]);
+  const search = spawnSync('git', ['grep', '-l', '-F', '-e', 'no-such-text-in-any-file', '--', ...entityPathspecs]);
   if (search.status !== 0 && search.status !== 1) throw new Error(`git grep exited ${search.status}`);
   console.log(`1 file, ${Buffer.byteLength(text)} bytes`);
 }
