@@ -8,8 +8,8 @@
 //   scripts/bench-floor.mjs); `check --base` for each shape of change (edited properties, a new service
 //   relating to a system thousands relate to, a runbook many files pull in, a deleted service another
 //   relates to, a renamed folder of 20 entity files) against `check --all`.
-// - startup: `--version`, and `check` of one named file (as a pre-commit hook runs it), against `node -e 0`, and the
-//   named check's floor: Node with the git calls any such check makes (scripts/bench-floor.mjs <file>).
+// - startup: `--version`, and `check` of one named file (as a pre-commit hook runs it), against `node -e 0`;
+//   beside the named check, its floor: Node with the git calls any such check makes (bench-floor.mjs <file>).
 // - push: `sync --all` of 2,000 entities at 20 ms latency against one curl POST per file, its push phase
 //   against requests × latency / concurrency, and storms (scripts/bench-push.mjs).
 // - scale: 1,000, 10,000 and 50,000 entity files (5 files each): `check --all`, `check --base`, `sync --all`.
