@@ -11,12 +11,12 @@
 // Both print what they read.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { ENTITY_PATHSPECS, SEARCH_OF_ENTITY_FILES } from './entity-pathspecs.mjs';
 
-const entityPathspecs = ['*port.yml', '*port.yaml', '*port.json', '*entity.json'];
 const named = process.argv[2];
 
 if (named === undefined) {
-  const listing = execFileSync('git', ['ls-files', '-z', '--', ...entityPathspecs], { maxBuffer: 1 << 30 });
+  const listing = execFileSync('git', ['ls-files', '-z', '--', ...ENTITY_PATHSPECS], { maxBuffer: 1 << 30 });
   let bytes = 0;
   const paths = listing.toString('utf8').split('\0').filter(Boolean);
   for (const path of paths) bytes += readFileSync(path).length;
@@ -26,7 +26,7 @@ if (named === undefined) {
   execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', `:(literal)${named}`]);
   const text = readFileSync(named, 'utf8');
   // A stand-in for the file's relation targets: the search costs the same whatever it looks for.
-  const search = spawnSync('git', ['grep', '-l', '-F', '-e', 'no-such-text-in-any-file', '--', ...entityPathspecs]);
+  const search = spawnSync('git', SEARCH_OF_ENTITY_FILES);
   if (search.status !== 0 && search.status !== 1) throw new Error(`git grep exited ${search.status}`);
   console.log(`1 file, ${Buffer.byteLength(text)} bytes`);
 }

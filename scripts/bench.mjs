@@ -27,6 +27,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchPush, syncFigures } from './bench-push.mjs';
+import { SEARCH_OF_ENTITY_FILES } from './entity-pathspecs.mjs';
 import { generateBackstageCatalogs } from './generate-backstage.mjs';
 import { generateForeign } from './generate-foreign.mjs';
 import { generateMonorepo } from './generate-monorepo.mjs';
@@ -113,16 +114,6 @@ const node = (args, cwd, label, times) => bench(label, process.execPath, args, c
 const portGitops = (args, cwd, label = `port-gitops ${args.join(' ')}`, times) =>
   node([cli, ...args], cwd, label, times);
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
-/** The generated repositories' entity files, as port-gitops' own searches name them to git. */
-const ENTITY_PATHSPECS = [
-  '*port.json',
-  '*port.yml',
-  '*port.yaml',
-  '*entity.json',
-  '*.port.json',
-  '*.port.yml',
-  '*.port.yaml',
-];
 const git = (cwd, ...args) =>
   execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 }).toString();
 
@@ -166,7 +157,7 @@ if (part('selection')) {
   const search = {
     label: 'git grep of the entity files',
     command: 'git',
-    args: ['grep', '-F', '-e', 'no-such-text-in-any-file', '--', ...ENTITY_PATHSPECS],
+    args: SEARCH_OF_ENTITY_FILES,
     cwd: repo,
   };
   try {
