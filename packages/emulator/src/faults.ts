@@ -56,11 +56,18 @@ const PORT_RATE_LIMITS = {
   other: 15_000,
 } as const;
 
-/** The window a request counts against: its route's class, or every authenticated route when one limit is injected. */
-export function rateLimitWindows(limit: { requests: number; windowSeconds: number } | false | undefined) {
+type Limit = { requests: number; windowSeconds: number };
+
+/**
+ * The window a request counts against: its route's class, or every authenticated route when one limit is
+ * injected; the token route's own window may be injected apart (`tokenLimit`).
+ */
+export function rateLimitWindows(limit: Limit | false | undefined, tokenLimit?: Limit) {
   if (limit === false) return undefined;
   const { windowSeconds } = PORT_RATE_LIMITS;
-  const unauthenticated = new RateLimitWindow(PORT_RATE_LIMITS.unauthenticated, windowSeconds);
+  const unauthenticated = tokenLimit
+    ? new RateLimitWindow(tokenLimit.requests, tokenLimit.windowSeconds)
+    : new RateLimitWindow(PORT_RATE_LIMITS.unauthenticated, windowSeconds);
   const injected = limit ? new RateLimitWindow(limit.requests, limit.windowSeconds) : undefined;
   const entities = injected ?? new RateLimitWindow(PORT_RATE_LIMITS.entities, windowSeconds);
   const other = injected ?? new RateLimitWindow(PORT_RATE_LIMITS.other, windowSeconds);

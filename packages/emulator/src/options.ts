@@ -24,6 +24,8 @@ export interface EmulatorOptions {
    * off (to compare a client with and without them).
    */
   rateLimit?: { requests: number; windowSeconds: number } | false;
+  /** Fault injection: a tighter limit on the token route alone (Port counts unauthenticated requests apart). */
+  tokenRateLimit?: { requests: number; windowSeconds: number };
   /** Teams (`_team` entities) that exist from the start; an entity's `team` must name one. */
   teams?: string[];
   /**

@@ -26,6 +26,9 @@ export interface Exchange {
   requestBody: unknown;
   status: number;
   responseBody: unknown;
+  /** When the request arrived and when its answer was sent (ms since the epoch), to see what overlapped. */
+  receivedAtMs: number;
+  answeredAtMs: number;
 }
 
 export interface RunningEmulator {
@@ -103,7 +106,7 @@ interface HandlerDeps {
  */
 function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDeps) {
   const random = seededRandom(options.seed ?? Date.now());
-  const windowOf = rateLimitWindows(options.rateLimit);
+  const windowOf = rateLimitWindows(options.rateLimit, options.tokenRateLimit);
   const count = (status: number) => {
     stats.requests++;
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -117,6 +120,7 @@ function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDe
     requestBody: unknown,
     headers: Record<string, string>,
     answer: Answer,
+    receivedAtMs: number,
   ) => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     send(res, answer.status, answer.body);
@@ -133,10 +137,13 @@ function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDe
       requestBody,
       status: answer.status,
       responseBody: answer.body,
+      receivedAtMs,
+      answeredAtMs: Date.now(),
     });
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAtMs = Date.now();
     res.setHeader('x-trace-id', randomUUID());
     const url = new URL(req.url ?? '/', 'http://emulator');
     const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
@@ -154,7 +161,7 @@ function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDe
     if (options.latencyMs) await sleep(options.latencyMs);
     if (window && !window.allowed) {
       const answer = { status: 429, body: new ApiError('rate-limited', 'too many requests in this window').toBody() };
-      return finish(req, res, url, pattern, undefined, headers, answer);
+      return finish(req, res, url, pattern, undefined, headers, answer, receivedAtMs);
     }
 
     let requestBody: unknown;
@@ -176,7 +183,7 @@ function requestHandler({ routes, tokens, options, exchanges, stats }: HandlerDe
       if (!(error instanceof ApiError)) throw error;
       answer = { status: error.status, body: error.toBody() };
     }
-    finish(req, res, url, pattern, requestBody, headers, answer);
+    finish(req, res, url, pattern, requestBody, headers, answer, receivedAtMs);
   };
 }
 

@@ -125,6 +125,30 @@ describe('PortClient', () => {
     expect(port.exchanges.filter((e) => e.status === 401).length).toBeLessThan(5);
   });
 
+  it('shares one token refresh among every request that needs it, under a rate limit on the token route too', async () => {
+    // 1-second tokens, answers that take 0.3 s, and a token route that takes 3 requests in 2 seconds.
+    const port = await emulator({
+      tokenTtlSeconds: 1,
+      latencyMs: 300,
+      tokenRateLimit: { requests: 3, windowSeconds: 2 },
+      record: true,
+    });
+    const c = client(port.url, { concurrency: 8 });
+    const results = await c.upsertEntities('team', teams(400)); // 20 batches over several tokens
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(port.store.entities()).toHaveLength(400);
+    const tokenRequests = port.exchanges.filter((e) => e.route === '/v1/auth/access_token');
+    // One refresh in flight at a time: no two token requests overlap.
+    const overlapping = tokenRequests.filter((e, i) =>
+      tokenRequests.some((o, j) => j !== i && o.receivedAtMs < e.answeredAtMs && e.receivedAtMs < o.answeredAtMs),
+    );
+    expect(overlapping).toEqual([]);
+    // Each token, once received, serves every request waiting for it: never more token answers than writes.
+    const granted = tokenRequests.filter((e) => e.status === 200).length;
+    const writes = port.exchanges.filter((e) => e.route.endsWith('/bulk') && e.status === 200).length;
+    expect(granted).toBeLessThanOrEqual(writes + 1);
+  });
+
   it('splits a batch Port refuses as a whole until each part fits, and writes every entity', async () => {
     const port = await emulator({ maxBodyBytes: 2_000, record: true });
     const entities = teams(20).map((t) => ({ ...t, title: 'x'.repeat(200) }));

@@ -56,7 +56,9 @@ export class PortClient {
   private readonly maxRetries: number;
   /** In flight at once: starts at `concurrency`, follows Port's throttling (see AdaptiveLimit). */
   readonly limit: AdaptiveLimit;
+  /** The latest token request, shared by every caller (`refreshToken`), and its answer once received. */
   private token: Promise<CachedToken> | undefined;
+  private tokenReceived: CachedToken | undefined;
   private stopped = false;
   /** Called as writes finish (a bulk batch, a single upsert, a delete), for progress displays. */
   onProgress: ((done: { entities: number; failed: number }) => void) | undefined;
@@ -287,21 +289,36 @@ export class PortClient {
     this.onProgress?.({ entities: results.length, failed: results.filter((r) => !r.ok).length });
   }
 
-  private accessToken(forceRefresh = false): Promise<CachedToken> {
+  /** A token to send now: the cached one while it is fresh, else the one shared refresh (`refreshToken`). */
+  private async accessToken(): Promise<CachedToken> {
     const credentials = this.credentials;
-    if ('accessToken' in credentials) {
-      return Promise.resolve({ value: credentials.accessToken, refreshAtMs: Number.POSITIVE_INFINITY });
-    }
-    const current = this.token;
-    if (current && !forceRefresh) {
-      return current.then((token) => (token.refreshAtMs > Date.now() ? token : this.accessToken(true)));
-    }
-    // One request in flight, shared by every caller that needs a token now.
-    const fresh = this.fetchToken(credentials).catch((error: unknown) => {
-      if (this.token === fresh) this.token = undefined;
-      throw error;
-    });
+    if ('accessToken' in credentials) return { value: credentials.accessToken, refreshAtMs: Number.POSITIVE_INFINITY };
+    const current = await (this.token ?? this.refreshToken(undefined));
+    return current.refreshAtMs > Date.now() ? current : this.refreshToken(current);
+  }
+
+  /**
+   * A token other than `stale`: the refresh in flight, one that settled since `stale` was handed out, or
+   * a new one. At most one token request is in flight at a time and every caller that needs a token
+   * shares its answer, so requests that meet an expired token together ask Port's rate-limited token
+   * route once. A refresh that fails is retried inside `send` as any request is; one that fails for good
+   * fails its callers, and the next caller starts a new one.
+   */
+  private refreshToken(stale: CachedToken | undefined): Promise<CachedToken> {
+    if (this.token && (this.tokenReceived === undefined || this.tokenReceived !== stale)) return this.token;
+    const credentials = this.credentials as { clientId: string; clientSecret: string };
+    const fresh = this.fetchToken(credentials).then(
+      (token) => {
+        if (this.token === fresh) this.tokenReceived = token;
+        return token;
+      },
+      (error: unknown) => {
+        if (this.token === fresh) this.token = undefined;
+        throw error;
+      },
+    );
     this.token = fresh;
+    this.tokenReceived = undefined;
     return fresh;
   }
 
@@ -322,7 +339,7 @@ export class PortClient {
     return this.limit.run(() => this.send<T>(method, path, init));
   }
 
-  /** Sends with retries: throttling, 408/502/503/504 and transport failures; one token refresh on 401. */
+  /** Sends with retries: throttling, 408/502/503/504, transport failures, and a 401 with a newer token. */
   private async send<T>(method: string, path: string, init: RequestInit_): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
@@ -331,7 +348,6 @@ export class PortClient {
         ? init.rawBody()
         : (init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)));
     const authenticated = init.authenticated ?? true;
-    let refreshedToken = false;
     let throttledWaits = 0;
 
     for (let attempt = 0; ; attempt++) {
@@ -341,11 +357,8 @@ export class PortClient {
       if (this.stopped) throw interrupted(method, path);
       const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
       if (payload !== undefined) headers['content-type'] = 'application/json';
-      let token: CachedToken | undefined;
-      if (authenticated) {
-        token = await this.accessToken();
-        headers.authorization = `Bearer ${token.value}`;
-      }
+      const token = authenticated ? await this.accessToken() : undefined;
+      if (token) headers.authorization = `Bearer ${token.value}`;
 
       let response: Answer;
       // Aborted by the request's timeout or by stop()'s end of grace; both let go once the answer is in
@@ -388,11 +401,11 @@ export class PortClient {
 
       const envelope = parseEnvelope(response.text);
       if (response.status === 401) {
-        if (!authenticated) throw new PortAuthError(401, `Port refused the credentials: ${envelope.message}`, traceId);
-        if (!refreshedToken && !('accessToken' in this.credentials)) {
-          // The token may have expired early or been replaced: fetch a new one, once.
-          refreshedToken = true;
-          if (token) await this.accessToken(true);
+        if (!token) throw new PortAuthError(401, `Port refused the credentials: ${envelope.message}`, traceId);
+        if (!('accessToken' in this.credentials) && attempt < this.maxRetries) {
+          // The token expired on the way or was replaced: try again with a newer one (shared, see refreshToken).
+          this.counters.retries++;
+          await this.refreshToken(token);
           continue;
         }
         throw new PortAuthError(401, `Port refused the access token: ${envelope.message}`, traceId);
