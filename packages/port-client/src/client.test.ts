@@ -149,6 +149,21 @@ describe('PortClient', () => {
     expect(granted).toBeLessThanOrEqual(writes + 1);
   });
 
+  it('prints no warning at a concurrency above the ten listeners Node allows before warning', async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', listen);
+    try {
+      const port = await emulator({ latencyMs: 20 });
+      const results = await client(port.url, { concurrency: 16 }).upsertEntities('team', teams(640));
+      expect(results.every((r) => r.ok)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('splits a batch Port refuses as a whole until each part fits, and writes every entity', async () => {
     const port = await emulator({ maxBodyBytes: 2_000, record: true });
     const entities = teams(20).map((t) => ({ ...t, title: 'x'.repeat(200) }));

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { MAX_SEARCH_PAGE } from '@port-gitops/port-schema';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { bulkBody, packBatches } from './batch.js';
@@ -74,6 +75,9 @@ export class PortClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 5;
     this.limit = new AdaptiveLimit(options.concurrency ?? 8);
+    // Each request in flight listens for the end of grace: as many listeners as the concurrency allows,
+    // which is no leak (Node warns past 10).
+    setMaxListeners(0, this.inFlight.signal);
   }
 
   /**
