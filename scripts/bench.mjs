@@ -13,7 +13,8 @@
 // - push: `sync --all` of 2,000 entities at 20 ms latency against one curl POST per file, its push phase
 //   against requests × latency / concurrency, and storms (scripts/bench-push.mjs).
 // - scale: 1,000, 10,000 and 50,000 entity files (5 files each): `check --all`, `check --base`, `sync --all`.
-// - warnings: 10,000 files with 25,000 relations to entities no file defines: the share of placing them.
+// - warnings: 10,000 files with 25,000 relations to entities no file defines: the share of placing them,
+//   and the JUnit report of them against none.
 // - backstage: a Backstage catalog against the same entities as port.yml files.
 // - foreign (only with BENCH_FOREIGN=<a git repository>): a shape this project did not generate, a real
 //   repository's tree and history with a port.yml beside each package.json (scripts/generate-foreign.mjs),
@@ -258,7 +259,10 @@ if (part('warnings')) {
   console.log(`\n${section}`);
   const repo = `${root}.bench/warnings-10000`;
   generateWarnings(repo, 10_000);
-  const run = portGitops(['check', '--all'], repo, 'check --all (25,000 warnings)');
+  const [run, junit] = inTurns([
+    portGitopsRun(['check', '--all'], repo, 'check --all (25,000 warnings)'),
+    portGitopsRun(['check', '--all', '--junit', `${repo}.junit.xml`], repo, 'check --all --junit (25,000 warnings)'),
+  ]);
   const placing = run.timings['relation targets'] ?? 0;
   const share = placing / run.ms;
   report({
@@ -268,6 +272,14 @@ if (part('warnings')) {
     ratio: `${(share * 100).toFixed(1)}% of the run`,
     target: '≤ 10%',
     ok: share <= 0.1,
+  });
+  report({
+    what: 'the same with `--junit FILE` (one test case a file)',
+    figure: seconds(junit.ms),
+    floor: `without \`--junit\`: ${seconds(run.ms)}`,
+    ratio: `${(junit.ms / run.ms).toFixed(2)}×`,
+    target: '≤ 1.2×',
+    ok: junit.ms / run.ms <= 1.2,
   });
 }
 

@@ -1,24 +1,53 @@
-import type { Report } from '@port-gitops/core';
+import type { Report, ReportEntity, ReportError } from '@port-gitops/core';
 
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text as XML 1.0 character data or an attribute value: the five markup characters escaped, and every
+ * character XML 1.0 cannot hold (controls other than tab, newline and return; lone surrogates; U+FFFE and
+ * U+FFFF) replaced by U+FFFD, so that any file name or value gives a document every parser reads.
+ */
 function xml(text: string): string {
   return text
     .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(NOT_XML, '\ufffd');
+}
+
+interface FileCase {
+  errors: ReportError[];
+  warnings: ReportError[];
+  failedPushes: ReportEntity[];
+  skipped?: string;
 }
 
 /**
  * JUnit XML: one test case per entity file, failed when the file has errors or one of its
- * entities failed to push; warnings go to the case's system-out.
+ * entities failed to push; warnings go to the case's system-out. Time linear in files and problems.
  */
 export function junitReport(report: Report): string {
-  const skipped = new Map(report.files.filter((f) => f.outcome === 'skipped').map((f) => [f.path, f.reason ?? '']));
-  const files = [
-    ...new Set([...report.entities.map((e) => e.file), ...report.errors.map((e) => e.file), ...skipped.keys()]),
-  ].sort();
+  const byFile = new Map<string, FileCase>();
+  const caseOf = (file: string): FileCase => {
+    let found = byFile.get(file);
+    if (!found) {
+      found = { errors: [], warnings: [], failedPushes: [] };
+      byFile.set(file, found);
+    }
+    return found;
+  };
+  for (const entity of report.entities) {
+    const fileCase = caseOf(entity.file);
+    if (entity.result === 'failed') fileCase.failedPushes.push(entity);
+  }
+  for (const error of report.errors)
+    (error.severity === 'warning' ? caseOf(error.file).warnings : caseOf(error.file).errors).push(error);
+  for (const file of report.files) if (file.outcome === 'skipped') caseOf(file.path).skipped = file.reason ?? '';
+
+  const files = [...byFile.keys()].sort();
+  let failures = 0;
+  let skips = 0;
   const cases = files.map((file) => {
-    const errors = report.errors.filter((e) => e.file === file && e.severity !== 'warning');
-    const warnings = report.errors.filter((e) => e.file === file && e.severity === 'warning');
-    const failedPushes = report.entities.filter((e) => e.file === file && e.result === 'failed');
+    const { errors, warnings, failedPushes, skipped } = byFile.get(file)!;
     const body: string[] = [];
     for (const error of errors) {
       const text = `${file}:${error.line}:${error.column} ${error.pointer} ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
@@ -30,18 +59,19 @@ export function junitReport(report: Report): string {
       const message = `${entity.action} of ${entity.blueprint}/${entity.identifier} failed: ${entity.error?.status ?? ''} ${entity.error?.message ?? ''}`;
       body.push(`      <failure type="push" message="${xml(message)}">${xml(message)}</failure>`);
     }
+    if (body.length > 0) failures++;
     if (warnings.length > 0) {
       body.push(
         `      <system-out>${xml(warnings.map((w) => `warning ${file}:${w.line}:${w.column} ${w.message}`).join('\n'))}</system-out>`,
       );
     }
-    const reason = skipped.get(file);
-    if (reason !== undefined && body.length === 0) body.push(`      <skipped message="${xml(reason)}"/>`);
+    if (skipped !== undefined && body.length === 0) {
+      body.push(`      <skipped message="${xml(skipped)}"/>`);
+      skips++;
+    }
     const open = `    <testcase classname="port-gitops.${report.command}" name="${xml(file)}"`;
     return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
   });
-  const failures = cases.filter((c) => c.includes('<failure')).length;
-  const skips = cases.filter((c) => c.includes('<skipped')).length;
   const seconds = (report.summary.durationMs / 1000).toFixed(3);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
