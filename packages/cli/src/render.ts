@@ -7,7 +7,11 @@ const MAX_SHOWN_VALUE = 60;
 export function renderReport(report: Report, output: Output, options: { verbose: boolean; quiet: boolean }): string {
   const lines: string[] = [];
   const byFile = new Map<string, ReportError[]>();
-  for (const error of report.errors) byFile.set(error.file, [...(byFile.get(error.file) ?? []), error]);
+  for (const error of report.errors) {
+    const errors = byFile.get(error.file);
+    if (errors) errors.push(error);
+    else byFile.set(error.file, [error]);
+  }
   for (const [file, errors] of byFile) {
     lines.push(output.paint('bold', printable(file)));
     for (const error of errors) {
