@@ -3,11 +3,16 @@ import { closest } from '../closest.js';
 import type { LoadedEntity, Locator, Problem } from '../model.js';
 import { encodePointer, place } from '../source/index.js';
 
+/** `/` and `\`: Port's pattern admits them in a blueprint identifier, which its routes take as one path segment. */
+const PATH_SEPARATOR = /[/\\]/;
+
 /**
  * What the blueprint definitions cannot check, said once per blueprint (or per property) on its first
  * use: an entity of a blueprint `blueprintsDir` does not define is checked only against Port's entity
  * rules, and sync may fail where check passed (a warning; an error on every such entity with
- * `strictBlueprints`); a blueprint pattern the linear-time engine cannot run is not checked offline.
+ * `strictBlueprints`); a blueprint pattern the linear-time engine cannot run is not checked offline. A
+ * blueprint without a definition whose identifier holds `/` or `\` (`../../v1/blueprints`) is an error on
+ * each entity: no request for it is sent on the word of a name alone.
  */
 export function checkDefinitions(
   options: { blueprints: ReadonlyMap<string, Blueprint>; blueprintsDir?: string; strictBlueprints?: boolean },
@@ -23,6 +28,18 @@ export function checkDefinitions(
     if (!blueprint) {
       // A value that cannot be a blueprint identifier has its own error: no definition could exist.
       if (!isBlueprintIdentifier(entity.blueprint)) return [];
+      if (PATH_SEPARATOR.test(entity.blueprint)) {
+        return [
+          {
+            ...at('/blueprint'),
+            code: 'blueprint',
+            severity: 'error',
+            rule: 'blueprint-identifier',
+            message: `blueprint "${entity.blueprint}" has no definition in ${dir} and holds a path separator: it is not sent to Port, where it would stand in the path of every request for its entities`,
+            hint: `name a blueprint that exists in Port, or run \`port-gitops blueprints pull\` if this one does (docs/port-fidelity.md)`,
+          },
+        ];
+      }
       if (!options.strictBlueprints && warned.has(entity.blueprint)) return [];
       warned.add(entity.blueprint);
       const slip =
