@@ -1,14 +1,14 @@
 import { EXIT, FatalError } from '@port-gitops/core/outcome';
-import { InsecureBaseUrlError, PortApiError, PortAuthError } from '@port-gitops/port-client/errors';
 import yargs from 'yargs';
 import { rejectRepeatedFlags, wholeNumber } from './commands/flags.js';
 import { withSelectionOptions, withTargetOptions } from './commands/options.js';
-import { Output, printable } from './output.js';
+import { reportFailure } from './failure.js';
+import { Output } from './output.js';
 import { VERSION } from './version.js';
 
 /**
- * Runs one port-gitops command line and returns its exit code; a fatal error is printed (never a
- * secret) and becomes EXIT.fatal. The binary (bin.ts) and the GitHub Action (action.ts) both call it.
+ * Runs one port-gitops command line and returns its exit code; an error that ends the run is printed
+ * (never a secret) and becomes its exit code (reportFailure). The binary (bin.ts) and the GitHub Action (action.ts) both call it.
  */
 export async function main(
   argv: string[],
@@ -25,7 +25,7 @@ export async function main(
   try {
     return await runCommand(argv, env, output);
   } catch (error) {
-    return reportFatal(error, output);
+    return reportFailure(error, output, { debug: argv.includes('--debug') || env.PORT_GITOPS_DEBUG === '1' });
   }
 }
 
@@ -58,6 +58,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
     .option('config', {
       type: 'string',
       describe: 'Config file (default: port-gitops.config.{json,yaml,yml} at the root)',
+      global: true,
+    })
+    .option('debug', {
+      type: 'boolean',
+      describe:
+        'Say more, for a bug report: the stack of an internal error (or PORT_GITOPS_DEBUG=1)',
       global: true,
     })
     .command('sync', 'Validate the selected entity files and push their entities to Port', (y) =>
@@ -280,30 +286,4 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
   const load = commands[String(parsed._[0])];
   // yargs has printed --help or --version itself when no command is left to run.
   return load ? (await load())(parsed as never, output, env) : EXIT.ok;
-}
-
-function reportFatal(error: unknown, output: Output): number {
-  if (error instanceof FatalError) {
-    // A message of several lines (a config file's errors) is printed line by line, each escaped.
-    const [first, ...more] = error.message.split('\n');
-    output.err(`error: ${printable(first!)}`);
-    for (const line of more) output.err(printable(line));
-    if (error.hint) output.err(`hint: ${printable(error.hint)}`);
-    return error.code === 'stale' ? EXIT.stale : EXIT.fatal;
-  }
-  if (error instanceof PortAuthError) {
-    output.err(`error: ${printable(error.message)}`);
-    output.err('hint: check PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN), and the region or base URL');
-    return EXIT.fatal;
-  }
-  if (error instanceof InsecureBaseUrlError) {
-    output.err(`error: ${printable(error.message)}`);
-    return EXIT.fatal;
-  }
-  if (error instanceof PortApiError) {
-    output.err(`error: ${printable(error.message)}`);
-    return EXIT.fatal;
-  }
-  output.err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return EXIT.fatal;
 }

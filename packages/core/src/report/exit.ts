@@ -12,6 +12,11 @@ export const EXIT = {
   fatal: 3,
   /** A sync of a commit older than the one Port already holds for the branch: nothing was written. */
   stale: 4,
+  /**
+   * port-gitops itself failed (a bug, not the input): sysexits' EX_SOFTWARE, apart from 3 so that CI
+   * never reads a crash as "your configuration".
+   */
+  internal: 70,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
