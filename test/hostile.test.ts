@@ -305,6 +305,20 @@ describe('limits and faults', () => {
     expect(port.exchanges).toEqual([]);
   });
 
+  it('keeps the exit code of a push whose --report cannot be written afterwards (a full disk), with a warning', async () => {
+    const repo = makeRepo({ ...exampleBlueprints(), 'a/port.yml': domain('a') });
+    const port = await emulator();
+    // /dev/full can be opened for writing, as checked before the run, and every write to it fails (ENOSPC).
+    const run = await runCli(['sync', '--all', '--report', '/dev/full'], { cwd: repo, env: syncEnv(port.url) });
+    expect(run.stderr).toContain('warning: --report /dev/full could not be written: ENOSPC');
+    expect(run.code).toBe(0);
+    expect(port.store.entities().map((e) => e.identifier)).toEqual(['a']);
+    // check wrote nothing to Port: a report it cannot write fails it, as before.
+    const check = await runCli(['check', '--all', '--report', '/dev/full'], { cwd: repo });
+    expect(check.stderr).toContain('error: --report /dev/full could not be written: ENOSPC');
+    expect(check.code).toBe(3);
+  });
+
   it('turns bad flags into usage errors that name the flag', async () => {
     const repo = makeRepo({ 'a/port.yml': domain('a') });
     for (const [args, message] of [

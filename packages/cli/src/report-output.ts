@@ -1,6 +1,6 @@
 import { accessSync, appendFileSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { FatalError, type Report, type RunEvent } from '@port-gitops/core';
+import { EXIT, type ExitCode, FatalError, type Report, type RunEvent, exitCodeOf } from '@port-gitops/core';
 import { githubAnnotations, githubStepSummary } from './github.js';
 import { jsonPieces } from './json-pieces.js';
 import { junitReport } from './junit.js';
@@ -62,10 +62,18 @@ function canWrite(path: string): boolean {
 /**
  * Prints the report in the chosen format, then writes the `--report`, `--junit` and `--markdown` files, and under GitHub
  * Actions adds annotations and a step summary. Secrets are redacted everywhere. The report is printed
- * first: whatever happens to a file, the results of a push are never lost. Returns false when a file
- * could not be written.
+ * first: whatever happens to a file, the results of a push are never lost. Returns the run's exit code:
+ * `exitCodeOf(report)`, or 3 when a file could not be written and `afterWrites` is not set. With
+ * `afterWrites` (sync, once it wrote to Port) a file that cannot be written is a warning and the exit code
+ * stays the push's own: CI must not read a push that happened as a run that failed.
  */
-export function emitReport(report: Report, output: Output, flags: ReportFlags, env: NodeJS.ProcessEnv): boolean {
+export function emitReport(
+  report: Report,
+  output: Output,
+  flags: ReportFlags,
+  env: NodeJS.ProcessEnv,
+  options: { afterWrites?: boolean } = {},
+): ExitCode {
   if (flags.format === 'json') output.outPieces(jsonPieces(report));
   else output.out(renderReport(report, output, { verbose: flags.verbose, quiet: flags.quiet }));
   let written = true;
@@ -75,7 +83,7 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
     } catch (error) {
       written = false;
       output.err(
-        `error: ${flag} ${printable(path)} could not be written: ${(error as NodeJS.ErrnoException).code ?? String(error)} (the results above are complete)`,
+        `${options.afterWrites ? 'warning' : 'error'}: ${flag} ${printable(path)} could not be written: ${(error as NodeJS.ErrnoException).code ?? String(error)} (the results above are complete)`,
       );
     }
   };
@@ -97,7 +105,7 @@ export function emitReport(report: Report, output: Output, flags: ReportFlags, e
       }
     }
   }
-  return written;
+  return written || options.afterWrites ? exitCodeOf(report) : EXIT.fatal;
 }
 
 /**

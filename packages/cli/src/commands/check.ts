@@ -1,4 +1,4 @@
-import { EXIT, check, exitCodeOf } from '@port-gitops/core';
+import { check } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { type ReportFlags, checkOutputPaths, emitReport, printEvents } from '../report-output.js';
 import { type SelectionFlags, type TargetFlags, runOptions } from './options.js';
@@ -16,5 +16,5 @@ export async function runCheck(args: CheckArgs, output: Output, env: NodeJS.Proc
     { ...runOptions(args, env, printEvents(output, args, env)), remote: args.remote },
     connector,
   );
-  return emitReport(report, output, args, env) ? exitCodeOf(report) : EXIT.fatal;
+  return emitReport(report, output, args, env);
 }

@@ -1,4 +1,4 @@
-import { EXIT, exitCodeOf, plan } from '@port-gitops/core';
+import { plan } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { portConnector } from '../port.js';
 import { renderPlan } from '../render.js';
@@ -15,5 +15,5 @@ export async function runPlan(args: PlanArgs, output: Output, env: NodeJS.Proces
     portConnector('plan', args, output, env),
   );
   if (args.format === 'text') output.out(renderPlan(report, output, { verbose: args.verbose }));
-  return emitReport(report, output, args, env) ? exitCodeOf(report) : EXIT.fatal;
+  return emitReport(report, output, args, env);
 }

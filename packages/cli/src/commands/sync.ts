@@ -1,4 +1,4 @@
-import { EXIT, exitCodeOf, sync } from '@port-gitops/core';
+import { sync } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { portConnector } from '../port.js';
 import { type ReportFlags, checkOutputPaths, emitReport, printEvents } from '../report-output.js';
@@ -38,7 +38,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
       },
       portConnector(args.dryRun && args.prune ? 'sync --prune' : 'sync', args, output, env),
     );
-    return emitReport(report, output, args, env) ? exitCodeOf(report) : EXIT.fatal;
+    return emitReport(report, output, args, env, { afterWrites: !args.dryRun });
   } finally {
     stopListening();
   }
