@@ -63,7 +63,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
     .option('debug', {
       type: 'boolean',
       describe:
-        'Say more, for a bug report: the stack of an internal error (or PORT_GITOPS_DEBUG=1)',
+        'Say more, for a bug report: the stack of an internal error, why git read its index where port-gitops reads it itself (or PORT_GITOPS_DEBUG=1)',
       global: true,
     })
     .command('sync', 'Validate the selected entity files and push their entities to Port', (y) =>

@@ -17,6 +17,8 @@ export interface ReportFlags {
   markdown?: string;
   quiet: boolean;
   verbose: boolean;
+  /** `--debug`: the `debug` events too. */
+  debug?: boolean;
 }
 
 /**
@@ -110,14 +112,15 @@ export function emitReport(
 
 /**
  * What a run says as it goes, on stderr: notes, warnings, hints (text output only), stage timings
- * (`PORT_GITOPS_TIMINGS=1`), and progress on long pushes.
+ * (`PORT_GITOPS_TIMINGS=1`), debug lines (`--debug`, `PORT_GITOPS_DEBUG=1`), and progress on long pushes.
  */
 export function printEvents(
   output: Output,
-  flags: Pick<ReportFlags, 'format' | 'quiet'> & { progress?: boolean },
+  flags: Pick<ReportFlags, 'format' | 'quiet' | 'debug'> & { progress?: boolean },
   env: NodeJS.ProcessEnv,
 ): (event: RunEvent) => void {
   const timings = env.PORT_GITOPS_TIMINGS === '1';
+  const debug = flags.debug === true || env.PORT_GITOPS_DEBUG === '1';
   if (timings) process.stderr.write(`timing: pipeline starts ${Math.round(performance.now())} ms after start\n`);
   let progress: Progress | undefined;
   return (event) => {
@@ -128,6 +131,9 @@ export function printEvents(
         return output.err(printable(event.message));
       case 'hint':
         if (flags.format === 'text') output.err(printable(event.message));
+        return;
+      case 'debug':
+        if (debug) output.err(`debug: ${printable(event.message)}`);
         return;
       case 'timing':
         if (timings) {

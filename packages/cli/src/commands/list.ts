@@ -4,11 +4,13 @@ import { renderList } from '../render.js';
 import { printEvents } from '../report-output.js';
 import { type SelectionFlags, runOptions } from './options.js';
 
-export type ListArgs = SelectionFlags & { format: 'text' | 'json' };
+export type ListArgs = SelectionFlags & { format: 'text' | 'json'; debug?: boolean };
 
 /** Prints what was selected: each file's status, why it was selected, and the entities it holds. */
 export async function runList(args: ListArgs, output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const run = await prepare(runOptions(args, env, printEvents(output, { format: args.format, quiet: false }, env)));
+  const run = await prepare(
+    runOptions(args, env, printEvents(output, { format: args.format, quiet: false, debug: args.debug }, env)),
+  );
   const entitiesByFile = new Map(
     run.files.map((file) => [
       file.path,

@@ -104,9 +104,17 @@ export async function gitText(cwd: string, args: string[]): Promise<string> {
 }
 
 /** Git, run in the folder entity paths are relative to. */
+export interface GitOptions {
+  /** Told why git was asked where port-gitops reads git's files itself (the CLI's `--debug`). */
+  debug?: (message: string) => void;
+}
+
 export class Git {
   private remoteGit: Promise<SimpleGit> | undefined;
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly options: GitOptions = {},
+  ) {}
 
   /**
    * simple-git, for what talks to a remote (its remotes, fetching, deepening a shallow clone): loaded on
@@ -225,7 +233,10 @@ export class Git {
         return { index, changes: await this.kindChanges(lookAt, suffixes), readBy: 'index file' };
       } catch (error) {
         if (!(error instanceof UnreadIndex)) throw error;
+        this.options.debug?.(error.message);
       }
+    } else {
+      this.options.debug?.("git's index is read by git: where it is (git rev-parse) was not answered as expected");
     }
     return this.trackedByGit(suffixes);
   }

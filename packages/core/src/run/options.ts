@@ -50,6 +50,8 @@ export type RunEvent =
   | { type: 'hint'; message: string }
   /** How long a stage took (ms). */
   | { type: 'timing'; stage: string; ms: number }
+  /** What a bug report needs and a run does not otherwise say (why git was asked, not read); `--debug`. */
+  | { type: 'debug'; message: string }
   /** Writes begin: `total` entities to write. */
   | { type: 'push-start'; total: number }
   | { type: 'push-progress'; entities: number; failed: number }

@@ -89,7 +89,9 @@ export async function openRun(options: RunOptions): Promise<OpenedRun> {
 export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<PreparedRun> {
   const { cwd, env, events, repository, config, configFile, startedAtMs } = opened ?? (await openRun(options));
   const root = repository.root;
-  const git = repository.gitRoot ? new Git(root) : undefined;
+  const git = repository.gitRoot
+    ? new Git(root, { debug: (message) => events.emit({ type: 'debug', message }) })
+    : undefined;
   // git works out the range and its diff in its own processes while the schemas compile here.
   const range =
     options.select.kind === 'changed' ? startRange(options.select, env, repository, git, config.include) : undefined;
