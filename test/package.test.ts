@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   type CliRun,
   CREDENTIALS,
@@ -85,6 +86,17 @@ describe('the published package', () => {
     expect(sync.stdout).toContain('10 upserted');
     expect(port.store.entities()).toHaveLength(10);
     expect(sync.stdout + sync.stderr).not.toContain(CREDENTIALS.PORT_CLIENT_SECRET);
+  });
+});
+
+describe('the Node versions it supports', () => {
+  it("are each tested by the CI workflow: the engines' floor, and the Action's runtime", () => {
+    const workflow = parse(readFileSync(join(REPO_ROOT, '.github/workflows/ci.yml'), 'utf8'));
+    const tested = (workflow.jobs.ci.strategy.matrix.node as Array<string | number>).map(String);
+    const floor = /^>=(\d+\.\d+)$/.exec(cliPackage.engines.node)![1]!;
+    expect(tested).toContain(floor);
+    const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8'));
+    expect(tested).toContain(/^node(\d+)$/.exec(action.runs.using)![1]);
   });
 });
 
