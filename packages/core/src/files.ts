@@ -1,14 +1,14 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { join, sep } from 'node:path';
-import type { Position } from './model.js';
+import type { Position, UnreadKind } from './model.js';
 
 /** A file's text, or why it is not read; `at` places a fault in the text (an invalid byte, a NUL). */
 export type FileRead = { ok: true; text: string } | FileRefusal;
 
 type FileRefusal = {
   ok: false;
-  kind: 'missing' | 'link' | 'outside' | 'not-regular' | 'too-large' | 'unreadable' | 'encoding';
+  kind: UnreadKind | 'encoding';
   /** Said after the file's name: "is not a regular file", "is 9000000 bytes". */
   reason: string;
   at?: Position;

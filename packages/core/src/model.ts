@@ -1,5 +1,8 @@
 /** Typed data passed between the pipeline stages: discover → select → load → validate → plan → push → report. */
 
+/** Why a file was not read as a regular file of the repository. */
+export type UnreadKind = 'missing' | 'link' | 'outside' | 'not-regular' | 'too-large' | 'unreadable';
+
 /** A 1-based line and column in a file. */
 export interface Position {
   line: number;
@@ -129,4 +132,9 @@ export interface LoadedFile {
   entities: LoadedEntity[];
   problems: Problem[];
   locator: Locator;
+  /**
+   * Set when the file could not be read as a regular file, with why (its problem says it to the user): a
+   * full run whose discovery left looking at tracked files to their reading looks at these again.
+   */
+  unread?: UnreadKind;
 }

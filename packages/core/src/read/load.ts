@@ -99,14 +99,17 @@ function loadEntityFile(path: string, confined: boolean, context: LoadContext): 
     // git lists the name as bytes, which read as UTF-8 with U+FFFD in place of a byte that is not: the
     // file is there, but its name cannot be written back, in a report or to Port.
     if (read.kind === 'missing' && path.includes('\uFFFD')) {
-      return refused(
-        path,
-        'read',
-        'refused',
-        'the file name is not valid UTF-8 (shown with U+FFFD for the bytes that are not); rename it',
-      );
+      return {
+        ...refused(
+          path,
+          'read',
+          'refused',
+          'the file name is not valid UTF-8 (shown with U+FFFD for the bytes that are not); rename it',
+        ),
+        unread: read.kind,
+      };
     }
-    return refused(path, 'read', 'refused', `the file ${read.reason}${limit}`);
+    return { ...refused(path, 'read', 'refused', `the file ${read.reason}${limit}`), unread: read.kind };
   }
   let text = read.text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -309,7 +309,7 @@ async function settleUnread(
 ): Promise<{ selection: Selection; files: LoadedFile[] }> {
   const selected = new Set(selection.files.map((file) => file.path));
   const unread = files
-    .filter((file) => selected.has(file.path) && file.problems.some((problem) => problem.code === 'read'))
+    .filter((file) => selected.has(file.path) && file.unread !== undefined)
     .map((file) => file.path);
   if (unread.length === 0) return { selection, files };
   const found = await recheck(unread);
