@@ -39,11 +39,11 @@ export interface Problem extends Position {
 export interface EntityFile {
   path: string;
   /**
-   * Its folders are known to be real folders of the repository, not links: git's index lists it (git
-   * never reaches a tracked path through a link) or a walk that follows no link found it. Reading it then
-   * checks only the file itself.
+   * No symbolic link leads to it (git's `has_symlink_leading_path` is false): its folders are real folders
+   * of the repository, since git's index lists it (git never reaches a tracked path through a link) or a
+   * walk that follows no link found it. Reading it then checks only the file itself.
    */
-  confined?: true;
+  noLeadingSymlink?: true;
 }
 
 /**
@@ -70,7 +70,7 @@ export interface SelectedFile {
   /** Why the file was selected, when it is not (only) its own change. */
   reason?: string;
   /** Found by discovery through real folders only (see `EntityFile`). */
-  confined?: true;
+  noLeadingSymlink?: true;
 }
 
 export interface Selection {

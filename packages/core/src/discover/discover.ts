@@ -15,7 +15,7 @@ export interface DiscoverOptions {
    * the files are then not looked at here (their folders still are), and those the caller cannot read
    * are brought back to `recheckTracked` (see `discoverInParts`).
    */
-  openDecides?: boolean;
+  statByOpen?: boolean;
 }
 
 /** Every file matching `include`, each either to read, skipped or refused; and what was not searched. */
@@ -52,8 +52,8 @@ export function discoverInParts(options: DiscoverOptions): {
   tracked: Promise<Discovery>;
   untracked: Promise<Discovery>;
   /**
-   * With `openDecides`: what discovery says of these tracked files (ones the caller could not read) once it
-   * looks at them, as it says without `openDecides`. A tracked path it says nothing of is gone.
+   * With `statByOpen`: what discovery says of these tracked files (ones the caller could not read) once it
+   * looks at them, as it says without `statByOpen`. A tracked path it says nothing of is gone.
    */
   recheckTracked: (paths: string[]) => Promise<Discovery>;
 } {
@@ -99,18 +99,18 @@ function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-type Consider = (path: string, kind: () => 'file' | 'symlink' | 'other' | 'missing', confined: boolean) => void;
+type Consider = (path: string, kind: () => 'file' | 'symlink' | 'other' | 'missing', noLeadingSymlink: boolean) => void;
 
 /** A path matching `include`: an entity file of its type, or left out with the reason. */
 function considerInto(found: Discovery, matcher: EntityFileMatcher): Consider {
-  return (path, kind, confined) => {
+  return (path, kind, noLeadingSymlink) => {
     const judgement = matcher.judge(path);
     if (!judgement.entity) {
       if (judgement.reason && !judgement.never) found.skipped.push({ path, reason: judgement.reason });
       return;
     }
     const type = kind();
-    if (type === 'file') found.files.push(confined ? { path, confined: true } : { path });
+    if (type === 'file') found.files.push(noLeadingSymlink ? { path, noLeadingSymlink: true } : { path });
     else if (type === 'symlink') found.refused.push({ path, reason: SYMLINK });
     else if (type === 'other') found.refused.push({ path, reason: NOT_REGULAR });
   };
@@ -119,7 +119,7 @@ function considerInto(found: Discovery, matcher: EntityFileMatcher): Consider {
 /**
  * The tracked part: git's index. Only the paths whose names can match `include` (a literal ending every
  * include glob has, `nameSuffixes`) become strings, and only those are looked at in the work tree for
- * files deleted from it or turned into links (with `openDecides`, their folders only: see `recheck`).
+ * files deleted from it or turned into links (with `statByOpen`, their folders only: see `recheck`).
  */
 async function listTracked(
   git: Git,
@@ -127,14 +127,14 @@ async function listTracked(
   options: DiscoverOptions,
   suffixes: string[] | undefined,
 ): Promise<{ found: Discovery; recheck: (paths: string[]) => Promise<Discovery> }> {
-  const { index, changes, unseen } = await git.tracked(suffixes, { lookAtFiles: !options.openDecides });
+  const { index, changes, deferredStat } = await git.tracked(suffixes, { statFiles: !options.statByOpen });
   const found = empty();
   for (const path of index.gitlinks) {
     found.notes.push(`${path} is a git submodule: its entity files belong to its own repository and are not searched`);
   }
   for (const path of index.links) if (isFolder(join(options.root, path))) found.notes.push(linkedFolder(path));
   considerTracked(index.files, changes, considerInto(found, matcher), options.root);
-  // The files a reader brings back: those left unseen are looked at now, with the answers `git.tracked`
+  // The files a reader brings back: those whose lstat was deferred are looked at now, with the answers `git.tracked`
   // gives when it looks at every file; any other's answer stands.
   const recheck = async (paths: string[]) => {
     const files = new Map<string, string>();
@@ -143,10 +143,10 @@ async function listTracked(
       const mode = index.files.get(path);
       if (mode === undefined) continue;
       files.set(path, mode);
-      const unseenMode = unseen?.get(path);
-      if (unseenMode !== undefined) again.set(path, unseenMode);
+      const deferredMode = deferredStat?.get(path);
+      if (deferredMode !== undefined) again.set(path, deferredMode);
     }
-    const changedNow = again.size > 0 ? await git.changesAmong(again, suffixes) : new Map<string, string>();
+    const changedNow = again.size > 0 ? await git.diffFilesAmong(again, suffixes) : new Map<string, string>();
     const answers = new Map<string, string>();
     for (const path of files.keys()) {
       const change = again.has(path) ? changedNow.get(path) : changes.get(path);
@@ -299,7 +299,7 @@ async function walk(options: DiscoverOptions, matcher: EntityFileMatcher): Promi
         else if (entry.isSymbolicLink() && isFolder(join(options.root, path))) found.notes.push(linkedFolder(path));
       } else if (entry.isSymbolicLink()) found.refused.push({ path, reason: SYMLINK });
       else if (!entry.isFile()) found.refused.push({ path, reason: NOT_REGULAR });
-      else found.files.push({ path, confined: true });
+      else found.files.push({ path, noLeadingSymlink: true });
     }
   }
   return found;

@@ -16,11 +16,11 @@ export interface TrackedEntries {
   /** Who read the index: this process (`index file`), or git, for an index this reader does not take. */
   readBy: 'index file' | 'git';
   /**
-   * With `lookAtFiles: false`, the entries taken as unchanged without looking at their files: regular files
+   * With `statFiles: false`, the entries taken as unchanged without looking at their files: regular files
    * in the index, in folders that are real folders. The caller opens each (without following a link) and
-   * brings back to `changesAmong` those it could not read.
+   * brings back to `diffFilesAmong` those it could not read.
    */
-  unseen?: Map<string, number>;
+  deferredStat?: Map<string, number>;
 }
 
 /** What is in the work tree but not in the index, as one walk of it finds (see `Git.untrackedEntries`). */
@@ -217,20 +217,20 @@ export class Git {
    * processes it replaces (the listing and `diff-files`, each reading the whole 22 MB index) took about
    * 0.65 s beside git's walk of the work tree. An index this
    * reader does not take (split, sparse, another version) is listed and compared by git, as before; a test
-   * holds both ways to the same answers. `lookAtFiles: false` is for a caller about to open every file
-   * anyway: the files' `lstat` calls (10,000 of them took 55-75 ms) are left to that open (`unseen`).
+   * holds both ways to the same answers. `statFiles: false` is for a caller about to open every file
+   * anyway: the files' `lstat` calls (10,000 of them took 55-75 ms) are left to that open (`deferredStat`).
    */
-  async tracked(suffixes: string[] | undefined, options: { lookAtFiles?: boolean } = {}): Promise<TrackedEntries> {
+  async tracked(suffixes: string[] | undefined, options: { statFiles?: boolean } = {}): Promise<TrackedEntries> {
     const located = await this.indexFile();
     if (located) {
       try {
-        const { index, lookAt } = readTracked(located, suffixes);
-        if (options.lookAtFiles === false) {
-          const unseen = new Map<string, number>();
-          const changes = await this.kindChanges(lookAt, suffixes, unseen);
-          return { index, changes, readBy: 'index file', unseen };
+        const { index, toDiff } = readTracked(located, suffixes);
+        if (options.statFiles === false) {
+          const deferredStat = new Map<string, number>();
+          const changes = await this.diffFiles(toDiff, suffixes, deferredStat);
+          return { index, changes, readBy: 'index file', deferredStat };
         }
-        return { index, changes: await this.kindChanges(lookAt, suffixes), readBy: 'index file' };
+        return { index, changes: await this.diffFiles(toDiff, suffixes), readBy: 'index file' };
       } catch (error) {
         if (!(error instanceof UnreadIndex)) throw error;
         this.options.debug?.(error.message);
@@ -278,48 +278,48 @@ export class Git {
    * `git diff-files` names them). Most are plainly unchanged: an `lstat` finds the file of the kind the
    * index holds, in folders that are folders (not links) all the way up, and git, which looks at the
    * same (`check_removed`, `has_symlink_leading_path`), would report neither. Git is asked about the rest.
-   * Given `unseen`, a regular file in real folders is put there instead of being looked at: its reader's
+   * Given `deferredStat`, a regular file in real folders is put there instead of being looked at: its reader's
    * open does the looking (see `tracked`).
    */
-  private async kindChanges(
-    lookAt: Map<string, number>,
+  private async diffFiles(
+    toDiff: Map<string, number>,
     suffixes: string[] | undefined,
-    unseen?: Map<string, number>,
+    deferredStat?: Map<string, number>,
   ): Promise<Map<string, string>> {
-    const folders = realFolders(this.root, lookAt.keys());
+    const folders = realFolders(this.root, toDiff.keys());
     const base = this.root.endsWith(sep) ? this.root : this.root + sep;
-    const doubtful: string[] = [];
-    let doubtfulLength = 0;
-    for (const [path, mode] of lookAt) {
+    const askGit: string[] = [];
+    let askGitLength = 0;
+    for (const [path, mode] of toDiff) {
       const slash = path.lastIndexOf('/');
       let plain = slash === -1 || folders.has(path.slice(0, slash));
-      if (plain && unseen && mode !== SYMLINK_MODE_BITS) {
-        unseen.set(path, mode);
+      if (plain && deferredStat && mode !== SYMLINK_MODE_BITS) {
+        deferredStat.set(path, mode);
       } else if (plain) {
         // Index paths are plain relative paths (git refuses `..` and empty segments): no need to join.
         const stats = lstatSync(base + path, { throwIfNoEntry: false });
         plain = stats !== undefined && (mode === SYMLINK_MODE_BITS ? stats.isSymbolicLink() : stats.isFile());
       }
       if (!plain) {
-        doubtful.push(path);
-        doubtfulLength += path.length + 12;
+        askGit.push(path);
+        askGitLength += path.length + 12;
       }
     }
-    if (doubtful.length === 0) return new Map();
+    if (askGit.length === 0) return new Map();
     // A name git gave in bytes that are not UTF-8 cannot be named back to it; a long list would not fit on
     // a command line (Windows allows 32,767 characters). Git then compares every entry the suffixes select.
-    const nameable = doubtfulLength < 16_000 && !doubtful.some((path) => path.includes('\ufffd'));
-    const pathspecs = nameable ? doubtful.map(literal) : suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
+    const nameable = askGitLength < 16_000 && !askGit.some((path) => path.includes('\ufffd'));
+    const pathspecs = nameable ? askGit.map(literal) : suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
     return this.worktreeChanges(pathspecs);
   }
 
   /**
-   * `tracked`'s answer for some of the entries it left `unseen`, looked at now: the files a reader could
+   * `tracked`'s answer for some of the entries whose lstat it deferred (`deferredStat`), looked at now: the files a reader could
    * not open as regular files (gone, a link, a folder, a FIFO). The same answers `tracked` gives when it
    * looks at every file.
    */
-  changesAmong(unseen: Map<string, number>, suffixes: string[] | undefined): Promise<Map<string, string>> {
-    return this.kindChanges(unseen, suffixes);
+  diffFilesAmong(deferredStat: Map<string, number>, suffixes: string[] | undefined): Promise<Map<string, string>> {
+    return this.diffFiles(deferredStat, suffixes);
   }
 
   /**

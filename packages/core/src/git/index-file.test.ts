@@ -20,7 +20,8 @@ interface Listed {
   path: string;
   mode: number;
   stage: number;
-  notLookedAt: boolean;
+  assumeValid: boolean;
+  skipWorktree: boolean;
 }
 
 /** What git lists: `ls-files --stage -v` (a lowercase tag: assume-unchanged; `S`: skip-worktree). */
@@ -34,7 +35,8 @@ function listedByGit(repo: string): Listed[] {
       path: record.slice(tab + 1),
       mode: Number.parseInt(mode!, 8),
       stage: Number(stage),
-      notLookedAt: tag !== tag!.toUpperCase() || tag!.toUpperCase() === 'S',
+      assumeValid: tag !== tag!.toUpperCase(),
+      skipWorktree: tag!.toUpperCase() === 'S',
     });
   }
   return listed;
@@ -47,7 +49,8 @@ function readHere(repo: string, hashBytes: 20 | 32 = 20): Listed[] {
       path: entry.bytes.toString('latin1', entry.start, entry.end),
       mode: entry.mode,
       stage: entry.stage,
-      notLookedAt: entry.notLookedAt,
+      assumeValid: entry.assumeValid,
+      skipWorktree: entry.skipWorktree,
     });
   });
   return listed;
@@ -103,10 +106,8 @@ describe('reading git’s index file', () => {
     for (const version of [3, 4]) {
       git(repo, 'update-index', '--index-version', String(version));
       const listed = listedByGit(repo);
-      expect(listed.filter((entry) => entry.notLookedAt).map((entry) => entry.path)).toEqual([
-        'a/port.yml',
-        'b/port.yml',
-      ]);
+      expect(listed.filter((entry) => entry.skipWorktree).map((entry) => entry.path)).toEqual(['a/port.yml']);
+      expect(listed.filter((entry) => entry.assumeValid).map((entry) => entry.path)).toEqual(['b/port.yml']);
       expect(readHere(repo)).toEqual(listed);
     }
   });
@@ -319,7 +320,7 @@ describe('the tracked files, read from the index file and looked at in the work 
     );
   });
 
-  it('asks git about a long list of doubtful files at once', async () => {
+  it('asks git about a long list of files it cannot settle with lstat at once', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 400; i++) files[`services/a-rather-long-folder-name-${i}/port.yml`] = `identifier: s${i}`;
     const repo = makeRepo(files);

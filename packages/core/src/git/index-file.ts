@@ -14,8 +14,10 @@ export interface IndexFileEntry {
   mode: number;
   /** 0 for a merged entry; 1–3 for the sides of a conflict. */
   stage: number;
-  /** Marked assume-unchanged or skip-worktree: git does not look at the work tree for it. */
-  notLookedAt: boolean;
+  /** git's assume-valid bit (`update-index --assume-unchanged`): git takes the work tree's file as unchanged. */
+  assumeValid: boolean;
+  /** git's skip-worktree bit (sparse checkout, `update-index --skip-worktree`): git does not look at the work tree. */
+  skipWorktree: boolean;
 }
 
 /**
@@ -70,7 +72,15 @@ export function readIndexFile(file: string, hashBytes: 20 | 32, visit: (entry: I
     // Version 4 writes each path as the previous one, less some bytes at its end, plus new ones.
     let previous = Buffer.alloc(256);
     let previousLength = 0;
-    const entry: IndexFileEntry = { bytes: previous, start: 0, end: 0, mode: 0, stage: 0, notLookedAt: false };
+    const entry: IndexFileEntry = {
+      bytes: previous,
+      start: 0,
+      end: 0,
+      mode: 0,
+      stage: 0,
+      assumeValid: false,
+      skipWorktree: false,
+    };
     for (let i = 0; i < count; i++) {
       reader.need(fixed + 2);
       const mode = reader.u32(24);
@@ -131,7 +141,8 @@ export function readIndexFile(file: string, hashBytes: 20 | 32, visit: (entry: I
       }
       entry.mode = mode;
       entry.stage = (flags & STAGE_MASK) >> 12;
-      entry.notLookedAt = (flags & ASSUME_VALID) !== 0 || (extendedFlags & SKIP_WORKTREE) !== 0;
+      entry.assumeValid = (flags & ASSUME_VALID) !== 0;
+      entry.skipWorktree = (extendedFlags & SKIP_WORKTREE) !== 0;
       if ((mode & 0o170000) === 0o040000) throw new UnreadIndex('it holds a folder entry (a sparse index)');
       visit(entry);
       reader.skip(size);

@@ -33,13 +33,13 @@ export const SYMLINK_MODE_BITS = 0o120000;
 export function readTracked(
   located: IndexLocation,
   suffixes: string[] | undefined,
-): { index: IndexEntries; lookAt: Map<string, number> } {
+): { index: IndexEntries; toDiff: Map<string, number> } {
   const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
   const { prefix } = located;
   const files = new Map<string, string>();
   const gitlinks: string[] = [];
   const links: string[] = [];
-  const lookAt = new Map<string, number>();
+  const toDiff = new Map<string, number>();
   // Plain loops: this runs for each of 200,000 entries, and a closure per entry cost more than the reading.
   const passes = (bytes: Buffer, start: number, end: number): boolean => {
     if (!endings) return true;
@@ -71,9 +71,9 @@ export function readTracked(
     }
     files.set(name, mode.toString(8));
     // A conflict is compared with its stage 2 ("ours"), when it has one, as git does (`run_diff_files`).
-    if ((entry.stage === 0 || entry.stage === 2) && !entry.notLookedAt) lookAt.set(name, mode);
+    if ((entry.stage === 0 || entry.stage === 2) && !entry.assumeValid && !entry.skipWorktree) toDiff.set(name, mode);
   });
-  return { index: { files, gitlinks, links }, lookAt };
+  return { index: { files, gitlinks, links }, toDiff };
 }
 
 /** A folder with at least this many folders to look at is listed once rather than asked about one by one. */

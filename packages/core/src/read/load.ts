@@ -57,7 +57,7 @@ export function load(selection: Selection, options: LoadOptions): LoadedFile[] {
   // CPU-bound, so concurrency would only add promise overhead.
   const loaded = selection.files
     .filter((file) => file.status !== 'deleted')
-    .map((file) => loadEntityFile(file.path, Boolean(file.confined), context));
+    .map((file) => loadEntityFile(file.path, Boolean(file.noLeadingSymlink), context));
   for (const { path, reason } of selection.refused) loaded.push(refused(path, 'read', 'refused', `refused: ${reason}`));
   return loaded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -90,9 +90,13 @@ function refused(
   };
 }
 
-function loadEntityFile(path: string, confined: boolean, context: LoadContext): LoadedFile {
+function loadEntityFile(path: string, noLeadingSymlink: boolean, context: LoadContext): LoadedFile {
   const format = formatOf(path);
-  const read = readRepositoryFile(context.repository, path, { limit: MAX_ENTITY_FILE_BYTES, noLink: true, confined });
+  const read = readRepositoryFile(context.repository, path, {
+    limit: MAX_ENTITY_FILE_BYTES,
+    noLink: true,
+    noLeadingSymlink,
+  });
   if (!read.ok) {
     if (read.kind === 'encoding') return refused(path, 'parse', 'encoding', `the file ${read.reason}`, read.at);
     const limit = read.kind === 'too-large' ? `; entity files are limited to ${MAX_ENTITY_FILE_BYTES}` : '';

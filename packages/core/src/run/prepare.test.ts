@@ -100,7 +100,7 @@ describe('a full run reads the files the index lists without looking at each fir
       include: config.include,
       exclude: config.exclude,
       git: new Git(repo),
-      openDecides: true,
+      statByOpen: true,
     });
     const listed = (await parts.tracked).files.map((file) => file.path);
     for (const name of ['deleted', 'to-link', 'to-folder', 'to-fifo']) expect(listed).toContain(`svc/${name}/port.yml`);

@@ -104,7 +104,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
           root,
           include: config.include,
           exclude: config.exclude,
-          openDecides: true,
+          statByOpen: true,
           ...(git ? { git } : {}),
         })
       : undefined;
@@ -250,7 +250,7 @@ async function selectAndLoad(
         root,
         include: config.include,
         exclude: config.exclude,
-        openDecides: true,
+        statByOpen: true,
         ...(git ? { git } : {}),
       });
     const listed = selectAll(await parts.tracked, head, notes);
@@ -296,7 +296,7 @@ async function selectAndLoad(
 }
 
 /**
- * Discovery left each tracked file to be looked at by its reading (`openDecides`): one that could not be
+ * Discovery left each tracked file to be looked at by its reading (`statByOpen`): one that could not be
  * read is looked at now, and the selection and what was loaded become what they are when discovery looks
  * first. A file gone from the work tree is dropped; a link or a folder in its place is refused. A file that
  * is there and still cannot be read (too large, not readable) keeps its problem.
@@ -308,9 +308,7 @@ async function settleUnread(
   loadSelected: (selection: Selection) => LoadedFile[],
 ): Promise<{ selection: Selection; files: LoadedFile[] }> {
   const selected = new Set(selection.files.map((file) => file.path));
-  const unread = files
-    .filter((file) => selected.has(file.path) && file.unread !== undefined)
-    .map((file) => file.path);
+  const unread = files.filter((file) => selected.has(file.path) && file.unread !== undefined).map((file) => file.path);
   if (unread.length === 0) return { selection, files };
   const found = await recheck(unread);
   const stillFiles = new Set(found.files.map((file) => file.path));

@@ -16,7 +16,7 @@ export function selectAll(discovery: Discovery, head: string | null, notes: stri
     files: discovery.files.map((file) => ({
       path: file.path,
       status: 'all',
-      ...(file.confined ? { confined: true } : {}),
+      ...(file.noLeadingSymlink ? { noLeadingSymlink: true } : {}),
     })),
     changedPaths: new Set(),
     notes: [...notes, ...discovery.notes],
