@@ -25,22 +25,17 @@ export interface ParsedSource {
   locator: Locator;
 }
 
-/** Offsets to lines and columns, by binary search over line starts. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  position(offset: number): Position {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low]! + 1 };
-  }
+/** Offsets to lines and columns (1-based): `yaml`'s LineCounter, given the text's line starts. */
+function lineIndex(text: string): { position(offset: number): Position } {
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
+  return {
+    position(offset) {
+      const { line, col } = counter.linePos(offset);
+      return { line, column: col };
+    },
+  };
 }
 
 /**
@@ -142,7 +137,7 @@ function tooDeepSource(text: string, offset: number): ParsedSource {
     documents: [],
     errors: [
       {
-        ...new LineIndex(text).position(offset),
+        ...lineIndex(text).position(offset),
         rule: 'nesting',
         message: `nests deeper than ${MAX_PARSE_DEPTH} levels; the file is not read`,
         hint: 'an entity may nest 100 levels at most: flatten the value',
@@ -175,7 +170,7 @@ function readJson(text: string): ParsedSource {
   // JSON.parse keeps the last of two equal keys: an entity could change identifier unseen.
   const duplicate = firstDuplicateKey(text);
   if (duplicate) {
-    const lines = new LineIndex(text);
+    const lines = lineIndex(text);
     return {
       documents: [],
       errors: [
@@ -214,7 +209,7 @@ function firstDuplicateKey(text: string): { key: string; offset: number } | unde
 
 /** Strict JSON (no comments, no trailing commas) with a syntax tree for positions. */
 export function parseJsonWithPositions(text: string): ParsedSource {
-  const lines = new LineIndex(text);
+  const lines = lineIndex(text);
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, {
     disallowComments: true,
