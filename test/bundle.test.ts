@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE, makeDir } from './helpers.js';
 // @ts-expect-error: a build script, plain JavaScript without types
 import { asciiWidth } from '../packages/cli/scripts/ascii-width.mjs';
 
@@ -50,5 +52,27 @@ describe('the bundle', () => {
     const line = 'Exit codes: 0 all valid, 1 some files invalid.';
     expect(asciiWidth(`${line}\n`)).toBe(line.length);
     for (const other of ['é', 'naïve', '\x1b[31mred\x1b[0m', '日本', '👍']) expect(asciiWidth(other)).toBeUndefined();
+  });
+
+  it('routes string-width through the stand-in: a check and --help build no Intl.Segmenter', () => {
+    // string-width builds one when it loads; the stand-in loads it only for text that is not ASCII.
+    const hook = join(makeDir({}), 'count-segmenters.mjs');
+    writeFileSync(
+      hook,
+      [
+        'let built = 0;',
+        'const Real = Intl.Segmenter;',
+        'Intl.Segmenter = class extends Real { constructor(...args) { super(...args); built++; } };',
+        "process.on('exit', () => process.stderr.write('segmenters: ' + built + '\\n'));",
+      ].join('\n'),
+    );
+    const cli = join(root, 'packages/cli/dist/port-gitops.mjs');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, cli, ...args], {
+        cwd: EXAMPLE,
+        encoding: 'utf8',
+      }).stderr;
+    expect(run(['check', 'teams/payments/services/checkout/port.yml'])).toContain('segmenters: 0');
+    expect(run(['--help'])).toContain('segmenters: 0');
   });
 });
