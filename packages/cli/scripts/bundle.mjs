@@ -55,11 +55,11 @@ cpSync(schemas, join(here, 'schemas'), { recursive: true });
 
 /**
  * yargs measures every line of its help text with string-width on every run, printed or not, and
- * string-width builds an Intl.Segmenter and Unicode-property expressions when it loads: together about
- * a tenth of a `check`'s start. Every import of it gets this stand-in instead: ASCII text (all of
- * port-gitops' help) is measured by scripts/ascii-width.mjs, which gives string-width's own answers for
- * it (test/bundle.test.ts holds the two together); any other text goes to the real module, loaded on
- * first use.
+ * string-width builds an Intl.Segmenter and Unicode-property expressions when it loads, which every
+ * command's start pays (docs/benchmarks.md has the figure). Every import of it gets this stand-in
+ * instead: ASCII text (all of port-gitops' help) is measured by scripts/ascii-width.mjs, which gives
+ * string-width's own answers for it (test/bundle.test.ts holds the two together, and holds the bundle to
+ * using the stand-in); any other text goes to the real module, loaded on first use.
  */
 function lazyStringWidth() {
   return {

@@ -21,8 +21,8 @@ export interface Exchange {
 /**
  * HTTP for the client, on node:http with connections kept alive (an idle one does not keep the process
  * alive: the agent lets go of it). Not `fetch`: Node loads its fetch (undici) on the first call, and each
- * request through it costs about a millisecond of CPU more; a sync of thousands of entities at eight
- * requests in flight spent as much on that as on the network (docs/benchmarks.md). As with
+ * request through it costs more CPU, which a sync of thousands of entities at eight requests in flight
+ * feels (docs/benchmarks.md, the push phase). As with
  * `fetch(…, { redirect: 'manual' })`, a redirect is never followed: the caller sees the 3xx. The answer
  * is read whole before it resolves, so `signal` (the caller's timeout) covers its body too.
  */

@@ -43,9 +43,9 @@ export async function discover(options: DiscoverOptions): Promise<Discovery> {
 }
 
 /**
- * Discovery in two parts that need not wait for each other: what git's index lists (known in a tenth of
- * a second on 200,000 files) and what a walk of the work tree adds (untracked files: the walk takes
- * several times as long). A full run reads the first part while git walks. Outside git, the walk is the
+ * Discovery in two parts that need not wait for each other: what git's index lists (read quickly) and
+ * what a walk of the work tree adds (untracked files: on a large tree the walk takes several times as
+ * long). A full run reads the first part while git walks. Outside git, the walk is the
  * first part and the second is empty.
  */
 export function discoverInParts(options: DiscoverOptions): {

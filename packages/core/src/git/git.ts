@@ -118,7 +118,7 @@ export class Git {
 
   /**
    * simple-git, for what talks to a remote (its remotes, fetching, deepening a shallow clone): loaded on
-   * first use, since most runs never talk to one and loading it costs every run's start (about 20 ms).
+   * first use, since most runs never talk to one and loading it would cost every run's start.
    * The local commands are spawned directly (`gitOutput`).
    */
   private remote(): Promise<SimpleGit> {
@@ -213,12 +213,11 @@ export class Git {
    * The index's entries whose names end with one of `suffixes` (all when undefined), and which of them
    * differ in kind in the work tree. Git's index file is read here, and each entry is looked at with an
    * `lstat` of it and of its folders; git (`diff-files`) is asked only about those that do not plainly
-   * match. On a 200,000-file index that takes about 0.2 s, most of it the `lstat` calls; the two git
-   * processes it replaces (the listing and `diff-files`, each reading the whole 22 MB index) took about
-   * 0.65 s beside git's walk of the work tree. An index this
-   * reader does not take (split, sparse, another version) is listed and compared by git, as before; a test
-   * holds both ways to the same answers. `statFiles: false` is for a caller about to open every file
-   * anyway: the files' `lstat` calls (10,000 of them took 55-75 ms) are left to that open (`deferredStat`).
+   * match. This replaces two git processes that each read the whole index (the listing and `diff-files`);
+   * what it buys on a large tree is in docs/benchmarks.md. An index this reader does not take (split,
+   * sparse, another version, a checksum that does not match) is listed and compared by git (`--debug`
+   * says why); index-file.test.ts holds both ways to the same answers. `statFiles: false` is for a caller
+   * about to open every file anyway: the files' `lstat` calls are left to that open (`deferredStat`).
    */
   async tracked(suffixes: string[] | undefined, options: { statFiles?: boolean } = {}): Promise<TrackedEntries> {
     const located = await this.indexFile();
@@ -334,14 +333,14 @@ export class Git {
     const links: string[] = [];
     const gitlink = Buffer.from(GITLINK_MODE);
     const symlink = Buffer.from(SYMLINK_MODE);
-    // Compared byte by byte in JavaScript: Buffer.compare crosses into C++ on every call, and with a
-    // few calls for each of 200,000 entries that crossing cost more than git's listing.
+    // Compared byte by byte in JavaScript: Buffer.compare crosses into C++ on every call, a few calls
+    // for each entry of the index.
     const bytesAt = (buffer: Buffer, at: number, bytes: Buffer) => {
       for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
       return true;
     };
-    // "<mode> <object> <stage>\t<path>\0" per entry, read as it comes: a 200,000-file index is 40 MB of
-    // listing, and none of it is kept but the entries that pass.
+    // "<mode> <object> <stage>\t<path>\0" per entry, read as it comes: the listing of a large index is
+    // tens of megabytes, and none of it is kept but the entries that pass.
     const entry = (buffer: Buffer, start: number, end: number) => {
       const tab = buffer.indexOf(9, start);
       if (tab === -1 || tab > end) return;

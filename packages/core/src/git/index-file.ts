@@ -48,10 +48,9 @@ const CHUNK = 1 << 20;
 
 /**
  * Reads git's index file (versions 2, 3 and 4; SHA-1 or SHA-256), calling `visit` for each entry in the
- * index's order (by path, then stage). Read in chunks of 1 MiB into one buffer: a 200,000-file index is
- * 22 MB, and making a buffer that size costs more than reading it (about 85 ms against 5 ms, measured),
- * while git's own listing of it takes a quarter of a second. `visit` may keep nothing of `bytes` beyond
- * its call: they are reused.
+ * index's order (by path, then stage). Read in chunks of 1 MiB into one reused buffer, not whole: the
+ * index of a large tree is tens of megabytes. `visit` may keep nothing of `bytes` beyond its call: they
+ * are reused.
  *
  * Throws `UnreadIndex` for what it does not take (a split or sparse index, another version, a file that
  * does not hold together, one whose trailing checksum does not match its bytes); the caller then asks

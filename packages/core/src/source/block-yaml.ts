@@ -5,8 +5,8 @@ import { decodePointer } from './pointer.js';
  * Positions in plain block YAML, read line by line: the shape nearly every entity file has (mappings and
  * sequences by indentation, one-line scalars, one-line flow collections of scalars, comments, several
  * documents). Placing a problem needs the position of a value; the full YAML parser that knows every
- * position costs ten times the parse of the data, and a run with thousands of warnings paid it for every
- * file. Anything outside that shape (an anchor, a tag, a block or multi-line scalar, an escape in a quoted
+ * position costs many times the parse of the data, and a run with thousands of problems paid it for every
+ * file (docs/benchmarks.md has what this reader buys, measured with and without it). Anything outside that shape (an anchor, a tag, a block or multi-line scalar, an escape in a quoted
  * scalar, a key that is not a string, a tab or another blank than a space, a flow collection over several
  * lines) makes this return undefined, and the full parser places the problems, as before. Where it
  * answers, it answers as the full parser's locator does (block-yaml.test.ts holds the two to the same
@@ -14,8 +14,8 @@ import { decodePointer } from './pointer.js';
  *
  * The model is numbers only: one array of lines and one of nodes, each a run of fields, with keys kept as
  * offsets into the text. A run that places thousands of problems builds one model per file in a heap the
- * earlier stages have grown, and objects per line, per node and per key (and the garbage collections that
- * copied them) were most of the cost.
+ * earlier stages have grown: objects per line, per node and per key would each be copied by the garbage
+ * collector.
  */
 export function blockYamlLocator(text: string): Omit<Locator, 'raw'> | undefined {
   // Only the space is a blank here: every other character JavaScript or YAML trims is the full parser's.
@@ -196,7 +196,7 @@ function sameText(text: string, start: number, end: number, otherStart: number, 
 
 /**
  * The arrays every read writes its lines and nodes into, grown once and kept: the model takes a copy of
- * its nodes at the end. Growing two arrays for each small file cost about as much as reading it. One
+ * its nodes at the end, rather than growing two arrays for each small file. One
  * read at a time uses them (a read is synchronous and calls out to nothing); a file of tens of thousands
  * of lines leaves them to the garbage collector rather than keep megabytes.
  */
