@@ -30,7 +30,8 @@ export function exampleBlueprints(): Record<string, string> {
 /** A temporary folder with these files, removed after the test. */
 export function makeDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'port-gitops-test-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  // Retried: a git process a test started (a detached auto gc) may still be writing into it.
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   writeFiles(dir, files);
   return dir;
 }
