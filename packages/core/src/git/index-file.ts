@@ -99,6 +99,7 @@ export function readIndexFile(file: string, hashBytes: 20 | 32, visit: (entry: I
           reader.need(nameStart + 1);
           byte = reader.byte(nameStart++);
           strip = ((strip + 1) << 7) | (byte & 127);
+          // Checked as it grows too, so that a run of continuation bytes cannot overflow it.
           if (strip > previousLength) throw new UnreadIndex('an entry removes more of the previous path than it has');
         }
         if (strip > previousLength) throw new UnreadIndex('an entry removes more of the previous path than it has');

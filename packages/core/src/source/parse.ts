@@ -301,8 +301,13 @@ export function parseYamlWithPositions(text: string): ParsedSource {
 
 function parseYamlTree(text: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' });
-  const parsed: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  // An array always (an empty stream is an empty array), whatever its type says.
+  const parsed: Document.Parsed[] = parseAllDocuments(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'silent',
+  });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
