@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
@@ -184,6 +184,37 @@ describe('changed-only selection (--base)', () => {
     );
     const strict = await runCli(['check', '--base', 'HEAD~1', '--strict-relations'], { cwd: repo });
     expect(strict.code).toBe(1);
+  });
+
+  it('looks up the targets a change adds and the relations to what it removes with one git grep', async () => {
+    const service = (id: string, dependsOn: string[]) =>
+      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
+    const files: Record<string, string> = { ...exampleBlueprints(), 'gone/port.yml': service('gone', []) };
+    // A popular target: many files name it, one defines it (written with an escape, as JSON may).
+    files['popular/port.json'] = JSON.stringify({ identifier: 'popular', blueprint: 'service' }).replace(
+      'popular',
+      'popul\\u0061r',
+    );
+    for (let i = 0; i < 30; i++) files[`s${i}/port.yml`] = service(`s${i}`, ['popular']);
+    files['keeps/port.yml'] = service('keeps', ['gone']);
+    const repo = makeRepo(files);
+    rmSync(join(repo, 'gone/port.yml'));
+    writeFiles(repo, { 'new/port.yml': service('new', ['popular']) });
+    commit(repo, 'remove gone, add new');
+    const trace = join(makeDir({}), 'trace');
+    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], {
+      cwd: repo,
+      env: { GIT_TRACE: trace },
+    });
+    const report = JSON.parse(run.stdout) as Report;
+    // popular is defined (through the escape): no warning for new; keeps relates to what was removed.
+    expect(report.errors.map((e) => `${e.file} ${e.rule} ${e.pointer}`)).toEqual([
+      'keeps/port.yml relation-target /relations/dependsOn/0',
+    ]);
+    const greps = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((line) => / git grep .* -[PE] /.test(line));
+    expect(greps).toHaveLength(1);
   });
 
   it('selects an unchanged entity file when a file it pulls in with file:// changed', async () => {

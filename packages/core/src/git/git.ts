@@ -111,6 +111,8 @@ export interface GitOptions {
 
 export class Git {
   private remoteGit: Promise<SimpleGit> | undefined;
+  /** Whether git greps with Perl-compatible expressions; false once it said it cannot. */
+  private perlRegex: boolean | undefined;
   constructor(
     readonly root: string,
     private readonly options: GitOptions = {},
@@ -524,34 +526,32 @@ export class Git {
   }
 
   /**
-   * The lines of tracked files (limited to `pathspecs`) that hold any of `texts` (as a whole word with
-   * `word`; read as POSIX extended regular expressions with `extended`), each with its file; binary files
-   * are left out. Texts go on standard input, any number of them; a failing search throws: it never reads
-   * as "no file".
+   * The lines of tracked files (limited to `pathspecs`) that hold any of `texts`: fixed strings (as a
+   * whole word with `word`), or with `regex` expressions written in the syntax POSIX extended and
+   * Perl-compatible expressions share, run by git's Perl-compatible engine (several times faster on
+   * alternations) or, where git was built without it, its POSIX one. Each line comes with its file;
+   * binary files are left out. Texts go on standard input, any number of them; a failing search throws:
+   * it never reads as "no file".
    */
   async matchingLines(
     texts: string[],
     pathspecs: string[],
-    options: { word?: boolean; extended?: boolean } = {},
+    options: { word?: boolean; regex?: boolean } = {},
   ): Promise<MatchingLine[]> {
     if (texts.length === 0) return [];
-    const args = [
-      'grep',
-      '-z',
-      '-I',
-      options.extended ? '-E' : '-F',
-      ...(options.word ? ['-w'] : []),
-      '-f',
-      '-',
-      '--',
-      ...pathspecs,
-    ];
+    const kind = options.regex ? (this.perlRegex === false ? '-E' : '-P') : '-F';
+    const args = ['grep', '-z', '-I', kind, ...(options.word ? ['-w'] : []), '-f', '-', '--', ...pathspecs];
     let output: string;
     try {
       output = (await this.output(args, `${texts.join('\n')}\n`)).toString('utf8');
     } catch (error) {
       // git grep exits 1 when nothing matches, and more than 1 when it failed.
       if (error instanceof GitCommandError && error.exitCode === 1) return [];
+      if (kind === '-P' && error instanceof GitCommandError && /Perl-compatible|USE_LIBPCRE/i.test(error.message)) {
+        this.perlRegex = false;
+        this.options.debug?.('git was built without Perl-compatible expressions: git grep -E is used instead');
+        return this.matchingLines(texts, pathspecs, options);
+      }
       throw error;
     }
     // "<path>\0<line>\n" per match.

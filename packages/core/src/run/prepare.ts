@@ -26,6 +26,7 @@ import {
   checkRelationTargets,
   createValidator,
   definedInOtherFiles,
+  OtherFiles,
   relationsToRemoved,
   withProblems,
 } from '../validate/index.js';
@@ -143,25 +144,22 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
         })
       : undefined;
   events.stage('diff with base');
-  const otherFiles = { root, include: config.include, matcher, loaded: files, reader };
+  // A changed-only run loaded the changed files only: it checks the targets the change adds, and the
+  // relations other files keep to the entities it removes, with one search of the other files.
+  const others =
+    changes && git
+      ? new OtherFiles(git, { root, include: config.include, matcher, loaded: files, reader }, changes.removed)
+      : undefined;
   const relationProblems = await checkRelationTargets(files, {
     blueprints,
     strict: Boolean(options.strictRelations),
-    // A changed-only run loaded the changed files only: it checks the targets the change adds, and
-    // looks for them in the other files with git grep.
-    ...(changes && git
-      ? {
-          changes,
-          findElsewhere: (keys) => definedInOtherFiles(git, otherFiles, keys),
-        }
-      : {}),
+    ...(changes && others ? { changes, findElsewhere: (keys) => definedInOtherFiles(others, keys) } : {}),
   });
-  // A changed-only run that removes entities: the relations other files keep to them.
   const toRemoved =
-    changes && git && changes.removed.length > 0
+    changes && others && changes.removed.length > 0
       ? await relationsToRemoved(
-          git,
-          { ...otherFiles, blueprints, strict: Boolean(options.strictRelations) },
+          others,
+          { blueprints, strict: Boolean(options.strictRelations) },
           changes.removed,
           (paths) => load(unchangedFiles(paths, selection), { root, reader, blueprints }),
         )

@@ -1,2 +1,2 @@
-export { checkRelationTargets, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
+export { OtherFiles, checkRelationTargets, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
 export { type ValidationResult, createValidator, reviseValidation, withProblems } from './validate.js';

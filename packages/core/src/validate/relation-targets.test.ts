@@ -7,7 +7,7 @@ import { createEntityFileMatcher } from '../discover/index.js';
 import { Git } from '../git/index.js';
 import type { Selection } from '../model.js';
 import { createEntityReader, load } from '../read/index.js';
-import { definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
+import { OtherFiles, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
 
 /** Every way an entity file writes an identifier that the lookup must see, and some that only look like one. */
 const FILES: Record<string, string> = {
@@ -22,6 +22,10 @@ const FILES: Record<string, string> = {
   'h/port.yml': 'identifier: &anchor svc-anchored\nblueprint: service\n',
   'i/port.yml': 'identifier: ünïcode-svc\nblueprint: service\n',
   'j/port.yml': 'identifier: back\\slash\nblueprint: service\n',
+  // Written with escapes (JSON, YAML double quotes) or as an explicit key: the value on the line is not the name.
+  'm/port.json': '{"identifier": "svc\\u002descaped", "blueprint": "service"}',
+  'n/port.yml': 'identifier: "svc\\x2dquoted"\nblueprint: service\n',
+  'o/port.yml': '? identifier\n: svc-explicit\nblueprint: service\n',
   // Look like definitions and are not: another key that ends like one, a mention in a relation.
   'k/port.yml':
     'identifier: k\nblueprint: service\nproperties: { myidentifier: svc-x }\nrelations: { dependsOn: [svc-y] }\n',
@@ -44,6 +48,9 @@ const DEFINED = [
   'ünïcode-svc',
   'back\\slash',
   'shop-web',
+  'svc-escaped',
+  'svc-quoted',
+  'svc-explicit',
 ];
 const NAMES = [...DEFINED, 'svc-x', 'svc-y', 'svc', 'default/shop-web'];
 
@@ -62,10 +69,8 @@ describe('looking up relation targets in the entity files a run did not load', (
     const git = new Git(root);
     const lookup = (names: string[], search: 'keys' | 'definitions') =>
       definedInOtherFiles(
-        git,
-        options,
+        new OtherFiles(git, options, [], search),
         names.map((identifier) => ({ blueprint: 'x', identifier })),
-        search,
       );
     // Everything the files define, found both ways.
     const all = await lookup(NAMES, 'definitions');
@@ -117,7 +122,7 @@ describe('looking up relation targets in the entity files a run did not load', (
     }));
     const git = new Git(root);
     const found = (search: 'keys' | 'definitions') =>
-      relationsToRemoved(git, options, removed, readFiles, search).then((problems) =>
+      relationsToRemoved(new OtherFiles(git, options, removed, search), options, removed, readFiles).then((problems) =>
         problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.pointer}`),
       );
     const targeted = await found('definitions');

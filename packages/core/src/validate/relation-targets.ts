@@ -103,8 +103,13 @@ export interface OtherFilesOptions {
   reader: EntityReader;
 }
 
-/** An identifier (or a Backstage name) whose value is not on its key's line: a block scalar, an alias, a tag. */
-const VALUE_ELSEWHERE = /(?:identifier|name)["']?\s*:\s*(?:[|>&*!]|$)/;
+/**
+ * An identifier key (or a Backstage name) whose value, as written on its line, is not the name itself: a
+ * block scalar, an alias, a tag, a value on the next line, or a double-quoted value with escapes (JSON's
+ * `\u002d`, YAML's `\x2d`); and a YAML explicit key (`? identifier`). Such a file may define any name:
+ * its parse decides.
+ */
+const VALUE_ELSEWHERE = /(?:identifier|name)["']?\s*:\s*(?:[|>&*!]|$|"[^"]*\\)|^\s*\?(?:\s|$)/;
 
 /** The last `/` part of an identifier: what a Backstage file qualified by namespace (`retail/shop`) writes. */
 const nameOf = (identifier: string) => identifier.slice(identifier.lastIndexOf('/') + 1) || identifier;
@@ -114,9 +119,10 @@ const KEY_LINE_ONLY = /^\s*(?:-\s+)?["']?(?:identifier|name)["']?\s*:\s*["']?[^\
 
 /**
  * How the other entity files are searched: every line with an identifier key (`keys`, whose cost the
- * number of names does not change), or, for a few names, only the lines that may define or name one of
- * them (`definitions`: git prints a line or two instead of one per entity file, and nothing is left to
- * sift). Both give the same answers (relation-targets.test.ts holds them to it).
+ * number of names does not change), or, for a few names, only the lines that may define one of them or
+ * name a removed one (`definitions`: git prints a line or two for a name that defines something, however
+ * many files name it, and nothing is left to sift). Both give the same answers (relation-targets.test.ts
+ * holds them to it).
  */
 type LineSearch = 'keys' | 'definitions';
 
@@ -124,53 +130,72 @@ type LineSearch = 'keys' | 'definitions';
 const TARGETED_NAMES_MAX = 100;
 
 /**
- * POSIX extended expressions for the lines `scanOtherFiles` keeps: an identifier key whose value on the
- * line is one of `names` (alone, or after a `namespace/`), an identifier key whose value is written
- * elsewhere (a block scalar, an alias, a tag, the next line), and with `mentions` any line that holds one
- * of `names` as a word (as `git grep -w` reads a word: letters, digits and `_`).
+ * Expressions (in the syntax POSIX extended and Perl-compatible expressions share, so that git can run
+ * either) for the lines `scanOtherFiles` keeps: an identifier key whose value on the line is one of
+ * `names` (alone, or after a `namespace/`); an identifier key whose value is written otherwise
+ * (`VALUE_ELSEWHERE`); and any line that holds one of `mentioned` as a word (as `git grep -w` reads a
+ * word: letters, digits and `_`).
  */
-function definitionPatterns(keys: string[], names: Set<string>, mentions: boolean): string[] {
+function definitionPatterns(keys: string[], names: Set<string>, mentioned: Set<string>): string[] {
   const key = `(^|[^[:alnum:]_])(${keys.join('|')})["']?[[:space:]]*:[[:space:]]*`;
-  const alternatives = [...names].map((name) => name.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+  const alternatives = (set: Set<string>) =>
+    [...set].map((name) => name.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
   return [
-    `${key}["']?([^][:space:]"',}]*/)?(${alternatives})([][:space:]"',}]|$)`,
-    `${key}([|>&*!]|$)`,
-    ...(mentions ? [`(^|[^[:alnum:]_])(${alternatives})([^[:alnum:]_]|$)`] : []),
+    `${key}["']?([^][:space:]"',}]*/)?(${alternatives(names)})([][:space:]"',}]|$)`,
+    `${key}([|>&*!]|$|"[^"]*\\\\)`,
+    '^[[:space:]]*\\?([[:space:]]|$)',
+    ...(mentioned.size > 0 ? [`(^|[^[:alnum:]_])(${alternatives(mentioned)})([^[:alnum:]_]|$)`] : []),
   ];
 }
 
+/** What one search found: the files that may define one of the names, and those that may name a removed one. */
+interface ScanResult {
+  defining: Set<string>;
+  mentioning: Set<string>;
+}
+
 /**
- * One git grep (in C) over the entity files the run did not load, for the lines that hold an identifier
- * key (and, with `mentions`, one of `names` as a word): the files that may define one of the names (its
- * value on the key's line, or a value written elsewhere: a block scalar, an alias), and those that may name
- * one (any other line git found). Nothing is parsed here: the cost is one read of the entity files by git,
- * however many files relate to one of the names (a system thousands of services relate to).
+ * One git grep (in C) over the entity files the run did not load, for the lines that may define one of
+ * `names` and, for `mentioned`, the lines that name one as a word: the files that may define one (its
+ * value on the key's line, or a value written otherwise: `VALUE_ELSEWHERE`), and those that may name a
+ * removed one (any other line git found for it). Nothing is parsed here. In `definitions` mode the cost is
+ * git reading the entity files, and the lines it prints grow with the answer (the definitions, and the
+ * files that name a removed entity), not with how many files name a target the change adds.
  */
 async function scanOtherFiles(
   git: Git,
   options: OtherFilesOptions,
   names: Set<string>,
-  mentions: boolean,
+  mentioned: Set<string>,
   search: LineSearch = names.size > TARGETED_NAMES_MAX ? 'keys' : 'definitions',
-): Promise<{ defining: Set<string>; mentioning: Set<string> }> {
+): Promise<ScanResult> {
   const seen = new Set(options.loaded.map((file) => file.path));
   const keys = options.reader.identifierKeys;
   const keyOnLine = new RegExp(`(?:${keys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`, 'g');
+  // A word as git grep -w reads one: ASCII letters, digits and `_` (any other byte ends a word).
+  const mentionOnLine =
+    mentioned.size > 0
+      ? new RegExp(`(?:^|[^A-Za-z0-9_])(?:${[...mentioned].map(escapeRegExp).join('|')})(?:[^A-Za-z0-9_]|$)`)
+      : undefined;
   const defining = new Set<string>();
   const mentioning = new Set<string>();
   const pathspecs = entityPathspecs(options.include);
   const lines =
     search === 'definitions'
-      ? await git.matchingLines(definitionPatterns(keys, names, mentions), pathspecs, { extended: true })
-      : await git.matchingLines(mentions ? [...keys, ...names] : keys, pathspecs, { word: true });
+      ? await git.matchingLines(definitionPatterns(keys, names, mentioned), pathspecs, { regex: true })
+      : await git.matchingLines([...keys, ...mentioned], pathspecs, { word: true });
   for (const { path, text } of lines) {
     if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
     if (VALUE_ELSEWHERE.test(text)) defining.add(path);
     for (const match of text.matchAll(keyOnLine)) if (names.has(nameOf(match[1]!))) defining.add(path);
-    // git found this line for a name, or for a key among other text: either way the file may name one.
-    if (mentions && !KEY_LINE_ONLY.test(text)) mentioning.add(path);
+    // A line that names a removed entity, other than its definition, may relate to it.
+    if (mentionOnLine?.test(text) && !KEY_LINE_ONLY.test(text)) mentioning.add(path);
   }
   return { defining, mentioning };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The `blueprint\0identifier` keys these files define, parsed: the parse decides. */
@@ -186,54 +211,70 @@ function definedIn(paths: Iterable<string>, options: OtherFilesOptions): Set<str
 }
 
 /**
- * For a changed-only run: which of these entities an entity file it did not load defines. One scan of the
- * other entity files (`scanOtherFiles`), then a parse of the few that may define one of them.
+ * The entity files a changed-only run did not load, searched once for both questions the run asks of
+ * them: which targets its relations add are defined there (`definedInOtherFiles`), and which of them
+ * relate to an entity it removes (`relationsToRemoved`). The removed entities are known from the start;
+ * the added targets join them on the first question, so that one git grep answers both.
  */
+export class OtherFiles {
+  private last: { names: Set<string>; result: Promise<ScanResult> } | undefined;
+  private readonly removedNames: Set<string>;
+
+  constructor(
+    private readonly git: Git,
+    readonly options: OtherFilesOptions,
+    removed: ReadonlyArray<{ identifier: string }>,
+    /** Forces a way of searching (tests hold both to the same answers); by default chosen by the names' count. */
+    private readonly search?: LineSearch,
+  ) {
+    this.removedNames = new Set(removed.map(({ identifier }) => nameOf(identifier)));
+  }
+
+  /** The search for the definitions of `names` (and of the removed entities) and the mentions of the removed ones. */
+  scan(names: Iterable<string>): Promise<ScanResult> {
+    const wanted = new Set([...names].map(nameOf));
+    if (this.last && [...wanted].every((name) => this.last!.names.has(name))) return this.last.result;
+    const all = new Set([...wanted, ...this.removedNames]);
+    const result = scanOtherFiles(this.git, this.options, all, this.removedNames, this.search);
+    this.last = { names: all, result };
+    return result;
+  }
+}
+
+/** For a changed-only run: which of these entities an entity file it did not load defines. */
 export async function definedInOtherFiles(
-  git: Git,
-  options: OtherFilesOptions,
+  others: OtherFiles,
   keys: Array<{ blueprint: string; identifier: string }>,
-  search?: LineSearch,
 ): Promise<Set<string>> {
-  const { defining } = await scanOtherFiles(
-    git,
-    options,
-    new Set(keys.map(({ identifier }) => nameOf(identifier))),
-    false,
-    search,
-  );
-  return definedIn(defining, options);
+  const { defining } = await others.scan(keys.map(({ identifier }) => identifier));
+  return definedIn(defining, others.options);
 }
 
 /**
  * For a changed-only run: the relations of files the change did not touch that point at an entity the
  * change removed (and no other file defines). A full run reports each as a relation to an entity no file
- * defines; a change that creates them must say so too, in the files that hold them. One git grep finds
- * the files that name a removed identifier; only those are read (`readFiles`), and only their relations
- * to removed entities are reported, nothing else of them.
+ * defines; a change that creates them must say so too, in the files that hold them. The shared search
+ * finds the files that name a removed identifier; only those are read (`readFiles`), and only their
+ * relations to removed entities are reported, nothing else of them.
  */
 export async function relationsToRemoved(
-  git: Git,
-  options: OtherFilesOptions & Pick<RelationTargetOptions, 'blueprints' | 'strict'>,
+  others: OtherFiles,
+  options: Pick<RelationTargetOptions, 'blueprints' | 'strict'>,
   removed: Array<{ file: string; blueprint: string; identifier: string }>,
   readFiles: (paths: string[]) => LoadedFile[],
-  search?: LineSearch,
 ): Promise<Problem[]> {
   const defined = new Set(
-    options.loaded.flatMap((file) => file.entities.map((e) => `${e.blueprint}\u0000${e.identifier}`)),
+    others.options.loaded.flatMap((file) => file.entities.map((e) => `${e.blueprint}\u0000${e.identifier}`)),
   );
   let gone = removed.filter((entity) => !defined.has(`${entity.blueprint}\u0000${entity.identifier}`));
   if (gone.length === 0) return [];
-  // One scan: the files that may still define a removed entity, and those that name one.
-  const names = new Set(gone.map(({ identifier }) => nameOf(identifier)));
-  const scan = await scanOtherFiles(git, options, names, true, search);
-  const elsewhere = definedIn(scan.defining, options);
+  const scan = await others.scan([]);
+  const elsewhere = definedIn(scan.defining, others.options);
   gone = gone.filter((entity) => !elsewhere.has(`${entity.blueprint}\u0000${entity.identifier}`));
   if (gone.length === 0 || scan.mentioning.size === 0) return [];
   const wanted = new Map(gone.map((entity) => [`${entity.blueprint}\u0000${entity.identifier}`, entity]));
-  const candidates = scan.mentioning;
   const problems: Problem[] = [];
-  for (const file of readFiles([...candidates].sort())) {
+  for (const file of readFiles([...scan.mentioning].sort())) {
     for (const entity of file.entities) {
       const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
       const relations = entity.data.relations;
