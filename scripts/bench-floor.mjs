@@ -7,15 +7,31 @@
 //                                           the work tree's root, ask git whether the file is one it
 //                                           tracks or ignores, read it, and search the entity files once
 //                                           for the entities it names (its relation targets)
+//   node scripts/bench-floor.mjs --range BASE HEAD [NAME...]
+//                                           a changed-only check: the range's diff, and when the change
+//                                           adds or removes names (scripts/change-names.mjs), one
+//                                           `git grep -F` of the entity files for them
 //
-// Both print what they read.
+// Each prints what it read.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ENTITY_PATHSPECS, SEARCH_OF_ENTITY_FILES } from './entity-pathspecs.mjs';
 
 const named = process.argv[2];
 
-if (named === undefined) {
+if (named === '--range') {
+  const [base, head, ...names] = process.argv.slice(3);
+  const diff = execFileSync('git', ['diff', '--name-status', '-z', '-M', base, head], { maxBuffer: 1 << 30 });
+  if (names.length > 0) {
+    const search = spawnSync(
+      'git',
+      ['grep', '-F', ...names.flatMap((name) => ['-e', name]), '--', ...ENTITY_PATHSPECS],
+      { maxBuffer: 1 << 30 },
+    );
+    if (search.status !== 0 && search.status !== 1) throw new Error(`git grep exited ${search.status}`);
+  }
+  console.log(`${diff.toString().split('\0').filter(Boolean).length} diff fields, ${names.length} names`);
+} else if (named === undefined) {
   const listing = execFileSync('git', ['ls-files', '-z', '--', ...ENTITY_PATHSPECS], { maxBuffer: 1 << 30 });
   let bytes = 0;
   const paths = listing.toString('utf8').split('\0').filter(Boolean);
