@@ -35,6 +35,7 @@ async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> 
   if (command !== 'list') args.push('--report', report);
   const markdown = join(dirname(report), 'plan.md');
   if (command === 'plan') args.push('--markdown', markdown);
+  if (command === 'plan' && yes('comment')) args.push('--comment');
   args.push('--cwd', resolve(input(env, 'working-directory') || '.'));
 
   // Credentials come as inputs; an empty input leaves what the job's environment has.
@@ -43,6 +44,7 @@ async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> 
     ['client-id', 'PORT_CLIENT_ID'],
     ['client-secret', 'PORT_CLIENT_SECRET'],
     ['base-url', 'PORT_BASE_URL'],
+    ['github-token', 'GITHUB_TOKEN'],
   ] as const) {
     const value = input(env, name);
     if (value) credentials[variable] = value;

@@ -22,6 +22,7 @@ export async function main(
   // The CI's own tokens, which git may quote from a remote's URL in an error.
   output.addSecret(env.GITHUB_TOKEN);
   output.addSecret(env.CI_JOB_TOKEN);
+  output.addSecret(env.GITLAB_TOKEN);
   try {
     return await runCommand(argv, env, output);
   } catch (error) {
@@ -141,6 +142,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
             type: 'string',
             describe:
               'Also write the plan as Markdown to this file, for a pull request comment (under GitHub Actions it is the step summary too)',
+          })
+          .option('comment', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'Keep the plan as one comment on the pull request (GitHub Actions: GITHUB_TOKEN with pull-requests: write; GitLab CI: GITLAB_TOKEN with the api scope), edited in place on each run; never fails the run',
           })
           .example('$0 plan --base origin/main', 'What merging this branch would change in Port')
           .example('$0 plan --base origin/main --markdown plan.md', 'The same, as Markdown for reviewers')

@@ -19,10 +19,11 @@ const VERB: Record<Kind, { one: string; many: string }> = {
 /**
  * What merging would change in Port, as Markdown for a pull request's reviewers (the step summary, a
  * comment): creates, updates with their field changes, deletes. A small change is listed in full; a large
- * one gives its counts first (by blueprint, and the fields its updates touch), then each kind folded. When
- * nothing would change it says so in one line. Text from files is escaped: it cannot break the layout.
+ * one gives its counts first (by blueprint, and the fields its updates touch), then each kind folded; with
+ * `countsOnly`, the counts by blueprint alone, for a place too small for the rest. When nothing would
+ * change it says so in one line. Text from files is escaped: it cannot break the layout.
  */
-export function planMarkdown(report: Report): string {
+export function planMarkdown(report: Report, options: { countsOnly?: boolean } = {}): string {
   const changed = (kind: Kind) => report.entities.filter((e) => e.change === kind);
   const byKind = Object.fromEntries(KINDS.map((kind) => [kind, changed(kind)])) as Record<Kind, ReportEntity[]>;
   const total = KINDS.reduce((sum, kind) => sum + byKind[kind].length, 0);
@@ -44,7 +45,7 @@ export function planMarkdown(report: Report): string {
   }
   if (total === 0) return `${lines.join('\n')}\n`;
 
-  if (total <= SMALL_CHANGE) {
+  if (total <= SMALL_CHANGE && !options.countsOnly) {
     lines.push('', '| | entity | file | changes |', '|---|---|---|---|');
     for (const kind of KINDS) for (const entity of byKind[kind]) lines.push(row(entity, kind, true));
     return `${lines.join('\n')}\n`;
@@ -58,6 +59,7 @@ export function planMarkdown(report: Report): string {
     const cells = KINDS.map((kind) => number(byKind[kind].filter((e) => e.blueprint === blueprint).length));
     lines.push(`| ${code(blueprint)} | ${cells.join(' | ')} |`);
   }
+  if (options.countsOnly) return `${lines.join('\n')}\n`;
   const fields = new Map<string, number>();
   for (const entity of byKind.update)
     for (const change of entity.diff ?? []) fields.set(change.path, (fields.get(change.path) ?? 0) + 1);

@@ -81,16 +81,21 @@ jobs:
         with:
           command: check
   plan:
-    # What merging would change in Port, as the job's summary. It reads Port with the secrets, which
-    # GitHub gives to pull requests from this repository's branches, not to those from forks.
+    # What merging would change in Port, as one comment on the pull request (edited on each push) and as
+    # the job's summary. It reads Port with the secrets, which GitHub gives to pull requests from this
+    # repository's branches, not to those from forks. Only this job may write to the pull request.
     if: github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write
     steps:
       - uses: actions/checkout@v6
         with: { fetch-depth: 0 }
       - uses: port-gitops/port-gitops@v${MAJOR}
         with:
           command: plan
+          comment: true
           client-id: \${{ secrets.PORT_CLIENT_ID }}
           client-secret: \${{ secrets.PORT_CLIENT_SECRET }}
   sync:
