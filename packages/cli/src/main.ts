@@ -44,6 +44,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
     teams: async () => (await import('./commands/teams-pull.js')).runTeamsPull,
     list: async () => (await import('./commands/list.js')).runList,
     init: async () => (await import('./commands/init.js')).runInit,
+    schemas: async () => (await import('./commands/schemas.js')).runSchemas,
     emulator: async () => (await import('./commands/emulator.js')).runEmulator,
   };
   const parsed = await yargs(argv)
@@ -217,6 +218,22 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
       'Write a starter config, shared schema, example entity file and GitHub workflow (never overwrites)',
       (y) => y.example('$0 init', 'In the root of the repository to set up'),
     )
+    .command(
+      'schemas',
+      "Write the JSON Schema that checks entity files against the repository's blueprints as they are typed (VS Code, JetBrains); no credentials",
+      (y) =>
+        y
+          .option('out', {
+            type: 'string',
+            describe: 'Where to write it (default: config editorSchema, .port/entity-files.schema.json)',
+          })
+          .option('vscode', {
+            type: 'boolean',
+            default: false,
+            describe: 'Also point .vscode/settings.json (yaml.schemas, json.schemas) at it; other settings are kept',
+          })
+          .example('$0 schemas --vscode', 'Write the schema and point VS Code at it; commit both'),
+    )
     .command('emulator', 'Start the local Port API emulator on loopback (for tests, demos and benchmarks)', (y) =>
       y
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Loopback address to listen on' })
@@ -276,7 +293,10 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           'Any free port, with throttling and 5xx faults',
         ),
     )
-    .demandCommand(1, 'Name a command: sync, plan, check, list, blueprints, teams, init or emulator (see --help).')
+    .demandCommand(
+      1,
+      'Name a command: sync, plan, check, list, blueprints, teams, schemas, init or emulator (see --help).',
+    )
     .strict()
     .middleware(rejectRepeatedFlags, true)
     .version(VERSION)

@@ -34,6 +34,9 @@ export {
   /** @public */ type ReportFile,
   exitCodeOf,
 } from './report/index.js';
+export { type EditorSchemaFile, editorSchema, vscodeSettingsWithSchemas } from './validate/index.js';
+export type { Blueprint } from '@port-gitops/port-schema';
+export { loadLocalBlueprints } from './read/index.js';
 export {
   /** @public */ type CheckOptions,
   /** @public */ type PreparedRun,

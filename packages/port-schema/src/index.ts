@@ -1,4 +1,5 @@
 export { type Blueprint, computedPropertyKinds, inheritsTeam } from './blueprint.js';
+export { compileBlueprintSchema } from './blueprint-schema.js';
 export {
   BLUEPRINT_IDENTIFIER_SCHEMA,
   ENTITY_IDENTIFIER_SCHEMA,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { EXIT, describeRepository } from '@port-gitops/core';
+import { type Blueprint, EXIT, describeRepository, editorSchema, vscodeSettingsWithSchemas } from '@port-gitops/core';
 import type { Output } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -43,7 +43,7 @@ properties:
  * The example's blueprint, as `blueprints pull` would save it: without a definition, check could only
  * warn about the example, and sync would fail where check passed. Replace it with your own pulled ones.
  */
-const EXAMPLE_BLUEPRINT = {
+const EXAMPLE_BLUEPRINT: Blueprint = {
   identifier: 'service',
   title: 'Service',
   schema: {
@@ -118,6 +118,9 @@ jobs:
           client-secret: \${{ secrets.PORT_CLIENT_SECRET }}
 `;
 
+/** The schema editors check entity files with (`port-gitops schemas` writes it again from your blueprints). */
+const EDITOR_SCHEMA = '.port/entity-files.schema.json';
+
 /** The files `init` writes, by repository-relative path. */
 export const INIT_FILES: Record<string, string> = {
   'port-gitops.config.json': `${JSON.stringify(CONFIG, null, 2)}\n`,
@@ -126,6 +129,8 @@ export const INIT_FILES: Record<string, string> = {
   'services/example-service/port.yml': EXAMPLE_ENTITY,
   'services/example-service/README.md': EXAMPLE_README,
   '.github/workflows/port-gitops.yml': WORKFLOW,
+  [EDITOR_SCHEMA]: `${JSON.stringify(editorSchema(new Map([['service', EXAMPLE_BLUEPRINT]])), null, 2)}\n`,
+  '.vscode/settings.json': vscodeSettingsWithSchemas('', [{ path: EDITOR_SCHEMA, files: CONFIG.include }]),
 };
 
 /** Writes a starter config, shared schema, example entity file and CI workflow; never overwrites a file. */
@@ -143,7 +148,7 @@ export async function runInit(args: InitArgs, output: Output): Promise<number> {
     output.out(`created  ${path}`);
   }
   output.out(
-    'next: edit the example, then `port-gitops check --all`; add the PORT_CLIENT_ID and PORT_CLIENT_SECRET secrets for the sync job',
+    'next: edit the example, then `port-gitops check --all`; add the PORT_CLIENT_ID and PORT_CLIENT_SECRET secrets for the sync job; after `blueprints pull`, `port-gitops schemas --vscode` brings editors up to date',
   );
   return EXIT.ok;
 }

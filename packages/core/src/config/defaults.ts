@@ -17,6 +17,7 @@ export const DEFAULTS: Config = {
   exclude: [],
   blueprintsDir: '.port/blueprints',
   teamsFile: '.port/teams.json',
+  editorSchema: '.port/entity-files.schema.json',
   unverifiedRules: 'error',
   rules: [],
   port: { concurrency: 8, timeoutMs: 30_000, maxRetries: 5 },

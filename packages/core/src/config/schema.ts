@@ -51,6 +51,12 @@ export const CONFIG_SCHEMA = {
       type: 'string',
       minLength: 1,
     },
+    editorSchema: {
+      description:
+        'Where `port-gitops schemas` writes the JSON Schema that checks entity files against the blueprints in editors (default .port/entity-files.schema.json); `check` warns when it was made from other blueprints.',
+      type: 'string',
+      minLength: 1,
+    },
     unverifiedRules: {
       description:
         'How to report a value refused by a rule Port does not document and may not apply (formats, unknown property keys, one identifier for a many relation): "error" (default) or "warning".',

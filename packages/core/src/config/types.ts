@@ -19,6 +19,8 @@ export interface Config {
   blueprintsDir: string;
   /** Port's teams as `teams pull` saved them; when the file exists, every `team` must name one. */
   teamsFile: string;
+  /** Where `schemas` writes the JSON Schema for editors (repository-relative). */
+  editorSchema: string;
   /** How to report a value refused by a rule Port does not document (it may accept it). */
   unverifiedRules: 'error' | 'warning';
   rules: Rule[];

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BLUEPRINT_IDENTIFIER_PATTERN, type Blueprint } from '@port-gitops/port-schema';
 import { type Config, loadConfig } from '../config/index.js';
 import {
@@ -25,7 +26,9 @@ import {
   type ValidationResult,
   checkRelationTargets,
   createValidator,
+  blueprintsDigest,
   definedInOtherFiles,
+  digestRecordedIn,
   OtherFiles,
   relationsToRemoved,
   withProblems,
@@ -111,6 +114,8 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
       : undefined;
   discovery?.tracked.catch(() => undefined); // as for the range
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
+  const stale = staleEditorSchema(root, config.editorSchema, blueprints);
+  if (stale) events.emit({ type: 'warning', message: stale });
   events.stage('blueprints');
   const validator = await createValidator({
     root,
@@ -359,4 +364,20 @@ function unchangedFiles(paths: string[], selection: Selection): Selection {
     skipped: [],
     refused: [],
   };
+}
+
+/**
+ * A warning when the repository keeps a schema for editors (`schemas`) made from other blueprints than
+ * these: editors would check entity files against rules that no longer hold. Nothing when there is none.
+ */
+function staleEditorSchema(root: string, path: string, blueprints: ReadonlyMap<string, Blueprint>): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(root, path), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const recorded = digestRecordedIn(text);
+  if (recorded === undefined || recorded === blueprintsDigest(blueprints)) return undefined;
+  return `warning: ${path} was made from other blueprint definitions than those in the repository, so editors check entity files against old rules; run \`port-gitops schemas\` and commit it`;
 }

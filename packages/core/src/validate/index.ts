@@ -1,2 +1,9 @@
 export { OtherFiles, checkRelationTargets, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
 export { type ValidationResult, createValidator, reviseValidation, withProblems } from './validate.js';
+export {
+  type EditorSchemaFile,
+  blueprintsDigest,
+  digestRecordedIn,
+  editorSchema,
+  vscodeSettingsWithSchemas,
+} from './editor-schema.js';
