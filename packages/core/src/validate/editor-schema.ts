@@ -33,9 +33,15 @@ export function editorSchema(
   const sorted = [...blueprints].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const refOf = new Map(sorted.map(([identifier], i) => [identifier, `#/definitions/blueprint-${i}`]));
   sorted.forEach(([identifier, blueprint], i) => {
+    // check reads a missing `properties` or `relations` as empty: one the blueprint requires is missing.
+    const required = [
+      ...((blueprint.schema?.required ?? []).length > 0 ? ['properties'] : []),
+      ...(Object.values(blueprint.relations ?? {}).some((relation) => relation.required) ? ['relations'] : []),
+    ];
     definitions[`blueprint-${i}`] = {
       title: identifier,
       ...(forEditors(compileBlueprintSchema(blueprint)) as JsonSchema),
+      ...(required.length > 0 ? { required } : {}),
     };
     byBlueprint.push(
       when({ properties: { blueprint: { const: identifier } }, required: ['blueprint'] }, refOf.get(identifier)!),
