@@ -62,6 +62,10 @@ export function git(dir: string, ...args: string[]): string {
       GIT_AUTHOR_EMAIL: 't@example.com',
       GIT_COMMITTER_NAME: 't',
       GIT_COMMITTER_EMAIL: 't@example.com',
+      // No detached auto gc: it would still be writing into the repository when the test removes it.
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'gc.auto',
+      GIT_CONFIG_VALUE_0: '0',
     },
   });
 }
