@@ -102,11 +102,12 @@ function byPath(a: { path: string }, b: { path: string }): number {
 type Consider = (path: string, kind: () => 'file' | 'symlink' | 'other' | 'missing', noLeadingSymlink: boolean) => void;
 
 /** A path matching `include`: an entity file of its type, or left out with the reason. */
-function considerInto(found: Discovery, matcher: EntityFileMatcher): Consider {
+function considerInto(found: Discovery, matcher: EntityFileMatcher, tracked = false): Consider {
   return (path, kind, noLeadingSymlink) => {
     const judgement = matcher.judge(path);
     if (!judgement.entity) {
-      if (judgement.reason && !judgement.never) found.skipped.push({ path, reason: judgement.reason });
+      // A file git tracks inside node_modules is said so; the walk never enters an untracked one.
+      if (judgement.reason && (tracked || !judgement.never)) found.skipped.push({ path, reason: judgement.reason });
       return;
     }
     const type = kind();
@@ -133,7 +134,7 @@ async function listTracked(
     found.notes.push(`${path} is a git submodule: its entity files belong to its own repository and are not searched`);
   }
   for (const path of index.links) if (isFolder(join(options.root, path))) found.notes.push(linkedFolder(path));
-  considerTracked(index.files, changes, considerInto(found, matcher), options.root);
+  considerTracked(index.files, changes, considerInto(found, matcher, true), options.root);
   // The files a reader brings back: those whose lstat was deferred are looked at now, with the answers `git.tracked`
   // gives when it looks at every file; any other's answer stands.
   const recheck = async (paths: string[]) => {
@@ -153,7 +154,7 @@ async function listTracked(
       if (change !== undefined) answers.set(path, change);
     }
     const rechecked = empty();
-    considerTracked(files, answers, considerInto(rechecked, matcher), options.root);
+    considerTracked(files, answers, considerInto(rechecked, matcher, true), options.root);
     return rechecked;
   };
   return { found, recheck };
