@@ -12,6 +12,7 @@ const LAYERS = [
   '.',
   'source',
   'backstage',
+  'mapping',
   'config',
   'git',
   'discover',
