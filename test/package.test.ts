@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +65,8 @@ describe('the published package', () => {
     const licenses = execFileSync('tar', ['xzfO', packCli(), 'package/dist/THIRD-PARTY-LICENSES.txt'], {
       encoding: 'utf8',
     });
-    for (const bundled of ['yargs@', 'ajv@', 'yaml@', 'p-limit@', 'simple-git@']) expect(licenses).toContain(bundled);
+    for (const bundled of ['yargs@', 'ajv@', 'yaml@', 'p-limit@', 'simple-git@', 'jq-wasm@', 'Oniguruma', 'decNumber'])
+      expect(licenses).toContain(bundled);
   });
 
   it('installs into an empty folder with no network, and checks and syncs a repository from there', async () => {
@@ -86,6 +87,17 @@ describe('the published package', () => {
     expect(sync.stdout).toContain('10 upserted');
     expect(port.store.entities()).toHaveLength(10);
     expect(sync.stdout + sync.stderr).not.toContain(CREDENTIALS.PORT_CLIENT_SECRET);
+
+    // jq comes inside the bundle: a file-kind mapping runs from the installed package with nothing more.
+    writeFileSync(
+      join(repo, '.port/port-app-config.yml'),
+      "resources:\n  - kind: file\n    selector: { query: 'true', files: [{ path: 'tools/*/package.json' }] }\n    port: { entity: { mappings: { identifier: .content.name, blueprint: '\"domain\"' } } }\n",
+    );
+    mkdirSync(join(repo, 'tools/lint'), { recursive: true });
+    writeFileSync(join(repo, 'tools/lint/package.json'), '{"name": "lint-tools"}');
+    execFileSync('git', ['add', '-A'], { cwd: repo });
+    const mapped = await run(bin, ['check', '--all', '--format', 'json'], repo);
+    expect((JSON.parse(mapped.stdout) as Report).entities.map((e) => e.identifier)).toContain('lint-tools');
   });
 });
 

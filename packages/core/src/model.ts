@@ -18,7 +18,8 @@ export type ProblemCode =
   | 'file-reference' // a `file://` reference (or a Backstage substitution) could not be resolved
   | 'duplicate' // the same blueprint and identifier are defined twice
   | 'relation-target' // a relation points at an entity no entity file defines
-  | 'remote'; // Port itself (check --remote) rejected the entity
+  | 'remote' // Port itself (check --remote) rejected the entity
+  | 'mapping'; // a file-kind mapping could not make an entity of a file as written (docs/mappings.md)
 
 /** Something in an entity file that its author must fix. */
 export interface Problem extends Position {
@@ -132,6 +133,8 @@ export interface LoadedFile {
   entities: LoadedEntity[];
   problems: Problem[];
   locator: Locator;
+  /** Read through a file-kind mapping (docs/mappings.md) rather than as an entity file. */
+  mapped?: true;
   /**
    * Set when the file could not be read as a regular file, with why (its problem says it to the user): a
    * full run whose discovery left looking at tracked files to their reading looks at these again.

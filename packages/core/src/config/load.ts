@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BLUEPRINT_IDENTIFIER_PATTERN, type SchemaError } from '@port-gitops/port-schema';
 import { type BackstageConfig, DEFAULT_BACKSTAGE_FILES, DEFAULT_BACKSTAGE_KINDS } from '../backstage/index.js';
 import { FatalError } from '../errors.js';
+import { type Provider, parseAppConfig } from '../mapping/index.js';
 import { validateConfig as validateConfigFile } from '../precompiled.js';
 import { dottedPath, unknownKeyHint } from '../schema-errors.js';
 import { type ParsedSource, parseJsonSource, parseYamlSource } from '../source/index.js';
@@ -17,14 +18,42 @@ import type { Config, LoadedConfig } from './types.js';
  */
 export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
   const path = findConfigFile(root, explicitPath);
-  if (!path) return { config: structuredClone(DEFAULTS), path: undefined };
+  if (!path) return { config: withMappings(root, structuredClone(DEFAULTS), undefined), path: undefined };
   const shown = relative(root, path).split('\\').join('/') || path;
   const source = parseConfig(readConfig(path, shown), path, shown);
   const data = source.documents[0] ?? {};
   validateConfig(data, source, shown);
   checkPaths(root, data as WrittenConfig, source, shown);
-  return { config: normalizeConfig(data as WrittenConfig), path: shown };
+  const written = data as WrittenConfig;
+  return { config: withMappings(root, normalizeConfig(written), written.mappings), path: shown };
 }
+
+/** Where the mappings are read from when the config names no file. */
+const DEFAULT_APP_CONFIG = '.port/port-app-config.yml';
+
+/**
+ * The file-kind mappings of the repository's port-app-config.yml (the config's, or the default file when
+ * it exists): read here, so that the files their globs match are entity files for discovery and
+ * selection alike. A mapping file the config names must exist.
+ */
+function withMappings(root: string, config: Config, written: WrittenMappings | undefined): Config {
+  if (written === false) return config;
+  const file = written?.file ?? DEFAULT_APP_CONFIG;
+  let text: string;
+  try {
+    text = readFileSync(join(root, file), 'utf8');
+  } catch {
+    if (written?.file === undefined) return config;
+    throw new FatalError('config', `the mappings file ${file} cannot be read`, 'fix "mappings.file", or remove it');
+  }
+  const appConfig = parseAppConfig(text, file);
+  config.mappings = { file, provider: written?.provider ?? 'github', appConfig };
+  const globs = appConfig.resources.flatMap((resource) => resource.paths);
+  config.include = [...new Set([...config.include, ...globs])];
+  return config;
+}
+
+type WrittenMappings = false | { file?: string; provider?: Provider };
 
 function findConfigFile(root: string, explicitPath: string | undefined): string | undefined {
   if (explicitPath) return isAbsolute(explicitPath) ? explicitPath : join(root, explicitPath);
@@ -154,11 +183,14 @@ function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root + sep);
 }
 
-type WrittenConfig = Omit<Partial<Config>, 'backstage'> & { backstage?: Partial<BackstageConfig> };
+type WrittenConfig = Omit<Partial<Config>, 'backstage' | 'mappings'> & {
+  backstage?: Partial<BackstageConfig>;
+  mappings?: WrittenMappings;
+};
 
 /** Defaults filled in; a Backstage mapping makes descriptor files entity files. */
 function normalizeConfig(written: WrittenConfig): Config {
-  const { backstage, ...given } = written;
+  const { backstage, mappings: _mappings, ...given } = written;
   const config: Config = {
     ...structuredClone(DEFAULTS),
     ...given,

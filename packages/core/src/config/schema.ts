@@ -134,6 +134,25 @@ export const CONFIG_SCHEMA = {
       description: 'Delete from Port the entities whose files or identifiers were removed in the selected change.',
       type: 'boolean',
     },
+    mappings: {
+      description:
+        "Port's file-kind mappings: the kind: file resources of a port-app-config.yml, each files matched by a glob and turned into entities by jq (docs/mappings.md). Default: .port/port-app-config.yml when it exists, written for GitHub; false turns it off.",
+      oneOf: [
+        { const: false },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            file: { description: 'The port-app-config.yml, repository-relative.', type: 'string', minLength: 1 },
+            provider: {
+              description:
+                "Whose integration the mapping was written for, which decides the jq input's shape and how files are parsed: github (default), gitlab or azure-devops.",
+              enum: ['github', 'gitlab', 'azure-devops'],
+            },
+          },
+        },
+      ],
+    },
     backstage: {
       description:
         'Read Backstage descriptor files (catalog-info.yaml) as entity files, each document translated through this mapping. Present, even empty ({}), to turn it on; the README shows the default mapping.',

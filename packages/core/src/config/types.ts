@@ -1,4 +1,5 @@
 import type { BackstageConfig } from '../backstage/index.js';
+import type { AppConfig, Provider } from '../mapping/index.js';
 
 export interface Rule {
   files: string;
@@ -32,6 +33,8 @@ export interface Config {
   watermark: { blueprint: string } | false;
   /** Backstage descriptor files, read as entity files; off unless the config file has `backstage`. */
   backstage?: BackstageConfig;
+  /** Port's file-kind mappings, read from the repository's port-app-config.yml (docs/mappings.md). */
+  mappings?: { file: string; provider: Provider; appConfig: AppConfig };
 }
 
 export interface LoadedConfig {

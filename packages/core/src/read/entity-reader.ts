@@ -13,6 +13,7 @@ import {
   substitutionsOf,
 } from '../backstage/index.js';
 import type { Rule } from '../config/index.js';
+import { type FileResource, type MappedFile, type MappingContext, mapFiles } from '../mapping/index.js';
 import { encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
 import { FILE_REFERENCE, resolveReferencePath, substitutionTarget } from './references.js';
 
@@ -23,6 +24,8 @@ export interface EntityReaderOptions {
   defaultBlueprint?: string;
   /** Config `backstage`: descriptor files and their mapping. */
   backstage?: BackstageConfig;
+  /** Config `mappings`: the file-kind resources, and what their jq runs with (engine, provider, repository). */
+  mapping?: { resources: FileResource[]; context: MappingContext };
 }
 
 export interface EntityReader {
@@ -30,6 +33,12 @@ export interface EntityReader {
   blueprintOf(path: string, entity: Record<string, unknown>): string | undefined;
   /** The translation of this file's documents, when it is a Backstage descriptor file. */
   translatorOf(path: string): BackstageTranslator | undefined;
+  /** Whose integration the file-kind mappings were written for, when there are some. */
+  mappingProvider: MappingContext['provider'] | undefined;
+  /** The file-kind resources whose paths match this file; [] when none does. */
+  resourcesOf(path: string): FileResource[];
+  /** These files through every resource that matches each, in one jq run per resource (docs/mappings.md). */
+  mapFiles(files: Array<{ path: string; text: string }>): Map<string, MappedFile[]>;
   /** The entities a file's text holds, as written (Backstage documents translated); [] when it does not parse. */
   parse(path: string, text: string): Array<Record<string, unknown>>;
   /** The repository paths a file pulls in: `file://` values, Backstage `$text`/`$json`/`$yaml`. */
@@ -59,13 +68,36 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
   const backstage = options.backstage;
   const isBackstage = backstage ? picomatch(backstage.files, { dot: false, flags: 's' }) : () => false;
   const translate = backstage ? createBackstageTranslator(backstage) : undefined;
+  const mapping = options.mapping;
+  const resourceMatchers = (mapping?.resources ?? []).map((resource) => ({
+    resource,
+    test: picomatch(resource.paths, { dot: true, flags: 's' }),
+  }));
+  const resourcesOf = (path: string) =>
+    resourceMatchers.filter((matcher) => matcher.test(path)).map((matcher) => matcher.resource);
   const reader: EntityReader = {
+    mappingProvider: mapping?.context.provider,
+    resourcesOf,
+    mapFiles(files) {
+      const byPath = new Map<string, MappedFile[]>(files.map(({ path }) => [path, []]));
+      for (const resource of mapping?.resources ?? []) {
+        const matching = files.filter(({ path }) => resourcesOf(path).includes(resource));
+        if (matching.length === 0) continue;
+        for (const mapped of mapFiles(resource, matching, mapping!.context)) byPath.get(mapped.path)!.push(mapped);
+      }
+      return byPath;
+    },
     blueprintOf: (path, entity) =>
       typeof entity.blueprint === 'string'
         ? entity.blueprint
         : (matchers.find((matcher) => matcher.test(path))?.blueprint ?? options.defaultBlueprint),
     translatorOf: (path) => (isBackstage(path) ? translate : undefined),
     parse(path, text) {
+      if (resourcesOf(path).length > 0) {
+        return (reader.mapFiles([{ path, text }]).get(path) ?? []).flatMap((mapped) =>
+          mapped.entities.map((entity) => entity.data),
+        );
+      }
       const documents = parseDocuments(path, text);
       const translator = reader.translatorOf(path);
       const values = translator

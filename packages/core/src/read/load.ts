@@ -3,6 +3,7 @@ import type { Blueprint } from '@port-gitops/port-schema';
 import { type BackstageTranslator, substitute, substitutionsOf } from '../backstage/index.js';
 import type { LoadedEntity, LoadedFile, Locator, Problem, ProblemCode, Selection } from '../model.js';
 import { type ParsedSource, encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
+import type { MappedFile } from '../mapping/index.js';
 import { type EntityReader, splitEntities } from './entity-reader.js';
 import { readRepositoryFile } from '../files.js';
 import {
@@ -54,12 +55,86 @@ export function load(selection: Selection, options: LoadOptions): LoadedFile[] {
     targets: createTargetReader(options.root),
   };
   // One file after the other, synchronously: reading is (see readRepositoryFile) and parsing is
-  // CPU-bound, so concurrency would only add promise overhead.
-  const loaded = selection.files
-    .filter((file) => file.status !== 'deleted')
-    .map((file) => loadEntityFile(file.path, Boolean(file.noLeadingSymlink), context));
+  // CPU-bound, so concurrency would only add promise overhead. Files a file-kind mapping matches are read
+  // here and mapped together afterwards: one jq run per resource, not one per file.
+  const toMap: Array<{ path: string; text: string }> = [];
+  const loaded: LoadedFile[] = [];
+  for (const file of selection.files) {
+    if (file.status === 'deleted') continue;
+    if (context.reader.resourcesOf(file.path).length === 0) {
+      loaded.push(loadEntityFile(file.path, Boolean(file.noLeadingSymlink), context));
+      continue;
+    }
+    const read = readEntityFile(file.path, Boolean(file.noLeadingSymlink), context);
+    if (typeof read === 'string') toMap.push({ path: file.path, text: read });
+    else loaded.push(read);
+  }
+  if (toMap.length > 0) {
+    const mapped = context.reader.mapFiles(toMap);
+    for (const { path, text } of toMap) loaded.push(mappedFile(path, text, mapped.get(path) ?? [], context));
+  }
   for (const { path, reason } of selection.refused) loaded.push(refused(path, 'read', 'refused', `refused: ${reason}`));
   return loaded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The entities a file-kind mapping made of a file: each at a pointer of its own (`/0`, `/1`, ...), whose
+ * fields are placed where the file writes their value when the field's filter is a plain path into the
+ * content (`.content.version`), and at the file's start otherwise; the mapping's problems likewise.
+ */
+function mappedFile(path: string, text: string, results: MappedFile[], context: LoadContext): LoadedFile {
+  const format = formatOf(path);
+  const source = format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
+  const content: Locator = source.errors.length > 0 ? NOWHERE : source.locator;
+  // GitLab reads a YAML file as a list of its documents: one document's content is its first item.
+  const listOfDocuments = context.reader.mappingProvider === 'gitlab' && format === 'yaml';
+  const single = source.documents.length <= 1;
+  const inFile = (pointer: string) => (listOfDocuments && single ? pointer.replace(/^\/0(?=\/|$)/, '') : pointer);
+  const entities: LoadedEntity[] = [];
+  const sources: Array<Map<string, string>> = [];
+  const problems: Problem[] = [];
+  for (const result of results) {
+    for (const problem of result.problems) {
+      const pointer = problem.contentPointer === undefined ? undefined : inFile(problem.contentPointer);
+      problems.push({
+        file: path,
+        ...(pointer === undefined ? { line: 1, column: 1 } : content.locate(pointer)),
+        pointer: pointer ?? '',
+        code: 'mapping',
+        severity: problem.severity,
+        rule: problem.rule,
+        message: problem.message,
+        ...(problem.hint ? { hint: problem.hint } : {}),
+      });
+    }
+    for (const entity of result.entities) {
+      const data = entity.data;
+      entities.push({
+        file: path,
+        pointer: `/${entities.length}`,
+        blueprint: typeof data.blueprint === 'string' ? data.blueprint : undefined,
+        identifier: typeof data.identifier === 'string' ? data.identifier : undefined,
+        data,
+        written: data,
+        dependencies: [],
+      });
+      sources.push(entity.sources);
+    }
+  }
+  const locator: Locator = {
+    locate(pointer, options) {
+      const match = /^\/(\d+)(\/.*)?$/.exec(pointer);
+      const fields = match ? sources[Number(match[1])] : undefined;
+      if (!match || !fields) return { line: 1, column: 1 };
+      // The field itself, or the nearest field above it that has a place in the file.
+      for (let at = match[2] ?? ''; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
+        const found = fields.get(at);
+        if (found !== undefined) return content.locate(inFile(found), options);
+      }
+      return { line: 1, column: 1 };
+    },
+  };
+  return { path, format, entities, problems, locator, mapped: true };
 }
 
 interface LoadContext extends LoadOptions {
@@ -90,8 +165,8 @@ function refused(
   };
 }
 
-function loadEntityFile(path: string, noLeadingSymlink: boolean, context: LoadContext): LoadedFile {
-  const format = formatOf(path);
+/** A file's text as an entity file is read (see readRepositoryFile), or the file refused with why. */
+function readEntityFile(path: string, noLeadingSymlink: boolean, context: LoadContext): string | LoadedFile {
   const read = readRepositoryFile(context.repository, path, {
     limit: MAX_ENTITY_FILE_BYTES,
     noLink: true,
@@ -115,8 +190,14 @@ function loadEntityFile(path: string, noLeadingSymlink: boolean, context: LoadCo
     }
     return { ...refused(path, 'read', 'refused', `the file ${read.reason}${limit}`), unread: read.kind };
   }
-  let text = read.text;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = read.text;
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function loadEntityFile(path: string, noLeadingSymlink: boolean, context: LoadContext): LoadedFile {
+  const format = formatOf(path);
+  const text = readEntityFile(path, noLeadingSymlink, context);
+  if (typeof text !== 'string') return text;
 
   const source = format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
   if (source.errors.length > 0) {

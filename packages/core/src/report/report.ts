@@ -196,7 +196,11 @@ function accountFiles(input: ReportInput): ReportFile[] {
       files.push({
         path: file.path,
         outcome: 'skipped',
-        reason: 'it holds no entity to push (every document is of a kind the mapping skips)',
+        reason: !file.mapped
+          ? 'it holds no entity to push (every document is of a kind the mapping skips)'
+          : file.problems.some((p) => p.code === 'mapping')
+            ? 'the file-kind mappings made no entity of it (its warnings say why)'
+            : "the file-kind mappings' selectors leave it out",
       });
     else files.push({ path: file.path, outcome: 'loaded', entities: file.entities.length });
   }

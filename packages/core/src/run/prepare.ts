@@ -33,6 +33,7 @@ import {
   relationsToRemoved,
   withProblems,
 } from '../validate/index.js';
+import { openMapping } from './mapping.js';
 import { Events, type RunOptions, type SelectionRequest } from './options.js';
 
 const BLUEPRINT_IDENTIFIER = new RegExp(BLUEPRINT_IDENTIFIER_PATTERN, 'u');
@@ -113,6 +114,9 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
         })
       : undefined;
   discovery?.tracked.catch(() => undefined); // as for the range
+  // jq loads and the mappings' filters compile while git works and the blueprints load.
+  const mapping = openMapping(config, repository, env);
+  mapping.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
   const stale = staleEditorSchema(root, config.editorSchema, blueprints);
   if (stale) events.emit({ type: 'warning', message: stale });
@@ -127,10 +131,13 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
     unverifiedRules: config.unverifiedRules,
   });
   const matcher = createEntityFileMatcher({ root, include: config.include, exclude: config.exclude, gitignore: !git });
+  const mappingOptions = await mapping;
+  for (const message of config.mappings?.appConfig.notes ?? []) events.emit({ type: 'note', message });
   const reader = createEntityReader({
     rules: config.rules,
     defaultBlueprint: options.defaultBlueprint,
     backstage: config.backstage,
+    ...(mappingOptions ? { mapping: mappingOptions } : {}),
   });
   events.stage('config and schemas');
 

@@ -1,0 +1,63 @@
+import { FatalError } from '../errors.js';
+import type { Config } from '../config/index.js';
+import { type RepositoryInfo, gitText, repositoryId } from '../git/index.js';
+import { type RepositoryFacts, filtersOf, loadJqEngine } from '../mapping/index.js';
+import { type EntityReaderOptions, readForSearch } from '../read/index.js';
+
+/**
+ * What the file-kind mappings run with: jq (loaded now, and only when there are mappings), every filter
+ * compiled once (one that does not compile is a config error at its line and column in the app config),
+ * and the repository as the local clone knows it. Undefined when the repository has no mappings.
+ */
+export async function openMapping(
+  config: Config,
+  repository: RepositoryInfo,
+  env: NodeJS.ProcessEnv,
+): Promise<EntityReaderOptions['mapping']> {
+  const mappings = config.mappings;
+  if (!mappings || mappings.appConfig.resources.length === 0) return undefined;
+  const [engine, facts] = await Promise.all([loadJqEngine(), repositoryFacts(repository, env)]);
+  const file = mappings.appConfig.file;
+  for (const resource of mappings.appConfig.resources) {
+    for (const { name, filter } of filtersOf(resource)) {
+      const error = engine.compileError(filter.jq);
+      if (error) {
+        throw new FatalError(
+          'config',
+          `${file}:${filter.at.line}:${filter.at.column}: ${name} does not compile: ${error}`,
+          filter.jq !== filter.written ? `as jq reads it: ${filter.jq}` : 'jq 1.8 reads the filter as written',
+        );
+      }
+    }
+  }
+  return {
+    resources: mappings.appConfig.resources,
+    context: {
+      engine,
+      provider: mappings.provider,
+      repository: facts,
+      appConfig: file,
+      readIncluded: (path) => readForSearch(repository.root, path) || undefined,
+    },
+  };
+}
+
+/** The repository's name, default branch, address and current branch, from the local clone alone. */
+async function repositoryFacts(repository: RepositoryInfo, env: NodeJS.ProcessEnv): Promise<RepositoryFacts> {
+  const id = await repositoryId(repository, env);
+  const fullName = id.includes('/') ? id.split('/').slice(1).join('/') || id : id;
+  const git = (args: string[]) =>
+    repository.gitRoot ? gitText(repository.root, args).catch(() => '') : Promise.resolve('');
+  const [originHead, current] = await Promise.all([
+    git(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']),
+    git(['rev-parse', '--abbrev-ref', 'HEAD']),
+  ]);
+  const branch = current.trim() && current.trim() !== 'HEAD' ? current.trim() : 'main';
+  return {
+    name: fullName.split('/').pop() || fullName,
+    fullName,
+    defaultBranch: originHead.trim().replace(/^origin\//, '') || branch,
+    url: id.includes('.') ? `https://${id}` : '',
+    branch,
+  };
+}

@@ -1,0 +1,268 @@
+import type { Report } from '@port-gitops/core';
+import { describe, expect, it } from 'vitest';
+import { emulator, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+
+const blueprint = (identifier: string, properties: Record<string, string>, relations: Record<string, string> = {}) =>
+  JSON.stringify({
+    identifier,
+    schema: { properties: Object.fromEntries(Object.entries(properties).map(([k, type]) => [k, { type }])) },
+    relations: Object.fromEntries(
+      Object.entries(relations).map(([k, target]) => [k, { target, many: false, required: false }]),
+    ),
+  });
+
+const BLUEPRINTS = {
+  '.port/blueprints/service.json': blueprint('service', {
+    version: 'string',
+    private: 'boolean',
+    lang: 'string',
+    raw: 'string',
+  }),
+  '.port/blueprints/package.json': blueprint('package', { package: 'string', version: 'string' }),
+  '.port/blueprints/team.json': blueprint('team', { slack: 'string', oncall: 'boolean' }),
+};
+
+/** Ocean's GitHub example: each dependency of each package.json as a `package` entity (itemsToParse). */
+const PACKAGE_DEPENDENCIES = `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: 'apps/**/package.json'
+    port:
+      itemsToParse: .content.dependencies | to_entries
+      entity:
+        mappings:
+          identifier: .item.key + "_" + (.item.value | ltrimstr("^"))
+          title: .item.key
+          blueprint: '"package"'
+          properties:
+            package: .item.key
+            version: .item.value
+`;
+
+function commit(repo: string, message: string) {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+}
+
+async function check(repo: string, args: string[] = ['--all']) {
+  const run = await runCli(['check', ...args, '--format', 'json'], { cwd: repo });
+  return { run, report: JSON.parse(run.stdout) as Report };
+}
+
+const entityNames = (report: Report) => report.entities.map((e) => `${e.blueprint}/${e.identifier}`).sort();
+
+describe('file-kind mappings (port-app-config.yml)', () => {
+  it("maps each package.json's dependencies to entities, as Ocean's GitHub example does", async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': PACKAGE_DEPENDENCIES,
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { react: '^18.2.0', lodash: '4.17.21' } }),
+      'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '^4.19.0' } }),
+    });
+    const { run, report } = await check(repo);
+    expect(run.code).toBe(0);
+    expect(entityNames(report)).toEqual(['package/express_4.19.0', 'package/lodash_4.17.21', 'package/react_18.2.0']);
+    const files = Object.fromEntries(report.files.map((f) => [f.path, `${f.outcome} ${f.entities ?? ''}`]));
+    expect(files).toEqual({ 'apps/api/package.json': 'loaded 1', 'apps/web/package.json': 'loaded 2' });
+  });
+
+  it('syncs with --base and deletes exactly what a removed item, a removed file and a selector change remove', async () => {
+    const config = PACKAGE_DEPENDENCIES.replace("query: 'true'", 'query: \'.item.value | startswith("0.") | not\'');
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': config,
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { react: '18.2.0', lodash: '4.17.21' } }),
+      'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '4.19.0', cors: '2.8.5' } }),
+      'apps/ui/package.json': JSON.stringify({ name: 'ui', dependencies: { vite: '5.0.0' } }),
+      'apps/old/package.json': JSON.stringify({ name: 'old', dependencies: { left: '1.0.0' } }),
+    });
+    const port = await emulator({ blueprintsDir: `${repo}/.port/blueprints`, record: true });
+    expect((await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) })).code).toBe(0);
+    expect(port.store.entities()).toHaveLength(6);
+
+    // A dependency removed, a file removed, an item that stops passing the selector, a file renamed.
+    writeFiles(repo, {
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { react: '18.2.0' } }),
+      'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '4.19.0', cors: '0.9.0' } }),
+    });
+    git(repo, 'rm', '-q', 'apps/ui/package.json');
+    git(repo, 'mv', 'apps/old', 'apps/old2');
+    commit(repo, 'change dependencies');
+    const from = port.exchanges.length;
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
+    expect(run.code).toBe(0);
+    const deleted = port.exchanges
+      .slice(from)
+      .filter((e) => e.method === 'DELETE')
+      .map((e) => decodeURIComponent(e.path.split('/').pop()!))
+      .sort();
+    expect(deleted).toEqual(['cors_2.8.5', 'lodash_4.17.21', 'vite_5.0.0']);
+    expect(
+      port.store
+        .entities()
+        .map((e) => e.identifier)
+        .sort(),
+    ).toEqual(['express_4.19.0', 'left_1.0.0', 'react_18.2.0']);
+  });
+
+  it('reads port.yml files through the file kind, one entity or several, as Port documents it for GitHub', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: '**/port.yml'
+    port:
+      itemsToParse: .content | if type == "object" then [.] else . end
+      entity:
+        mappings:
+          identifier: .item.identifier
+          title: .item.title
+          blueprint: .item.blueprint
+          properties:
+            lang: .item.properties.lang
+`,
+      'port-gitops.config.json': JSON.stringify({ include: ['nothing/**'] }),
+      'one/port.yml': 'identifier: one\ntitle: One\nblueprint: service\nproperties:\n  lang: go\n',
+      'many/port.yml':
+        '- identifier: a\n  blueprint: service\n  properties: { lang: ts }\n- identifier: b\n  blueprint: service\n',
+    });
+    const { run, report } = await check(repo);
+    expect(report.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(entityNames(report)).toEqual(['service/a', 'service/b', 'service/one']);
+  });
+
+  it("runs a GitLab mapping on GitLab's input (documents as a list, YAML 1.1) and an Azure DevOps one on its own", async () => {
+    const team =
+      'identifier: payments\ntitle: Payments\nblueprint: team\nproperties:\n  slack: "#payments"\n  oncall: yes\n';
+    const gitlab = makeRepo({
+      ...BLUEPRINTS,
+      'port-gitops.config.json': JSON.stringify({ mappings: { provider: 'gitlab' } }),
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files: { path: teams_file.yml, repos: [group/project] }
+    port:
+      entity:
+        mappings:
+          identifier: .file.content.[0].identifier
+          title: .file.content.[0].title
+          blueprint: .file.content.[0].blueprint
+          properties:
+            slack: .file.content.[0].properties.slack
+            oncall: .file.content.[0].properties.oncall
+`,
+      'teams_file.yml': team,
+    });
+    const fromGitlab = await check(gitlab);
+    expect(fromGitlab.run.code).toBe(0);
+    expect(entityNames(fromGitlab.report)).toEqual(['team/payments']);
+    // YAML 1.1, as GitLab's integration reads it: `yes` is true.
+    const plan = await runCli(['list', '--all', '--format', 'json'], { cwd: gitlab });
+    expect(plan.code).toBe(0);
+
+    const azure = makeRepo({
+      ...BLUEPRINTS,
+      'port-gitops.config.json': JSON.stringify({ mappings: { provider: 'azure-devops' } }),
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files: { path: ['services/*/package.json'], repos: [monorepo] }
+    port:
+      entity:
+        mappings:
+          identifier: .file.path | gsub("/"; "-") | ascii_downcase
+          title: '"\\\\(.repo.name): \\\\(.file.content.parsed.name)"'
+          blueprint: '"service"'
+          properties:
+            version: .file.content.parsed.version
+            raw: .file.content.raw
+`,
+      'services/Billing/package.json': '{"name": "billing", "version": "2.0.0"}',
+    });
+    const fromAzure = await check(azure);
+    expect(fromAzure.run.code).toBe(0);
+    expect(entityNames(fromAzure.report)).toEqual(['service/services-billing-package.json']);
+  });
+
+  it('keeps raw content with skipParsing', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: 'charts/*/values.yaml'
+          skipParsing: true
+    port:
+      entity:
+        mappings:
+          identifier: .path | split("/") | .[1]
+          blueprint: '"service"'
+          properties:
+            raw: .content
+`,
+      'charts/web/values.yaml': 'replicas: 2\nimage: web:1\n',
+    });
+    const run = await runCli(['sync', '--all', '--dry-run', '--format', 'json', '--verbose'], { cwd: repo });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(entityNames(report)).toEqual(['service/web']);
+  });
+
+  it('says what it did not map, on the file: a failing field, a dropped entity, a selector that is not a boolean', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: .content.enabled
+      files:
+        - path: 'svc/*/package.json'
+    port:
+      entity:
+        mappings:
+          identifier: .content.name
+          blueprint: '"service"'
+          properties:
+            version: .content.version | tonumber | tostring
+`,
+      'svc/a/package.json': '{"enabled": true, "name": "a", "version": "1.2.3"}',
+      'svc/b/package.json': '{"enabled": true,\n "name": ""}',
+      'svc/c/package.json': '{"name": "c"}',
+    });
+    const { run, report } = await check(repo);
+    const problems = report.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.severity} ${e.rule}`);
+    expect(problems).toEqual([
+      'svc/a/package.json:1:1 warning mapping-field',
+      'svc/b/package.json:2:10 warning mapping-dropped',
+      'svc/c/package.json:1:1 error mapping-selector',
+    ]);
+    expect(report.errors[0]!.message, report.errors[0]!.message).toMatch(
+      /^properties\.version \(\.port\/port-app-config\.yml:13:22\) failed: .*cannot be parsed as a number; it is left out$/,
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': PACKAGE_DEPENDENCIES.replace('title: .item.key', 'title: .item.key | ]'),
+      'apps/web/package.json': '{"name": "web"}',
+    });
+    const run = await runCli(['check', '--all'], { cwd: repo });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('.port/port-app-config.yml:12:18: title does not compile: syntax error');
+  });
+});
