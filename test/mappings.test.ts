@@ -255,6 +255,22 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     expect(run.code).toBe(1);
   });
 
+  it('re-evaluates every mapped file when the mapping itself changes', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': PACKAGE_DEPENDENCIES,
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { react: '18.2.0' } }),
+      'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '4.19.0' } }),
+    });
+    writeFiles(repo, {
+      '.port/port-app-config.yml': PACKAGE_DEPENDENCIES.replace('title: .item.key', 'title: .item.value'),
+    });
+    commit(repo, 'titles from versions');
+    const { report } = await check(repo, ['--base', 'HEAD~1']);
+    expect(report.notes).toContain('.port/port-app-config.yml changed: every entity file is re-validated');
+    expect(entityNames(report)).toEqual(['package/express_4.19.0', 'package/react_18.2.0']);
+  });
+
   it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

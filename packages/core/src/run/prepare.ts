@@ -293,7 +293,9 @@ async function selectAndLoad(
       matcher: context.matcher,
       include: config.include,
       reader: context.reader,
-      revalidateOn: [context.configFile, config.schema].filter((path): path is string => path !== undefined),
+      revalidateOn: [context.configFile, config.schema, config.mappings?.file].filter(
+        (path): path is string => path !== undefined,
+      ),
       discoverAll: () => discover({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) }),
       notes: range.note ? [range.note] : [],
       ...(changes ? { changes } : {}),

@@ -36,7 +36,7 @@ export interface ChangedSelectionOptions {
   include: string[];
   /** For the files that pull in a changed one. */
   reader: EntityReader;
-  /** Paths whose change re-validates every entity file: the config file and the shared schema. */
+  /** Paths whose change re-validates every entity file: the config file, the shared schema, the mappings. */
   revalidateOn: string[];
   /** Every entity file; called only when everything must be re-validated. */
   discoverAll: () => Promise<Discovery>;
