@@ -271,6 +271,25 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     expect(entityNames(report)).toEqual(['package/express_4.19.0', 'package/react_18.2.0']);
   });
 
+  it('shows, filter by filter, what the mappings make of a file, with no credentials (port-gitops map)', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': PACKAGE_DEPENDENCIES.replace('title: .item.key', 'title: .item.key | tonumber'),
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { react: '^18.2.0' } }),
+    });
+    const text = await runCli(['map', 'apps/web/package.json'], { cwd: repo });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('apps/web/package.json  (resource 0, .port/port-app-config.yml:2:5)');
+    expect(text.stdout).toMatch(/ {4}identifier +"react_18\.2\.0"/);
+    expect(text.stdout).toMatch(/ {4}title +error: string \("react"\) cannot be parsed as a number/);
+    expect(text.stdout).toContain('→ {"identifier":"react_18.2.0","blueprint":"package"');
+    const json = JSON.parse((await runCli(['map', '--format', 'json'], { cwd: repo })).stdout);
+    expect(json).toHaveLength(1);
+    expect(json[0].inputs[0].fields.find((f: { name: string }) => f.name === 'properties.version').result).toEqual({
+      value: '^18.2.0',
+    });
+  });
+
   it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

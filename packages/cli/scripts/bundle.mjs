@@ -110,7 +110,8 @@ function thirdPartyLicenses(metafiles) {
       ? readFileSync(join(dir, file), 'utf8').trim()
       : `(${license}; the package ships no license file)`;
     // jq-wasm ships its wrapper's license alone: the notices of the jq it compiles in go with it.
-    const bundled = name === 'jq-wasm' ? `\n\n${readFileSync(join(here, 'scripts', 'jq-notices.txt'), 'utf8').trim()}` : '';
+    const bundled =
+      name === 'jq-wasm' ? `\n\n${readFileSync(join(here, 'scripts', 'jq-notices.txt'), 'utf8').trim()}` : '';
     return `${name}@${version} (${license})\n\n${text}${bundled}\n`;
   });
   return `port-gitops ${version} bundles these packages:\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;

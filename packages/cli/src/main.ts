@@ -45,6 +45,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
     list: async () => (await import('./commands/list.js')).runList,
     init: async () => (await import('./commands/init.js')).runInit,
     schemas: async () => (await import('./commands/schemas.js')).runSchemas,
+    map: async () => (await import('./commands/map.js')).runMap,
     emulator: async () => (await import('./commands/emulator.js')).runEmulator,
   };
   const parsed = await yargs(argv)
@@ -219,6 +220,19 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
       (y) => y.example('$0 init', 'In the root of the repository to set up'),
     )
     .command(
+      'map [files..]',
+      "Show what the repository's file-kind mappings (port-app-config.yml) make of files, filter by filter: jq's value, nothing or its error; no credentials",
+      (y) =>
+        y
+          .positional('files', {
+            type: 'string',
+            array: true,
+            describe: 'Files to map (default: every file the mappings match)',
+          })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
+          .example('$0 map services/web/package.json', 'What each filter gives for this file, and the entities made'),
+    )
+    .command(
       'schemas',
       "Write the JSON Schema that checks entity files against the repository's blueprints as they are typed (VS Code, JetBrains); no credentials",
       (y) =>
@@ -295,7 +309,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
     )
     .demandCommand(
       1,
-      'Name a command: sync, plan, check, list, blueprints, teams, schemas, init or emulator (see --help).',
+      'Name a command: sync, plan, check, list, map, blueprints, teams, schemas, init or emulator (see --help).',
     )
     .strict()
     .middleware(rejectRepeatedFlags, true)

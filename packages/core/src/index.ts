@@ -45,6 +45,7 @@ export {
   type SelectionRequest,
   /** @public */ type SyncOptions,
   check,
+  explainMappings,
   plan,
   prepare,
   sync,

@@ -52,10 +52,19 @@ interface Input {
 }
 
 /** Maps these files (each a path and its text) through one resource, with one jq run per batch of inputs. */
+/** What each filter gave for one input (a file, or an item of it), for `port-gitops map`. */
+export interface FieldTrace {
+  path: string;
+  item?: number;
+  /** By filter name (`selector.query`, `identifier`, `properties.version` ...). */
+  results: Map<string, FieldResult>;
+}
+
 export function mapFiles(
   resource: FileResource,
   files: Array<{ path: string; text: string }>,
   context: MappingContext,
+  trace?: (field: FieldTrace) => void,
 ): MappedFile[] {
   const results: MappedFile[] = files.map(({ path }) => ({ path, entities: [], problems: [] }));
   const where = (at: Position) => `${context.appConfig}:${at.line}:${at.column}`;
@@ -105,6 +114,7 @@ export function mapFiles(
   evaluated.forEach((values, i) => {
     const input = inputs[i]!;
     const out = results[input.file]!;
+    trace?.({ path: out.path, ...(input.item === undefined ? {} : { item: input.item }), results: values });
     const which = input.item === undefined ? '' : ` (item ${input.item})`;
     const selector = values.get('selector.query')!;
     if (!('value' in selector) || typeof selector.value !== 'boolean') {
