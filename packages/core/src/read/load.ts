@@ -84,12 +84,19 @@ export function load(selection: Selection, options: LoadOptions): LoadedFile[] {
  */
 function mappedFile(path: string, text: string, results: MappedFile[], context: LoadContext): LoadedFile {
   const format = formatOf(path);
-  const source = format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
-  const content: Locator = source.errors.length > 0 ? NOWHERE : source.locator;
+  // The file is parsed for positions only when one is asked for: most mapped files have no problem.
+  let parsed: ReturnType<typeof parseJsonSource> | undefined;
+  const source = () => {
+    parsed ??= format === 'json' ? parseJsonSource(text) : parseYamlSource(text);
+    return parsed;
+  };
+  const content: Locator = {
+    locate: (pointer, options) => (source().errors.length > 0 ? NOWHERE : source().locator).locate(pointer, options),
+  };
   // GitLab reads a YAML file as a list of its documents: one document's content is its first item.
   const listOfDocuments = context.reader.mappingProvider === 'gitlab' && format === 'yaml';
-  const single = source.documents.length <= 1;
-  const inFile = (pointer: string) => (listOfDocuments && single ? pointer.replace(/^\/0(?=\/|$)/, '') : pointer);
+  const inFile = (pointer: string) =>
+    listOfDocuments && source().documents.length <= 1 ? pointer.replace(/^\/0(?=\/|$)/, '') : pointer;
   const entities: LoadedEntity[] = [];
   const sources: Array<Map<string, string>> = [];
   const problems: Problem[] = [];
