@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asJq } from './app-config.js';
-import { loadJqEngine } from './jq.js';
+import { loadJqEngine, plainPathOf, walkPath } from './jq.js';
 
 /**
  * Filters mappings use, with the answers jq 1.8.2 gives (its manual's examples and the idioms of Port's
@@ -70,5 +71,40 @@ describe('jq, as mappings run it', () => {
     expect(asJq("'service'")).toBe('"service"');
     expect(asJq(".x == 'a b'")).toBe('.x == "a b"');
     expect(asJq("startswith('svc')")).toBe("startswith('svc')");
+  });
+
+  it('answers a plain path or a literal here exactly as jq answers it (values and errors alike)', async () => {
+    const engine = await loadJqEngine();
+    const key = fc.constantFrom('a', 'b', 'content', 'name', '_x', 'k1');
+    const path = fc.array(fc.oneof(key, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 4 });
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), path, async (input, steps) => {
+        const filter = steps
+          .map((step, i) => (typeof step === 'number' ? `${i === 0 ? '.' : ''}[${step}]` : `.${step}`))
+          .join('');
+        expect(plainPathOf(filter)).toEqual(steps);
+        // Through jq itself: the filter wrapped so that this engine cannot take its own way.
+        const [viaJq] = engine.evaluate([input], new Map([['f', `${filter} | .`]]));
+        expect(walkPath(JSON.parse(JSON.stringify(input)), steps), filter).toEqual(viaJq!.get('f'));
+      }),
+      { numRuns: 400 },
+    );
+    expect(plainPathOf('[0]')).toBeUndefined();
+    expect(plainPathOf('.a | .b')).toBeUndefined();
+    const [literals] = engine.evaluate(
+      [null],
+      new Map([
+        ['s', '"service"'],
+        ['t', 'true'],
+        ['n', 'null'],
+        ['i', '"a\\(1)"'],
+      ]),
+    );
+    expect(Object.fromEntries(literals!)).toEqual({
+      s: { value: 'service' },
+      t: { value: true },
+      n: { value: null },
+      i: { value: 'a1' },
+    });
   });
 });

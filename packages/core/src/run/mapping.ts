@@ -18,17 +18,15 @@ export async function openMapping(
   if (!mappings || mappings.appConfig.resources.length === 0) return undefined;
   const [engine, facts] = await Promise.all([loadJqEngine(), repositoryFacts(repository, env)]);
   const file = mappings.appConfig.file;
-  for (const resource of mappings.appConfig.resources) {
-    for (const { name, filter } of filtersOf(resource)) {
-      const error = engine.compileError(filter.jq);
-      if (error) {
-        throw new FatalError(
-          'config',
-          `${file}:${filter.at.line}:${filter.at.column}: ${name} does not compile: ${error}`,
-          filter.jq !== filter.written ? `as jq reads it: ${filter.jq}` : 'jq 1.8 reads the filter as written',
-        );
-      }
-    }
+  const filters = mappings.appConfig.resources.flatMap(filtersOf);
+  const failed = engine.firstCompileError(filters.map(({ filter }) => filter.jq));
+  if (failed) {
+    const { name, filter } = filters[failed.index]!;
+    throw new FatalError(
+      'config',
+      `${file}:${filter.at.line}:${filter.at.column}: ${name} does not compile: ${failed.error}`,
+      filter.jq !== filter.written ? `as jq reads it: ${filter.jq}` : 'jq 1.8 reads the filter as written',
+    );
   }
   return {
     resources: mappings.appConfig.resources,
