@@ -2,7 +2,7 @@
 // the target it is held to. Prints a table, writes it to .bench/results.md, and with BENCH_UPDATE_DOCS=1
 // into docs/benchmarks.md (between its bench markers). Exits 1 when a target is missed.
 //
-// Parts (BENCH_ONLY=selection|startup|push|scale|warnings|backstage runs one):
+// Parts (BENCH_ONLY=selection|startup|push|scale|warnings|backstage|mappings runs one):
 // - selection: a synthetic monorepo of 200,000 files with 10,000 entity files (scripts/generate-monorepo.mjs).
 //   `check --all` against the floor (listing the entity files from git's index and reading them:
 //   scripts/bench-floor.mjs); `check --base` for each shape of change (edited properties, a new service
@@ -17,6 +17,7 @@
 // - warnings: 10,000 files with 25,000 relations to entities no file defines: the share of placing them,
 //   and the JUnit report of them against none.
 // - backstage: a Backstage catalog against the same entities as port.yml files.
+// - mappings: 10,000 package.json files through a file-kind mapping against the same entities as port.json.
 // - foreign (only with BENCH_FOREIGN=<a git repository>): a shape this project did not generate, a real
 //   repository's tree and history with a port.yml beside each package.json (scripts/generate-foreign.mjs),
 //   once as it is and once eight times over: `check --all` against the floors, `check --base` of its
@@ -303,6 +304,114 @@ if (part('backstage')) {
     target: '—',
     ok: true,
   });
+}
+
+if (part('mappings')) {
+  section = 'File-kind mappings';
+  const count = 10_000;
+  const repos = `${root}.bench/mappings-${count}`;
+  console.log(
+    `\n${section}: ${count.toLocaleString('en-US')} package.json files mapped, and the same entities as port.json (${repos})`,
+  );
+  generateMappings(repos, count);
+  spawnSync('sync');
+  const [mapped, computed, native] = inTurns([
+    portGitopsRun(['check', '--all'], `${repos}/mapped`, 'check --all (package.json, plain paths)'),
+    portGitopsRun(['check', '--all'], `${repos}/computed`, 'check --all (package.json, jq on every field)'),
+    portGitopsRun(['check', '--all'], `${repos}/native`, 'check --all (port.json)'),
+  ]);
+  for (const [what, run] of [
+    ['plain paths (`.content.name`), answered without jq', mapped],
+    ['a jq expression on every field (`.content.name | ascii_downcase`)', computed],
+  ]) {
+    report({
+      what: `\`check --all\` of ${count.toLocaleString('en-US')} package.json files through a file-kind mapping of ${what}`,
+      figure: seconds(run.ms),
+      floor: `the same entities as port.json: ${seconds(native.ms)}`,
+      ratio: `${(run.ms / native.ms).toFixed(2)}×`,
+      target: '≤ 1.5×',
+      ok: run.ms / native.ms <= 1.5,
+    });
+  }
+}
+
+/**
+ * Two repositories of the same `count` entities: `mapped` holds a package.json per service and a
+ * port-app-config.yml that maps each (name, version, description, private); `native` holds them as
+ * port.json files.
+ */
+function generateMappings(out, count) {
+  const stamp = join(out, '.generated.json');
+  try {
+    if (readFileSync(stamp, 'utf8') === `${count} v3`) return;
+  } catch {
+    // not generated yet
+  }
+  execFileSync('rm', ['-rf', out]);
+  const blueprint = JSON.stringify({
+    identifier: 'package',
+    schema: {
+      properties: { version: { type: 'string' }, description: { type: 'string' }, private: { type: 'boolean' } },
+    },
+  });
+  const mapping = `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: 'packages/**/package.json'
+    port:
+      entity:
+        mappings:
+          identifier: .content.name
+          blueprint: '"package"'
+          properties:
+            version: .content.version
+            description: .content.description
+            private: .content.private
+`;
+  // The same mapping with a jq expression in each field, which jq itself must answer.
+  const computed = mapping
+    .replace('identifier: .content.name', 'identifier: .content.name | ascii_downcase')
+    .replace('version: .content.version', 'version: .content.version | tostring')
+    .replace('description: .content.description', 'description: .content.description | ltrimstr(" ")')
+    .replace('private: .content.private', 'private: .content.private == true');
+  for (const kind of ['mapped', 'computed', 'native']) {
+    const dir = join(out, kind);
+    const write = (path, text) => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    write('.port/blueprints/package.json', blueprint);
+    if (kind !== 'native') write('.port/port-app-config.yml', kind === 'mapped' ? mapping : computed);
+    write('port-gitops.config.json', JSON.stringify({ exclude: ['.port/**'] }));
+    for (let i = 0; i < count; i++) {
+      const name = `pkg-${i}`;
+      const fields = { version: `1.${i % 50}.0`, description: `Package ${i} of the bench`, private: i % 3 === 0 };
+      const folder = `packages/group-${i % 100}/${name}`;
+      if (kind !== 'native') {
+        write(
+          `${folder}/package.json`,
+          JSON.stringify(
+            { name, ...fields, scripts: { test: 'vitest' }, dependencies: { lodash: '^4.17.21' } },
+            null,
+            2,
+          ),
+        );
+      } else {
+        write(
+          `${folder}/port.json`,
+          JSON.stringify({ identifier: name, blueprint: 'package', properties: fields }, null, 2),
+        );
+      }
+    }
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+    execFileSync('git', ['add', '-A'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=b@example.com', 'commit', '-q', '-m', kind], {
+      cwd: dir,
+    });
+  }
+  writeFileSync(stamp, `${count} v3`);
 }
 
 /**
