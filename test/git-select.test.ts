@@ -270,6 +270,26 @@ describe('changed-only selection (--base)', () => {
     expect(onlySchema.stdout).toContain('unchanged b/port.yml  domain/b  (schemas/entity.schema.json changed)');
   });
 
+  it('re-validates every entity file when a blueprint definition changes, and names the files it breaks', async () => {
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      'a/port.yml': domain('a'),
+      'b/port.yml': 'identifier: b\nblueprint: domain\n',
+    });
+    const definition = JSON.parse(readFileSync(join(repo, '.port/blueprints/domain.json'), 'utf8'));
+    definition.schema.required = ['description'];
+    writeFileSync(join(repo, '.port/blueprints/domain.json'), JSON.stringify(definition, null, 2));
+    commit(repo, 'description is required');
+    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo });
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.notes).toContain('.port/blueprints/domain.json changed: every entity file is re-validated');
+    // b never had a description: the blueprint change breaks it, though the change did not touch it.
+    expect(report.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.rule}`)).toEqual([
+      'b/port.yml:1:1 blueprint domain: required',
+    ]);
+    expect(run.code).toBe(1);
+  });
+
   it('handles paths with spaces, unicode and newlines', async () => {
     const repo = makeRepo({ 'seed.txt': 'x' });
     const names = ['with space/port.yml', 'ünïcödé/日本/port.yml', 'new\nline/port.yml'];

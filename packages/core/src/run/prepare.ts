@@ -293,6 +293,7 @@ async function selectAndLoad(
       matcher: context.matcher,
       include: config.include,
       reader: context.reader,
+      blueprintsDir: config.blueprintsDir,
       revalidateOn: [context.configFile, config.schema, config.mappings?.file].filter(
         (path): path is string => path !== undefined,
       ),

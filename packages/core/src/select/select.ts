@@ -38,6 +38,11 @@ export interface ChangedSelectionOptions {
   reader: EntityReader;
   /** Paths whose change re-validates every entity file: the config file, the shared schema, the mappings. */
   revalidateOn: string[];
+  /**
+   * The folder of blueprint definitions: a changed definition (`<id>.json`) re-validates every entity file
+   * too, so that the files a blueprint change breaks say so, though the change did not touch them.
+   */
+  blueprintsDir?: string;
   /** Every entity file; called only when everything must be re-validated. */
   discoverAll: () => Promise<Discovery>;
   notes?: string[];
@@ -66,7 +71,8 @@ export async function diffRange(
  * - added, modified and renamed entity files (a rename across the include globs counts as an
  *   addition or a deletion), and deleted ones, whose entities are read from the base;
  * - unchanged entity files that pull in a changed file (`file://`, Backstage substitutions);
- * - when the config file or the shared schema changed, every entity file, to be re-validated.
+ * - when the config file, the shared schema, the mappings or a blueprint definition changed, every entity
+ *   file, to be re-validated.
  * Changed files matching `include` that are not entity files are accounted for (skipped or refused).
  */
 export async function selectChanged(options: ChangedSelectionOptions): Promise<Selection> {
@@ -84,7 +90,11 @@ export async function selectChanged(options: ChangedSelectionOptions): Promise<S
     for (const file of entityFilesOf(change, matcher, accounted)) selected.set(file.path, file);
   }
 
-  const revalidate = options.revalidateOn.filter((path) => changedPaths.has(path));
+  const definitions = options.blueprintsDir ? `${options.blueprintsDir.replace(/\/+$/, '')}/` : undefined;
+  const revalidate = [
+    ...options.revalidateOn.filter((path) => changedPaths.has(path)),
+    ...[...changedPaths].filter((path) => definitions && path.startsWith(definitions) && path.endsWith('.json')).sort(),
+  ];
   if (revalidate.length > 0) {
     accounted.notes.push(`${revalidate.join(' and ')} changed: every entity file is re-validated`);
     const discovery = await options.discoverAll();
