@@ -126,30 +126,21 @@ function githubHost(env: NodeJS.ProcessEnv): { host: Host } | { why: string } {
   const api = apiBase(env.GITHUB_API_URL ?? 'https://api.github.com', 'GITHUB_API_URL');
   if ('why' in api) return api;
   const repository = base ?? '';
-  const headers = {
-    authorization: `Bearer ${token}`,
-    accept: 'application/vnd.github+json',
-    'x-github-api-version': '2022-11-28',
-  };
-  const issue = `/repos/${repository}/issues/${pull.number}/comments`;
   return {
-    host: {
+    host: restHost({
       name: 'GitHub',
       limit: GITHUB_COMMENT_LIMIT,
       fullPlanAt: "this job's step summary",
-      list: async (page) =>
-        (
-          await call<Array<{ id: number; body?: string }>>(
-            api.url,
-            'GET',
-            `${issue}?per_page=${PAGE_SIZE}&page=${page}`,
-            headers,
-          )
-        ).map(({ id, body }) => ({ id, body: body ?? '' })),
-      create: async (body) => void (await call(api.url, 'POST', issue, headers, { body })),
-      update: async (id, body) =>
-        void (await call(api.url, 'PATCH', `/repos/${repository}/issues/comments/${id}`, headers, { body })),
-    },
+      api: api.url,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+      },
+      comments: `/repos/${repository}/issues/${pull.number}/comments`,
+      comment: (id) => `/repos/${repository}/issues/comments/${id}`,
+      update: 'PATCH',
+    }),
   };
 }
 
@@ -165,25 +156,47 @@ function gitlabHost(env: NodeJS.ProcessEnv): { host: Host } | { why: string } {
   }
   const api = apiBase(env.CI_API_V4_URL ?? '', 'CI_API_V4_URL');
   if ('why' in api) return api;
-  const headers = { 'private-token': token, accept: 'application/json' };
   const notes = `/projects/${encodeURIComponent(project)}/merge_requests/${encodeURIComponent(iid)}/notes`;
   return {
-    host: {
+    host: restHost({
       name: 'GitLab',
       limit: GITLAB_NOTE_LIMIT,
       fullPlanAt: 'the file --markdown writes (keep it as an artifact)',
-      list: async (page) =>
-        (
-          await call<Array<{ id: number; body?: string; system?: boolean }>>(
-            api.url,
-            'GET',
-            `${notes}?per_page=${PAGE_SIZE}&page=${page}&sort=asc`,
-            headers,
-          )
-        ).map(({ id, body }) => ({ id, body: body ?? '' })),
-      create: async (body) => void (await call(api.url, 'POST', notes, headers, { body })),
-      update: async (id, body) => void (await call(api.url, 'PUT', `${notes}/${id}`, headers, { body })),
+      api: api.url,
+      headers: { 'private-token': token, accept: 'application/json' },
+      comments: notes,
+      listQuery: '&sort=asc',
+      comment: (id) => `${notes}/${id}`,
+      update: 'PUT',
+    }),
+  };
+}
+
+/** The comments of one pull request through a REST API: listed a page at a time, created, edited. */
+function restHost(spec: {
+  name: Host['name'];
+  limit: number;
+  fullPlanAt: string;
+  api: URL;
+  headers: Record<string, string>;
+  /** The path of the pull request's comments (list, create), and of one of them (edit). */
+  comments: string;
+  listQuery?: string;
+  comment: (id: number) => string;
+  update: 'PATCH' | 'PUT';
+}): Host {
+  const { api, headers } = spec;
+  return {
+    name: spec.name,
+    limit: spec.limit,
+    fullPlanAt: spec.fullPlanAt,
+    list: async (page) => {
+      const path = `${spec.comments}?per_page=${PAGE_SIZE}&page=${page}${spec.listQuery ?? ''}`;
+      const comments = await call<Array<{ id: number; body?: string }>>(api, 'GET', path, headers);
+      return comments.map(({ id, body }) => ({ id, body: body ?? '' }));
     },
+    create: async (body) => void (await call(api, 'POST', spec.comments, headers, { body })),
+    update: async (id, body) => void (await call(api, spec.update, spec.comment(id), headers, { body })),
   };
 }
 
