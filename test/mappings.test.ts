@@ -290,6 +290,40 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     });
   });
 
+  it('re-maps a file when a file its mapping includes changes (includedFiles), and pushes the new value', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      includedFiles: [README.md]
+      files:
+        - path: 'apps/*/package.json'
+    port:
+      entity:
+        mappings:
+          identifier: .content.name
+          blueprint: '"service"'
+          properties:
+            raw: .__includedFiles["README.md"]
+`,
+      'apps/web/package.json': '{"name": "web"}',
+      'apps/web/README.md': 'first',
+      'apps/api/package.json': '{"name": "api"}',
+    });
+    const port = await emulator({ blueprintsDir: `${repo}/.port/blueprints` });
+    expect((await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) })).code).toBe(0);
+    writeFiles(repo, { 'apps/web/README.md': 'second' });
+    commit(repo, 'the readme only');
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.files.map((f) => `${f.path} ${f.outcome}`)).toEqual(['apps/web/package.json loaded']);
+    expect(report.entities.map((e) => `${e.identifier} ${e.action} ${e.result}`)).toEqual(['web upsert ok']);
+    const web = port.store.entities().find((e) => e.identifier === 'web')!;
+    expect(web.properties).toEqual({ raw: 'second' });
+  });
+
   it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

@@ -1,5 +1,5 @@
 export { type AppConfig, type FileResource, filtersOf, parseAppConfig } from './app-config.js';
 export { loadJqEngine } from './jq.js';
-export { type FieldTrace, type MappedFile, type MappingContext, mapFiles } from './map.js';
+export { type FieldTrace, type MappedFile, type MappingContext, includedPaths, mapFiles } from './map.js';
 export type { FieldResult } from './jq.js';
 export type { Provider, RepositoryFacts } from './providers.js';

@@ -209,6 +209,25 @@ const CONTENT_ROOT: Record<Provider, string> = {
   'azure-devops': '.file.content.parsed',
 };
 
+/**
+ * The repository paths of a resource's `includedFiles` for one matched file, by the name the mapping
+ * gives each: GitHub reads them beside the matched file, GitLab and Azure DevOps from the repository's
+ * root. A name that leads out of the repository has no path.
+ */
+export function includedPaths(
+  resource: FileResource,
+  path: string,
+  provider: Provider,
+): Map<string, string | undefined> {
+  const base = provider === 'github' ? dirname(path) : '.';
+  const paths = new Map<string, string | undefined>();
+  for (const name of resource.includedFiles) {
+    const included = posix.normalize(posix.join(base === '.' ? '' : base, name));
+    paths.set(name, included.startsWith('../') ? undefined : included);
+  }
+  return paths;
+}
+
 /** The jq input of a file, with `__includedFiles` when the resource names some. */
 function withIncluded(
   resource: FileResource,
@@ -217,12 +236,9 @@ function withIncluded(
 ): Record<string, unknown> {
   const value = rawItem(context.provider, file, context.repository, resource.skipParsing);
   if (resource.includedFiles.length === 0) return value;
-  // GitHub reads them beside the matched file; GitLab and Azure DevOps from the repository's root.
-  const base = context.provider === 'github' ? dirname(file.path) : '.';
   const included: Record<string, string | null> = {};
-  for (const name of resource.includedFiles) {
-    const path = posix.normalize(posix.join(base === '.' ? '' : base, name));
-    included[name] = path.startsWith('../') ? null : (context.readIncluded(path) ?? null);
+  for (const [name, path] of includedPaths(resource, file.path, context.provider)) {
+    included[name] = path === undefined ? null : (context.readIncluded(path) ?? null);
   }
   return { ...value, __includedFiles: included };
 }

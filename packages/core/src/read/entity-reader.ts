@@ -13,7 +13,7 @@ import {
   substitutionsOf,
 } from '../backstage/index.js';
 import type { Rule } from '../config/index.js';
-import { type FileResource, type MappedFile, type MappingContext, mapFiles } from '../mapping/index.js';
+import { type FileResource, type MappedFile, type MappingContext, includedPaths, mapFiles } from '../mapping/index.js';
 import { encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
 import { FILE_REFERENCE, resolveReferencePath, substitutionTarget } from './references.js';
 
@@ -39,6 +39,10 @@ export interface EntityReader {
   resourcesOf(path: string): FileResource[];
   /** These files through every resource that matches each, in one jq run per resource (docs/mappings.md). */
   mapFiles(files: Array<{ path: string; text: string }>): Map<string, MappedFile[]>;
+  /** The repository paths a mapped file's resources include (`includedFiles`): a change to one re-maps it. */
+  includesOf(path: string): string[];
+  /** Whether some resource includes other files at all (`includedFiles`). */
+  includesFiles: boolean;
   /** The entities a file's text holds, as written (Backstage documents translated); [] when it does not parse. */
   parse(path: string, text: string): Array<Record<string, unknown>>;
   /** The repository paths a file pulls in: `file://` values, Backstage `$text`/`$json`/`$yaml`. */
@@ -78,6 +82,17 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
   const reader: EntityReader = {
     mappingProvider: mapping?.context.provider,
     resourcesOf,
+    includesFiles: (mapping?.resources ?? []).some((resource) => resource.includedFiles.length > 0),
+    includesOf(path) {
+      if (!mapping) return [];
+      const found = new Set<string>();
+      for (const resource of resourcesOf(path)) {
+        for (const included of includedPaths(resource, path, mapping.context.provider).values()) {
+          if (included !== undefined) found.add(included);
+        }
+      }
+      return [...found];
+    },
     mapFiles(files) {
       const byPath = new Map<string, MappedFile[]>(files.map(({ path }) => [path, []]));
       for (const resource of mapping?.resources ?? []) {

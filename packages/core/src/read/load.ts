@@ -100,6 +100,8 @@ function mappedFile(path: string, text: string, results: MappedFile[], context: 
   const entities: LoadedEntity[] = [];
   const sources: Array<Map<string, string>> = [];
   const problems: Problem[] = [];
+  // A change to a file the mapping includes is a change of every entity made of this file.
+  const dependencies = context.reader.includesOf(path);
   for (const result of results) {
     for (const problem of result.problems) {
       const pointer = problem.contentPointer === undefined ? undefined : inFile(problem.contentPointer);
@@ -123,7 +125,7 @@ function mappedFile(path: string, text: string, results: MappedFile[], context: 
         identifier: typeof data.identifier === 'string' ? data.identifier : undefined,
         data,
         written: data,
-        dependencies: [],
+        dependencies,
       });
       sources.push(entity.sources);
     }

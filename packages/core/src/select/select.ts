@@ -196,6 +196,17 @@ async function dependents(
   // Only a path that is not itself an entity file can be a reference target worth a search.
   const targets = [...changedPaths].filter((path) => !matcher.isEntityFile(path));
   if (targets.length === 0) return [];
+  const found: SelectedFile[] = [];
+  // Mapped files whose resources include a changed file (`includedFiles`): their paths say it, unread.
+  if (reader.includesFiles) {
+    for (const file of (await options.discoverAll()).files) {
+      if (selected.has(file.path)) continue;
+      const included = reader.includesOf(file.path).filter((path) => changedPaths.has(path));
+      if (included.length > 0) {
+        found.push({ path: file.path, status: 'unchanged', reason: `includes ${included.join(', ')}, which changed` });
+      }
+    }
+  }
   const lines = await options.git.matchingLines(reader.referenceMarkers, entityPathspecs(options.include));
   const toParse = new Set<string>();
   for (const { path, text } of lines) {
@@ -203,7 +214,6 @@ async function dependents(
     const referenced = reader.referencesOnLine(path, text);
     if (referenced === undefined || referenced.some((target) => changedPaths.has(target))) toParse.add(path);
   }
-  const found: SelectedFile[] = [];
   for (const path of [...toParse].sort()) {
     const text = readForSearch(options.root, path);
     const changedTargets = reader.referencesOf(path, text).filter((target) => changedPaths.has(target));
