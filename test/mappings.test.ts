@@ -324,6 +324,36 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     expect(web.properties).toEqual({ raw: 'second' });
   });
 
+  it("places a value the blueprint refuses on its file, and names the mapping's filter that made it", async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: 'apps/*/package.json'
+    port:
+      entity:
+        mappings:
+          identifier: .content.name
+          blueprint: '"service"'
+          properties:
+            version: .content.version
+            private: .content.private | not | not | tostring
+`,
+      'apps/web/package.json': '{\n  "name": "web",\n  "version": 2,\n  "private": true\n}',
+    });
+    const { report } = await check(repo);
+    const problems = report.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.pointer} | ${e.hint}`);
+    expect(problems).toEqual([
+      // A computed value: at the file, with the filter's place.
+      'apps/web/package.json:1:1 /0/properties/private | the value comes from the mapping at .port/port-app-config.yml:14:22',
+      // A plain path: at the value in the file.
+      'apps/web/package.json:3:14 /0/properties/version | the value comes from the mapping at .port/port-app-config.yml:13:22',
+    ]);
+  });
+
   it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

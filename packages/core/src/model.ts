@@ -99,6 +99,11 @@ export interface Locator {
    * Backstage document is translated, so `/relations/owningGroup` comes from `/spec/owner`.
    */
   inFile?(pointer: string): string;
+  /**
+   * For a file read through a file-kind mapping: the filter that made the value at `pointer` (or the
+   * nearest field above it), as `port-app-config.yml:LINE:COLUMN`, to name beside a problem with it.
+   */
+  origin?(pointer: string): string | undefined;
   /** The text of the scalar at `pointer` as the file writes it (`9007199254740993`, `1e400`), if there is one. */
   raw?(pointer: string): string | undefined;
   /**

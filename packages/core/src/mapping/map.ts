@@ -28,6 +28,8 @@ interface MappedEntity {
   item?: number;
   /** For each field of `data` (a JSON pointer), where the value was written in the file: a pointer into its content. */
   sources: Map<string, string>;
+  /** For each field of `data`, the filter that made it: `port-app-config.yml:LINE:COLUMN`. */
+  origins: Map<string, string>;
 }
 
 interface MappingProblem {
@@ -128,8 +130,10 @@ export function mapFiles(
     }
     if (!selector.value) return;
     const sources = new Map<string, string>();
+    const origins = new Map<string, string>();
     const fieldValue = (name: string, pointer: string, filter: Filter): unknown => {
       const result = values.get(name)!;
+      origins.set(pointer, where(filter.at));
       if ('value' in result) {
         const source = sourcePointer(filter.jq, contentRoot, resource.itemsToParseName, itemsRoot, input.item);
         if (source !== undefined) sources.set(pointer, source);
@@ -197,7 +201,7 @@ export function mapFiles(
       if (built !== undefined) relations[key] = built;
     }
     if (Object.keys(relations).length > 0) data.relations = relations;
-    out.entities.push({ data, sources, ...(input.item === undefined ? {} : { item: input.item }) });
+    out.entities.push({ data, sources, origins, ...(input.item === undefined ? {} : { item: input.item }) });
   });
   return results;
 }

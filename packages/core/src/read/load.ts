@@ -99,6 +99,7 @@ function mappedFile(path: string, text: string, results: MappedFile[], context: 
     listOfDocuments && source().documents.length <= 1 ? pointer.replace(/^\/0(?=\/|$)/, '') : pointer;
   const entities: LoadedEntity[] = [];
   const sources: Array<Map<string, string>> = [];
+  const origins: Array<Map<string, string>> = [];
   const problems: Problem[] = [];
   // A change to a file the mapping includes is a change of every entity made of this file.
   const dependencies = context.reader.includesOf(path);
@@ -128,20 +129,27 @@ function mappedFile(path: string, text: string, results: MappedFile[], context: 
         dependencies,
       });
       sources.push(entity.sources);
+      origins.push(entity.origins);
     }
   }
+  /** The field at `pointer` (`/k/properties/x`), or the nearest above it, in the maps of entity k. */
+  const nearest = (maps: Array<Map<string, string>>, pointer: string): string | undefined => {
+    const match = /^\/(\d+)(\/.*)?$/.exec(pointer);
+    const fields = match ? maps[Number(match[1])] : undefined;
+    if (!match || !fields) return undefined;
+    for (let at = match[2] ?? ''; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
+      const found = fields.get(at);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
   const locator: Locator = {
+    // The field itself, or the nearest field above it that has a place in the file.
     locate(pointer, options) {
-      const match = /^\/(\d+)(\/.*)?$/.exec(pointer);
-      const fields = match ? sources[Number(match[1])] : undefined;
-      if (!match || !fields) return { line: 1, column: 1 };
-      // The field itself, or the nearest field above it that has a place in the file.
-      for (let at = match[2] ?? ''; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
-        const found = fields.get(at);
-        if (found !== undefined) return content.locate(inFile(found), options);
-      }
-      return { line: 1, column: 1 };
+      const found = nearest(sources, pointer);
+      return found === undefined ? { line: 1, column: 1 } : content.locate(inFile(found), options);
     },
+    origin: (pointer) => nearest(origins, pointer),
   };
   return { path, format, entities, problems, locator, mapped: true };
 }

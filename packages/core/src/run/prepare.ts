@@ -19,7 +19,7 @@ import {
   detectCiBase,
   resolveRange,
 } from '../git/index.js';
-import type { LoadedFile, Selection } from '../model.js';
+import type { LoadedFile, Problem, Selection } from '../model.js';
 import { type EntityReader, createEntityReader, load, loadLocalBlueprints, loadTeams } from '../read/index.js';
 import { type EntityChanges, diffEntities, diffRange, selectAll, selectChanged, selectNamed } from '../select/index.js';
 import {
@@ -177,6 +177,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
         )
       : [];
   const validation = withProblems(checked, files, [...relationProblems, ...toRemoved]);
+  nameMappingOrigins(files, validation.problems);
   events.stage('relation targets');
   for (const message of selection.notes) events.emit({ type: 'note', message });
   return { repository, config, blueprints, selection, files, validation, changes, env, events, startedAtMs };
@@ -390,4 +391,19 @@ function staleEditorSchema(root: string, path: string, blueprints: ReadonlyMap<s
   const recorded = digestRecordedIn(text);
   if (recorded === undefined || recorded === blueprintsDigest(blueprints)) return undefined;
   return `warning: ${path} was made from other blueprint definitions than those in the repository, so editors check entity files against old rules; run \`port-gitops schemas\` and commit it`;
+}
+
+/**
+ * A problem with a value a file-kind mapping made names the filter that made it (its line and column in
+ * the app config), beside the file it came from: the value may be wrong in either.
+ */
+function nameMappingOrigins(files: LoadedFile[], problems: Problem[]): void {
+  const mapped = new Map(files.filter((file) => file.mapped).map((file) => [file.path, file]));
+  if (mapped.size === 0) return;
+  for (const problem of problems) {
+    if (problem.code === 'mapping') continue;
+    const origin = mapped.get(problem.file)?.locator.origin?.(problem.pointer);
+    if (origin)
+      problem.hint = `${problem.hint ? `${problem.hint}; ` : ''}the value comes from the mapping at ${origin}`;
+  }
 }
