@@ -354,6 +354,34 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     ]);
   });
 
+  it("gives the repository's fields from the local clone, never its remote's credentials", async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: 'apps/*/package.json'
+    port:
+      entity:
+        mappings:
+          identifier: .content.name
+          blueprint: '"service"'
+          properties:
+            raw: '"\\(.repository.full_name) \\(.repository.html_url) \\(.repository.default_branch) \\(.branch)"'
+`,
+      'apps/web/package.json': '{"name": "web"}',
+    });
+    git(repo, 'remote', 'add', 'origin', 'https://ci-user:s3cr3t-token@github.example.com/acme/monorepo.git');
+    const run = await runCli(['map', '--format', 'json'], { cwd: repo });
+    expect(run.stdout).not.toContain('s3cr3t-token');
+    const [explained] = JSON.parse(run.stdout);
+    expect(explained.entities[0].properties.raw).toBe(
+      'acme/monorepo https://github.example.com/acme/monorepo main main',
+    );
+  });
+
   it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

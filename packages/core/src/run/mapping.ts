@@ -42,8 +42,11 @@ export async function openMapping(
 
 /** The repository's name, default branch, address and current branch, from the local clone alone. */
 async function repositoryFacts(repository: RepositoryInfo, env: NodeJS.ProcessEnv): Promise<RepositoryFacts> {
+  // `github.com/acme/repo` (from the remote), `acme/repo` (from the CI), or the folder's name.
   const id = await repositoryId(repository, env);
-  const fullName = id.includes('/') ? id.split('/').slice(1).join('/') || id : id;
+  const [first, ...rest] = id.split('/');
+  const host = rest.length > 0 && first!.includes('.') ? first : undefined;
+  const fullName = host ? rest.join('/') : id;
   const git = (args: string[]) =>
     repository.gitRoot ? gitText(repository.root, args).catch(() => '') : Promise.resolve('');
   const [originHead, current] = await Promise.all([
@@ -55,7 +58,7 @@ async function repositoryFacts(repository: RepositoryInfo, env: NodeJS.ProcessEn
     name: fullName.split('/').pop() || fullName,
     fullName,
     defaultBranch: originHead.trim().replace(/^origin\//, '') || branch,
-    url: id.includes('.') ? `https://${id}` : '',
+    url: host ? `https://${id}` : '',
     branch,
   };
 }
