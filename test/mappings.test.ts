@@ -382,6 +382,44 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     );
   });
 
+  it('deletes what a changed selector in the mapping stops making, and pushes what a changed filter makes otherwise', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': PACKAGE_DEPENDENCIES,
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { react: '18.2.0', lodash: '4.17.21' } }),
+      'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '4.19.0' } }),
+    });
+    const port = await emulator({ blueprintsDir: `${repo}/.port/blueprints`, record: true });
+    expect((await runCli(['sync', '--all'], { cwd: repo, env: syncEnv(port.url) })).code).toBe(0);
+    // lodash no longer passes the selector; every title now comes from the version.
+    writeFiles(repo, {
+      '.port/port-app-config.yml': PACKAGE_DEPENDENCIES.replace(
+        "query: 'true'",
+        'query: \'.item.key != "lodash"\'',
+      ).replace('title: .item.key', 'title: .item.value'),
+    });
+    commit(repo, 'the mapping changes');
+    const from = port.exchanges.length;
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--format', 'json'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.entities.map((e) => `${e.identifier} ${e.action}`).sort()).toEqual([
+      'express_4.19.0 upsert',
+      'lodash_4.17.21 delete',
+      'react_18.2.0 upsert',
+    ]);
+    expect(port.exchanges.slice(from).filter((e) => e.method === 'DELETE')).toHaveLength(1);
+    expect(
+      port.store
+        .entities()
+        .map((e) => `${e.identifier} ${e.title}`)
+        .sort(),
+    ).toEqual(['express_4.19.0 4.19.0', 'react_18.2.0 18.2.0']);
+  });
+
   it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

@@ -20,7 +20,15 @@ import {
   resolveRange,
 } from '../git/index.js';
 import type { LoadedFile, Problem, Selection } from '../model.js';
-import { type EntityReader, createEntityReader, load, loadLocalBlueprints, loadTeams } from '../read/index.js';
+import { type FileResource, filtersOf, parseAppConfig } from '../mapping/index.js';
+import {
+  type EntityReader,
+  type EntityReaderOptions,
+  createEntityReader,
+  load,
+  loadLocalBlueprints,
+  loadTeams,
+} from '../read/index.js';
 import { type EntityChanges, diffEntities, diffRange, selectAll, selectChanged, selectNamed } from '../select/index.js';
 import {
   type ValidationResult,
@@ -153,6 +161,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
           readBlobs: (shas) => git.blobs(shas),
           reader,
           invalidFiles: checked.invalidFiles,
+          ...(await remappedAtBase(git, selection, config, mappingOptions, events)),
         })
       : undefined;
   events.stage('diff with base');
@@ -406,4 +415,47 @@ function nameMappingOrigins(files: LoadedFile[], problems: Problem[]): void {
     if (origin)
       problem.hint = `${problem.hint ? `${problem.hint}; ` : ''}the value comes from the mapping at ${origin}`;
   }
+}
+
+/**
+ * When the change edits the port-app-config.yml itself: the mappings as they were at the base commit, to
+ * compare each mapped file with what they made of it there (`diffEntities`). Nothing when the mappings did
+ * not change; a note when the base's cannot be used (missing, not parsing, a filter jq refuses).
+ */
+async function remappedAtBase(
+  git: Git,
+  selection: Selection,
+  config: Config,
+  mapping: EntityReaderOptions['mapping'],
+  events: Events,
+): Promise<{ remapped?: { base: string; reader: EntityReader } }> {
+  const file = config.mappings?.file;
+  if (!file || !mapping || !selection.base || !selection.changedPaths.has(file)) return {};
+  const name = `${selection.base}:${file}`;
+  const text = (await git.blobs([name])).get(name);
+  let resources: FileResource[] = [];
+  if (text !== undefined) {
+    try {
+      resources = parseAppConfig(text, file).resources;
+    } catch (error) {
+      events.emit({
+        type: 'note',
+        message: `${file} at base cannot be read (${(error as Error).message}): what it made there is not compared`,
+      });
+      return {};
+    }
+    if (mapping.context.engine.firstCompileError(resources.flatMap(filtersOf).map(({ filter }) => filter.jq))) {
+      events.emit({
+        type: 'note',
+        message: `${file} at base has a filter jq refuses: what it made there is not compared`,
+      });
+      return {};
+    }
+  }
+  const reader = createEntityReader({
+    rules: config.rules,
+    backstage: config.backstage,
+    mapping: { resources, context: mapping.context },
+  });
+  return { remapped: { base: selection.base, reader } };
 }

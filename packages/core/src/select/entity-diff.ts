@@ -30,6 +30,12 @@ export interface DiffOptions {
    * that no longer parses must not delete what it held.
    */
   invalidFiles: ReadonlySet<string>;
+  /**
+   * When the change edits the file-kind mappings themselves: the base commit, and a reader with the
+   * mappings as they were there. Each mapped file is then compared with what the base mappings made of
+   * it at base, so that an entity a mapping stops making is removed and one it makes otherwise is pushed.
+   */
+  remapped?: { base: string; reader: EntityReader };
 }
 
 /**
@@ -61,7 +67,36 @@ export async function diffEntities(
       }
     }
   }
-  const unchangedFiles = new Set(selection.files.filter((f) => f.status === 'unchanged').map((f) => f.path));
+  // Mapped files, when the mappings changed: each at base, through the base mappings (`<base>:<path>`).
+  const remapped = options.remapped;
+  const remappedPaths = new Set(
+    remapped
+      ? selection.files
+          .filter((file) => file.status === 'unchanged' && remapped.reader.resourcesOf(file.path).length > 0)
+          .map((file) => file.path)
+      : [],
+  );
+  if (remapped && remappedPaths.size > 0) {
+    const texts = await options.readBlobs([...remappedPaths].map((path) => `${remapped.base}:${path}`));
+    for (const path of remappedPaths) {
+      const text = texts.get(`${remapped.base}:${path}`);
+      if (text === undefined) continue;
+      for (const entity of remapped.reader.parse(path, text)) {
+        const blueprint = remapped.reader.blueprintOf(path, entity);
+        if (blueprint && typeof entity.identifier === 'string') {
+          base.set(keyOf(blueprint, entity.identifier), {
+            file: path,
+            written: canonical(entity),
+            data: entity,
+            removable: !options.invalidFiles.has(path),
+          });
+        }
+      }
+    }
+  }
+  const unchangedFiles = new Set(
+    selection.files.filter((f) => f.status === 'unchanged' && !remappedPaths.has(f.path)).map((f) => f.path),
+  );
 
   const changed = new Set<LoadedEntity>();
   const unchanged = new Set<LoadedEntity>();
