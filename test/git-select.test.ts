@@ -283,6 +283,10 @@ describe('changed-only selection (--base)', () => {
     const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo });
     const report = JSON.parse(run.stdout) as Report;
     expect(report.notes).toContain('.port/blueprints/domain.json changed: every entity file is re-validated');
+    // What the change does to the data model, classed, for the reviewer.
+    expect(report.notes).toContain(
+      'blueprint domain (.port/blueprints/domain.json): breaking: schema.properties.description.required: the property becomes required: entities without it stop validating',
+    );
     // b never had a description: the blueprint change breaks it, though the change did not touch it.
     expect(report.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.rule}`)).toEqual([
       'b/port.yml:1:1 blueprint domain: required',

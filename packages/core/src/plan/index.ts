@@ -12,3 +12,4 @@ export {
 } from './operations.js';
 export { writtenByNewer } from './newer.js';
 export { planPrune } from './prune.js';
+export { diffBlueprint } from './blueprint-diff.js';

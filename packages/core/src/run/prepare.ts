@@ -41,6 +41,7 @@ import {
   relationsToRemoved,
   withProblems,
 } from '../validate/index.js';
+import { diffBlueprint } from '../plan/index.js';
 import { openMapping } from './mapping.js';
 import { Events, type RunOptions, type SelectionRequest } from './options.js';
 
@@ -188,6 +189,9 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   const validation = withProblems(checked, files, [...relationProblems, ...toRemoved]);
   nameMappingOrigins(files, validation.problems);
   events.stage('relation targets');
+  if (git && selection.mode === 'changed' && selection.base) {
+    selection.notes.push(...(await blueprintChangeNotes(git, selection, config.blueprintsDir, root)));
+  }
   for (const message of selection.notes) events.emit({ type: 'note', message });
   return { repository, config, blueprints, selection, files, validation, changes, env, events, startedAtMs };
 }
@@ -458,4 +462,39 @@ async function remappedAtBase(
     mapping: { resources, context: mapping.context },
   });
   return { remapped: { base: selection.base, reader } };
+}
+
+/**
+ * For a change that edits blueprint definitions in `blueprintsDir`: a note for each change it makes to
+ * a definition, key by key, classed safe, breaking, destructive or blocked (`diffBlueprint`) against the
+ * definition at base. A reviewer sees what merging does to the data model.
+ */
+async function blueprintChangeNotes(git: Git, selection: Selection, dir: string, root: string): Promise<string[]> {
+  const prefix = `${dir.replace(/\/+$/, '')}/`;
+  const paths = [...selection.changedPaths].filter((path) => path.startsWith(prefix) && path.endsWith('.json')).sort();
+  if (paths.length === 0) return [];
+  const names = paths.map((path) => `${selection.base}:${path}`);
+  const before = await git.blobs(names);
+  const notes: string[] = [];
+  for (const [i, path] of paths.entries()) {
+    const parse = (text: string | undefined) => {
+      try {
+        return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+      } catch {
+        return undefined;
+      }
+    };
+    const was = parse(before.get(names[i]!));
+    let now: Record<string, unknown> | undefined;
+    try {
+      now = parse(readFileSync(join(root, path), 'utf8'));
+    } catch {
+      now = undefined;
+    }
+    const identifier = String(now?.identifier ?? was?.identifier ?? path.slice(prefix.length, -'.json'.length));
+    for (const c of diffBlueprint(identifier, was, now)) {
+      notes.push(`blueprint ${identifier} (${path}): ${c.class}: ${c.path || 'the blueprint'}: ${c.reason}`);
+    }
+  }
+  return notes;
 }
