@@ -420,6 +420,36 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     ).toEqual(['express_4.19.0 4.19.0', 'react_18.2.0 18.2.0']);
   });
 
+  it('finds a relation target a mapping makes of a file the change did not touch', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/blueprints/service.json': blueprint('service', { lang: 'string' }, { uses: 'package' }),
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: 'packages/*/package.json'
+    port:
+      entity:
+        mappings:
+          identifier: .content.name
+          blueprint: '"package"'
+`,
+      'packages/ui/package.json': '{"name": "ui-kit"}',
+    });
+    writeFiles(repo, {
+      'services/web/port.yml': 'identifier: web\nblueprint: service\nrelations:\n  uses: ui-kit\n',
+      'services/api/port.yml': 'identifier: api\nblueprint: service\nrelations:\n  uses: nowhere\n',
+    });
+    commit(repo, 'two services');
+    const { report } = await check(repo, ['--base', 'HEAD~1']);
+    // ui-kit comes from packages/ui/package.json through the mapping; nowhere is defined nowhere.
+    expect(report.errors.map((e) => `${e.file} ${e.rule} ${e.message}`)).toEqual([
+      'services/api/port.yml relation-target relation "uses" points at "nowhere" of blueprint "package", which no entity file defines',
+    ]);
+  });
+
   it('refuses a filter that does not compile, at its line and column in the mapping', async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

@@ -28,6 +28,7 @@ import {
   load,
   loadLocalBlueprints,
   loadTeams,
+  readForSearch,
 } from '../read/index.js';
 import { type EntityChanges, diffEntities, diffRange, selectAll, selectChanged, selectNamed } from '../select/index.js';
 import {
@@ -170,7 +171,18 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   // relations other files keep to the entities it removes, with one search of the other files.
   const others =
     changes && git
-      ? new OtherFiles(git, { root, include: config.include, matcher, loaded: files, reader }, changes.removed)
+      ? new OtherFiles(
+          git,
+          {
+            root,
+            include: config.include,
+            matcher,
+            loaded: files,
+            reader,
+            ...(mappingOptions ? { mappedElsewhere: once(() => mappedKeys(root, config, git, reader, files)) } : {}),
+          },
+          changes.removed,
+        )
       : undefined;
   const relationProblems = await checkRelationTargets(files, {
     blueprints,
@@ -497,4 +509,43 @@ async function blueprintChangeNotes(git: Git, selection: Selection, dir: string,
     }
   }
   return notes;
+}
+
+/** `make()`, called the first time the result is asked for and kept. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
+/**
+ * The `blueprint\0identifier` keys the file-kind mappings make of the files a changed-only run did not
+ * load: each file their globs match, read and mapped in one jq run per resource.
+ */
+async function mappedKeys(
+  root: string,
+  config: Config,
+  git: Git,
+  reader: EntityReader,
+  loaded: LoadedFile[],
+): Promise<Set<string>> {
+  const seen = new Set(loaded.map((file) => file.path));
+  const globs = config.mappings?.appConfig.resources.flatMap((resource) => resource.paths) ?? [];
+  const found = await discover({ root, include: globs, exclude: config.exclude, git });
+  const files = found.files
+    .filter((file) => !seen.has(file.path))
+    .map((file) => ({ path: file.path, text: readForSearch(root, file.path) }));
+  const keys = new Set<string>();
+  for (const results of reader.mapFiles(files).values()) {
+    for (const result of results) {
+      for (const { data } of result.entities) {
+        if (typeof data.blueprint === 'string' && typeof data.identifier === 'string') {
+          keys.add(`${data.blueprint}\u0000${data.identifier}`);
+        }
+      }
+    }
+  }
+  return keys;
 }

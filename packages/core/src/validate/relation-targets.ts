@@ -101,6 +101,11 @@ export interface OtherFilesOptions {
   /** The files this run loaded: they were searched already. */
   loaded: LoadedFile[];
   reader: EntityReader;
+  /**
+   * The `blueprint\0identifier` keys the file-kind mappings make of the files this run did not load: no
+   * search of the text finds them (jq computes them), so they are mapped, once, when a lookup needs them.
+   */
+  mappedElsewhere?: () => Promise<Set<string>>;
 }
 
 /**
@@ -210,6 +215,12 @@ function definedIn(paths: Iterable<string>, options: OtherFilesOptions): Set<str
   return found;
 }
 
+/** These keys, and those the mappings make of the files the run did not load, when there are mappings. */
+async function withMapped(found: Set<string>, options: OtherFilesOptions): Promise<Set<string>> {
+  if (!options.mappedElsewhere) return found;
+  return new Set([...found, ...(await options.mappedElsewhere())]);
+}
+
 /**
  * The entity files a changed-only run did not load, searched once for both questions the run asks of
  * them: which targets its relations add are defined there (`definedInOtherFiles`), and which of them
@@ -247,7 +258,7 @@ export async function definedInOtherFiles(
   keys: Array<{ blueprint: string; identifier: string }>,
 ): Promise<Set<string>> {
   const { defining } = await others.scan(keys.map(({ identifier }) => identifier));
-  return definedIn(defining, others.options);
+  return withMapped(definedIn(defining, others.options), others.options);
 }
 
 /**
@@ -269,7 +280,7 @@ export async function relationsToRemoved(
   let gone = removed.filter((entity) => !defined.has(`${entity.blueprint}\u0000${entity.identifier}`));
   if (gone.length === 0) return [];
   const scan = await others.scan([]);
-  const elsewhere = definedIn(scan.defining, others.options);
+  const elsewhere = await withMapped(definedIn(scan.defining, others.options), others.options);
   gone = gone.filter((entity) => !elsewhere.has(`${entity.blueprint}\u0000${entity.identifier}`));
   if (gone.length === 0 || scan.mentioning.size === 0) return [];
   const wanted = new Map(gone.map((entity) => [`${entity.blueprint}\u0000${entity.identifier}`, entity]));
