@@ -1,6 +1,7 @@
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
-import { emulator, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+import { planMarkdown } from '../packages/cli/src/plan-markdown.js';
+import { emulator, exampleBlueprints, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
 
 const domain = (id: string, description: string) =>
   `identifier: ${id}\nblueprint: domain\ntitle: ${id.toUpperCase()}\nproperties:\n  description: ${description}\n`;
@@ -65,5 +66,61 @@ describe('plan and --skip-unchanged', () => {
       .flatMap((e) => (e.requestBody as { entities: Array<{ identifier: string }> }).entities.map((x) => x.identifier));
     expect(sent).toEqual(['b']);
     expect((JSON.parse(run.stdout) as Report).summary).toMatchObject({ upserted: 1, unchanged: 1 });
+  });
+
+  it('plan with manageBlueprints reads each managed blueprint from Port and classes every change', async () => {
+    const files = exampleBlueprints();
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as {
+      schema: { properties: Record<string, Record<string, unknown>>; required: string[] };
+    };
+    // A property added (safe), one retyped and its format dropped (Port refuses both in place), one made
+    // required (breaking).
+    domain.schema.properties.budget = { type: 'number', title: 'Budget' };
+    domain.schema.properties.architect = { type: 'number', title: 'Architect' };
+    domain.schema.required = ['description'];
+    const repo = makeRepo({
+      ...files,
+      '.port/blueprints/domain.json': JSON.stringify(domain, null, 2),
+      '.port/blueprints/region.json': JSON.stringify({
+        identifier: 'region',
+        title: 'Region',
+        schema: { properties: {} },
+      }),
+      'port-gitops.config.json': JSON.stringify({ manageBlueprints: ['domain', 'region', 'service'] }),
+      'a/port.yml': 'identifier: a\nblueprint: service\ntitle: A\n',
+    });
+    const port = await emulator({ record: true });
+    const run = await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as Report;
+    const classes = Object.fromEntries((report.blueprints ?? []).map((c) => [`${c.blueprint} ${c.path}`, c.class]));
+    expect(classes).toEqual({
+      'domain schema.properties.budget': 'safe',
+      'domain schema.properties.architect.type': 'blocked',
+      'domain schema.properties.architect.format': 'blocked',
+      'domain schema.properties.description.required': 'breaking',
+      'region ': 'safe',
+    });
+    // Read, never written; "service" matches Port's and says nothing; "microservice" is not managed.
+    const blueprintRoutes = port.exchanges.filter((e) => e.route === '/v1/blueprints/{identifier}');
+    expect(blueprintRoutes.every((e) => e.method === 'GET')).toBe(true);
+    expect(blueprintRoutes.map((e) => e.path).sort()).toEqual([
+      '/v1/blueprints/domain',
+      '/v1/blueprints/region',
+      '/v1/blueprints/service',
+    ]);
+
+    const text = await runCli(['plan', '--all'], { cwd: repo, env: syncEnv(port.url) });
+    expect(text.stdout).toMatch(
+      /^blocked +blueprint domain: schema\.properties\.architect\.type .*"string" → "number"$/m,
+    );
+    const markdown = planMarkdown(report);
+    expect(markdown.indexOf('**blocked**')).toBeGreaterThan(-1);
+    expect(markdown.indexOf('**blocked**')).toBeLessThan(markdown.indexOf('| safe |'));
+
+    writeFiles(repo, { 'port-gitops.config.json': JSON.stringify({ manageBlueprints: ['domain', 'team'] }) });
+    const missing = await runCli(['plan', '--all'], { cwd: repo, env: syncEnv(port.url) });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('"manageBlueprints" lists "team", with no definition in .port/blueprints');
   });
 });

@@ -154,7 +154,9 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           .example('$0 plan --base origin/main', 'What merging this branch would change in Port')
           .example('$0 plan --base origin/main --markdown plan.md', 'The same, as Markdown for reviewers')
           .example('$0 plan --all --verbose', 'Every entity, unchanged ones too')
-          .epilog('Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN) to read the live entities.'),
+          .epilog(
+            'Needs PORT_CLIENT_ID and PORT_CLIENT_SECRET (or PORT_ACCESS_TOKEN) to read the live entities. With config "manageBlueprints", also lists each change the definitions in blueprintsDir would make to Port\'s blueprints, classed safe, breaking, destructive or blocked (docs/config.md).',
+          ),
     )
     .command(
       'check [files..]',

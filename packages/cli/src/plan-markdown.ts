@@ -1,5 +1,5 @@
 import type { Report, ReportEntity } from '@port-gitops/core';
-import { code } from './markdown.js';
+import { code, plain } from './markdown.js';
 
 /** A change of at most this many entities is listed in full, unfolded. */
 const SMALL_CHANGE = 20;
@@ -43,6 +43,7 @@ export function planMarkdown(report: Report, options: { countsOnly?: boolean } =
       `**${number(s.invalid)} invalid ${plural(s.invalid, 'file is', 'files are')} not in this plan**: ${plural(s.invalid, 'its', 'their')} entities would not be pushed (the check lists the problems).`,
     );
   }
+  lines.push(...blueprintLines(report));
   if (total === 0) return `${lines.join('\n')}\n`;
 
   if (total <= SMALL_CHANGE && !options.countsOnly) {
@@ -82,6 +83,29 @@ export function planMarkdown(report: Report, options: { countsOnly?: boolean } =
     lines.push('', '</details>');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * With `manageBlueprints`: the changes to Port's blueprints, most serious first, each with its class and
+ * why; blocked and destructive ones named in bold, since merging them is what a reviewer must weigh.
+ */
+function blueprintLines(report: Report): string[] {
+  const changes = report.blueprints ?? [];
+  if (changes.length === 0) return report.blueprints ? ['', "Blueprints: the managed definitions match Port's."] : [];
+  const order = ['blocked', 'destructive', 'breaking', 'safe'];
+  const sorted = [...changes].sort((a, b) => order.indexOf(a.class) - order.indexOf(b.class));
+  const lines = ['', '| blueprint | where | class | why |', '|---|---|---|---|'];
+  for (const change of sorted.slice(0, LISTED_PER_KIND)) {
+    const cls = change.class === 'blocked' || change.class === 'destructive' ? `**${change.class}**` : change.class;
+    lines.push(
+      `| ${code(change.blueprint)} | ${change.path ? code(change.path) : ''} | ${cls} | ${plain(change.reason)} |`,
+    );
+  }
+  if (sorted.length > LISTED_PER_KIND)
+    lines.push(
+      `| …and ${number(sorted.length - LISTED_PER_KIND)} more | | | the JSON report (\`--report\`) lists every one |`,
+    );
+  return lines;
 }
 
 function row(entity: ReportEntity, kind: Kind, withKind: boolean): string {

@@ -132,13 +132,28 @@ export function renderList(
   return lines.join('\n');
 }
 
-/** The plan, entity by entity: `+` create, `~` update with its field changes, `-` delete (`=` unchanged with --verbose). */
+const CLASS_COLOR = { safe: 'green', breaking: 'yellow', destructive: 'red', blocked: 'red' } as const;
+
+/**
+ * The plan: with `manageBlueprints`, each change to a blueprint first, with its class; then entity by
+ * entity: `+` create, `~` update with its field changes, `-` delete (`=` unchanged with --verbose).
+ */
 export function renderPlan(report: Report, output: Output, options: { verbose: boolean }): string {
   const lines: string[] = [];
   const show = (value: unknown) => {
     const text = JSON.stringify(value) ?? 'null';
     return text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE - 1)}…` : text;
   };
+  for (const change of report.blueprints ?? []) {
+    const where = change.path ? `${change.blueprint}: ${change.path}` : change.blueprint;
+    const values =
+      change.from === undefined && change.to === undefined ? '' : `  ${show(change.from)} → ${show(change.to)}`;
+    lines.push(
+      output.paint(CLASS_COLOR[change.class], `${change.class.padEnd(11)} blueprint ${printable(where)}`) +
+        output.paint('dim', `  ${change.reason}`) +
+        printable(values),
+    );
+  }
   for (const entity of report.entities) {
     const name = printable(`${entity.blueprint}/${entity.identifier}`);
     if (entity.change === 'create')

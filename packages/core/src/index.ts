@@ -14,7 +14,7 @@ export type {
   SelectedFile,
   /** @public */ Selection,
 } from './model.js';
-export type { /** @public */ FieldChange } from './plan/index.js';
+export type { /** @public */ BlueprintChange, /** @public */ FieldChange } from './plan/index.js';
 export type {
   /** @public */ EntityBody,
   /** @public */ LiveEntity,

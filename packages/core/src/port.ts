@@ -43,6 +43,8 @@ export interface PortApi {
   getEntity(blueprint: string, identifier: string): Promise<LiveEntity | undefined>;
   /** Creates the blueprint unless Port has it already (port-gitops's own watermark blueprint). */
   ensureBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void>;
+  /** A blueprint's definition as Port holds it, or undefined when Port has none of that identifier. */
+  findBlueprint(identifier: string): Promise<Record<string, unknown> | undefined>;
   /** Every entity of a blueprint matching `query`, all pages; with `include`, only those parts of each. */
   searchBlueprintEntities(
     blueprint: string,

@@ -115,11 +115,15 @@ export class PortClient {
   }
 
   private async hasBlueprint(identifier: string): Promise<boolean> {
+    return (await this.findBlueprint(identifier)) !== undefined;
+  }
+
+  /** A blueprint's definition as Port holds it, or undefined when Port has no such blueprint. */
+  async findBlueprint(identifier: string): Promise<Record<string, unknown> | undefined> {
     try {
-      await this.getBlueprint(identifier);
-      return true;
+      return await this.getBlueprint(identifier);
     } catch (error) {
-      if (error instanceof PortApiError && error.status === 404) return false;
+      if (error instanceof PortApiError && error.status === 404) return undefined;
       throw error;
     }
   }

@@ -134,6 +134,14 @@ export const CONFIG_SCHEMA = {
       description: 'Delete from Port the entities whose files or identifiers were removed in the selected change.',
       type: 'boolean',
     },
+    manageBlueprints: {
+      description:
+        "The blueprint definitions in blueprintsDir that are the desired state of Port's blueprints: true for all of them, or a list of identifiers. plan shows each change to them, classed safe, breaking, destructive or blocked. Default: none (the definitions only check entities).",
+      oneOf: [
+        { type: 'boolean' },
+        { type: 'array', items: { type: 'string', pattern: BLUEPRINT_IDENTIFIER_PATTERN }, uniqueItems: true },
+      ],
+    },
     mappings: {
       description:
         "Port's file-kind mappings: the kind: file resources of a port-app-config.yml, each files matched by a glob and turned into entities by jq (docs/mappings.md). Default: .port/port-app-config.yml when it exists, written for GitHub; false turns it off.",

@@ -22,6 +22,8 @@ export interface Config {
   teamsFile: string;
   /** Where `schemas` writes the JSON Schema for editors (repository-relative). */
   editorSchema: string;
+  /** The definitions in `blueprintsDir` that are Port's blueprints' desired state: all, or these identifiers. */
+  manageBlueprints?: boolean | string[];
   /** How to report a value refused by a rule Port does not document (it may accept it). */
   unverifiedRules: 'error' | 'warning';
   rules: Rule[];

@@ -12,4 +12,5 @@ export {
 } from './operations.js';
 export { writtenByNewer } from './newer.js';
 export { planPrune } from './prune.js';
-export { diffBlueprint } from './blueprint-diff.js';
+export { type BlueprintChange, diffBlueprint } from './blueprint-diff.js';
+export { planBlueprints } from './blueprints.js';

@@ -1,5 +1,5 @@
 import type { LoadedFile, Problem, Selection } from '../model.js';
-import type { FieldChange, PushResult } from '../plan/index.js';
+import type { BlueprintChange, FieldChange, PushResult } from '../plan/index.js';
 import type { EntityChanges } from '../select/index.js';
 import type { ValidationResult } from '../validate/index.js';
 
@@ -64,6 +64,11 @@ export interface Report {
   notes?: string[];
   /** A sync in CI: the branch's watermark in Port, before and after (docs/ci.md). */
   watermark?: WatermarkReport;
+  /**
+   * `plan` with `manageBlueprints`: each change the managed definitions make to Port's blueprints, classed
+   * safe, breaking, destructive or blocked (docs/config.md, "manageBlueprints"); empty when they match.
+   */
+  blueprints?: BlueprintChange[];
   summary: {
     files: number;
     /** Files matching `include` left out on purpose (`files[].outcome` skipped). */
@@ -88,6 +93,8 @@ export interface ReportInput {
   changes?: EntityChanges;
   /** Absent for `check`: nothing was to be pushed. */
   pushed?: PushResult[];
+  /** `plan` with `manageBlueprints`: the changes to Port's blueprints. */
+  blueprints?: BlueprintChange[];
   startedAtMs: number;
 }
 
@@ -160,6 +167,7 @@ export function buildReport(input: ReportInput): Report {
     entities,
     errors,
     ...(input.selection.notes.length > 0 ? { notes: input.selection.notes } : {}),
+    ...(input.blueprints ? { blueprints: input.blueprints } : {}),
     summary: {
       files: input.selection.files.length,
       skipped: files.filter((file) => file.outcome === 'skipped').length,
