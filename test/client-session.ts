@@ -21,6 +21,16 @@ export async function recordClientSession(): Promise<Exchange[]> {
   };
   await client.ensureBlueprint(own);
   await client.ensureBlueprint(own);
+  // A managed blueprint: created, extended (200), then retyped in place, which Port refuses (422).
+  const managed = { identifier: 'contract_managed', title: 'Managed', schema: { properties: {} } };
+  await client.createBlueprint(managed);
+  await client.replaceBlueprint('contract_managed', {
+    ...managed,
+    schema: { properties: { tier: { type: 'string' } } },
+  });
+  await client
+    .replaceBlueprint('contract_managed', { ...managed, schema: { properties: { tier: { type: 'number' } } } })
+    .catch(() => undefined);
   await client.upsertEntities('domain', [
     { identifier: 'payments', title: 'Payments', properties: { description: 'money' } },
   ]);

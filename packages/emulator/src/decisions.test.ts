@@ -190,6 +190,22 @@ const CASES: Case[] = [
     ],
   },
   {
+    decision: 'format-change',
+    what: "a blueprint replaced with a property's format added in place",
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/blueprints/group',
+        body: { title: 'Group', schema: { properties: {} } },
+      },
+      {
+        method: 'PUT',
+        path: '/v1/blueprints/service',
+        body: { title: 'Service', schema: { properties: { language: { type: 'string', format: 'url' } } } },
+      },
+    ],
+  },
+  {
     decision: 'has-dependents',
     what: 'deleting the target of a required relation',
     steps: [

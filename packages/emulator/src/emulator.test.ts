@@ -191,6 +191,46 @@ describe('emulator: writes as Port documents them', () => {
   });
 });
 
+describe('emulator: blueprint replacement', () => {
+  it('replaces every key, refuses a type change in place, and drops a removed property from entities', async () => {
+    const { call } = await start();
+    await call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 'core' });
+    const written = await call('POST', '/v1/blueprints/service/entities?upsert=true', {
+      identifier: 'api',
+      properties: { language: 'go', tier: 2 },
+      relations: { owner: 'core' },
+    });
+    expect(written.status).toBe(201);
+    const service = blueprints[1]!;
+    const retyped = await call('PUT', '/v1/blueprints/service', {
+      ...service,
+      title: 'Service',
+      schema: { ...service.schema, properties: { ...service.schema.properties, tier: { type: 'string' } } },
+    });
+    expect(retyped.status).toBe(422);
+    expect(retyped.body.error).toBe('forbidden_format_change');
+
+    const replaced = await call('PUT', '/v1/blueprints/service', {
+      ...service,
+      title: 'Service',
+      schema: { properties: { language: { type: 'string' } }, required: ['language'] },
+      relations: { owner: service.relations!.owner },
+      unmodelled: { kept: true },
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.blueprint).toMatchObject({ title: 'Service', unmodelled: { kept: true } });
+    const entity = (await call('GET', '/v1/blueprints/service/entities/api')).body.entity;
+    expect(entity.properties).toEqual({ language: 'go' });
+    expect(entity.relations).toEqual({ owner: 'core' });
+    const unknownTarget = await call('PUT', '/v1/blueprints/service', {
+      ...service,
+      title: 'Service',
+      relations: { owner: { target: 'nowhere', required: false, many: false } },
+    });
+    expect(unknownTarget.status).toBe(404);
+  });
+});
+
 describe('emulator: what Port knows that a test must give it', () => {
   it("refuses to start with a relation to a blueprint it was not given, and knows Port's _user and _team", async () => {
     await expect(startEmulator({ port: 0, blueprints: [blueprints[1]!] })).rejects.toThrow(

@@ -136,6 +136,54 @@ export class EntityStore {
     return blueprint;
   }
 
+  /**
+   * `PUT /v1/blueprints/{identifier}`: the definition replaced by the body, every key of it. Port refuses
+   * a property's type, format or array item type changed in place (`forbidden_format_change`), and a
+   * relation to a blueprint it does not have; a property or relation removed takes its values from every
+   * entity (inferred: docs/port-fidelity.md). A new identifier in the body (a rename) is not emulated.
+   */
+  replaceBlueprint(identifier: string, definition: Blueprint, actor: string): Blueprint {
+    const before = this.blueprint(identifier);
+    if (definition.identifier !== undefined && definition.identifier !== identifier) {
+      throw new ApiError('unsupported', 'renaming a blueprint is not emulated');
+    }
+    const now = definition.schema.properties;
+    for (const [key, was] of Object.entries(before.schema.properties)) {
+      const next = now[key];
+      if (!next) continue;
+      const shape = (p: typeof was) => JSON.stringify([p.type, p.format, p.items?.type, p.items?.format]);
+      if (shape(was) !== shape(next)) {
+        throw new ApiError('format-change', `property "${key}" cannot change its type or format in place`);
+      }
+    }
+    for (const [key, relation] of Object.entries(definition.relations ?? {})) {
+      if (!this.blueprints.has(relation.target)) {
+        throw new ApiError(
+          'not-found',
+          `relation "${key}" targets blueprint "${relation.target}", which was not found`,
+        );
+      }
+    }
+    const stamp = new Date().toISOString();
+    const blueprint = {
+      ...definition,
+      identifier,
+      createdAt: before.createdAt,
+      createdBy: before.createdBy,
+      updatedAt: stamp,
+      updatedBy: actor,
+    } as Blueprint;
+    this.blueprints.set(identifier, blueprint);
+    for (const entity of this.entityMap(identifier).values()) {
+      for (const key of Object.keys(entity.properties)) if (!(key in now)) delete entity.properties[key];
+      for (const key of Object.keys(entity.relations))
+        if (!(key in (definition.relations ?? {}))) delete entity.relations[key];
+    }
+    this.created.add(identifier);
+    this.onChange();
+    return blueprint;
+  }
+
   listBlueprints(): Blueprint[] {
     return [...this.blueprints.values()];
   }

@@ -114,6 +114,24 @@ export class PortClient {
     }
   }
 
+  /**
+   * `POST /v1/blueprints`: a new blueprint, with its catalog page (Port's default). A 409 (a retried
+   * request that had landed, or a concurrent run) is success when Port now holds the identifier.
+   */
+  async createBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void> {
+    try {
+      await this.request('POST', '/v1/blueprints', { body: definition });
+    } catch (error) {
+      if (!(error instanceof PortApiError && error.status === 409) || !(await this.hasBlueprint(definition.identifier)))
+        throw error;
+    }
+  }
+
+  /** `PUT /v1/blueprints/{identifier}`: the whole definition replaced by `definition`, every key as given. */
+  async replaceBlueprint(identifier: string, definition: Record<string, unknown>): Promise<void> {
+    await this.request('PUT', `/v1/blueprints/${enc(identifier)}`, { body: definition });
+  }
+
   private async hasBlueprint(identifier: string): Promise<boolean> {
     return (await this.findBlueprint(identifier)) !== undefined;
   }

@@ -30,7 +30,7 @@ interface RouteAnswer {
 }
 
 export interface RouteDescription {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** As Port's OpenAPI description spells it, parameters in braces. */
   path: string;
   query?: Record<string, QueryParameter>;
@@ -161,6 +161,26 @@ export const PORT_ROUTES: RouteDescription[] = [
     method: 'GET',
     path: '/v1/blueprints/{identifier}',
     answers: { 200: { source: 'spec', schema: ok({ blueprint: BLUEPRINT }) }, ...failures([401, 404]) },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/blueprints/{identifier}',
+    body: {
+      type: 'object',
+      required: ['title', 'schema'],
+      properties: {
+        identifier: BLUEPRINT_IDENTIFIER_SCHEMA,
+        title: { type: 'string', minLength: 1, maxLength: 100 },
+        description: { type: 'string', maxLength: 200 },
+        icon: { type: 'string' },
+        schema: { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
+        relations: { type: 'object' },
+      },
+    },
+    answers: {
+      200: { source: 'spec', schema: ok({ blueprint: BLUEPRINT }) },
+      ...failures([401, 404, 413, 422]),
+    },
   },
   {
     method: 'POST',

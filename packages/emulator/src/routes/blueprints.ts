@@ -17,5 +17,9 @@ export function blueprintRoutes(store: EntityStore): Route[] {
       status: 200,
       body: { ok: true, blueprint: store.blueprint(ctx.params.identifier!) },
     })),
+    route('PUT', '/v1/blueprints/{identifier}', true, (ctx) => ({
+      status: 200,
+      body: { ok: true, blueprint: store.replaceBlueprint(ctx.params.identifier!, ctx.body as Blueprint, ctx.actor) },
+    })),
   ];
 }
