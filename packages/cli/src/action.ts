@@ -32,6 +32,8 @@ async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> 
   else if (input(env, 'base')) args.push('--base', input(env, 'base'));
   if (input(env, 'config')) args.push('--config', input(env, 'config'));
   if (command === 'sync' && yes('delete-removed')) args.push('--delete-removed');
+  if (command === 'sync' && yes('allow-breaking')) args.push('--allow-breaking');
+  if (command === 'sync' && yes('allow-destructive')) args.push('--allow-destructive');
   if (command !== 'list') args.push('--report', report);
   const markdown = join(dirname(report), 'plan.md');
   if (command === 'plan') args.push('--markdown', markdown);

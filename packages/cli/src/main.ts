@@ -109,6 +109,18 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           default: false,
           describe: 'Read the live entities first and write only those that differ',
         })
+        .option('allow-breaking', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'With config "manageBlueprints": write blueprint changes classed breaking (entities may stop validating: a property made required, an enum narrowed)',
+        })
+        .option('allow-destructive', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'With config "manageBlueprints": write blueprint changes classed destructive (data goes: a property or relation removed)',
+        })
         .option('partial', {
           type: 'boolean',
           default: true,

@@ -45,6 +45,10 @@ export interface PortApi {
   ensureBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void>;
   /** A blueprint's definition as Port holds it, or undefined when Port has none of that identifier. */
   findBlueprint(identifier: string): Promise<Record<string, unknown> | undefined>;
+  /** Creates a blueprint (a managed definition Port does not have yet). */
+  createBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void>;
+  /** Replaces a blueprint's whole definition. */
+  replaceBlueprint(identifier: string, definition: Record<string, unknown>): Promise<void>;
   /** Every entity of a blueprint matching `query`, all pages; with `include`, only those parts of each. */
   searchBlueprintEntities(
     blueprint: string,

@@ -15,6 +15,8 @@ export type SyncArgs = SelectionFlags &
     maxDeletes?: number;
     force: boolean;
     deleteRemoved: boolean;
+    allowBreaking: boolean;
+    allowDestructive: boolean;
   };
 
 /** `sync`: flags → options → core's sync → report → exit code; SIGINT/SIGTERM stop the push cleanly. */
@@ -34,6 +36,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
           ? { prune: { ...(args.maxDeletes !== undefined ? { maxDeletes: args.maxDeletes } : {}), force: args.force } }
           : {}),
         force: args.force,
+        blueprints: { allowBreaking: args.allowBreaking, allowDestructive: args.allowDestructive },
         signal: stopping.signal,
       },
       portConnector(args.dryRun && args.prune ? 'sync --prune' : 'sync', args, output, env),

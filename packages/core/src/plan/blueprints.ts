@@ -5,19 +5,30 @@ import { type BlueprintChange, diffBlueprint } from './blueprint-diff.js';
 /** Blueprints read from Port at once: a data model has tens of them, and each is one GET. */
 const READS_AT_ONCE = 8;
 
+type Definition = Record<string, unknown>;
+
+/** A managed blueprint: its definition in the repository, as Port holds it now, and what differs. */
+export interface ManagedBlueprint {
+  identifier: string;
+  definition: Definition;
+  /** Undefined: Port does not have it yet. */
+  live: Definition | undefined;
+  changes: BlueprintChange[];
+}
+
 /**
- * The changes that would bring Port's blueprints to the managed definitions of the repository (config
- * `manageBlueprints`: true for all of them, or a list of identifiers), each read live and compared key by
- * key (`diffBlueprint`). A listed identifier without a definition is a configuration error: the list says
- * what the repository owns, and a missing file must not read as "delete it". Blueprints Port holds that
- * the repository does not manage are left out: managing one is opting in. Reads only.
+ * The managed blueprints (config `manageBlueprints`: true for every definition, or a list of
+ * identifiers), each read live from Port and compared key by key with its definition (`diffBlueprint`).
+ * A listed identifier without a definition is a configuration error: the list says what the repository
+ * owns, and a missing file must not read as "delete it". Blueprints Port holds that the repository does
+ * not manage are left out: managing one is opting in. Reads only.
  */
 export async function planBlueprints(
   port: Pick<PortApi, 'findBlueprint'>,
   definitions: ReadonlyMap<string, object>,
   manage: boolean | string[] | undefined,
   blueprintsDir: string,
-): Promise<BlueprintChange[]> {
+): Promise<ManagedBlueprint[]> {
   if (!manage) return [];
   const identifiers = manage === true ? [...definitions.keys()].sort() : [...manage].sort();
   const missing = identifiers.filter((identifier) => !definitions.has(identifier));
@@ -28,20 +39,18 @@ export async function planBlueprints(
       'add the definition (port-gitops blueprints pull writes it), or take the identifier out of the list',
     );
   }
-  const changes: BlueprintChange[][] = [];
+  const managed: ManagedBlueprint[] = [];
   for (let i = 0; i < identifiers.length; i += READS_AT_ONCE) {
     const batch = identifiers.slice(i, i + READS_AT_ONCE);
-    changes.push(
+    managed.push(
       ...(await Promise.all(
-        batch.map(async (identifier) =>
-          diffBlueprint(
-            identifier,
-            await port.findBlueprint(identifier),
-            definitions.get(identifier) as Record<string, unknown>,
-          ),
-        ),
+        batch.map(async (identifier) => {
+          const definition = definitions.get(identifier) as Definition;
+          const live = await port.findBlueprint(identifier);
+          return { identifier, definition, live, changes: diffBlueprint(identifier, live, definition) };
+        }),
       )),
     );
   }
-  return changes.flat();
+  return managed;
 }

@@ -13,4 +13,4 @@ export {
 export { writtenByNewer } from './newer.js';
 export { planPrune } from './prune.js';
 export { type BlueprintChange, diffBlueprint } from './blueprint-diff.js';
-export { planBlueprints } from './blueprints.js';
+export { type ManagedBlueprint, planBlueprints } from './blueprints.js';

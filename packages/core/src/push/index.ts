@@ -1,1 +1,2 @@
+export { type BlueprintPolicy, applyBlueprints, refusedBlueprintChanges } from './blueprints.js';
 export { push } from './push.js';

@@ -65,8 +65,8 @@ export interface Report {
   /** A sync in CI: the branch's watermark in Port, before and after (docs/ci.md). */
   watermark?: WatermarkReport;
   /**
-   * `plan` with `manageBlueprints`: each change the managed definitions make to Port's blueprints, classed
-   * safe, breaking, destructive or blocked (docs/config.md, "manageBlueprints"); empty when they match.
+   * `plan` and `sync` with `manageBlueprints`: each change the managed definitions make to Port's
+   * blueprints, classed safe, breaking, destructive or blocked (docs/config.md); empty when they match.
    */
   blueprints?: BlueprintChange[];
   summary: {
@@ -93,7 +93,7 @@ export interface ReportInput {
   changes?: EntityChanges;
   /** Absent for `check`: nothing was to be pushed. */
   pushed?: PushResult[];
-  /** `plan` with `manageBlueprints`: the changes to Port's blueprints. */
+  /** `plan` and `sync` with `manageBlueprints`: the changes to Port's blueprints. */
   blueprints?: BlueprintChange[];
   startedAtMs: number;
 }

@@ -16,10 +16,13 @@ export async function plan(options: RunOptions, connector: PortConnector): Promi
   const operations = [...(await plannedUpserts(run)), ...planDeletes(run.changes?.removed ?? [])];
   const port = await connect(run, connector);
   const { manageBlueprints, blueprintsDir } = run.config;
-  const blueprints = manageBlueprints
+  const managed = manageBlueprints
     ? await planBlueprints(port, run.blueprints, manageBlueprints, blueprintsDir)
     : undefined;
-  const live = operations.length > 0 ? await readLive(port, operations) : new Map();
+  // A blueprint the sync would create has no entities to read: each of its entities is a creation.
+  const created = new Set(managed?.filter((b) => b.live === undefined).map((b) => b.identifier));
+  const existing = operations.filter((operation) => !created.has(operation.blueprint));
+  const live = existing.length > 0 ? await readLive(port, existing) : new Map();
   const planned = compareOperations(operations, live, run.config.provenance?.property);
   return buildReport({
     command: 'plan',
@@ -29,7 +32,7 @@ export async function plan(options: RunOptions, connector: PortConnector): Promi
     validation: run.validation,
     changes: run.changes,
     pushed: planned,
-    ...(blueprints ? { blueprints } : {}),
+    ...(managed ? { blueprints: managed.flatMap((b) => b.changes) } : {}),
     startedAtMs: run.startedAtMs,
   });
 }

@@ -1,10 +1,12 @@
 import { FatalError } from '../errors.js';
 import { Git, History, repositoryId } from '../git/index.js';
 import {
+  type BlueprintChange,
   type DeleteOperation,
   type PushResult,
   type UpsertOperation,
   compareOperations,
+  planBlueprints,
   planDeletes,
   planPrune,
   readLive,
@@ -12,7 +14,7 @@ import {
   writtenByNewer,
 } from '../plan/index.js';
 import type { PortApi, PortConnector } from '../port.js';
-import { push } from '../push/index.js';
+import { type BlueprintPolicy, applyBlueprints, push, refusedBlueprintChanges } from '../push/index.js';
 import { type Report, buildReport } from '../report/index.js';
 import { connect, connectAhead } from './connect.js';
 import type { RunOptions } from './options.js';
@@ -38,6 +40,8 @@ export interface SyncOptions extends RunOptions {
   force?: boolean;
   /** Aborting stops the push: nothing new is sent, requests in flight finish, the rest is reported. */
   signal?: AbortSignal;
+  /** With config `manageBlueprints`: the classes of blueprint change this sync may write. */
+  blueprints?: BlueprintPolicy;
 }
 
 interface SyncPlan {
@@ -79,6 +83,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
   }
 
   let pushed: PushResult[];
+  let blueprints: BlueprintChange[] | undefined;
   if (options.dryRun) {
     const pruned = options.prune ? await prune(run, await connection(), options.prune) : [];
     const deletes = plan.deleteRemoved ? plan.deletes : [];
@@ -91,7 +96,9 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
       message: `--no-partial: ${run.validation.invalidFiles.size} invalid file(s), so nothing was pushed`,
     });
   } else {
-    pushed = await pushToPort(run, plan, await connection(), options, tracking);
+    const port = await connection();
+    blueprints = await syncBlueprints(run, port, options.blueprints);
+    pushed = await pushToPort(run, plan, port, options, tracking);
   }
 
   const report = buildReport({
@@ -102,6 +109,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
     validation: run.validation,
     changes: run.changes,
     pushed,
+    ...(blueprints ? { blueprints } : {}),
     startedAtMs: run.startedAtMs,
   });
   if (tracking) {
@@ -224,4 +232,34 @@ async function pushToPort(
     });
   }
   return [...pushed, ...unchanged, ...newer, ...(plan.deleteRemoved ? [] : withoutPushing(plan.deletes, 'skipped'))];
+}
+
+/**
+ * With config `manageBlueprints`: Port's blueprints brought to their definitions before any entity is
+ * pushed, so that entities written by the same change validate against the new model. Every change
+ * the policy does not allow (and every blocked one) is refused first, with nothing written.
+ */
+async function syncBlueprints(
+  run: PreparedRun,
+  port: PortApi,
+  policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
+): Promise<BlueprintChange[] | undefined> {
+  const { manageBlueprints, blueprintsDir } = run.config;
+  if (!manageBlueprints) return undefined;
+  const managed = await planBlueprints(port, run.blueprints, manageBlueprints, blueprintsDir);
+  const refused = refusedBlueprintChanges(managed, policy);
+  if (refused.length > 0) {
+    const lines = refused.map((c) => `blueprint ${c.blueprint}: ${c.class}: ${c.path || 'the blueprint'}: ${c.reason}`);
+    const classes = new Set(refused.map((c) => c.class));
+    throw new FatalError(
+      'usage',
+      `${refused.length} blueprint change(s) not allowed, so nothing was written:\n  ${lines.join('\n  ')}`,
+      classes.has('blocked')
+        ? 'Port refuses a blocked change in place: add a new property (and copy values with a migration), or delete the entities first'
+        : `allow them with ${[...classes].map((c) => `--allow-${c}`).join(' and ')} once a reviewer has seen the plan`,
+    );
+  }
+  const written = await applyBlueprints(port, managed);
+  for (const identifier of written) run.events.emit({ type: 'note', message: `blueprint ${identifier} written` });
+  return managed.flatMap((b) => b.changes);
 }

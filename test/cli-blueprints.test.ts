@@ -1,0 +1,177 @@
+import type { Report } from '@port-gitops/core';
+import { describe, expect, it } from 'vitest';
+import { apiGet, emulator, exampleBlueprints, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+
+type Definition = Record<string, unknown> & {
+  schema: { properties: Record<string, Record<string, unknown>>; required?: string[] };
+  relations?: Record<string, Record<string, unknown>>;
+};
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const writes = (port: Awaited<ReturnType<typeof emulator>>) =>
+  port.exchanges.filter((e) => e.method !== 'GET' && !/search|access_token/.test(e.route));
+
+/**
+ * A pull request that changes the data model and uses it: two new blueprints that relate to each other,
+ * a relation from an existing blueprint to one of them, a new required property, and entity files that
+ * use all three.
+ */
+function dataModelChange(repo: string, service: Definition): void {
+  service.schema.properties.costCenter = { type: 'string', title: 'Cost center' };
+  service.schema.required = [...(service.schema.required ?? []), 'costCenter'];
+  service.relations = {
+    ...service.relations,
+    system: { title: 'System', target: 'system', many: false, required: false },
+  };
+  writeFiles(repo, {
+    '.port/blueprints/service.json': json(service),
+    '.port/blueprints/system.json': json({
+      identifier: 'system',
+      title: 'System',
+      schema: { properties: { tier: { type: 'string', enum: ['gold', 'silver'] } }, required: [] },
+      relations: { platform: { title: 'Platform', target: 'platform', many: false, required: false } },
+    }),
+    '.port/blueprints/platform.json': json({
+      identifier: 'platform',
+      title: 'Platform',
+      schema: { properties: {}, required: [] },
+      relations: { flagship: { title: 'Flagship', target: 'system', many: false, required: false } },
+      // A key port-gitops does not model: written as the file has it.
+      changelogDestination: { type: 'WEBHOOK', url: 'https://example.com/hook' },
+    }),
+    'platform/core/port.yml':
+      'identifier: core\nblueprint: platform\ntitle: Core\nrelations:\n  flagship: checkout-system\n',
+    'systems/checkout/port.yml':
+      'identifier: checkout-system\nblueprint: system\ntitle: Checkout\nproperties:\n  tier: gold\nrelations:\n  platform: core\n',
+    'services/checkout/port.yml':
+      'identifier: checkout\nblueprint: service\ntitle: Checkout\nproperties:\n  language: go\n  lifecycle: production\n  costCenter: cc-42\nrelations:\n  system: checkout-system\n',
+  });
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'model checkout as a system');
+}
+
+describe('blueprints as code (manageBlueprints)', () => {
+  it('checks, plans and syncs a data-model change with the entities that use it, in one run', async () => {
+    const files = exampleBlueprints();
+    const repo = makeRepo({ ...files, 'port-gitops.config.json': json({ manageBlueprints: true }) });
+    const port = await emulator({ record: true });
+    dataModelChange(repo, JSON.parse(files['.port/blueprints/service.json']!) as Definition);
+    const env = syncEnv(port.url);
+
+    const check = await runCli(['check', '--base', 'HEAD~1'], { cwd: repo, env: {} });
+    expect(check.stderr + check.stdout).not.toMatch(/error/);
+    expect(check.code).toBe(0);
+
+    const planned = await runCli(['plan', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env });
+    expect(planned.stderr).not.toMatch(/error/);
+    const plan = JSON.parse(planned.stdout) as Report;
+    const classes = Object.fromEntries((plan.blueprints ?? []).map((c) => [`${c.blueprint} ${c.path}`, c.class]));
+    expect(classes).toMatchObject({
+      'platform ': 'safe',
+      'system ': 'safe',
+      'service schema.properties.costCenter': 'breaking',
+      'service relations.system': 'safe',
+    });
+
+    // Without --allow-breaking: refused before anything is written.
+    const refused = await runCli(['sync', '--base', 'HEAD~1'], { cwd: repo, env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('blueprint service: breaking: schema.properties.costCenter: a required property');
+    expect(refused.stderr).toContain('--allow-breaking');
+    expect(writes(port)).toEqual([]);
+
+    const applied = await runCli(['sync', '--base', 'HEAD~1', '--allow-breaking', '--format', 'json'], {
+      cwd: repo,
+      env,
+    });
+    expect(applied.stderr).not.toMatch(/error/);
+    expect(applied.code).toBe(0);
+    const report = JSON.parse(applied.stdout) as Report;
+    expect(report.summary).toMatchObject({ upserted: 3, failed: 0 });
+    // The cycle system ⇄ platform: both created bare, then written whole.
+    expect(
+      writes(port)
+        .map((e) => `${e.method} ${e.path}`)
+        .filter((w) => w.includes('/v1/blueprints/') || w.endsWith('/v1/blueprints')),
+    ).toEqual(
+      expect.arrayContaining([
+        'POST /v1/blueprints',
+        'PUT /v1/blueprints/platform',
+        'PUT /v1/blueprints/system',
+        'PUT /v1/blueprints/service',
+      ]),
+    );
+
+    // Read back: each blueprint is its file, every key (the unmodelled one too), and a new plan is empty.
+    for (const id of ['service', 'system', 'platform']) {
+      const live = (await apiGet<{ blueprint: Record<string, unknown> }>(port.url, `/v1/blueprints/${id}`)).body
+        .blueprint;
+      const file = JSON.parse(
+        (await import('node:fs')).readFileSync(`${repo}/.port/blueprints/${id}.json`, 'utf8'),
+      ) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(file)) expect(live[key], `${id}.${key}`).toEqual(value);
+    }
+    const entity = await apiGet<{
+      entity: { relations: Record<string, unknown>; properties: Record<string, unknown> };
+    }>(port.url, '/v1/blueprints/service/entities/checkout');
+    expect(entity.body.entity.properties.costCenter).toBe('cc-42');
+    expect(entity.body.entity.relations.system).toBe('checkout-system');
+    const again = JSON.parse(
+      (await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout,
+    ) as Report;
+    expect(again.blueprints).toEqual([]);
+  });
+
+  it('refuses a blocked change even with both flags, and names what a type change needs', async () => {
+    const files = exampleBlueprints();
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
+    domain.schema.properties.description = { type: 'number', title: 'Description' };
+    const repo = makeRepo({
+      ...files,
+      '.port/blueprints/domain.json': json(domain),
+      'port-gitops.config.json': json({ manageBlueprints: ['domain'] }),
+    });
+    const port = await emulator({ record: true });
+    const run = await runCli(['sync', '--all', '--allow-breaking', '--allow-destructive'], {
+      cwd: repo,
+      env: syncEnv(port.url),
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('blueprint domain: blocked: schema.properties.description.type');
+    expect(run.stderr).toContain('add a new property');
+    expect(writes(port)).toEqual([]);
+  });
+
+  it('writes a destructive change only with --allow-destructive, and Port drops the values', async () => {
+    const files = exampleBlueprints();
+    const repo = makeRepo({
+      ...files,
+      'port-gitops.config.json': json({ manageBlueprints: ['domain'] }),
+      'd/port.yml':
+        'identifier: payments\nblueprint: domain\ntitle: Payments\nproperties:\n  description: money\n  architect: a@example.com\n',
+    });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
+    delete domain.schema.properties.architect;
+    writeFiles(repo, {
+      '.port/blueprints/domain.json': json(domain),
+      'd/port.yml': 'identifier: payments\nblueprint: domain\ntitle: Payments\nproperties:\n  description: money\n',
+    });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'drop architect');
+    const refused = await runCli(['sync', '--base', 'HEAD~1', '--allow-breaking'], { cwd: repo, env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('blueprint domain: destructive: schema.properties.architect');
+    const applied = await runCli(['sync', '--base', 'HEAD~1', '--allow-destructive'], { cwd: repo, env });
+    expect(applied.code).toBe(0);
+    const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/domain');
+    expect(Object.keys(live.body.blueprint.schema.properties)).toEqual(['description']);
+    const entity = await apiGet<{ entity: { properties: Record<string, unknown> } }>(
+      port.url,
+      '/v1/blueprints/domain/entities/payments',
+    );
+    expect(entity.body.entity.properties).toEqual({ description: 'money' });
+  });
+});
