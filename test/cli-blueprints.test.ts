@@ -1,4 +1,5 @@
 import type { Report } from '@port-gitops/core';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apiGet, emulator, exampleBlueprints, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
 
@@ -106,9 +107,7 @@ describe('blueprints as code (manageBlueprints)', () => {
     for (const id of ['service', 'system', 'platform']) {
       const live = (await apiGet<{ blueprint: Record<string, unknown> }>(port.url, `/v1/blueprints/${id}`)).body
         .blueprint;
-      const file = JSON.parse(
-        (await import('node:fs')).readFileSync(`${repo}/.port/blueprints/${id}.json`, 'utf8'),
-      ) as Record<string, unknown>;
+      const file = JSON.parse(readFileSync(`${repo}/.port/blueprints/${id}.json`, 'utf8')) as Record<string, unknown>;
       for (const [key, value] of Object.entries(file)) expect(live[key], `${id}.${key}`).toEqual(value);
     }
     const entity = await apiGet<{
@@ -173,5 +172,20 @@ describe('blueprints as code (manageBlueprints)', () => {
       '/v1/blueprints/domain/entities/payments',
     );
     expect(entity.body.entity.properties).toEqual({ description: 'money' });
+  });
+
+  it('round trip: blueprints pull, then plan with every definition managed shows no change', async () => {
+    const repo = makeRepo({ 'port-gitops.config.json': json({ manageBlueprints: true }) });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['blueprints', 'pull'], { cwd: repo, env })).code).toBe(0);
+    const pulled = readdirSync(`${repo}/.port/blueprints`);
+    expect(pulled).toEqual(expect.arrayContaining(['domain.json', 'service.json', '_user.json', '_team.json']));
+    const plan = await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env });
+    expect(plan.code).toBe(0);
+    const report = JSON.parse(plan.stdout) as Report;
+    expect(report.blueprints).toEqual([]);
+    const read = port.exchanges.filter((e) => e.route === '/v1/blueprints/{identifier}').map((e) => e.path);
+    expect(read.length).toBe(pulled.length);
   });
 });
