@@ -154,12 +154,25 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
     const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
     delete domain.schema.properties.architect;
+    writeFiles(repo, { '.port/blueprints/domain.json': json(domain) });
+    git(repo, 'commit', '-q', '-am', 'drop architect');
+    // The plan says what the change reaches: the entity Port holds, and the file still setting architect.
+    const reach = JSON.parse(
+      (await runCli(['plan', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env })).stdout,
+    ) as Report;
+    expect(reach.blueprints).toEqual([
+      expect.objectContaining({
+        path: 'schema.properties.architect',
+        class: 'destructive',
+        impact: { entitiesInPort: 1, invalidFiles: 1 },
+      }),
+    ]);
+    const text = await runCli(['plan', '--base', 'HEAD~1'], { cwd: repo, env });
+    expect(text.stdout).toContain('Port holds 1 entity, 1 file invalid');
     writeFiles(repo, {
-      '.port/blueprints/domain.json': json(domain),
       'd/port.yml': 'identifier: payments\nblueprint: domain\ntitle: Payments\nproperties:\n  description: money\n',
     });
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'drop architect');
+    git(repo, 'commit', '-q', '--amend', '-am', 'drop architect');
     const refused = await runCli(['sync', '--base', 'HEAD~1', '--allow-breaking'], { cwd: repo, env });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('blueprint domain: destructive: schema.properties.architect');

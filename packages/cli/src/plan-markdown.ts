@@ -1,5 +1,6 @@
 import type { Report, ReportEntity } from '@port-gitops/core';
 import { code, plain } from './markdown.js';
+import { impactOf } from './render.js';
 
 /** A change of at most this many entities is listed in full, unfolded. */
 const SMALL_CHANGE = 20;
@@ -98,7 +99,7 @@ function blueprintLines(report: Report): string[] {
   for (const change of sorted.slice(0, LISTED_PER_KIND)) {
     const cls = change.class === 'blocked' || change.class === 'destructive' ? `**${change.class}**` : change.class;
     lines.push(
-      `| ${code(change.blueprint)} | ${change.path ? code(change.path) : ''} | ${cls} | ${plain(change.reason)} |`,
+      `| ${code(change.blueprint)} | ${change.path ? code(change.path) : ''} | ${cls} | ${plain(change.reason + impactOf(change))} |`,
     );
   }
   if (sorted.length > LISTED_PER_KIND)

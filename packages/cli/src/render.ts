@@ -132,6 +132,13 @@ export function renderList(
   return lines.join('\n');
 }
 
+/** What a breaking or destructive change reaches: `; Port holds 12 entities, 3 files invalid`. */
+export function impactOf(change: NonNullable<Report['blueprints']>[number]): string {
+  if (!change.impact) return '';
+  const { entitiesInPort: n, invalidFiles: m } = change.impact;
+  return `; Port holds ${n} ${n === 1 ? 'entity' : 'entities'}, ${m} ${m === 1 ? 'file' : 'files'} invalid`;
+}
+
 const CLASS_COLOR = { safe: 'green', breaking: 'yellow', destructive: 'red', blocked: 'red' } as const;
 
 /**
@@ -150,7 +157,7 @@ export function renderPlan(report: Report, output: Output, options: { verbose: b
       change.from === undefined && change.to === undefined ? '' : `  ${show(change.from)} → ${show(change.to)}`;
     lines.push(
       output.paint(CLASS_COLOR[change.class], `${change.class.padEnd(11)} blueprint ${printable(where)}`) +
-        output.paint('dim', `  ${change.reason}`) +
+        output.paint('dim', `  ${change.reason}${impactOf(change)}`) +
         printable(values),
     );
   }

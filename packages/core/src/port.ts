@@ -45,6 +45,8 @@ export interface PortApi {
   ensureBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void>;
   /** A blueprint's definition as Port holds it, or undefined when Port has none of that identifier. */
   findBlueprint(identifier: string): Promise<Record<string, unknown> | undefined>;
+  /** How many entities of the blueprint Port holds. */
+  countEntities(blueprint: string): Promise<number>;
   /** Creates a blueprint (a managed definition Port does not have yet). */
   createBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void>;
   /** Replaces a blueprint's whole definition. */

@@ -22,6 +22,11 @@ export interface BlueprintChange {
   reason: string;
   from?: unknown;
   to?: unknown;
+  /**
+   * A breaking or destructive change to a blueprint Port has: how many entities of it Port holds, and
+   * how many of the selected entity files of it do not validate against the new definition.
+   */
+  impact?: { entitiesInPort: number; invalidFiles: number };
 }
 
 type Json = Record<string, unknown>;

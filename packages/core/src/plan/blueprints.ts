@@ -24,10 +24,12 @@ export interface ManagedBlueprint {
  * not manage are left out: managing one is opting in. Reads only.
  */
 export async function planBlueprints(
-  port: Pick<PortApi, 'findBlueprint'>,
+  port: Pick<PortApi, 'findBlueprint' | 'countEntities'>,
   definitions: ReadonlyMap<string, object>,
   manage: boolean | string[] | undefined,
   blueprintsDir: string,
+  /** How many selected entity files of the blueprint are invalid against its new definition. */
+  invalidFilesOf: (blueprint: string) => number = () => 0,
 ): Promise<ManagedBlueprint[]> {
   if (!manage) return [];
   const identifiers = manage === true ? [...definitions.keys()].sort() : [...manage].sort();
@@ -47,7 +49,16 @@ export async function planBlueprints(
         batch.map(async (identifier) => {
           const definition = definitions.get(identifier) as Definition;
           const live = await port.findBlueprint(identifier);
-          return { identifier, definition, live, changes: diffBlueprint(identifier, live, definition) };
+          const changes = diffBlueprint(identifier, live, definition);
+          const risky = changes.filter((c) => c.class === 'breaking' || c.class === 'destructive');
+          if (live && risky.length > 0) {
+            const impact = {
+              entitiesInPort: await port.countEntities(identifier),
+              invalidFiles: invalidFilesOf(identifier),
+            };
+            for (const change of risky) change.impact = impact;
+          }
+          return { identifier, definition, live, changes };
         }),
       )),
     );

@@ -549,3 +549,15 @@ async function mappedKeys(
   }
   return keys;
 }
+
+/** How many of the run's invalid files hold an entity of a blueprint: what a blueprint change breaks. */
+export function invalidFilesOf(run: PreparedRun): (blueprint: string) => number {
+  const counts = new Map<string, number>();
+  for (const file of run.files) {
+    if (!run.validation.invalidFiles.has(file.path)) continue;
+    for (const blueprint of new Set(file.entities.map((entity) => entity.blueprint))) {
+      if (blueprint !== undefined) counts.set(blueprint, (counts.get(blueprint) ?? 0) + 1);
+    }
+  }
+  return (blueprint) => counts.get(blueprint) ?? 0;
+}
