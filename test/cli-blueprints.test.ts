@@ -201,4 +201,49 @@ describe('blueprints as code (manageBlueprints)', () => {
     const read = port.exchanges.filter((e) => e.route === '/v1/blueprints/{identifier}').map((e) => e.path);
     expect(read.length).toBe(pulled.length);
   });
+
+  it('marks a change that overwrites an edit made in Port outside git (drift), and needs --allow-destructive', async () => {
+    const files = exampleBlueprints();
+    const repo = makeRepo({ ...files, 'port-gitops.config.json': json({ manageBlueprints: ['domain'] }) });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
+    // Someone edits the blueprint in Port's UI: a new title and a property.
+    const { accessToken } = (await (
+      await fetch(`${port.url}/v1/auth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: 'ui', clientSecret: 'ui-secret' }),
+      })
+    ).json()) as { accessToken: string };
+    const edited = { ...domain, title: 'Business domain' };
+    edited.schema = { ...domain.schema, properties: { ...domain.schema.properties, budget: { type: 'number' } } };
+    const put = await fetch(`${port.url}/v1/blueprints/domain`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(edited),
+    });
+    expect(put.status).toBe(200);
+    // Meanwhile a pull request edits another part of the same definition.
+    domain.icon = 'Globe';
+    writeFiles(repo, { '.port/blueprints/domain.json': json(domain) });
+    git(repo, 'commit', '-q', '-am', 'new icon');
+
+    const plan = JSON.parse(
+      (await runCli(['plan', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env })).stdout,
+    ) as Report;
+    const byPath = Object.fromEntries((plan.blueprints ?? []).map((c) => [c.path, c]));
+    expect(byPath.icon).toMatchObject({ class: 'safe' });
+    expect(byPath.icon!.drift).toBeUndefined();
+    expect(byPath.title).toMatchObject({ class: 'destructive', drift: true });
+    expect(byPath['schema.properties.budget']).toMatchObject({ class: 'destructive', drift: true });
+    expect(byPath.title!.reason).toContain('overwrites a change made in Port outside git');
+
+    const refused = await runCli(['sync', '--base', 'HEAD~1', '--allow-breaking'], { cwd: repo, env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('blueprint domain: destructive: title');
+    // A run of every file has no base to tell drift by: the same changes, without the mark.
+    const all = JSON.parse((await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout) as Report;
+    expect(all.blueprints?.find((c) => c.path === 'title')).toMatchObject({ class: 'safe' });
+  });
 });

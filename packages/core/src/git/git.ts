@@ -567,6 +567,23 @@ export class Git {
     return lines;
   }
 
+  /** The paths of the files directly in `dir` at `commit` (none when either does not exist). */
+  async filesAt(commit: string, dir: string): Promise<string[]> {
+    try {
+      const out = await this.text([
+        'ls-tree',
+        '-z',
+        '--name-only',
+        '--end-of-options',
+        commit,
+        `${dir.replace(/\/+$/, '')}/`,
+      ]);
+      return out.split('\0').filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
   /** The contents of blobs, read through one `git cat-file --batch` process however many there are. */
   async blobs(shas: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(shas)];

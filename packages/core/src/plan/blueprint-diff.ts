@@ -27,6 +27,8 @@ export interface BlueprintChange {
    * how many of the selected entity files of it do not validate against the new definition.
    */
   impact?: { entitiesInPort: number; invalidFiles: number };
+  /** Port's blueprint was changed outside git since the base, and this change overwrites that. */
+  drift?: true;
 }
 
 type Json = Record<string, unknown>;

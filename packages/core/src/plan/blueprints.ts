@@ -30,6 +30,11 @@ export async function planBlueprints(
   blueprintsDir: string,
   /** How many selected entity files of the blueprint are invalid against its new definition. */
   invalidFilesOf: (blueprint: string) => number = () => 0,
+  /**
+   * The definitions at the selection's base: what Port held once it was synced. Where Port differs
+   * from them, someone changed it outside git (drift), and a change that overwrites that is marked.
+   */
+  synced: ReadonlyMap<string, Definition> = new Map(),
 ): Promise<ManagedBlueprint[]> {
   if (!manage) return [];
   const identifiers = manage === true ? [...definitions.keys()].sort() : [...manage].sort();
@@ -50,6 +55,8 @@ export async function planBlueprints(
           const definition = definitions.get(identifier) as Definition;
           const live = await port.findBlueprint(identifier);
           const changes = diffBlueprint(identifier, live, definition);
+          const was = synced.get(identifier);
+          if (live && was) markDrift(changes, diffBlueprint(identifier, was, live));
           const risky = changes.filter((c) => c.class === 'breaking' || c.class === 'destructive');
           if (live && risky.length > 0) {
             const impact = {
@@ -64,4 +71,19 @@ export async function planBlueprints(
     );
   }
   return managed;
+}
+
+/**
+ * Marks each change that overwrites a change made in Port outside git (`drifted`: from the synced
+ * definition to Port's), on the same key or one inside or around it, and classes it at least
+ * destructive: applying it loses what someone did in Port, so it needs --allow-destructive.
+ */
+function markDrift(changes: BlueprintChange[], drifted: BlueprintChange[]): void {
+  const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`) || !a || !b;
+  for (const change of changes) {
+    if (!drifted.some((d) => related(change.path, d.path))) continue;
+    change.drift = true;
+    change.reason = `${change.reason}; it overwrites a change made in Port outside git`;
+    if (change.class === 'safe' || change.class === 'breaking') change.class = 'destructive';
+  }
 }

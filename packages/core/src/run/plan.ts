@@ -3,7 +3,7 @@ import type { PortConnector } from '../port.js';
 import { type Report, buildReport } from '../report/index.js';
 import { connect } from './connect.js';
 import type { RunOptions } from './options.js';
-import { invalidFilesOf, prepare } from './prepare.js';
+import { definitionsAtBase, invalidFilesOf, prepare } from './prepare.js';
 import { plannedUpserts } from './upserts.js';
 
 /**
@@ -17,7 +17,14 @@ export async function plan(options: RunOptions, connector: PortConnector): Promi
   const port = await connect(run, connector);
   const { manageBlueprints, blueprintsDir } = run.config;
   const managed = manageBlueprints
-    ? await planBlueprints(port, run.blueprints, manageBlueprints, blueprintsDir, invalidFilesOf(run))
+    ? await planBlueprints(
+        port,
+        run.blueprints,
+        manageBlueprints,
+        blueprintsDir,
+        invalidFilesOf(run),
+        await definitionsAtBase(run),
+      )
     : undefined;
   // A blueprint the sync would create has no entities to read: each of its entities is a creation.
   const created = new Set(managed?.filter((b) => b.live === undefined).map((b) => b.identifier));

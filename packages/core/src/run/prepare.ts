@@ -561,3 +561,26 @@ export function invalidFilesOf(run: PreparedRun): (blueprint: string) => number 
   }
   return (blueprint) => counts.get(blueprint) ?? 0;
 }
+
+/**
+ * The blueprint definitions in `blueprintsDir` at the selection's base, by identifier: what Port held
+ * once that commit was synced, to tell a change made in Port outside git (drift). None for a run of
+ * every file (no base), or when a definition there does not parse.
+ */
+export async function definitionsAtBase(run: PreparedRun): Promise<Map<string, Record<string, unknown>>> {
+  const definitions = new Map<string, Record<string, unknown>>();
+  const { base } = run.selection;
+  if (!base || !run.repository.gitRoot) return definitions;
+  const git = new Git(run.repository.root);
+  const paths = (await git.filesAt(base, run.config.blueprintsDir)).filter((path) => path.endsWith('.json'));
+  const names = paths.map((path) => `${base}:./${path}`);
+  const texts = await git.blobs(names);
+  for (const name of names) {
+    try {
+      const parsed = JSON.parse(texts.get(name) ?? '') as { blueprint?: Record<string, unknown> };
+      const definition = (parsed.blueprint ?? parsed) as Record<string, unknown>;
+      if (typeof definition.identifier === 'string') definitions.set(definition.identifier, definition);
+    } catch {}
+  }
+  return definitions;
+}

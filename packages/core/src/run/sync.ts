@@ -18,7 +18,7 @@ import { type BlueprintPolicy, applyBlueprints, push, refusedBlueprintChanges } 
 import { type Report, buildReport } from '../report/index.js';
 import { connect, connectAhead } from './connect.js';
 import type { RunOptions } from './options.js';
-import { type PreparedRun, invalidFilesOf, openRun, prepare } from './prepare.js';
+import { type PreparedRun, definitionsAtBase, invalidFilesOf, openRun, prepare } from './prepare.js';
 import { type Tracking, checkStillCurrent, finishTracking, startTracking } from './tracking.js';
 import { plannedUpserts } from './upserts.js';
 
@@ -246,7 +246,14 @@ async function syncBlueprints(
 ): Promise<BlueprintChange[] | undefined> {
   const { manageBlueprints, blueprintsDir } = run.config;
   if (!manageBlueprints) return undefined;
-  const managed = await planBlueprints(port, run.blueprints, manageBlueprints, blueprintsDir, invalidFilesOf(run));
+  const managed = await planBlueprints(
+    port,
+    run.blueprints,
+    manageBlueprints,
+    blueprintsDir,
+    invalidFilesOf(run),
+    await definitionsAtBase(run),
+  );
   const refused = refusedBlueprintChanges(managed, policy);
   if (refused.length > 0) {
     const lines = refused.map((c) => `blueprint ${c.blueprint}: ${c.class}: ${c.path || 'the blueprint'}: ${c.reason}`);
