@@ -151,6 +151,11 @@ describe.skipIf(!SPEC_PATH)(`the description of Port's API against Port's OpenAP
   it("validates every emulator answer of a client session against the spec's schema for its status", async () => {
     const exchanges = await recordClientSession();
     for (const exchange of exchanges) {
+      // An answer the description takes from elsewhere than the spec (403 has_dependents on a blueprint's
+      // deletion, from Port's clients) has no schema there to hold it to.
+      const described = PORT_ROUTES.find((r) => r.method === exchange.method && r.path === exchange.route);
+      const answer = described?.answers[exchange.status];
+      if (answer && answer.source !== 'spec') continue;
       const validate = ajv.compile({
         $ref: `spec#/${[
           'paths',

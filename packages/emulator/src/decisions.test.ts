@@ -206,6 +206,16 @@ const CASES: Case[] = [
     ],
   },
   {
+    decision: 'blueprint-has-entities',
+    what: 'deleting a blueprint Port holds entities of',
+    steps: [{ method: 'DELETE', path: '/v1/blueprints/group' }],
+  },
+  {
+    decision: 'blueprint-targeted',
+    what: "deleting a blueprint another blueprint's relation targets",
+    steps: [{ method: 'DELETE', path: '/v1/blueprints/service' }],
+  },
+  {
     decision: 'has-dependents',
     what: 'deleting the target of a required relation',
     steps: [

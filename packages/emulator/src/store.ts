@@ -184,6 +184,36 @@ export class EntityStore {
     return blueprint;
   }
 
+  /**
+   * `DELETE /v1/blueprints/{identifier}`: refused while Port holds any entity of it (`has_dependents`;
+   * Port does not cascade) or another blueprint's relation targets it.
+   */
+  deleteBlueprint(identifier: string): void {
+    this.blueprint(identifier);
+    const count = this.entityMap(identifier).size;
+    if (count > 0) {
+      throw new ApiError(
+        'blueprint-has-entities',
+        `blueprint "${identifier}" cannot be deleted: there are ${count} "${identifier}" entities`,
+      );
+    }
+    for (const other of this.blueprints.values()) {
+      if (other.identifier === identifier) continue;
+      for (const [key, relation] of Object.entries(other.relations ?? {})) {
+        if (relation.target === identifier) {
+          throw new ApiError(
+            'blueprint-targeted',
+            `blueprint "${identifier}" cannot be deleted: relation "${key}" of "${other.identifier}" targets it`,
+          );
+        }
+      }
+    }
+    this.blueprints.delete(identifier);
+    this.byBlueprint.delete(identifier);
+    this.created.delete(identifier);
+    this.onChange();
+  }
+
   listBlueprints(): Blueprint[] {
     return [...this.blueprints.values()];
   }

@@ -132,6 +132,11 @@ export class PortClient {
     await this.request('PUT', `/v1/blueprints/${enc(identifier)}`, { body: definition });
   }
 
+  /** `DELETE /v1/blueprints/{identifier}`: Port refuses it while any entity of the blueprint exists. */
+  async deleteBlueprint(identifier: string): Promise<void> {
+    await this.request('DELETE', `/v1/blueprints/${enc(identifier)}`);
+  }
+
   private async hasBlueprint(identifier: string): Promise<boolean> {
     return (await this.findBlueprint(identifier)) !== undefined;
   }

@@ -183,6 +183,11 @@ export const PORT_ROUTES: RouteDescription[] = [
     },
   },
   {
+    method: 'DELETE',
+    path: '/v1/blueprints/{identifier}',
+    answers: { 200: { source: 'spec', schema: ok({}) }, ...failures([401, 404, 413, 422], [403]) },
+  },
+  {
     method: 'POST',
     path: '/v1/blueprints/{blueprint_identifier}/entities',
     query: { ...WRITE_QUERY, upsert: { type: 'boolean', required: true } },

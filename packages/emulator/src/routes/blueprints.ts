@@ -17,6 +17,10 @@ export function blueprintRoutes(store: EntityStore): Route[] {
       status: 200,
       body: { ok: true, blueprint: store.blueprint(ctx.params.identifier!) },
     })),
+    route('DELETE', '/v1/blueprints/{identifier}', true, (ctx) => {
+      store.deleteBlueprint(ctx.params.identifier!);
+      return { status: 200, body: { ok: true } };
+    }),
     route('PUT', '/v1/blueprints/{identifier}', true, (ctx) => ({
       status: 200,
       body: { ok: true, blueprint: store.replaceBlueprint(ctx.params.identifier!, ctx.body as Blueprint, ctx.actor) },
