@@ -246,4 +246,52 @@ describe('blueprints as code (manageBlueprints)', () => {
     const all = JSON.parse((await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout) as Report;
     expect(all.blueprints?.find((c) => c.path === 'title')).toMatchObject({ class: 'safe' });
   });
+
+  it('deletes a blueprint whose definition the change removed: after its entities, only when none is left', async () => {
+    const legacy = { identifier: 'legacy', title: 'Legacy', schema: { properties: {} } };
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      '.port/blueprints/legacy.json': json(legacy),
+      'port-gitops.config.json': json({ manageBlueprints: true }),
+      'old/port.yml': 'identifier: old\nblueprint: legacy\ntitle: Old\n',
+    });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    git(repo, 'rm', '-q', '.port/blueprints/legacy.json', 'old/port.yml');
+    git(repo, 'commit', '-q', '-m', 'retire legacy');
+
+    const plan = JSON.parse(
+      (await runCli(['plan', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env })).stdout,
+    ) as Report;
+    expect(plan.blueprints).toEqual([
+      expect.objectContaining({
+        blueprint: 'legacy',
+        path: '',
+        class: 'destructive',
+        impact: { entitiesInPort: 1, invalidFiles: 0 },
+      }),
+    ]);
+    // Without --delete-removed its entity would stay, and Port refuses the deletion: blocked.
+    const blocked = await runCli(['sync', '--base', 'HEAD~1', '--allow-destructive'], { cwd: repo, env });
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toContain('blueprint legacy: blocked: the blueprint: Port refuses to delete a blueprint');
+    const refused = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed'], { cwd: repo, env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('--allow-destructive');
+
+    const from = port.exchanges.length;
+    const done = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed', '--allow-destructive'], {
+      cwd: repo,
+      env,
+    });
+    expect(done.code).toBe(0);
+    expect(done.stderr).toContain('blueprint legacy deleted');
+    const order = port.exchanges
+      .slice(from)
+      .filter((e) => e.method !== 'GET' && !/search|access_token/.test(e.route))
+      .map((e) => `${e.method} ${e.path}`);
+    expect(order).toEqual(['DELETE /v1/blueprints/legacy/entities/old', 'DELETE /v1/blueprints/legacy']);
+    expect((await apiGet(port.url, '/v1/blueprints/legacy')).status).toBe(404);
+  });
 });

@@ -51,6 +51,8 @@ export interface PortApi {
   createBlueprint(definition: Record<string, unknown> & { identifier: string }): Promise<void>;
   /** Replaces a blueprint's whole definition. */
   replaceBlueprint(identifier: string, definition: Record<string, unknown>): Promise<void>;
+  /** Deletes a blueprint (Port refuses while it holds entities of it). */
+  deleteBlueprint(identifier: string): Promise<void>;
   /** Every entity of a blueprint matching `query`, all pages; with `include`, only those parts of each. */
   searchBlueprintEntities(
     blueprint: string,

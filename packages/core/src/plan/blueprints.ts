@@ -10,7 +10,8 @@ type Definition = Record<string, unknown>;
 /** A managed blueprint: its definition in the repository, as Port holds it now, and what differs. */
 export interface ManagedBlueprint {
   identifier: string;
-  definition: Definition;
+  /** Undefined: the selected change removed its definition, so the blueprint is to be deleted. */
+  definition: Definition | undefined;
   /** Undefined: Port does not have it yet. */
   live: Definition | undefined;
   changes: BlueprintChange[];
@@ -21,7 +22,9 @@ export interface ManagedBlueprint {
  * identifiers), each read live from Port and compared key by key with its definition (`diffBlueprint`).
  * A listed identifier without a definition is a configuration error: the list says what the repository
  * owns, and a missing file must not read as "delete it". Blueprints Port holds that the repository does
- * not manage are left out: managing one is opting in. Reads only.
+ * not manage are left out: managing one is opting in. With `true`, a definition the selected change
+ * removed (it is in `synced`, not in `definitions`) deletes its blueprint: destructive, or blocked while
+ * Port holds entities of it (Port refuses: has_dependents). Reads only.
  */
 export async function planBlueprints(
   port: Pick<PortApi, 'findBlueprint' | 'countEntities'>,
@@ -35,6 +38,8 @@ export async function planBlueprints(
    * from them, someone changed it outside git (drift), and a change that overwrites that is marked.
    */
   synced: ReadonlyMap<string, Definition> = new Map(),
+  /** How many entities of the blueprint this run deletes before it deletes blueprints. */
+  deletedBefore: (blueprint: string) => number = () => 0,
 ): Promise<ManagedBlueprint[]> {
   if (!manage) return [];
   const identifiers = manage === true ? [...definitions.keys()].sort() : [...manage].sort();
@@ -46,15 +51,28 @@ export async function planBlueprints(
       'add the definition (port-gitops blueprints pull writes it), or take the identifier out of the list',
     );
   }
+  const removed = manage === true ? [...synced.keys()].filter((id) => !definitions.has(id)).sort() : [];
+  const all = [...identifiers, ...removed];
   const managed: ManagedBlueprint[] = [];
-  for (let i = 0; i < identifiers.length; i += READS_AT_ONCE) {
-    const batch = identifiers.slice(i, i + READS_AT_ONCE);
+  for (let i = 0; i < all.length; i += READS_AT_ONCE) {
+    const batch = all.slice(i, i + READS_AT_ONCE);
     managed.push(
       ...(await Promise.all(
         batch.map(async (identifier) => {
-          const definition = definitions.get(identifier) as Definition;
+          const definition = definitions.get(identifier) as Definition | undefined;
           const live = await port.findBlueprint(identifier);
           const changes = diffBlueprint(identifier, live, definition);
+          if (live && !definition) {
+            const count = await port.countEntities(identifier);
+            for (const change of changes) {
+              change.impact = { entitiesInPort: count, invalidFiles: 0 };
+              if (count > deletedBefore(identifier) && change.class === 'destructive') {
+                change.class = 'blocked';
+                change.reason = `Port refuses to delete a blueprint while it holds entities of it (has_dependents): remove their files too, and sync with --delete-removed`;
+              }
+            }
+            return { identifier, definition, live, changes };
+          }
           const was = synced.get(identifier);
           if (live && was) markDrift(changes, diffBlueprint(identifier, was, live));
           const risky = changes.filter((c) => c.class === 'breaking' || c.class === 'destructive');

@@ -48,7 +48,7 @@ export async function applyBlueprints(
   port: Pick<PortApi, 'createBlueprint' | 'replaceBlueprint'>,
   managed: ManagedBlueprint[],
 ): Promise<string[]> {
-  const changed = managed.filter((blueprint) => blueprint.changes.length > 0);
+  const changed = managed.filter((blueprint) => blueprint.changes.length > 0 && blueprint.definition);
   const written: string[] = [];
   const step = async (identifier: string, write: () => Promise<void>) => {
     try {
@@ -64,10 +64,10 @@ export async function applyBlueprints(
     }
   };
   const names = (b: ManagedBlueprint, keys: string[]) =>
-    keys.some((key) => b.definition[key] !== undefined && JSON.stringify(b.definition[key]) !== '{}');
+    keys.some((key) => b.definition?.[key] !== undefined && JSON.stringify(b.definition[key]) !== '{}');
   const complete = new Set<ManagedBlueprint>();
   for (const blueprint of changed.filter((b) => b.live === undefined)) {
-    const bare = Object.fromEntries(Object.entries(blueprint.definition).filter(([key]) => !REFERENCES.includes(key)));
+    const bare = Object.fromEntries(Object.entries(blueprint.definition!).filter(([key]) => !REFERENCES.includes(key)));
     await step(blueprint.identifier, () => port.createBlueprint({ ...bare, identifier: blueprint.identifier }));
     if (!names(blueprint, REFERENCES)) {
       complete.add(blueprint);
@@ -78,8 +78,41 @@ export async function applyBlueprints(
   const readsOthers = (b: ManagedBlueprint) => names(b, REFERENCES.slice(1));
   const ordered = [...rest.filter((b) => !readsOthers(b)), ...rest.filter(readsOthers)];
   for (const blueprint of ordered) {
-    await step(blueprint.identifier, () => port.replaceBlueprint(blueprint.identifier, blueprint.definition));
+    await step(blueprint.identifier, () => port.replaceBlueprint(blueprint.identifier, blueprint.definition!));
     written.push(blueprint.identifier);
   }
   return written;
+}
+
+/**
+ * Deletes the managed blueprints whose definitions the change removed, after the entities were pushed:
+ * one whose relation targets another deleted one first (Port refuses to delete a relation's target),
+ * each deletion once the blueprints relating to it are gone. Stops at the first refusal, saying which
+ * were deleted and which were not.
+ */
+export async function deleteBlueprints(
+  port: Pick<PortApi, 'deleteBlueprint'>,
+  managed: ManagedBlueprint[],
+): Promise<string[]> {
+  const pending = managed.filter((b) => !b.definition && b.live);
+  const deleted: string[] = [];
+  const targets = (b: ManagedBlueprint) =>
+    Object.values((b.live?.relations ?? {}) as Record<string, { target?: string }>).map((r) => r.target);
+  while (pending.length > 0) {
+    // A blueprint no other pending one relates to; in a cycle, the first (its relations go with it).
+    const free = pending.find((b) => !pending.some((o) => o !== b && targets(o).includes(b.identifier))) ?? pending[0]!;
+    try {
+      await port.deleteBlueprint(free.identifier);
+    } catch (error) {
+      throw new FatalError(
+        'config',
+        `blueprint ${free.identifier}: Port refused its deletion: ${(error as Error).message}. ` +
+          `Deleted: ${deleted.length > 0 ? deleted.join(', ') : 'none'}; not deleted: ${pending.map((b) => b.identifier).join(', ')}`,
+        'the entities were pushed; delete what still uses the blueprint and run again',
+      );
+    }
+    deleted.push(free.identifier);
+    pending.splice(pending.indexOf(free), 1);
+  }
+  return deleted;
 }

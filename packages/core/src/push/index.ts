@@ -1,2 +1,2 @@
-export { type BlueprintPolicy, applyBlueprints, refusedBlueprintChanges } from './blueprints.js';
+export { type BlueprintPolicy, applyBlueprints, deleteBlueprints, refusedBlueprintChanges } from './blueprints.js';
 export { push } from './push.js';

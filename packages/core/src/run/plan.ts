@@ -3,7 +3,7 @@ import type { PortConnector } from '../port.js';
 import { type Report, buildReport } from '../report/index.js';
 import { connect } from './connect.js';
 import type { RunOptions } from './options.js';
-import { definitionsAtBase, invalidFilesOf, prepare } from './prepare.js';
+import { definitionsAtBase, invalidFilesOf, prepare, removedEntitiesOf } from './prepare.js';
 import { plannedUpserts } from './upserts.js';
 
 /**
@@ -24,6 +24,7 @@ export async function plan(options: RunOptions, connector: PortConnector): Promi
         blueprintsDir,
         invalidFilesOf(run),
         await definitionsAtBase(run),
+        removedEntitiesOf(run),
       )
     : undefined;
   // A blueprint the sync would create has no entities to read: each of its entities is a creation.

@@ -584,3 +584,10 @@ export async function definitionsAtBase(run: PreparedRun): Promise<Map<string, R
   }
   return definitions;
 }
+
+/** How many entities of a blueprint the selected change removed (deleted by sync with deleteRemoved). */
+export function removedEntitiesOf(run: PreparedRun): (blueprint: string) => number {
+  const counts = new Map<string, number>();
+  for (const { blueprint } of run.changes?.removed ?? []) counts.set(blueprint, (counts.get(blueprint) ?? 0) + 1);
+  return (blueprint) => counts.get(blueprint) ?? 0;
+}

@@ -3,6 +3,7 @@ import { Git, History, repositoryId } from '../git/index.js';
 import {
   type BlueprintChange,
   type DeleteOperation,
+  type ManagedBlueprint,
   type PushResult,
   type UpsertOperation,
   compareOperations,
@@ -14,11 +15,17 @@ import {
   writtenByNewer,
 } from '../plan/index.js';
 import type { PortApi, PortConnector } from '../port.js';
-import { type BlueprintPolicy, applyBlueprints, push, refusedBlueprintChanges } from '../push/index.js';
+import {
+  type BlueprintPolicy,
+  applyBlueprints,
+  deleteBlueprints,
+  push,
+  refusedBlueprintChanges,
+} from '../push/index.js';
 import { type Report, buildReport } from '../report/index.js';
 import { connect, connectAhead } from './connect.js';
 import type { RunOptions } from './options.js';
-import { type PreparedRun, definitionsAtBase, invalidFilesOf, openRun, prepare } from './prepare.js';
+import { type PreparedRun, definitionsAtBase, invalidFilesOf, openRun, prepare, removedEntitiesOf } from './prepare.js';
 import { type Tracking, checkStillCurrent, finishTracking, startTracking } from './tracking.js';
 import { plannedUpserts } from './upserts.js';
 
@@ -97,8 +104,17 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
     });
   } else {
     const port = await connection();
-    blueprints = await syncBlueprints(run, port, options.blueprints);
+    const managed = await syncBlueprints(run, port, options.blueprints, plan.deleteRemoved);
+    blueprints = managed?.flatMap((b) => b.changes);
     pushed = await pushToPort(run, plan, port, options, tracking);
+    if (managed?.some((b) => !b.definition && b.live)) {
+      if (pushed.some((r) => r.result === 'failed')) {
+        run.events.emit({ type: 'warning', message: 'some entities failed to push, so no blueprint was deleted' });
+      } else {
+        for (const identifier of await deleteBlueprints(port, managed))
+          run.events.emit({ type: 'note', message: `blueprint ${identifier} deleted` });
+      }
+    }
   }
 
   const report = buildReport({
@@ -236,14 +252,17 @@ async function pushToPort(
 
 /**
  * With config `manageBlueprints`: Port's blueprints brought to their definitions before any entity is
- * pushed, so that entities written by the same change validate against the new model. Every change
+ * pushed, so that entities written by the same change validate against the new model (deletions wait
+ * for the entities: the caller makes them). Every change
  * the policy does not allow (and every blocked one) is refused first, with nothing written.
  */
 async function syncBlueprints(
   run: PreparedRun,
   port: PortApi,
   policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
-): Promise<BlueprintChange[] | undefined> {
+  /** Whether this sync deletes the entities the change removed (before it deletes blueprints). */
+  deleteRemoved = false,
+): Promise<ManagedBlueprint[] | undefined> {
   const { manageBlueprints, blueprintsDir } = run.config;
   if (!manageBlueprints) return undefined;
   const managed = await planBlueprints(
@@ -253,6 +272,7 @@ async function syncBlueprints(
     blueprintsDir,
     invalidFilesOf(run),
     await definitionsAtBase(run),
+    deleteRemoved ? removedEntitiesOf(run) : undefined,
   );
   const refused = refusedBlueprintChanges(managed, policy);
   if (refused.length > 0) {
@@ -268,5 +288,5 @@ async function syncBlueprints(
   }
   const written = await applyBlueprints(port, managed);
   for (const identifier of written) run.events.emit({ type: 'note', message: `blueprint ${identifier} written` });
-  return managed.flatMap((b) => b.changes);
+  return managed;
 }
