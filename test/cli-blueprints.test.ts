@@ -294,4 +294,37 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(order).toEqual(['DELETE /v1/blueprints/legacy/entities/old', 'DELETE /v1/blueprints/legacy']);
     expect((await apiGet(port.url, '/v1/blueprints/legacy')).status).toBe(404);
   });
+
+  it('a write Port refuses stops the run, says what was and was not written, and the next run finishes', async () => {
+    const files = exampleBlueprints();
+    const service = JSON.parse(files['.port/blueprints/service.json']!) as Definition;
+    service.relations = { ...service.relations, area: { title: 'Area', target: 'area', many: false, required: false } };
+    const repo = makeRepo({
+      ...files,
+      '.port/blueprints/audit.json': json({ identifier: 'audit', title: 'Audit', schema: { properties: {} } }),
+      // A relation to a blueprint Port does not have and no definition creates: Port refuses the PUT.
+      '.port/blueprints/service.json': json(service),
+      'port-gitops.config.json': json({ manageBlueprints: true }),
+    });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    const stopped = await runCli(['sync', '--all'], { cwd: repo, env });
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toMatch(
+      /blueprint service: Port refused the change: .*"area".*Written: audit; not written: service; no entity was pushed/,
+    );
+    expect(port.exchanges.some((e) => e.route.endsWith('/bulk'))).toBe(false);
+
+    writeFiles(repo, {
+      '.port/blueprints/area.json': json({ identifier: 'area', title: 'Area', schema: { properties: {} } }),
+    });
+    const finished = await runCli(['sync', '--all', '--format', 'json'], { cwd: repo, env });
+    expect(finished.code).toBe(0);
+    const report = JSON.parse(finished.stdout) as Report;
+    // audit matches Port now; only what was left is written.
+    expect([...new Set(report.blueprints?.map((c) => c.blueprint))].sort()).toEqual(['area', 'service']);
+    expect(
+      (await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/service')).body.blueprint.relations?.area,
+    ).toBeDefined();
+  });
 });
