@@ -327,4 +327,25 @@ describe('blueprints as code (manageBlueprints)', () => {
       (await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/service')).body.blueprint.relations?.area,
     ).toBeDefined();
   });
+
+  it('plans a change to a system blueprint but never writes one', async () => {
+    const repo = makeRepo({ 'port-gitops.config.json': json({ manageBlueprints: ['_team'] }) });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['blueprints', 'pull', '_team'], { cwd: repo, env })).code).toBe(0);
+    const team = JSON.parse(readFileSync(`${repo}/.port/blueprints/_team.json`, 'utf8')) as Definition;
+    team.schema.properties.slack = { type: 'string', title: 'Slack channel' };
+    writeFiles(repo, { '.port/blueprints/_team.json': json(team) });
+    const plan = JSON.parse((await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout) as Report;
+    expect(plan.blueprints).toEqual([
+      expect.objectContaining({ blueprint: '_team', path: 'schema.properties.slack', class: 'safe' }),
+    ]);
+    const from = port.exchanges.length;
+    const sync = await runCli(['sync', '--all', '--allow-breaking', '--allow-destructive'], { cwd: repo, env });
+    expect(sync.code).toBe(3);
+    expect(sync.stderr).toContain('does not write system blueprints');
+    expect(
+      port.exchanges.slice(from).filter((e) => e.method !== 'GET' && !/search|access_token/.test(e.route)),
+    ).toEqual([]);
+  });
 });

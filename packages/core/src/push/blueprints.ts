@@ -22,8 +22,10 @@ const REFERENCES = [
 ];
 
 /**
- * The changes a sync must refuse, before anything is written: every `blocked` one, and the `breaking`
- * and `destructive` ones the policy does not allow.
+ * The changes a sync must refuse, before anything is written: every `blocked` one, the `breaking` and
+ * `destructive` ones the policy does not allow, and any to a system blueprint (`_user`, `_team`, ...):
+ * Port lets those be extended only, by keys it does not document apart from its own, so a whole-file
+ * write could replace what Port owns; port-gitops plans them and leaves the writing to Port's UI.
  */
 export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: BlueprintPolicy): BlueprintChange[] {
   return managed
@@ -31,6 +33,7 @@ export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: Blu
     .filter(
       (change) =>
         change.class === 'blocked' ||
+        change.blueprint.startsWith('_') ||
         (change.class === 'breaking' && !policy.allowBreaking) ||
         (change.class === 'destructive' && !policy.allowDestructive),
     );

@@ -277,13 +277,18 @@ async function syncBlueprints(
   const refused = refusedBlueprintChanges(managed, policy);
   if (refused.length > 0) {
     const lines = refused.map((c) => `blueprint ${c.blueprint}: ${c.class}: ${c.path || 'the blueprint'}: ${c.reason}`);
-    const classes = new Set(refused.map((c) => c.class));
+    const classes = new Set(refused.filter((c) => !c.blueprint.startsWith('_')).map((c) => c.class));
+    const system = refused.some((c) => c.blueprint.startsWith('_'));
     throw new FatalError(
       'usage',
       `${refused.length} blueprint change(s) not allowed, so nothing was written:\n  ${lines.join('\n  ')}`,
       classes.has('blocked')
         ? 'Port refuses a blocked change in place: add a new property (and copy values with a migration), or delete the entities first'
-        : `allow them with ${[...classes].map((c) => `--allow-${c}`).join(' and ')} once a reviewer has seen the plan`,
+        : classes.size > 0
+          ? `allow them with ${[...classes].map((c) => `--allow-${c}`).join(' and ')} once a reviewer has seen the plan`
+          : system
+            ? 'port-gitops does not write system blueprints (_user, _team, ...): extend them in Port, then blueprints pull'
+            : undefined,
     );
   }
   const written = await applyBlueprints(port, managed);
