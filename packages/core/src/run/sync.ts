@@ -104,7 +104,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
     });
   } else {
     const port = await connection();
-    const managed = await syncBlueprints(run, port, options.blueprints, plan.deleteRemoved);
+    const managed = await syncBlueprints(run, port, options.blueprints, plan.deleteRemoved, tracking);
     blueprints = managed?.flatMap((b) => b.changes);
     pushed = await pushToPort(run, plan, port, options, tracking);
     if (managed?.some((b) => !b.definition && b.live)) {
@@ -262,6 +262,7 @@ async function syncBlueprints(
   policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
   /** Whether this sync deletes the entities the change removed (before it deletes blueprints). */
   deleteRemoved = false,
+  tracking?: Tracking,
 ): Promise<ManagedBlueprint[] | undefined> {
   const { manageBlueprints, blueprintsDir } = run.config;
   if (!manageBlueprints) return undefined;
@@ -291,6 +292,8 @@ async function syncBlueprints(
             : undefined,
     );
   }
+  // Blueprint writes come first: the check that no newer run has synced meanwhile comes before them.
+  if (tracking && managed.some((b) => b.changes.length > 0)) await checkStillCurrent(tracking);
   const written = await applyBlueprints(port, managed);
   for (const identifier of written) run.events.emit({ type: 'note', message: `blueprint ${identifier} written` });
   return managed;
