@@ -121,24 +121,52 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(again.blueprints).toEqual([]);
   });
 
-  it('refuses a blocked change even with both flags, and names what a type change needs', async () => {
+  it('refuses a type change even with both flags; --recreate-property writes it and the files refill the values', async () => {
     const files = exampleBlueprints();
-    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
-    domain.schema.properties.description = { type: 'number', title: 'Description' };
+    const entity = (description: string) =>
+      `identifier: payments\nblueprint: domain\ntitle: Payments\nproperties:\n  description: ${description}\n`;
     const repo = makeRepo({
       ...files,
-      '.port/blueprints/domain.json': json(domain),
       'port-gitops.config.json': json({ manageBlueprints: ['domain'] }),
+      'd/port.yml': entity('money'),
     });
     const port = await emulator({ record: true });
-    const run = await runCli(['sync', '--all', '--allow-breaking', '--allow-destructive'], {
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
+    domain.schema.properties.description = { type: 'number', title: 'Description' };
+    writeFiles(repo, { '.port/blueprints/domain.json': json(domain), 'd/port.yml': entity('5') });
+    git(repo, 'commit', '-q', '-am', 'description becomes a number');
+
+    const from = port.exchanges.length;
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--allow-breaking', '--allow-destructive'], {
       cwd: repo,
-      env: syncEnv(port.url),
+      env,
     });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('blueprint domain: blocked: schema.properties.description.type');
-    expect(run.stderr).toContain('add a new property');
-    expect(writes(port)).toEqual([]);
+    expect(run.stderr).toContain('--recreate-property domain.description');
+    expect(writes(port).filter((e) => port.exchanges.indexOf(e) >= from)).toEqual([]);
+
+    const recreated = await runCli(['sync', '--base', 'HEAD~1', '--recreate-property', 'domain.description'], {
+      cwd: repo,
+      env,
+    });
+    expect(recreated.stderr).not.toMatch(/error/);
+    expect(recreated.code).toBe(0);
+    const sent = port.exchanges
+      .slice(from)
+      .filter((e) => e.method === 'PUT')
+      .map((e) => Object.keys((e.requestBody as Definition).schema.properties));
+    // First without the property (its values go), then with its new type.
+    expect(sent).toEqual([['architect'], ['description', 'architect']]);
+    const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/domain');
+    expect(live.body.blueprint.schema.properties.description).toMatchObject({ type: 'number' });
+    const payments = await apiGet<{ entity: { properties: Record<string, unknown> } }>(
+      port.url,
+      '/v1/blueprints/domain/entities/payments',
+    );
+    expect(payments.body.entity.properties.description).toBe(5);
   });
 
   it('writes a destructive change only with --allow-destructive, and Port drops the values', async () => {

@@ -115,6 +115,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           describe:
             'With config "manageBlueprints": write blueprint changes classed breaking (entities may stop validating: a property made required, an enum narrowed)',
         })
+        .option('recreate-property', {
+          type: 'string',
+          array: true,
+          describe:
+            'With config "manageBlueprints": write a property\'s type or format change (which Port refuses in place) by removing the property, with every entity\'s value, and adding it anew; the push then writes the values from the files. As blueprint.property; repeatable',
+        })
         .option('allow-destructive', {
           type: 'boolean',
           default: false,

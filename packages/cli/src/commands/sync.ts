@@ -17,6 +17,7 @@ export type SyncArgs = SelectionFlags &
     deleteRemoved: boolean;
     allowBreaking: boolean;
     allowDestructive: boolean;
+    recreateProperty?: string[];
   };
 
 /** `sync`: flags → options → core's sync → report → exit code; SIGINT/SIGTERM stop the push cleanly. */
@@ -36,7 +37,11 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
           ? { prune: { ...(args.maxDeletes !== undefined ? { maxDeletes: args.maxDeletes } : {}), force: args.force } }
           : {}),
         force: args.force,
-        blueprints: { allowBreaking: args.allowBreaking, allowDestructive: args.allowDestructive },
+        blueprints: {
+          allowBreaking: args.allowBreaking,
+          allowDestructive: args.allowDestructive,
+          recreateProperties: args.recreateProperty ?? [],
+        },
         signal: stopping.signal,
       },
       portConnector(args.dryRun && args.prune ? 'sync --prune' : 'sync', args, output, env),

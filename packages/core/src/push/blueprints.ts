@@ -6,6 +6,25 @@ import type { PortApi } from '../port.js';
 export interface BlueprintPolicy {
   allowBreaking: boolean;
   allowDestructive: boolean;
+  /**
+   * `blueprint.property`: properties whose type or format change is written by recreating them (Port's
+   * refusal in place, forbidden_format_change, made explicit): the property is removed, with every
+   * entity's value, then added with its new definition, and the push writes the values from the files.
+   */
+  recreateProperties?: string[];
+}
+
+type Definition = Record<string, unknown>;
+
+/** What Port writes itself into a definition: never sent back. */
+const OWNED_BY_PORT = ['createdAt', 'createdBy', 'updatedAt', 'updatedBy'];
+
+const FORMAT_CHANGE = /^schema\.properties\.([^.]+)\.(?:type|format|items)$/;
+
+/** The property a blocked type or format change is about, when the policy opts into recreating it. */
+function recreated(change: BlueprintChange, policy: BlueprintPolicy): string | undefined {
+  const property = change.class === 'blocked' ? FORMAT_CHANGE.exec(change.path)?.[1] : undefined;
+  return property && policy.recreateProperties?.includes(`${change.blueprint}.${property}`) ? property : undefined;
 }
 
 /**
@@ -32,7 +51,7 @@ export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: Blu
     .flatMap((blueprint) => blueprint.changes)
     .filter(
       (change) =>
-        change.class === 'blocked' ||
+        (change.class === 'blocked' && !recreated(change, policy)) ||
         change.blueprint.startsWith('_') ||
         (change.class === 'breaking' && !policy.allowBreaking) ||
         (change.class === 'destructive' && !policy.allowDestructive),
@@ -50,6 +69,7 @@ export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: Blu
 export async function applyBlueprints(
   port: Pick<PortApi, 'createBlueprint' | 'replaceBlueprint'>,
   managed: ManagedBlueprint[],
+  policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
 ): Promise<string[]> {
   const changed = managed.filter((blueprint) => blueprint.changes.length > 0 && blueprint.definition);
   const written: string[] = [];
@@ -76,6 +96,19 @@ export async function applyBlueprints(
       complete.add(blueprint);
       written.push(blueprint.identifier);
     }
+  }
+  // A property recreated: first Port's definition without it (its values go), then the file adds it anew.
+  for (const blueprint of changed) {
+    const properties = new Set(blueprint.changes.map((c) => recreated(c, policy)).filter((p) => p !== undefined));
+    if (properties.size === 0 || !blueprint.live) continue;
+    const live = blueprint.live as { schema?: { properties?: Definition; required?: string[] } };
+    const schema = {
+      ...live.schema,
+      properties: Object.fromEntries(Object.entries(live.schema?.properties ?? {}).filter(([k]) => !properties.has(k))),
+      required: (live.schema?.required ?? []).filter((k) => !properties.has(k)),
+    };
+    const kept = Object.fromEntries(Object.entries(blueprint.live).filter(([key]) => !OWNED_BY_PORT.includes(key)));
+    await step(blueprint.identifier, () => port.replaceBlueprint(blueprint.identifier, { ...kept, schema }));
   }
   const rest = changed.filter((b) => !complete.has(b));
   const readsOthers = (b: ManagedBlueprint) => names(b, REFERENCES.slice(1));

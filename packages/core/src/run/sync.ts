@@ -284,7 +284,7 @@ async function syncBlueprints(
       'usage',
       `${refused.length} blueprint change(s) not allowed, so nothing was written:\n  ${lines.join('\n  ')}`,
       classes.has('blocked')
-        ? 'Port refuses a blocked change in place: add a new property (and copy values with a migration), or delete the entities first'
+        ? blockedHint(refused)
         : classes.size > 0
           ? `allow them with ${[...classes].map((c) => `--allow-${c}`).join(' and ')} once a reviewer has seen the plan`
           : system
@@ -294,7 +294,27 @@ async function syncBlueprints(
   }
   // Blueprint writes come first: the check that no newer run has synced meanwhile comes before them.
   if (tracking && managed.some((b) => b.changes.length > 0)) await checkStillCurrent(tracking);
-  const written = await applyBlueprints(port, managed);
+  const written = await applyBlueprints(port, managed, policy);
   for (const identifier of written) run.events.emit({ type: 'note', message: `blueprint ${identifier} written` });
   return managed;
+}
+
+/** What a blocked change needs: per property, the opt-in that recreates it; for a deletion, no entities. */
+function blockedHint(refused: BlueprintChange[]): string {
+  const properties = [
+    ...new Set(
+      refused.flatMap((c) => {
+        const property = c.class === 'blocked' ? /^schema\.properties\.([^.]+)\./.exec(c.path)?.[1] : undefined;
+        return property ? [`--recreate-property ${c.blueprint}.${property}`] : [];
+      }),
+    ),
+  ];
+  const deletion = refused.some((c) => c.class === 'blocked' && c.path === '');
+  return [
+    'Port refuses a blocked change in place',
+    ...(properties.length > 0
+      ? [`recreate the property with ${properties.join(' ')} (values not in the files are lost)`]
+      : []),
+    ...(deletion ? ["remove the blueprint's entities first (their files, with --delete-removed)"] : []),
+  ].join('; ');
 }
