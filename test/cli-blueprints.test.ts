@@ -376,4 +376,56 @@ describe('blueprints as code (manageBlueprints)', () => {
       port.exchanges.slice(from).filter((e) => e.method !== 'GET' && !/search|access_token/.test(e.route)),
     ).toEqual([]);
   });
+
+  it("classes what Port's sources do not settle the same whichever way the emulator decides it", async () => {
+    const files = exampleBlueprints();
+    const service = JSON.parse(files['.port/blueprints/service.json']!) as Definition;
+    const entity =
+      'identifier: api\nblueprint: service\ntitle: API\nproperties:\n  language: go\n  lifecycle: production\nrelations:\n  dependsOn: [api]\n';
+    const outcomes: Record<string, unknown> = {};
+    for (const decisions of [
+      { requiredOnExisting: 'accept', relationReshape: 'accept' },
+      { requiredOnExisting: 'refuse', relationReshape: 'refuse' },
+    ] as const) {
+      const repo = makeRepo({
+        ...files,
+        'port-gitops.config.json': json({ manageBlueprints: ['service'] }),
+        'api/port.yml': entity,
+      });
+      const port = await emulator({ blueprintChanges: decisions });
+      const env = syncEnv(port.url);
+      expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+      // Required while Port's entity lacks it; dependsOn stops being many. The entity file is left as it
+      // was (now invalid, so not pushed): what Port decides about the definition is what differs.
+      const changed = structuredClone(service);
+      changed.schema.required = [...(changed.schema.required ?? []), 'readme'];
+      changed.relations!.dependsOn = { ...changed.relations!.dependsOn, many: false };
+      writeFiles(repo, { '.port/blueprints/service.json': json(changed) });
+      const plan = JSON.parse(
+        (await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout,
+      ) as Report;
+      const classes = Object.fromEntries((plan.blueprints ?? []).map((c) => [c.path, c.class]));
+      const sync = await runCli(['sync', '--all', '--allow-breaking', '--allow-destructive'], {
+        cwd: repo,
+        env,
+      });
+      const live = await apiGet<{ entity: { relations: Record<string, unknown> } }>(
+        port.url,
+        '/v1/blueprints/service/entities/api',
+      );
+      outcomes[decisions.requiredOnExisting] = {
+        classes,
+        code: sync.code,
+        refused: /Port refused/.test(sync.stderr),
+        dependsOnKept: 'dependsOn' in live.body.entity.relations,
+      };
+    }
+    const held = {
+      'schema.properties.readme.required': 'breaking',
+      'relations.dependsOn.many': 'destructive',
+    };
+    // Accepted: the definition is written, the reshaped relation's values go, the invalid file waits.
+    expect(outcomes.accept).toMatchObject({ classes: held, code: 1, refused: false, dependsOnKept: false });
+    expect(outcomes.refuse).toMatchObject({ classes: held, code: 3, refused: true, dependsOnKept: true });
+  });
 });

@@ -206,6 +206,34 @@ const CASES: Case[] = [
     ],
   },
   {
+    decision: 'required-on-existing',
+    what: 'a property made required while entities lack it, with requiredOnExisting: refuse',
+    options: { blueprintChanges: { requiredOnExisting: 'refuse' } },
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/blueprints/group',
+        body: { title: 'Group', schema: { properties: { lead: { type: 'string' } }, required: ['lead'] } },
+      },
+    ],
+  },
+  {
+    decision: 'relation-reshape',
+    what: "a relation's many changed (the default: refused)",
+    steps: [
+      {
+        method: 'PUT',
+        path: '/v1/blueprints/deployment',
+        body: {
+          title: 'Deployment',
+          ownership: { type: 'Inherited', path: 'service' },
+          schema: { properties: {} },
+          relations: { service: { target: 'service', required: false, many: true } },
+        },
+      },
+    ],
+  },
+  {
     decision: 'blueprint-has-entities',
     what: 'deleting a blueprint Port holds entities of',
     steps: [{ method: 'DELETE', path: '/v1/blueprints/group' }],

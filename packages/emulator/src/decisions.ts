@@ -24,6 +24,8 @@ export const DECISIONS = {
   'identifier-taken': { status: 409, error: 'identifier_taken', basis: 'documented' },
   'blueprint-taken': { status: 409, error: 'identifier_taken', basis: 'guess' },
   'format-change': { status: 422, error: 'forbidden_format_change', basis: 'observed' },
+  'required-on-existing': { status: 422, error: 'blueprint_schema_mismatch', basis: 'guess' },
+  'relation-reshape': { status: 422, error: 'bad_request', basis: 'guess' },
   'blueprint-has-entities': { status: 403, error: 'has_dependents', basis: 'observed' },
   'blueprint-targeted': { status: 403, error: 'has_dependents', basis: 'guess' },
   'has-dependents': { status: 403, error: 'has_dependents', basis: 'documented' },

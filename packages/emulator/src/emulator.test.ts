@@ -231,6 +231,31 @@ describe('emulator: blueprint replacement', () => {
   });
 });
 
+describe('emulator: ownership changes', () => {
+  it("drops or keeps entities' teams when they stop being owned directly, as told", async () => {
+    const kept: Record<string, unknown> = {};
+    for (const teamsOnOwnershipChange of ['drop', 'keep'] as const) {
+      const { call } = await start({ teams: ['platform'], blueprintChanges: { teamsOnOwnershipChange } });
+      await call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 'core' });
+      await call('POST', '/v1/blueprints/service/entities?upsert=true', {
+        identifier: 'api',
+        team: 'platform',
+        properties: { language: 'go' },
+        relations: { owner: 'core' },
+      });
+      const service = blueprints[1]!;
+      const put = await call('PUT', '/v1/blueprints/service', {
+        ...service,
+        title: 'Service',
+        ownership: { type: 'Inherited', path: 'owner' },
+      });
+      expect(put.status).toBe(200);
+      kept[teamsOnOwnershipChange] = (await call('GET', '/v1/blueprints/service/entities/api')).body.entity.team;
+    }
+    expect(kept).toEqual({ drop: [], keep: ['platform'] });
+  });
+});
+
 describe('emulator: what Port knows that a test must give it', () => {
   it("refuses to start with a relation to a blueprint it was not given, and knows Port's _user and _team", async () => {
     await expect(startEmulator({ port: 0, blueprints: [blueprints[1]!] })).rejects.toThrow(

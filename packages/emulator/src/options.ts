@@ -43,6 +43,29 @@ export interface EmulatorOptions {
   seed?: number;
   /** Keep every request and answer in `emulator.exchanges` (for contract tests). */
   record?: boolean;
+  /** How a blueprint replacement meets what no source of Port's settles (docs/port-fidelity.md). */
+  blueprintChanges?: Partial<BlueprintChangeDecisions>;
 }
+
+/**
+ * What Port does on a blueprint replacement that no source settles, switchable so that a test can hold
+ * port-gitops's plan to the same class whichever way Port decides. Defaults: the lenient reading for a
+ * required property (accepted; entities that lack it fail their next write), the strict one for a
+ * relation's reshaping (refused), and teams dropped when entities stop being owned directly.
+ */
+export interface BlueprintChangeDecisions {
+  /** A property made required while entities lack it: `accept` the definition, or `refuse` it. */
+  requiredOnExisting: 'accept' | 'refuse';
+  /** A relation's `target` or `many` changed: `refuse`, or `accept` and drop the relation's values. */
+  relationReshape: 'accept' | 'refuse';
+  /** Ownership no longer `Direct`: the entities' teams are `dropped` or `kept`. */
+  teamsOnOwnershipChange: 'drop' | 'keep';
+}
+
+export const DEFAULT_BLUEPRINT_CHANGES: BlueprintChangeDecisions = {
+  requiredOnExisting: 'accept',
+  relationReshape: 'refuse',
+  teamsOnOwnershipChange: 'drop',
+};
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3 * 60 * 60;

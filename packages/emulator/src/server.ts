@@ -5,7 +5,7 @@ import { EntityValidator, MAX_BODY_BYTES } from '@port-gitops/port-schema';
 import { ApiError } from './api-error.js';
 import { rateLimitWindows, seededRandom } from './faults.js';
 import { parseJsonBody, readBody, send, sleep } from './http.js';
-import { DEFAULT_TOKEN_TTL_SECONDS, type EmulatorOptions } from './options.js';
+import { DEFAULT_BLUEPRINT_CHANGES, DEFAULT_TOKEN_TTL_SECONDS, type EmulatorOptions } from './options.js';
 import { debouncedWriter, loadBlueprints, readSavedCatalog } from './persistence.js';
 import { type Answer, type Route, matchRoute } from './router.js';
 import { authRoutes } from './routes/auth.js';
@@ -46,6 +46,7 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const store = new EntityStore(loadBlueprints(options), new EntityValidator({ verbose: true }), {
     ...(options.teams ? { teams: options.teams } : {}),
+    blueprintChanges: { ...DEFAULT_BLUEPRINT_CHANGES, ...options.blueprintChanges },
   });
   const persist = options.dataFile
     ? debouncedWriter(options.dataFile, () => ({ entities: store.all(), blueprints: store.createdBlueprints() }))

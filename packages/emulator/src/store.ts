@@ -8,6 +8,7 @@ import {
   unverifiedRule,
 } from '@port-gitops/port-schema';
 import type { Decision } from './decisions.js';
+import { type BlueprintChangeDecisions, DEFAULT_BLUEPRINT_CHANGES } from './options.js';
 import { ApiError, EmulatorSetupError } from './api-error.js';
 import { checkQuery, matchesQuery } from './search.js';
 import type { SearchQuery, StoredEntity } from './types.js';
@@ -67,8 +68,15 @@ export class EntityStore {
    * Port knows every blueprint of the organization, so the emulator refuses to start with a relation to a
    * blueprint it was not given: it could not check the relation's targets, and would accept what Port refuses.
    */
-  constructor(blueprints: Blueprint[], validator: EntityValidator, options: { teams?: string[] } = {}) {
+  private readonly blueprintChanges: BlueprintChangeDecisions;
+
+  constructor(
+    blueprints: Blueprint[],
+    validator: EntityValidator,
+    options: { teams?: string[]; blueprintChanges?: BlueprintChangeDecisions } = {},
+  ) {
     this.validator = validator;
+    this.blueprintChanges = options.blueprintChanges ?? DEFAULT_BLUEPRINT_CHANGES;
     const given = new Set(blueprints.map((b) => b.identifier));
     for (const blueprint of BUILT_IN_BLUEPRINTS)
       if (!given.has(blueprint.identifier)) this.builtIn.add(blueprint.identifier);
@@ -164,6 +172,25 @@ export class EntityStore {
         );
       }
     }
+    const entities = [...this.entityMap(identifier).values()];
+    const decisions = this.blueprintChanges;
+    const newlyRequired = (definition.schema.required ?? []).filter((k) => !(before.schema.required ?? []).includes(k));
+    const lacking = newlyRequired.filter((k) => entities.some((e) => e.properties[k] === undefined));
+    if (lacking.length > 0 && decisions.requiredOnExisting === 'refuse') {
+      throw new ApiError('required-on-existing', `entities lack the property "${lacking[0]}" made required`);
+    }
+    const reshaped = Object.entries(definition.relations ?? {})
+      .filter(([key, relation]) => {
+        const was = before.relations?.[key];
+        return was && (was.target !== relation.target || Boolean(was.many) !== Boolean(relation.many));
+      })
+      .map(([key]) => key);
+    if (reshaped.length > 0 && decisions.relationReshape === 'refuse') {
+      throw new ApiError('relation-reshape', `relation "${reshaped[0]}" cannot change its target or many`);
+    }
+    const ownedDirectly = (b: Blueprint) => (b.ownership?.type ?? 'Direct') === 'Direct';
+    const dropTeams =
+      ownedDirectly(before) && !ownedDirectly(definition) && decisions.teamsOnOwnershipChange === 'drop';
     const stamp = new Date().toISOString();
     const blueprint = {
       ...definition,
@@ -174,10 +201,11 @@ export class EntityStore {
       updatedBy: actor,
     } as Blueprint;
     this.blueprints.set(identifier, blueprint);
-    for (const entity of this.entityMap(identifier).values()) {
+    for (const entity of entities) {
       for (const key of Object.keys(entity.properties)) if (!(key in now)) delete entity.properties[key];
       for (const key of Object.keys(entity.relations))
-        if (!(key in (definition.relations ?? {}))) delete entity.relations[key];
+        if (!(key in (definition.relations ?? {})) || reshaped.includes(key)) delete entity.relations[key];
+      if (dropTeams) entity.team = [];
     }
     this.created.add(identifier);
     this.onChange();
