@@ -428,4 +428,40 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(outcomes.accept).toMatchObject({ classes: held, code: 1, refused: false, dependsOnKept: false });
     expect(outcomes.refuse).toMatchObject({ classes: held, code: 3, refused: true, dependsOnKept: true });
   });
+
+  it('--delete-entities deletes every entity Port holds of a retired blueprint, then the blueprint', async () => {
+    const legacy = { identifier: 'legacy', title: 'Legacy', schema: { properties: {} } };
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      '.port/blueprints/legacy.json': json(legacy),
+      'port-gitops.config.json': json({ manageBlueprints: true }),
+    });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    // Entities no file defines: written by someone else.
+    for (const identifier of ['x', 'y'])
+      port.store.write(
+        'legacy',
+        { identifier },
+        { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' },
+      );
+    git(repo, 'rm', '-q', '.port/blueprints/legacy.json');
+    git(repo, 'commit', '-q', '-m', 'retire legacy');
+
+    const blocked = await runCli(['sync', '--base', 'HEAD~1', '--allow-destructive'], { cwd: repo, env });
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toContain('--delete-entities legacy');
+    expect(
+      port.store
+        .list('legacy')
+        .map((e) => e.identifier)
+        .sort(),
+    ).toEqual(['x', 'y']);
+
+    const done = await runCli(['sync', '--base', 'HEAD~1', '--delete-entities', 'legacy'], { cwd: repo, env });
+    expect(done.code).toBe(0);
+    expect(done.stderr).toContain('blueprint legacy deleted');
+    expect((await apiGet(port.url, '/v1/blueprints/legacy')).status).toBe(404);
+  });
 });

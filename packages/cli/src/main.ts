@@ -121,6 +121,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           describe:
             'With config "manageBlueprints": write a property\'s type or format change (which Port refuses in place) by removing the property, with every entity\'s value, and adding it anew; the push then writes the values from the files. As blueprint.property; repeatable',
         })
+        .option('delete-entities', {
+          type: 'string',
+          array: true,
+          describe:
+            'With config "manageBlueprints": before deleting a blueprint whose definition the change removed, delete every entity Port holds of it, those no file defines included (Port refuses to delete a blueprint that has entities). Repeatable',
+        })
         .option('allow-destructive', {
           type: 'boolean',
           default: false,

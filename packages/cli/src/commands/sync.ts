@@ -18,6 +18,7 @@ export type SyncArgs = SelectionFlags &
     allowBreaking: boolean;
     allowDestructive: boolean;
     recreateProperty?: string[];
+    deleteEntities?: string[];
   };
 
 /** `sync`: flags → options → core's sync → report → exit code; SIGINT/SIGTERM stop the push cleanly. */
@@ -41,6 +42,7 @@ export async function runSync(args: SyncArgs, output: Output, env: NodeJS.Proces
           allowBreaking: args.allowBreaking,
           allowDestructive: args.allowDestructive,
           recreateProperties: args.recreateProperty ?? [],
+          deleteEntitiesOf: args.deleteEntities ?? [],
         },
         signal: stopping.signal,
       },

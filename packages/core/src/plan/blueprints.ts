@@ -68,7 +68,7 @@ export async function planBlueprints(
               change.impact = { entitiesInPort: count, invalidFiles: 0 };
               if (count > deletedBefore(identifier) && change.class === 'destructive') {
                 change.class = 'blocked';
-                change.reason = `Port refuses to delete a blueprint while it holds entities of it (has_dependents): remove their files too, and sync with --delete-removed`;
+                change.reason = `Port refuses to delete a blueprint while it holds entities of it (has_dependents): remove their files and sync with --delete-removed, or opt in with --delete-entities`;
               }
             }
             return { identifier, definition, live, changes };

@@ -12,6 +12,11 @@ export interface BlueprintPolicy {
    * entity's value, then added with its new definition, and the push writes the values from the files.
    */
   recreateProperties?: string[];
+  /**
+   * Blueprints whose deletion may first delete every entity Port holds of them (Port refuses to delete
+   * a blueprint that has any: has_dependents), those no file defines included.
+   */
+  deleteEntitiesOf?: string[];
 }
 
 type Definition = Record<string, unknown>;
@@ -51,7 +56,9 @@ export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: Blu
     .flatMap((blueprint) => blueprint.changes)
     .filter(
       (change) =>
-        (change.class === 'blocked' && !recreated(change, policy)) ||
+        (change.class === 'blocked' &&
+          !recreated(change, policy) &&
+          !(change.path === '' && policy.deleteEntitiesOf?.includes(change.blueprint))) ||
         change.blueprint.startsWith('_') ||
         (change.class === 'breaking' && !policy.allowBreaking) ||
         (change.class === 'destructive' && !policy.allowDestructive),
@@ -127,8 +134,9 @@ export async function applyBlueprints(
  * were deleted and which were not.
  */
 export async function deleteBlueprints(
-  port: Pick<PortApi, 'deleteBlueprint'>,
+  port: Pick<PortApi, 'deleteBlueprint' | 'deleteEntities' | 'searchBlueprintEntities'>,
   managed: ManagedBlueprint[],
+  policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
 ): Promise<string[]> {
   const pending = managed.filter((b) => !b.definition && b.live);
   const deleted: string[] = [];
@@ -138,6 +146,7 @@ export async function deleteBlueprints(
     // A blueprint no other pending one relates to; in a cycle, the first (its relations go with it).
     const free = pending.find((b) => !pending.some((o) => o !== b && targets(o).includes(b.identifier))) ?? pending[0]!;
     try {
+      if (policy.deleteEntitiesOf?.includes(free.identifier)) await deleteAllEntities(port, free.identifier);
       await port.deleteBlueprint(free.identifier);
     } catch (error) {
       throw new FatalError(
@@ -151,4 +160,17 @@ export async function deleteBlueprints(
     pending.splice(pending.indexOf(free), 1);
   }
   return deleted;
+}
+
+/** Every entity Port holds of the blueprint, deleted; throws when Port refuses any of them. */
+async function deleteAllEntities(
+  port: Pick<PortApi, 'deleteEntities' | 'searchBlueprintEntities'>,
+  blueprint: string,
+): Promise<void> {
+  const identifiers = (await port.searchBlueprintEntities(blueprint, undefined, { include: ['identifier'] })).map(
+    (entity) => entity.identifier,
+  );
+  if (identifiers.length === 0) return;
+  const failed = (await port.deleteEntities(blueprint, identifiers)).filter((outcome) => !outcome.ok);
+  if (failed.length > 0) throw new Error(`${failed.length} of its ${identifiers.length} entities could not be deleted`);
 }

@@ -111,7 +111,7 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
       if (pushed.some((r) => r.result === 'failed')) {
         run.events.emit({ type: 'warning', message: 'some entities failed to push, so no blueprint was deleted' });
       } else {
-        for (const identifier of await deleteBlueprints(port, managed))
+        for (const identifier of await deleteBlueprints(port, managed, options.blueprints))
           run.events.emit({ type: 'note', message: `blueprint ${identifier} deleted` });
       }
     }
@@ -315,6 +315,16 @@ function blockedHint(refused: BlueprintChange[]): string {
     ...(properties.length > 0
       ? [`recreate the property with ${properties.join(' ')} (values not in the files are lost)`]
       : []),
-    ...(deletion ? ["remove the blueprint's entities first (their files, with --delete-removed)"] : []),
+    ...(deletion
+      ? [
+          `remove its entities' files and sync with --delete-removed, or delete every entity Port holds of it with ${[
+            ...new Set(
+              refused
+                .filter((c) => c.class === 'blocked' && c.path === '')
+                .map((c) => `--delete-entities ${c.blueprint}`),
+            ),
+          ].join(' ')}`,
+        ]
+      : []),
   ].join('; ');
 }
