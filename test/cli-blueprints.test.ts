@@ -1,7 +1,19 @@
 import type { Report } from '@port-gitops/core';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apiGet, emulator, exampleBlueprints, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+import {
+  CREDENTIALS,
+  apiGet,
+  emulator,
+  exampleBlueprints,
+  git,
+  makeDir,
+  makeRepo,
+  runAction,
+  runCli,
+  syncEnv,
+  writeFiles,
+} from './helpers.js';
 
 type Definition = Record<string, unknown> & {
   schema: { properties: Record<string, Record<string, unknown>>; required?: string[] };
@@ -463,5 +475,32 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(done.code).toBe(0);
     expect(done.stderr).toContain('blueprint legacy deleted');
     expect((await apiGet(port.url, '/v1/blueprints/legacy')).status).toBe(404);
+  });
+
+  it("the Action's allow-breaking input lets a sync write a breaking change", async () => {
+    const files = exampleBlueprints();
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
+    domain.schema.properties.description = { ...domain.schema.properties.description, minLength: 3 };
+    const repo = makeRepo({
+      ...files,
+      '.port/blueprints/domain.json': json(domain),
+      'port-gitops.config.json': json({ manageBlueprints: ['domain'] }),
+    });
+    const port = await emulator();
+    const inputs = {
+      command: 'sync',
+      all: 'true',
+      'client-id': CREDENTIALS.PORT_CLIENT_ID,
+      'client-secret': CREDENTIALS.PORT_CLIENT_SECRET,
+      'base-url': port.url,
+    };
+    const env = { RUNNER_TEMP: makeDir({}) };
+    const refused = await runAction(repo, inputs, env);
+    expect(refused.code).toBe(3);
+    expect(refused.stdout + refused.stderr).toContain('--allow-breaking');
+    const allowed = await runAction(repo, { ...inputs, 'allow-breaking': 'true' }, env);
+    expect(allowed.code).toBe(0);
+    const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/domain');
+    expect(live.body.blueprint.schema.properties.description).toMatchObject({ minLength: 3 });
   });
 });
