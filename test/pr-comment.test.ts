@@ -2,7 +2,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CodeHost, startCodeHost } from './code-host.js';
-import { CREDENTIALS, emulator, git, makeDir, makeRepo, runAction, runCli, syncEnv, writeFiles } from './helpers.js';
+import {
+  CREDENTIALS,
+  emulator,
+  exampleBlueprints,
+  git,
+  makeDir,
+  makeRepo,
+  runAction,
+  runCli,
+  syncEnv,
+  writeFiles,
+} from './helpers.js';
 
 const MARKER = '<!-- port-gitops plan -->';
 const domain = (id: string, description: string) =>
@@ -47,6 +58,24 @@ function github(apiUrl: string, token: string, head = 'acme/monorepo'): Record<s
 }
 
 describe('plan --comment: the plan as one pull request comment', () => {
+  it('comments a pull request that changes only a managed blueprint, with the blueprint table', async () => {
+    const files = exampleBlueprints();
+    const repo = makeRepo({ ...files, 'port-gitops.config.json': JSON.stringify({ manageBlueprints: ['domain'] }) });
+    const port = await emulator();
+    const code = await host({ 'ghs-write-token': 'write' });
+    const env = { ...syncEnv(port.url), ...github(code.url, 'ghs-write-token') };
+    const definition = JSON.parse(files['.port/blueprints/domain.json']!) as { icon?: string };
+    definition.icon = 'Globe';
+    writeFiles(repo, { '.port/blueprints/domain.json': JSON.stringify(definition) });
+    commit(repo, 'new icon');
+    const run = await runCli(['plan', '--base', 'HEAD~1', '--comment'], { cwd: repo, env });
+    expect(run.stderr).toContain('comment is created');
+    const ours = code.comments.get('acme/monorepo#7')!.filter((c) => c.body.startsWith(MARKER));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain('### port-gitops plan: 1 blueprint change');
+    expect(ours[0]!.body).toContain('| <code>domain</code> | <code>icon</code> | safe |');
+  });
+
   it('creates one comment, edits it in place on each run, reduces it when nothing changes, and leaves others alone', async () => {
     const repo = makeRepo({ 'a/port.yml': domain('a', 'one') });
     const port = await emulator();

@@ -32,7 +32,14 @@ export function planMarkdown(report: Report, options: { countsOnly?: boolean } =
   const counts = KINDS.filter((kind) => byKind[kind].length > 0)
     .map((kind) => `${number(byKind[kind].length)} to ${kind}`)
     .join(', ');
-  const lines = [`### port-gitops plan: ${total === 0 ? 'no change in Port' : counts}`, ''];
+  const blueprintChanges = report.blueprints?.length ?? 0;
+  const heading = [
+    ...(blueprintChanges > 0
+      ? [`${number(blueprintChanges)} ${plural(blueprintChanges, 'blueprint change', 'blueprint changes')}`]
+      : []),
+    ...(total > 0 ? [counts] : []),
+  ];
+  const lines = [`### port-gitops plan: ${heading.length === 0 ? 'no change in Port' : heading.join(', ')}`, ''];
   const scope =
     report.mode === 'all' ? 'All entity files' : `The change ${code(`${short(report.base)}..${short(report.head)}`)}`;
   lines.push(

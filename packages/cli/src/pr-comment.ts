@@ -60,7 +60,9 @@ async function writeComment(report: Report, output: Output, env: NodeJS.ProcessE
   const found = hostOf(env);
   if ('why' in found) return { written: false, why: found.why };
   const host = found.host;
-  const empty = !report.entities.some((entity) => entity.change && entity.change !== 'unchanged');
+  const empty =
+    !report.entities.some((entity) => entity.change && entity.change !== 'unchanged') &&
+    (report.blueprints ?? []).length === 0;
   let body = `${COMMENT_MARKER}\n${planMarkdown(report)}`;
   if (body.length > host.limit) {
     body = `${COMMENT_MARKER}\n${planMarkdown(report, { countsOnly: true })}\nThe plan is too long for a ${host.name} comment: these are its counts; ${host.fullPlanAt} has every entity.\n`;
