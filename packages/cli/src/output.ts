@@ -69,6 +69,16 @@ export class Output {
     this.stderr.write(this.guard(this.redact(text.endsWith('\n') ? text : `${text}\n`)));
   }
 
+  /** Whether stderr is a terminal, which can redraw a line in place (a progress bar). */
+  get stderrIsTerminal(): boolean {
+    return Boolean((this.stderr as { isTTY?: boolean }).isTTY);
+  }
+
+  /** A line on stderr redrawn in place (`\r`, then the text, then clear to the end), redacted; `''` clears it. */
+  redraw(text: string): void {
+    this.stderr.write(`\r${this.redact(text)}\u001b[K`);
+  }
+
   /** Workflow commands port-gitops writes itself (annotations), each already escaped as the toolkit does. */
   command(lines: string[], stream: 'stdout' | 'stderr'): void {
     (stream === 'stdout' ? this.stdout : this.stderr).write(this.redact(`${lines.join('\n')}\n`));

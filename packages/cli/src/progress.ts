@@ -26,11 +26,12 @@ export function createProgress(
   const rate = () => Math.round(done / Math.max(0.001, (performance.now() - started) / 1000));
   const status = () => `${done}/${total} entities · ${rate()}/s · ${failed} failed`;
 
-  if (process.stderr.isTTY) {
+  if (output.stderrIsTerminal) {
     let drawnAt = 0;
     const draw = () => {
-      const filled = Math.round((done / total) * BAR_WIDTH);
-      process.stderr.write(`\r[${'='.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${status()}\u001b[K`);
+      // A count past the total (a retried batch counted again) fills the bar, never more.
+      const filled = Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH));
+      output.redraw(`[${'='.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${status()}`);
       drawnAt = performance.now();
     };
     return {
@@ -40,7 +41,7 @@ export function createProgress(
         if (performance.now() - drawnAt >= BAR_REFRESH_MS || done >= total) draw();
       },
       finish() {
-        if (drawnAt > 0) process.stderr.write('\r\u001b[K');
+        if (drawnAt > 0) output.redraw('');
       },
     };
   }
