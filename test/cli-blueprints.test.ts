@@ -503,4 +503,35 @@ describe('blueprints as code (manageBlueprints)', () => {
     const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/domain');
     expect(live.body.blueprint.schema.properties.description).toMatchObject({ minLength: 3 });
   });
+
+  it('deletes two retired blueprints that relate to each other (a cycle) in one sync', async () => {
+    const pair = {
+      '.port/blueprints/left.json': json({
+        identifier: 'left',
+        title: 'Left',
+        schema: { properties: {} },
+        relations: { right: { title: 'Right', target: 'right', many: false, required: false } },
+      }),
+      '.port/blueprints/right.json': json({
+        identifier: 'right',
+        title: 'Right',
+        schema: { properties: {} },
+        relations: { left: { title: 'Left', target: 'left', many: false, required: false } },
+      }),
+    };
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      ...pair,
+      'port-gitops.config.json': json({ manageBlueprints: true }),
+    });
+    const port = await emulator();
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    git(repo, 'rm', '-q', '.port/blueprints/left.json', '.port/blueprints/right.json');
+    git(repo, 'commit', '-q', '-m', 'retire the pair');
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--allow-destructive'], { cwd: repo, env });
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    for (const id of ['left', 'right']) expect((await apiGet(port.url, `/v1/blueprints/${id}`)).status).toBe(404);
+  });
 });

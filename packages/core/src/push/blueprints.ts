@@ -134,21 +134,35 @@ export async function applyBlueprints(
  * were deleted and which were not.
  */
 export async function deleteBlueprints(
-  port: Pick<PortApi, 'deleteBlueprint' | 'deleteEntities' | 'searchBlueprintEntities'>,
+  port: Pick<PortApi, 'deleteBlueprint' | 'deleteEntities' | 'searchBlueprintEntities' | 'replaceBlueprint'>,
   managed: ManagedBlueprint[],
   policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
 ): Promise<string[]> {
   const pending = managed.filter((b) => !b.definition && b.live);
   const deleted: string[] = [];
-  const targets = (b: ManagedBlueprint) =>
-    Object.values((b.live?.relations ?? {}) as Record<string, { target?: string }>).map((r) => r.target);
+  const relations = (b: ManagedBlueprint) => (b.live?.relations ?? {}) as Record<string, { target?: string }>;
+  const relatesTo = (b: ManagedBlueprint, target: string) =>
+    Object.values(relations(b)).some((r) => r.target === target);
   while (pending.length > 0) {
-    // A blueprint no other pending one relates to; in a cycle, the first (its relations go with it).
-    const free = pending.find((b) => !pending.some((o) => o !== b && targets(o).includes(b.identifier))) ?? pending[0]!;
+    // A blueprint no other pending one relates to. In a cycle there is none: the first one's relations
+    // to the others are removed first (Port refuses to delete a relation's target), which frees another.
+    let free = pending.find((b) => !pending.some((o) => o !== b && relatesTo(o, b.identifier)));
     try {
+      if (!free) {
+        const first = pending[0]!;
+        const others = new Set(pending.filter((b) => b !== first).map((b) => b.identifier));
+        const kept = Object.fromEntries(
+          Object.entries(relations(first)).filter(([, r]) => !others.has(r.target ?? '')),
+        );
+        const live = Object.fromEntries(Object.entries(first.live!).filter(([key]) => !OWNED_BY_PORT.includes(key)));
+        first.live = { ...live, relations: kept };
+        await port.replaceBlueprint(first.identifier, first.live);
+        continue;
+      }
       if (policy.deleteEntitiesOf?.includes(free.identifier)) await deleteAllEntities(port, free.identifier);
       await port.deleteBlueprint(free.identifier);
     } catch (error) {
+      free ??= pending[0]!;
       throw new FatalError(
         'config',
         `blueprint ${free.identifier}: Port refused its deletion: ${(error as Error).message}. ` +
