@@ -209,6 +209,7 @@ describe('blueprints as code (manageBlueprints)', () => {
     ]);
     const text = await runCli(['plan', '--base', 'HEAD~1'], { cwd: repo, env });
     expect(text.stdout).toContain('Port holds 1 entity, 1 file invalid');
+    expect(text.stdout).toMatch(/^plan \(changes [0-9a-f]+\.\.[0-9a-f]+\): 1 blueprint change planned · /m);
     writeFiles(repo, {
       'd/port.yml': 'identifier: payments\nblueprint: domain\ntitle: Payments\nproperties:\n  description: money\n',
     });
@@ -218,6 +219,7 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(refused.stderr).toContain('blueprint domain: destructive: schema.properties.architect');
     const applied = await runCli(['sync', '--base', 'HEAD~1', '--allow-destructive'], { cwd: repo, env });
     expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/^sync \(changes [0-9a-f]+\.\.[0-9a-f]+\): 1 blueprint change written · /m);
     const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/domain');
     expect(Object.keys(live.body.blueprint.schema.properties)).toEqual(['description']);
     const entity = await apiGet<{ entity: { properties: Record<string, unknown> } }>(

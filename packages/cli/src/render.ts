@@ -91,6 +91,11 @@ function summaryLine(report: Report, output: Output): string {
     `${s.files} ${s.files === 1 ? 'file' : 'files'}`,
     `${s.entities} ${s.entities === 1 ? 'entity' : 'entities'}`,
   ];
+  const blueprintChanges = report.blueprints?.length ?? 0;
+  if (report.blueprints) {
+    const verb = report.command === 'sync' && !report.dryRun ? 'written' : 'planned';
+    parts.unshift(`${blueprintChanges} blueprint ${blueprintChanges === 1 ? 'change' : 'changes'} ${verb}`);
+  }
   if (report.command === 'plan') {
     const changes = (kind: string) => report.entities.filter((e) => e.change === kind).length;
     parts.push(
