@@ -536,4 +536,20 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(run.code).toBe(0);
     for (const id of ['left', 'right']) expect((await apiGet(port.url, `/v1/blueprints/${id}`)).status).toBe(404);
   });
+
+  it('check refuses, offline, a managed definition Port would refuse, at its line and column', async () => {
+    const repo = makeRepo({
+      '.port/blueprints/area.json': '{\n  "identifier": "area",\n  "title": "",\n  "schema": { "properties": {} }\n}\n',
+      '.port/blueprints/note.json': '{ "identifier": "note", "schema": { "properties": {} } }\n',
+      'port-gitops.config.json': json({ manageBlueprints: ['area'] }),
+    });
+    const run = await runCli(['check', '--all'], { cwd: repo, env: {} });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      '.port/blueprints/area.json:3:12: Port would refuse this managed blueprint: title must NOT have fewer than 1 characters',
+    );
+    // A definition that only checks entities (note, without a title) is not Port's to take.
+    writeFiles(repo, { 'port-gitops.config.json': json({}) });
+    expect((await runCli(['check', '--all'], { cwd: repo, env: {} })).code).toBe(0);
+  });
 });

@@ -1,6 +1,6 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Blueprint } from '@port-gitops/port-schema';
+import { type Blueprint, PORT_ROUTES, sharedPortAjv } from '@port-gitops/port-schema';
 import { FatalError } from '../errors.js';
 import { readRepositoryFile } from '../files.js';
 import { parseJsonSource } from '../source/index.js';
@@ -14,7 +14,12 @@ const MAX_BLUEPRINT_BYTES = 8 * 1024 * 1024;
  * folder the config names and the repository lacks); a broken file, or two files defining one
  * blueprint, ends the run.
  */
-export async function loadLocalBlueprints(root: string, dir: string): Promise<Map<string, Blueprint>> {
+export async function loadLocalBlueprints(
+  root: string,
+  dir: string,
+  /** Config `manageBlueprints`: these definitions are written to Port, so they must be what Port takes. */
+  manage: boolean | string[] = false,
+): Promise<Map<string, Blueprint>> {
   const blueprints = new Map<string, Blueprint>();
   const from = new Map<string, string>();
   let names: string[];
@@ -47,8 +52,32 @@ export async function loadLocalBlueprints(root: string, dir: string): Promise<Ma
         'keep one of them (port-gitops blueprints pull writes <identifier>.json)',
       );
     }
+    if (manage === true || (Array.isArray(manage) && manage.includes(blueprint.identifier))) {
+      const wrapped = (parsed as { blueprint?: Blueprint }).blueprint !== undefined;
+      const refusal = refusedByPort(blueprint);
+      if (refusal) {
+        const at = source.locator.locate(`${wrapped ? '/blueprint' : ''}${refusal.pointer}`);
+        throw new FatalError(
+          'config',
+          `${path}:${at.line}:${at.column}: Port would refuse this managed blueprint: ${refusal.message}`,
+          "Port's blueprint routes need a title (1 to 100 characters) and schema.properties",
+        );
+      }
+    }
     from.set(blueprint.identifier, path);
     blueprints.set(blueprint.identifier, blueprint);
   }
   return blueprints;
+}
+
+/** The first way Port's blueprint routes would refuse this definition as a body, if any. */
+function refusedByPort(definition: Blueprint): { pointer: string; message: string } | undefined {
+  const body = PORT_ROUTES.find((route) => route.method === 'PUT' && route.path === '/v1/blueprints/{identifier}')!
+    .body!;
+  const validate = sharedPortAjv().compile(body);
+  if (validate(definition)) return undefined;
+  const error = validate.errors![0]!;
+  const at = error.instancePath || '';
+  const where = at ? `${at.slice(1).replaceAll('/', '.')} ` : '';
+  return { pointer: at, message: `${where}${error.message ?? 'does not match'}` };
 }

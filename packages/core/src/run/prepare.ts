@@ -127,7 +127,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   // jq loads and the mappings' filters compile while git works and the blueprints load.
   const mapping = openMapping(config, repository, env);
   mapping.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-  const blueprints = await loadLocalBlueprints(root, config.blueprintsDir);
+  const blueprints = await loadLocalBlueprints(root, config.blueprintsDir, config.manageBlueprints);
   const stale = staleEditorSchema(root, config.editorSchema, blueprints);
   if (stale) events.emit({ type: 'warning', message: stale });
   events.stage('blueprints');
