@@ -86,6 +86,9 @@ describe('blueprints as code (manageBlueprints)', () => {
       'service relations.system': 'safe',
     });
 
+    const dry = await runCli(['sync', '--base', 'HEAD~1', '--dry-run'], { cwd: repo, env });
+    expect(dry.stderr).toContain('it does not show the changes to the managed blueprints: `plan` reads them');
+
     // Without --allow-breaking: refused before anything is written.
     const refused = await runCli(['sync', '--base', 'HEAD~1'], { cwd: repo, env });
     expect(refused.code).toBe(3);

@@ -92,6 +92,13 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
   let pushed: PushResult[];
   let blueprints: BlueprintChange[] | undefined;
   if (options.dryRun) {
+    if (run.config.manageBlueprints) {
+      run.events.emit({
+        type: 'note',
+        message:
+          '--dry-run reads nothing from Port, so it does not show the changes to the managed blueprints: `plan` reads them',
+      });
+    }
     const pruned = options.prune ? await prune(run, await connection(), options.prune) : [];
     const deletes = plan.deleteRemoved ? plan.deletes : [];
     pushed = withoutPushing([...plan.upserts, ...deletes, ...pruned], 'planned');
