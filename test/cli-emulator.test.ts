@@ -20,6 +20,8 @@ describe('port-gitops emulator', () => {
         join(EXAMPLE, '.port/teams.json'),
         '--rate-limit',
         '1000/60',
+        '--decide',
+        'requiredOnExisting=refuse',
       ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -44,6 +46,14 @@ describe('port-gitops emulator', () => {
       await fetch(`${url}/v1/blueprints/_team/entities`, { headers: { authorization: `Bearer ${token.accessToken}` } })
     ).json()) as { entities: Array<{ identifier: string }> };
     expect(teams.entities.map((t) => t.identifier).sort()).toEqual(['payments', 'platform', 'search', 'security']);
+    // --decide: a property made required while teams lack it is refused, as asked.
+    const required = await fetch(`${url}/v1/blueprints/_team`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Team', schema: { properties: { lead: { type: 'string' } }, required: ['lead'] } }),
+    });
+    expect(required.status).toBe(422);
+    expect(((await required.json()) as { error: string }).error).toBe('blueprint_schema_mismatch');
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -56,6 +66,10 @@ describe('port-gitops emulator', () => {
     const rate = await runCli(['emulator', '--rate-limit', 'lots'], { cwd: REPO_ROOT });
     expect(rate.code).toBe(3);
     expect(rate.stderr).toContain('--rate-limit takes N/SECONDS');
+    const decide = await runCli(['emulator', '--decide', 'requiredOnExisting=maybe'], { cwd: REPO_ROOT });
+    expect(decide.code).toBe(3);
+    expect(decide.stderr).toContain('--decide takes NAME=CHOICE, not "requiredOnExisting=maybe"');
+    expect(decide.stderr).toContain('requiredOnExisting=accept|refuse');
   });
 
   it('refuses to start, with exit 3, when a relation targets a blueprint it was not given', async () => {

@@ -324,6 +324,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           describe: 'Seed of the fault dice, to replay a run',
           coerce: wholeNumber('seed', 0),
         })
+        .option('decide', {
+          type: 'string',
+          array: true,
+          describe:
+            "How to meet a blueprint change Port's sources do not settle (docs/port-fidelity.md): requiredOnExisting=accept|refuse, relationReshape=refuse|accept, teamsOnOwnershipChange=drop|keep; repeatable",
+        })
         .example(
           '$0 emulator --blueprints examples/monorepo/.port/blueprints --teams examples/monorepo/.port/teams.json',
           "Serve the example's blueprints and teams on 127.0.0.1:5555",

@@ -62,6 +62,13 @@ export interface BlueprintChangeDecisions {
   teamsOnOwnershipChange: 'drop' | 'keep';
 }
 
+/** Each decision's choices, the default first. */
+export const BLUEPRINT_CHANGE_CHOICES: { [K in keyof BlueprintChangeDecisions]: Array<BlueprintChangeDecisions[K]> } = {
+  requiredOnExisting: ['accept', 'refuse'],
+  relationReshape: ['refuse', 'accept'],
+  teamsOnOwnershipChange: ['drop', 'keep'],
+};
+
 export const DEFAULT_BLUEPRINT_CHANGES: BlueprintChangeDecisions = {
   requiredOnExisting: 'accept',
   relationReshape: 'refuse',

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, FatalError } from '@port-gitops/core';
-import { EmulatorSetupError, startEmulator, type EmulatorOptions } from '@port-gitops/emulator';
+import {
+  BLUEPRINT_CHANGE_CHOICES,
+  type BlueprintChangeDecisions,
+  EmulatorSetupError,
+  type EmulatorOptions,
+  startEmulator,
+} from '@port-gitops/emulator';
 import type { Output } from '../output.js';
 
 export interface EmulatorArgs {
@@ -19,6 +25,7 @@ export interface EmulatorArgs {
   resetRate?: number;
   tokenTtlS?: number;
   seed?: number;
+  decide?: string[];
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
@@ -52,6 +59,7 @@ export async function runEmulator(args: EmulatorArgs, output: Output): Promise<n
       : {}),
     ...(args.tokenTtlS !== undefined ? { tokenTtlSeconds: args.tokenTtlS } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    ...(args.decide && args.decide.length > 0 ? { blueprintChanges: parseDecisions(args.decide) } : {}),
   };
   const emulator = await startEmulator(options).catch((error: unknown) => {
     if (error instanceof EmulatorSetupError) throw new FatalError('config', error.message);
@@ -95,4 +103,24 @@ export function parseRateLimit(text: string): { requests: number; windowSeconds:
     throw new FatalError('usage', `--rate-limit takes N/SECONDS, e.g. 100/60, not "${text}"`);
   }
   return { requests: Number(match[1]), windowSeconds: Number(match[2]) };
+}
+
+/** `--decide NAME=CHOICE`: how the emulator meets a blueprint change no source of Port's settles. */
+function parseDecisions(given: string[]): Partial<BlueprintChangeDecisions> {
+  const decisions: Record<string, string> = {};
+  const choices = BLUEPRINT_CHANGE_CHOICES as Record<string, string[]>;
+  for (const item of given) {
+    const [name = '', choice = ''] = item.split('=', 2);
+    if (!choices[name]?.includes(choice)) {
+      throw new FatalError(
+        'usage',
+        `--decide takes NAME=CHOICE, not ${JSON.stringify(item)}`,
+        Object.entries(choices)
+          .map(([key, values]) => `${key}=${values.join('|')}`)
+          .join(', '),
+      );
+    }
+    decisions[name] = choice;
+  }
+  return decisions as Partial<BlueprintChangeDecisions>;
 }

@@ -16,7 +16,7 @@ export function wholeNumber(flag: string, min: number, max = Number.POSITIVE_INF
 }
 
 /** Options that take several values (positionals); any other given twice is a usage error. */
-const MANY = new Set(['_', '$0', 'files', 'ids', 'recreate-property', 'delete-entities']);
+const MANY = new Set(['_', '$0', 'files', 'ids', 'recreate-property', 'delete-entities', 'decide']);
 
 /**
  * yargs turns a flag given twice into a list, which a command reading one value would misread (or crash
