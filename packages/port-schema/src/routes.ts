@@ -110,6 +110,16 @@ const WRITE_QUERY: Record<string, QueryParameter> = {
 /** The largest page a paginated search returns. */
 export const MAX_SEARCH_PAGE = 1000;
 
+/** The keys of a blueprint definition Port's create and replace routes describe; others are allowed. */
+const BLUEPRINT_BODY_PROPERTIES: Record<string, JsonSchema> = {
+  identifier: BLUEPRINT_IDENTIFIER_SCHEMA,
+  title: { type: 'string', minLength: 1, maxLength: 100 },
+  description: { type: 'string', maxLength: 200 },
+  icon: { type: 'string' },
+  schema: { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
+  relations: { type: 'object' },
+};
+
 export const PORT_ROUTES: RouteDescription[] = [
   {
     method: 'POST',
@@ -143,14 +153,7 @@ export const PORT_ROUTES: RouteDescription[] = [
     body: {
       type: 'object',
       required: ['identifier', 'title', 'schema'],
-      properties: {
-        identifier: BLUEPRINT_IDENTIFIER_SCHEMA,
-        title: { type: 'string', minLength: 1, maxLength: 100 },
-        description: { type: 'string', maxLength: 200 },
-        icon: { type: 'string' },
-        schema: { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
-        relations: { type: 'object' },
-      },
+      properties: BLUEPRINT_BODY_PROPERTIES,
     },
     answers: {
       201: { source: 'spec', schema: ok({ blueprint: BLUEPRINT }) },
@@ -168,14 +171,7 @@ export const PORT_ROUTES: RouteDescription[] = [
     body: {
       type: 'object',
       required: ['title', 'schema'],
-      properties: {
-        identifier: BLUEPRINT_IDENTIFIER_SCHEMA,
-        title: { type: 'string', minLength: 1, maxLength: 100 },
-        description: { type: 'string', maxLength: 200 },
-        icon: { type: 'string' },
-        schema: { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
-        relations: { type: 'object' },
-      },
+      properties: BLUEPRINT_BODY_PROPERTIES,
     },
     answers: {
       200: { source: 'spec', schema: ok({ blueprint: BLUEPRINT }) },
