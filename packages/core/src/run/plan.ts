@@ -1,9 +1,10 @@
-import { compareOperations, planBlueprints, planDeletes, readLive } from '../plan/index.js';
+import { compareOperations, planDeletes, readLive } from '../plan/index.js';
 import type { PortConnector } from '../port.js';
 import { type Report, buildReport } from '../report/index.js';
 import { connect } from './connect.js';
 import type { RunOptions } from './options.js';
-import { definitionsAtBase, invalidFilesOf, prepare, removedEntitiesOf } from './prepare.js';
+import { readManagedBlueprints } from './managed-blueprints.js';
+import { prepare } from './prepare.js';
 import { plannedUpserts } from './upserts.js';
 
 /**
@@ -15,18 +16,7 @@ export async function plan(options: RunOptions, connector: PortConnector): Promi
   const run = await prepare(options);
   const operations = [...(await plannedUpserts(run)), ...planDeletes(run.changes?.removed ?? [])];
   const port = await connect(run, connector);
-  const { manageBlueprints, blueprintsDir } = run.config;
-  const managed = manageBlueprints
-    ? await planBlueprints(
-        port,
-        run.blueprints,
-        manageBlueprints,
-        blueprintsDir,
-        invalidFilesOf(run),
-        await definitionsAtBase(run),
-        removedEntitiesOf(run),
-      )
-    : undefined;
+  const managed = await readManagedBlueprints(run, port, true);
   // A blueprint the sync would create has no entities to read: each of its entities is a creation.
   const created = new Set(managed?.filter((b) => b.live === undefined).map((b) => b.identifier));
   const existing = operations.filter((operation) => !created.has(operation.blueprint));

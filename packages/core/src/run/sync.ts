@@ -7,7 +7,6 @@ import {
   type PushResult,
   type UpsertOperation,
   compareOperations,
-  planBlueprints,
   planDeletes,
   planPrune,
   readLive,
@@ -25,7 +24,8 @@ import {
 import { type Report, buildReport } from '../report/index.js';
 import { connect, connectAhead } from './connect.js';
 import type { RunOptions } from './options.js';
-import { type PreparedRun, definitionsAtBase, invalidFilesOf, openRun, prepare, removedEntitiesOf } from './prepare.js';
+import { readManagedBlueprints } from './managed-blueprints.js';
+import { type PreparedRun, openRun, prepare } from './prepare.js';
 import { type Tracking, checkStillCurrent, finishTracking, startTracking } from './tracking.js';
 import { plannedUpserts } from './upserts.js';
 
@@ -271,17 +271,8 @@ async function syncBlueprints(
   deleteRemoved = false,
   tracking?: Tracking,
 ): Promise<ManagedBlueprint[] | undefined> {
-  const { manageBlueprints, blueprintsDir } = run.config;
-  if (!manageBlueprints) return undefined;
-  const managed = await planBlueprints(
-    port,
-    run.blueprints,
-    manageBlueprints,
-    blueprintsDir,
-    invalidFilesOf(run),
-    await definitionsAtBase(run),
-    deleteRemoved ? removedEntitiesOf(run) : undefined,
-  );
+  const managed = await readManagedBlueprints(run, port, deleteRemoved);
+  if (!managed) return undefined;
   const refused = refusedBlueprintChanges(managed, policy);
   if (refused.length > 0) {
     const lines = refused.map((c) => `blueprint ${c.blueprint}: ${c.class}: ${c.path || 'the blueprint'}: ${c.reason}`);
