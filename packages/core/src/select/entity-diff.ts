@@ -50,22 +50,25 @@ export async function diffEntities(
   options: DiffOptions,
 ): Promise<EntityChanges> {
   const base = new Map<string, { file: string; written: string; data: Record<string, unknown>; removable: boolean }>();
+  /** The entities a file held at base, read by `reader`; removable unless the file is invalid now. */
+  const addBase = (reader: EntityReader, path: string, text: string, currentPath: string) => {
+    for (const entity of reader.parse(path, text)) {
+      const blueprint = reader.blueprintOf(path, entity);
+      if (blueprint && typeof entity.identifier === 'string') {
+        base.set(keyOf(blueprint, entity.identifier), {
+          file: path,
+          written: canonical(entity),
+          data: entity,
+          removable: !options.invalidFiles.has(currentPath),
+        });
+      }
+    }
+  };
   // Unchanged files are compared with themselves below; added files have no base.
   const withBase = selection.files.filter((file) => file.status !== 'unchanged' && file.baseBlob);
   const blobs = await options.readBlobs(withBase.map((file) => file.baseBlob!));
   for (const file of withBase) {
-    const basePath = file.previousPath ?? file.path;
-    for (const entity of options.reader.parse(basePath, blobs.get(file.baseBlob!) ?? '')) {
-      const blueprint = options.reader.blueprintOf(basePath, entity);
-      if (blueprint && typeof entity.identifier === 'string') {
-        base.set(keyOf(blueprint, entity.identifier), {
-          file: basePath,
-          written: canonical(entity),
-          data: entity,
-          removable: !options.invalidFiles.has(file.path),
-        });
-      }
-    }
+    addBase(options.reader, file.previousPath ?? file.path, blobs.get(file.baseBlob!) ?? '', file.path);
   }
   // Mapped files, when the mappings changed: each at base, through the base mappings (`<base>:<path>`).
   const remapped = options.remapped;
@@ -80,18 +83,7 @@ export async function diffEntities(
     const texts = await options.readBlobs([...remappedPaths].map((path) => `${remapped.base}:${path}`));
     for (const path of remappedPaths) {
       const text = texts.get(`${remapped.base}:${path}`);
-      if (text === undefined) continue;
-      for (const entity of remapped.reader.parse(path, text)) {
-        const blueprint = remapped.reader.blueprintOf(path, entity);
-        if (blueprint && typeof entity.identifier === 'string') {
-          base.set(keyOf(blueprint, entity.identifier), {
-            file: path,
-            written: canonical(entity),
-            data: entity,
-            removable: !options.invalidFiles.has(path),
-          });
-        }
-      }
+      if (text !== undefined) addBase(remapped.reader, path, text, path);
     }
   }
   const unchangedFiles = new Set(
