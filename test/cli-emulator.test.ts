@@ -70,6 +70,8 @@ describe('port-gitops emulator', () => {
     expect(decide.code).toBe(3);
     expect(decide.stderr).toContain('--decide takes NAME=CHOICE, not "requiredOnExisting=maybe"');
     expect(decide.stderr).toContain('requiredOnExisting=accept|refuse');
+    const extra = await runCli(['emulator', '--decide', 'requiredOnExisting=refuse=yes'], { cwd: REPO_ROOT });
+    expect(extra.code).toBe(3);
   });
 
   it('refuses to start, with exit 3, when a relation targets a blueprint it was not given', async () => {

@@ -110,7 +110,8 @@ function parseDecisions(given: string[]): Partial<BlueprintChangeDecisions> {
   const decisions: Record<string, string> = {};
   const choices = BLUEPRINT_CHANGE_CHOICES as Record<string, string[]>;
   for (const item of given) {
-    const [name = '', choice = ''] = item.split('=', 2);
+    const at = item.indexOf('=');
+    const [name, choice] = at < 0 ? [item, ''] : [item.slice(0, at), item.slice(at + 1)];
     if (!choices[name]?.includes(choice)) {
       throw new FatalError(
         'usage',
