@@ -48,9 +48,9 @@ describe('port-gitops emulator', () => {
     expect(teams.entities.map((t) => t.identifier).sort()).toEqual(['payments', 'platform', 'search', 'security']);
     // --decide: a property made required while teams lack it is refused, as asked.
     const required = await fetch(`${url}/v1/blueprints/_team`, {
-      method: 'PUT',
+      method: 'PATCH',
       headers: { authorization: `Bearer ${token.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Team', schema: { properties: { lead: { type: 'string' } }, required: ['lead'] } }),
+      body: JSON.stringify({ schema: { properties: { lead: { type: 'string' } }, required: ['lead'] } }),
     });
     expect(required.status).toBe(422);
     expect(((await required.json()) as { error: string }).error).toBe('blueprint_schema_mismatch');

@@ -55,6 +55,19 @@ export async function recordClientSession(): Promise<Exchange[]> {
     { include: ['identifier', 'properties.language'], pageSize: 10 },
   );
   await client.countEntities('service');
+  // A property extended (PATCH), its values copied by a migration (polled until it ends), then the
+  // blueprint's entities and the blueprint deleted at once (another migration).
+  await client.patchBlueprint('contract_managed', { schema: { properties: { note: { type: 'string' } } } });
+  await client.upsertEntities('contract_managed', [{ identifier: 'm-1', properties: { tier: 'gold' } }]);
+  await client.migrate({
+    sourceBlueprint: 'contract_managed',
+    mapping: {
+      blueprint: 'contract_managed',
+      filter: '.properties.tier != null',
+      entity: { identifier: '.identifier', properties: { note: '.properties.tier' } },
+    },
+  });
+  await client.deleteAllEntities('contract_managed', { deleteBlueprint: false });
   // A blueprint deleted (200), and one Port refuses to delete while it holds entities (403).
   await client.deleteBlueprint('contract_managed');
   await client.deleteBlueprint('service').catch(() => undefined);

@@ -244,6 +244,16 @@ const CASES: Case[] = [
     steps: [{ method: 'DELETE', path: '/v1/blueprints/service' }],
   },
   {
+    decision: 'system-blueprint',
+    what: "replacing Port's system blueprint _team (it can only be extended)",
+    steps: [{ method: 'PUT', path: '/v1/blueprints/_team', body: { title: 'Team', schema: { properties: {} } } }],
+  },
+  {
+    decision: 'all-entities-required-relation',
+    what: "deleting all of a blueprint's entities at once when it has a required relation",
+    steps: [{ method: 'DELETE', path: '/v1/blueprints/service/all-entities' }],
+  },
+  {
     decision: 'has-dependents',
     what: 'deleting the target of a required relation',
     steps: [

@@ -28,6 +28,8 @@ export const DECISIONS = {
   'relation-reshape': { status: 422, error: 'bad_request', basis: 'guess' },
   'blueprint-has-entities': { status: 403, error: 'has_dependents', basis: 'observed' },
   'blueprint-targeted': { status: 403, error: 'has_dependents', basis: 'guess' },
+  'system-blueprint': { status: 422, error: 'bad_request', basis: 'guess' },
+  'all-entities-required-relation': { status: 422, error: 'bad_request', basis: 'guess' },
   'has-dependents': { status: 403, error: 'has_dependents', basis: 'documented' },
   'blueprint-schema': { status: 422, error: 'blueprint_schema_mismatch', basis: 'documented' },
   'unverified-rule': { status: 422, error: 'blueprint_schema_mismatch', basis: 'guess' },

@@ -231,6 +231,100 @@ describe('emulator: blueprint replacement', () => {
   });
 });
 
+describe('emulator: partial updates and migrations', () => {
+  const poll = async (call: Awaited<ReturnType<typeof start>>['call'], id: string) => {
+    const seen: string[] = [];
+    for (;;) {
+      const { status } = (await call('GET', `/v1/migrations/${id}`)).body.migration;
+      if (seen.at(-1) !== status) seen.push(status);
+      if (status === 'COMPLETED' || status === 'FAILURE') return seen;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+
+  it('merges a PATCH part by part, keeping the parts it does not name, with the rules of a replacement', async () => {
+    const { call } = await start();
+    const patched = await call('PATCH', '/v1/blueprints/service', {
+      schema: { properties: { url: { type: 'string' } } },
+      relations: { mentor: { target: 'team', required: false, many: false } },
+    });
+    expect(patched.status).toBe(200);
+    expect(Object.keys(patched.body.blueprint.schema.properties).sort()).toEqual(['language', 'tier', 'url']);
+    expect(patched.body.blueprint.schema.required).toEqual(['language']);
+    expect(Object.keys(patched.body.blueprint.relations).sort()).toEqual(['deps', 'mentor', 'owner']);
+    const retyped = await call('PATCH', '/v1/blueprints/service', {
+      schema: { properties: { tier: { type: 'string' } } },
+    });
+    expect(retyped.body.error).toBe('forbidden_format_change');
+    // Port's own blueprints are extended so, never replaced.
+    expect(
+      (await call('PATCH', '/v1/blueprints/_team', { schema: { properties: { slack: { type: 'string' } } } })).status,
+    ).toBe(200);
+    expect(
+      (await call('PATCH', '/v1/blueprints/_team', { schema: { properties: { description: { type: 'number' } } } }))
+        .status,
+    ).toBe(422);
+  });
+
+  it('copies values by a jq migration, entity by entity, and ends FAILURE naming how many were refused', async () => {
+    const { call } = await start();
+    await call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 'core' });
+    await call('PATCH', '/v1/blueprints/service', {
+      schema: { properties: { level: { type: 'number', minimum: 2 } } },
+    });
+    for (const [identifier, tier] of [
+      ['a', 1],
+      ['b', 3],
+      ['c', undefined],
+    ] as const)
+      await call('POST', '/v1/blueprints/service/entities?upsert=true', {
+        identifier,
+        properties: { language: 'go', ...(tier ? { tier } : {}) },
+        relations: { owner: 'core' },
+      });
+    const started = await call('POST', '/v1/migrations', {
+      sourceBlueprint: 'service',
+      mapping: {
+        blueprint: 'service',
+        filter: '.properties.tier != null',
+        entity: { identifier: '.identifier', properties: { level: '.properties.tier' } },
+      },
+    });
+    expect(started.body.migration.status).toBe('PENDING');
+    expect((await poll(call, started.body.migration.id)).at(-1)).toBe('FAILURE');
+    const failed = (await call('GET', `/v1/migrations/${started.body.migration.id}`)).body.migration;
+    expect(failed).toMatchObject({
+      status: 'FAILURE',
+      failureReason: expect.stringContaining('1 of 2 entities were refused (first: a:'),
+    });
+    const level = async (id: string) =>
+      (await call('GET', `/v1/blueprints/service/entities/${id}`)).body.entity.properties.level;
+    expect([await level('a'), await level('b'), await level('c')]).toEqual([undefined, 3, undefined]);
+    expect((await call('GET', '/v1/migrations/nope')).status).toBe(404);
+  });
+
+  it('deletes every entity of a blueprint as a migration, then the blueprint with delete_blueprint=true', async () => {
+    const { call } = await start();
+    await call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 'core' });
+    await call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 'edge' });
+    // A blueprint with a required relation is refused (Port's docs), and so is one another targets.
+    expect((await call('DELETE', '/v1/blueprints/service/all-entities')).status).toBe(422);
+    expect((await call('DELETE', '/v1/blueprints/team/all-entities?delete_blueprint=true')).body.error).toBe(
+      'has_dependents',
+    );
+    const emptied = await call('DELETE', '/v1/blueprints/team/all-entities?delete_blueprint=false');
+    expect(emptied.body).toEqual({ ok: true, migrationId: expect.any(String) });
+    expect((await poll(call, emptied.body.migrationId)).at(-1)).toBe('COMPLETED');
+    expect((await call('GET', '/v1/blueprints/team/entities-count')).body.count).toBe(0);
+    expect((await call('GET', '/v1/blueprints/team')).status).toBe(200);
+    await call('POST', '/v1/blueprints', { identifier: 'scratch', title: 'Scratch', schema: { properties: {} } });
+    await call('POST', '/v1/blueprints/scratch/entities?upsert=true', { identifier: 'x' });
+    const gone = await call('DELETE', '/v1/blueprints/scratch/all-entities?delete_blueprint=true');
+    expect((await poll(call, gone.body.migrationId)).at(-1)).toBe('COMPLETED');
+    expect((await call('GET', '/v1/blueprints/scratch')).status).toBe(404);
+  });
+});
+
 describe('emulator: ownership changes', () => {
   it("drops or keeps entities' teams when they stop being owned directly, as told", async () => {
     const kept: Record<string, unknown> = {};

@@ -9,6 +9,7 @@ import { DEFAULT_BLUEPRINT_CHANGES, DEFAULT_TOKEN_TTL_SECONDS, type EmulatorOpti
 import { debouncedWriter, loadBlueprints, readSavedCatalog } from './persistence.js';
 import { type Answer, type Route, matchRoute } from './router.js';
 import { authRoutes } from './routes/auth.js';
+import { Migrations } from './migrations.js';
 import { blueprintRoutes } from './routes/blueprints.js';
 import { entityRoutes } from './routes/entities.js';
 import { searchRoutes } from './routes/search.js';
@@ -57,7 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tokens = new Tokens((options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000);
   const routes = [
     ...authRoutes(tokens, options),
-    ...blueprintRoutes(store),
+    ...blueprintRoutes(store, new Migrations(store)),
     ...entityRoutes(store),
     ...searchRoutes(store),
   ];

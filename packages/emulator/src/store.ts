@@ -41,6 +41,8 @@ const BUILT_IN_BLUEPRINTS: Blueprint[] = [
 ];
 const PROTECTED_BLUEPRINTS = new Set(BUILT_IN_BLUEPRINTS.map((b) => b.identifier));
 const TEAM_BLUEPRINT = '_team';
+/** A blueprint's keys that map names to parts: a PATCH merges them part by part. */
+const NAMED_PARTS = new Set(['relations', 'mirrorProperties', 'calculationProperties', 'aggregationProperties']);
 const MAX_RELATION_QUERY_MATCHES = 100;
 
 export type EntityBody = Record<string, unknown> & {
@@ -150,10 +152,22 @@ export class EntityStore {
    * relation to a blueprint it does not have; a property or relation removed takes its values from every
    * entity (inferred: docs/port-fidelity.md). A new identifier in the body (a rename) is not emulated.
    */
-  replaceBlueprint(identifier: string, definition: Blueprint, actor: string): Blueprint {
+  replaceBlueprint(identifier: string, definition: Blueprint, actor: string, patched = false): Blueprint {
     const before = this.blueprint(identifier);
     if (definition.identifier !== undefined && definition.identifier !== identifier) {
       throw new ApiError('unsupported', 'renaming a blueprint is not emulated');
+    }
+    const core = BUILT_IN_BLUEPRINTS.find((b) => b.identifier === identifier);
+    if (core && !patched) {
+      throw new ApiError('system-blueprint', `Port's system blueprint "${identifier}" can only be extended (PATCH)`);
+    }
+    for (const [key, property] of Object.entries(core?.schema.properties ?? {})) {
+      if (JSON.stringify(definition.schema.properties[key]) !== JSON.stringify(property)) {
+        throw new ApiError(
+          'system-blueprint',
+          `property "${key}" of Port's system blueprint "${identifier}" is Port's`,
+        );
+      }
     }
     const now = definition.schema.properties;
     for (const [key, was] of Object.entries(before.schema.properties)) {
@@ -213,11 +227,69 @@ export class EntityStore {
   }
 
   /**
+   * `PATCH /v1/blueprints/{identifier}`: the body merged into the definition, key by key, and one level
+   * down in the keys that are maps of named parts (`schema.properties`, relations, computed properties),
+   * so that a part can be added without sending the others; nothing is removed (inferred from how Port's
+   * own clients use it: docs/port-fidelity.md). The result meets the same rules as a replacement.
+   */
+  patchBlueprint(identifier: string, partial: Partial<Blueprint>, actor: string): Blueprint {
+    const before = this.blueprint(identifier) as unknown as Record<string, unknown>;
+    const merged: Record<string, unknown> = { ...before };
+    for (const [key, value] of Object.entries(partial)) {
+      const was = before[key];
+      if (key === 'schema' && isMap(value) && isMap(was)) {
+        merged.schema = {
+          ...was,
+          ...value,
+          properties: { ...(was.properties as object), ...(value.properties as object) },
+        };
+      } else if (NAMED_PARTS.has(key) && isMap(value) && isMap(was)) merged[key] = { ...was, ...value };
+      else merged[key] = value;
+    }
+    return this.replaceBlueprint(identifier, merged as unknown as Blueprint, actor, true);
+  }
+
+  /**
+   * What refuses `DELETE /v1/blueprints/{identifier}/all-entities` before it starts: a system blueprint, a
+   * blueprint with a required relation (Port's docs: the route cannot be used then), an entity of another
+   * blueprint whose required relation names one of them (has_dependents), and with `deleteBlueprint`,
+   * what refuses the blueprint's own deletion apart from its entities.
+   */
+  checkDeleteAllEntities(identifier: string, deleteBlueprint: boolean): void {
+    const blueprint = this.blueprint(identifier);
+    if (PROTECTED_BLUEPRINTS.has(identifier)) {
+      throw new ApiError(
+        'system-blueprint',
+        `the entities of Port's system blueprint "${identifier}" cannot be deleted at once`,
+      );
+    }
+    const required = Object.entries(blueprint.relations ?? {}).find(([, relation]) => relation.required);
+    if (required) {
+      throw new ApiError(
+        'all-entities-required-relation',
+        `blueprint "${identifier}" has the required relation "${required[0]}": delete its entities one by one`,
+      );
+    }
+    this.collectDeletion(identifier, [...this.entityMap(identifier).keys()], false);
+    if (deleteBlueprint) this.checkNotTargeted(identifier);
+  }
+
+  /** The work of `all-entities`, once it runs: every entity of the blueprint, then (if asked) the blueprint. */
+  deleteAllEntities(identifier: string, deleteBlueprint: boolean): void {
+    this.checkDeleteAllEntities(identifier, deleteBlueprint);
+    this.deleteMany(identifier, [...this.entityMap(identifier).keys()], false);
+    if (deleteBlueprint) this.deleteBlueprint(identifier);
+  }
+
+  /**
    * `DELETE /v1/blueprints/{identifier}`: refused while Port holds any entity of it (`has_dependents`;
-   * Port does not cascade) or another blueprint's relation targets it.
+   * Port does not cascade) or another blueprint's relation targets it, and for Port's system blueprints.
    */
   deleteBlueprint(identifier: string): void {
     this.blueprint(identifier);
+    if (PROTECTED_BLUEPRINTS.has(identifier)) {
+      throw new ApiError('system-blueprint', `Port's system blueprint "${identifier}" cannot be deleted`);
+    }
     const count = this.entityMap(identifier).size;
     if (count > 0) {
       throw new ApiError(
@@ -225,6 +297,14 @@ export class EntityStore {
         `blueprint "${identifier}" cannot be deleted: there are ${count} "${identifier}" entities`,
       );
     }
+    this.checkNotTargeted(identifier);
+    this.blueprints.delete(identifier);
+    this.byBlueprint.delete(identifier);
+    this.created.delete(identifier);
+    this.onChange();
+  }
+
+  private checkNotTargeted(identifier: string): void {
     for (const other of this.blueprints.values()) {
       if (other.identifier === identifier) continue;
       for (const [key, relation] of Object.entries(other.relations ?? {})) {
@@ -236,10 +316,6 @@ export class EntityStore {
         }
       }
     }
-    this.blueprints.delete(identifier);
-    this.byBlueprint.delete(identifier);
-    this.created.delete(identifier);
-    this.onChange();
   }
 
   listBlueprints(): Blueprint[] {
@@ -591,4 +667,8 @@ function pick<K extends string>(
 ): Partial<Record<K, string>> {
   const value = sent ?? kept;
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -137,6 +137,67 @@ export class PortClient {
     await this.request('DELETE', `/v1/blueprints/${enc(identifier)}`);
   }
 
+  /**
+   * `PATCH /v1/blueprints/{identifier}`: `partial` merged into the definition (a part named in a map, a
+   * property or a relation, added or replaced; nothing removed): how a system blueprint is extended.
+   */
+  async patchBlueprint(identifier: string, partial: Record<string, unknown>): Promise<void> {
+    await this.request('PATCH', `/v1/blueprints/${enc(identifier)}`, { body: partial });
+  }
+
+  /**
+   * `DELETE /v1/blueprints/{identifier}/all-entities`: every entity of the blueprint deleted (and, with
+   * `deleteBlueprint`, the blueprint after them), as one of Port's migrations; resolves once it has
+   * completed, and throws when it fails.
+   */
+  async deleteAllEntities(blueprint: string, options: { deleteBlueprint: boolean }): Promise<void> {
+    const answer = await this.request<{ migrationId?: string }>(
+      'DELETE',
+      `/v1/blueprints/${enc(blueprint)}/all-entities`,
+      {
+        query: { delete_blueprint: String(options.deleteBlueprint) },
+      },
+    );
+    // The spec's answer has no id: then there is nothing to wait for.
+    if (answer.migrationId) await this.waitForMigration(answer.migrationId);
+  }
+
+  /**
+   * `POST /v1/migrations`: Port maps every entity of `sourceBlueprint` that passes `mapping.filter` (jq)
+   * into `mapping.blueprint` with `mapping.entity` (jq per field); resolves once the migration has
+   * completed, and throws when it fails.
+   */
+  async migrate(body: { sourceBlueprint: string; mapping: Record<string, unknown> }): Promise<void> {
+    const answer = await this.request<{ migration: { id: string } }>('POST', '/v1/migrations', { body });
+    await this.waitForMigration(answer.migration.id);
+  }
+
+  /**
+   * Polls a migration until it ends: every 0.25 s at first, then less often, up to every 5 s (the
+   * Terraform provider's pace), for at most `timeoutMs`. A failed or cancelled one throws with Port's reason.
+   */
+  private async waitForMigration(id: string, timeoutMs = 30 * 60 * 1000): Promise<void> {
+    const started = Date.now();
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+      const { migration } = await this.request<{ migration: { status: string; failureReason?: string } }>(
+        'GET',
+        `/v1/migrations/${enc(id)}`,
+      );
+      if (migration.status === 'COMPLETED') return;
+      if (['FAILURE', 'CANCELLED', 'PENDING_CANCELLATION'].includes(migration.status)) {
+        throw new Error(
+          `Port's migration ${id} ended ${migration.status}${migration.failureReason ? `: ${migration.failureReason}` : ''}`,
+        );
+      }
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(
+          `Port's migration ${id} is still ${migration.status} after ${Math.round(timeoutMs / 60000)} minutes`,
+        );
+      }
+      await sleep(wait);
+    }
+  }
+
   private async hasBlueprint(identifier: string): Promise<boolean> {
     return (await this.findBlueprint(identifier)) !== undefined;
   }

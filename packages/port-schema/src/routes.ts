@@ -30,7 +30,7 @@ interface RouteAnswer {
 }
 
 export interface RouteDescription {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As Port's OpenAPI description spells it, parameters in braces. */
   path: string;
   query?: Record<string, QueryParameter>;
@@ -86,6 +86,18 @@ const BLUEPRINT: JsonSchema = {
   type: 'object',
   required: ['identifier', 'schema'],
   properties: { identifier: { type: 'string' }, schema: { type: 'object' }, relations: { type: 'object' } },
+};
+
+/** An asynchronous operation of Port's, as `GET /v1/migrations/{id}` answers it. */
+const MIGRATION: JsonSchema = {
+  type: 'object',
+  required: ['id', 'status'],
+  properties: {
+    id: { type: 'string' },
+    status: {
+      enum: ['COMPLETED', 'RUNNING', 'PENDING', 'INITIALIZING', 'FAILURE', 'CANCELLED', 'PENDING_CANCELLATION'],
+    },
+  },
 };
 
 const ok = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
@@ -182,6 +194,46 @@ export const PORT_ROUTES: RouteDescription[] = [
     method: 'DELETE',
     path: '/v1/blueprints/{identifier}',
     answers: { 200: { source: 'spec', schema: ok({}) }, ...failures([401, 404, 413, 422], [403]) },
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/blueprints/{identifier}',
+    body: { type: 'object', properties: BLUEPRINT_BODY_PROPERTIES },
+    answers: {
+      200: { source: 'spec', schema: ok({ blueprint: BLUEPRINT }) },
+      ...failures([401, 404, 413, 422]),
+    },
+  },
+  {
+    // The spec's answer holds `ok` alone; Port's own clients (Ocean, the Terraform provider, port-cli)
+    // read the `migrationId` of the deletion it starts, and poll it.
+    method: 'DELETE',
+    path: '/v1/blueprints/{blueprint_identifier}/all-entities',
+    query: { delete_blueprint: { type: 'boolean' }, run_id: { type: 'string' } },
+    answers: {
+      200: { source: 'docs', schema: ok({ migrationId: { type: 'string' } }, []) },
+      ...failures([401, 404, 413, 422], [403]),
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/migrations',
+    body: {
+      type: 'object',
+      required: ['sourceBlueprint', 'mapping'],
+      additionalProperties: false,
+      properties: {
+        sourceBlueprint: { type: 'string' },
+        mapping: { type: 'object', required: ['entity'], properties: { entity: { type: 'object' } } },
+      },
+    },
+    answers: { 200: { source: 'docs', schema: ok({ migration: MIGRATION }) }, ...failures([401, 404, 413, 422]) },
+  },
+  {
+    // No answer but failures in the spec: the shape is the one Port's clients read (`migration.status`).
+    method: 'GET',
+    path: '/v1/migrations/{migration_id}',
+    answers: { 200: { source: 'docs', schema: ok({ migration: MIGRATION }) }, ...failures([401, 404]) },
   },
   {
     method: 'POST',
