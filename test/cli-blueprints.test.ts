@@ -480,6 +480,46 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(done.code).toBe(0);
     expect(done.stderr).toContain('blueprint legacy deleted');
     expect((await apiGet(port.url, '/v1/blueprints/legacy')).status).toBe(404);
+    // Through Port's all-entities route, its migration polled until it ended.
+    const deletion = port.exchanges.find((e) => e.route === '/v1/blueprints/{blueprint_identifier}/all-entities');
+    expect(deletion).toMatchObject({ method: 'DELETE', query: { delete_blueprint: ['true'] }, status: 200 });
+    expect(port.exchanges.some((e) => e.route === '/v1/migrations/{migration_id}')).toBe(true);
+  });
+
+  it('--delete-entities deletes entity by entity a blueprint with a required relation (all-entities refuses it)', async () => {
+    const legacy = {
+      identifier: 'legacy',
+      title: 'Legacy',
+      schema: { properties: {} },
+      relations: { domain: { title: 'Domain', target: 'domain', many: false, required: true } },
+    };
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      '.port/blueprints/legacy.json': json(legacy),
+      'port-gitops.config.json': json({ manageBlueprints: true }),
+      'd/port.yml': 'identifier: payments\nblueprint: domain\ntitle: Payments\n',
+    });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    port.store.write(
+      'legacy',
+      { identifier: 'x', relations: { domain: 'payments' } },
+      { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' },
+    );
+    git(repo, 'rm', '-q', '.port/blueprints/legacy.json');
+    git(repo, 'commit', '-q', '-m', 'retire legacy');
+    const done = await runCli(['sync', '--base', 'HEAD~1', '--delete-entities', 'legacy'], { cwd: repo, env });
+    expect(done.stderr).not.toMatch(/error/);
+    expect(done.code).toBe(0);
+    expect((await apiGet(port.url, '/v1/blueprints/legacy')).status).toBe(404);
+    expect(port.exchanges.some((e) => e.route.endsWith('/all-entities'))).toBe(false);
+    expect(
+      port.exchanges.some(
+        (e) =>
+          e.method === 'DELETE' && e.route === '/v1/blueprints/{blueprint_identifier}/entities/{entity_identifier}',
+      ),
+    ).toBe(true);
   });
 
   it("the Action's allow-breaking input lets a sync write a breaking change", async () => {

@@ -125,7 +125,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           type: 'string',
           array: true,
           describe:
-            'With config "manageBlueprints": before deleting a blueprint whose definition the change removed, delete every entity Port holds of it, those no file defines included (Port refuses to delete a blueprint that has entities). Repeatable',
+            'With config "manageBlueprints": delete a blueprint whose definition the change removed together with every entity Port holds of it, those no file defines included (Port refuses to delete a blueprint that has entities), through Port\'s all-entities route. Repeatable',
         })
         .option('allow-destructive', {
           type: 'boolean',

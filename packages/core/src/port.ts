@@ -53,6 +53,8 @@ export interface PortApi {
   replaceBlueprint(identifier: string, definition: Record<string, unknown>): Promise<void>;
   /** Deletes a blueprint (Port refuses while it holds entities of it). */
   deleteBlueprint(identifier: string): Promise<void>;
+  /** Deletes every entity of a blueprint, and with `deleteBlueprint` the blueprint; resolves once done. */
+  deleteAllEntities(blueprint: string, options: { deleteBlueprint: boolean }): Promise<void>;
   /** Every entity of a blueprint matching `query`, all pages; with `include`, only those parts of each. */
   searchBlueprintEntities(
     blueprint: string,

@@ -14,7 +14,8 @@ export interface BlueprintPolicy {
   recreateProperties?: string[];
   /**
    * Blueprints whose deletion may first delete every entity Port holds of them (Port refuses to delete
-   * a blueprint that has any: has_dependents), those no file defines included.
+   * a blueprint that has any: has_dependents), those no file defines included: through Port's
+   * all-entities route, which deletes the blueprint after them as one migration.
    */
   deleteEntitiesOf?: string[];
 }
@@ -134,7 +135,10 @@ export async function applyBlueprints(
  * were deleted and which were not.
  */
 export async function deleteBlueprints(
-  port: Pick<PortApi, 'deleteBlueprint' | 'deleteEntities' | 'searchBlueprintEntities' | 'replaceBlueprint'>,
+  port: Pick<
+    PortApi,
+    'deleteBlueprint' | 'deleteAllEntities' | 'deleteEntities' | 'searchBlueprintEntities' | 'replaceBlueprint'
+  >,
   managed: ManagedBlueprint[],
   policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
 ): Promise<string[]> {
@@ -159,8 +163,14 @@ export async function deleteBlueprints(
         await port.replaceBlueprint(first.identifier, first.live);
         continue;
       }
-      if (policy.deleteEntitiesOf?.includes(free.identifier)) await deleteAllEntities(port, free.identifier);
-      await port.deleteBlueprint(free.identifier);
+      const required = Object.values(relations(free)).some((r) => (r as { required?: boolean }).required);
+      if (!policy.deleteEntitiesOf?.includes(free.identifier)) await port.deleteBlueprint(free.identifier);
+      // Port's all-entities route refuses a blueprint with a required relation (its docs): then entity by entity.
+      else if (!required) await port.deleteAllEntities(free.identifier, { deleteBlueprint: true });
+      else {
+        await deleteEachEntity(port, free.identifier);
+        await port.deleteBlueprint(free.identifier);
+      }
     } catch (error) {
       free ??= pending[0]!;
       throw new FatalError(
@@ -176,8 +186,8 @@ export async function deleteBlueprints(
   return deleted;
 }
 
-/** Every entity Port holds of the blueprint, deleted; throws when Port refuses any of them. */
-async function deleteAllEntities(
+/** Every entity Port holds of the blueprint, deleted one by one; throws when Port refuses any of them. */
+async function deleteEachEntity(
   port: Pick<PortApi, 'deleteEntities' | 'searchBlueprintEntities'>,
   blueprint: string,
 ): Promise<void> {
