@@ -136,7 +136,7 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(again.blueprints).toEqual([]);
   });
 
-  it('refuses a type change even with both flags; --recreate-property writes it and the files refill the values', async () => {
+  it('refuses a type change even with both flags; --recreate-property writes it through migrations', async () => {
     const files = exampleBlueprints();
     const entity = (description: string) =>
       `identifier: payments\nblueprint: domain\ntitle: Payments\nproperties:\n  description: ${description}\n`;
@@ -171,10 +171,23 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(recreated.code).toBe(0);
     const sent = port.exchanges
       .slice(from)
-      .filter((e) => e.method === 'PUT')
-      .map((e) => Object.keys((e.requestBody as Definition).schema.properties));
-    // First without the property (its values go), then with its new type.
-    expect(sent).toEqual([['architect'], ['description', 'architect']]);
+      .filter((e) => e.method === 'PUT' || e.route === '/v1/migrations')
+      .map((e) =>
+        e.method === 'PUT'
+          ? Object.keys((e.requestBody as Definition).schema.properties)
+          : (e.requestBody as { mapping: { filter: string } }).mapping.filter,
+      );
+    // A copy of the old definition, the values copied into it, the property removed, added with its new
+    // type, the values that are numbers copied back (none: "money" is not), then the file, without the copy.
+    const copy = 'description__port_gitops_copy';
+    expect(sent).toEqual([
+      ['description', 'architect', copy],
+      '.properties["description"] != null',
+      ['architect', copy],
+      ['architect', copy, 'description'],
+      `(.properties["${copy}"] | type) == "number"`,
+      ['description', 'architect'],
+    ]);
     const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/domain');
     expect(live.body.blueprint.schema.properties.description).toMatchObject({ type: 'number' });
     const payments = await apiGet<{ entity: { properties: Record<string, unknown> } }>(
@@ -392,6 +405,80 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(
       port.exchanges.slice(from).filter((e) => e.method !== 'GET' && !/search|access_token/.test(e.route)),
     ).toEqual([]);
+  });
+
+  it('--recreate-property copies the values Port holds aside and back where they fit the new definition', async () => {
+    const files = exampleBlueprints();
+    const entity = (description: string) =>
+      `identifier: payments\nblueprint: domain\ntitle: Payments\nproperties:\n  description: ${description}\n`;
+    const repo = makeRepo({
+      ...files,
+      'port-gitops.config.json': json({ manageBlueprints: ['domain'] }),
+      'd/port.yml': entity('https://pay.example.com'),
+    });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    // Entities no file defines, written by someone else: one value a URL, one not.
+    const other = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' };
+    port.store.write('domain', { identifier: 'kept', properties: { description: 'https://kept.example.com' } }, other);
+    port.store.write('domain', { identifier: 'prose', properties: { description: 'not a url' } }, other);
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
+    domain.schema.properties.description = { type: 'string', format: 'url', title: 'Description' };
+    writeFiles(repo, {
+      '.port/blueprints/domain.json': json(domain),
+      'd/port.yml': entity('https://payments.example.com'),
+    });
+    git(repo, 'commit', '-q', '-am', 'description becomes a URL');
+
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--recreate-property', 'domain.description'], {
+      cwd: repo,
+      env,
+    });
+    expect(run.code).toBe(0);
+    // The value that is not a URL could not be copied back: said, and the rest went on.
+    expect(run.stderr).toMatch(/warning.*not every value of "description" could be copied back.*1 of 3 entities/);
+    const description = (id: string) => port.store.get('domain', id).properties.description;
+    expect([description('payments'), description('kept'), description('prose')]).toEqual([
+      'https://payments.example.com',
+      'https://kept.example.com',
+      undefined,
+    ]);
+    // Each migration was polled until it ended; the copy is gone.
+    expect(port.exchanges.filter((e) => e.route === '/v1/migrations/{migration_id}').length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(port.store.blueprint('domain').schema.properties).sort()).toEqual(['architect', 'description']);
+  });
+
+  it('finishes a recreation a run left half-way: the copy in Port is copied back, then removed', async () => {
+    const files = exampleBlueprints();
+    const repo = makeRepo({ ...files, 'port-gitops.config.json': json({ manageBlueprints: ['domain'] }) });
+    const port = await emulator({ record: true });
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    // What a run that stopped after removing the old property leaves: the copy, with the values.
+    const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
+    const { description, ...rest } = domain.schema.properties;
+    const copy = 'description__port_gitops_copy';
+    port.store.replaceBlueprint(
+      'domain',
+      { ...domain, schema: { ...domain.schema, properties: { ...rest, [copy]: description! } } } as never,
+      'other',
+    );
+    const other = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' };
+    port.store.write('domain', { identifier: 'kept', properties: { [copy]: 'kept words' } }, other);
+
+    const plan = JSON.parse((await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout) as Report;
+    expect(plan.blueprints).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: `schema.properties.${copy}`, class: 'safe' }),
+        expect.objectContaining({ path: 'schema.properties.description', class: 'safe' }),
+      ]),
+    );
+    const run = await runCli(['sync', '--all'], { cwd: repo, env });
+    expect(run.stderr).not.toMatch(/error|warning/);
+    expect(run.code).toBe(0);
+    expect(port.store.get('domain', 'kept').properties).toEqual({ description: 'kept words' });
+    expect(Object.keys(port.store.blueprint('domain').schema.properties).sort()).toEqual(['architect', 'description']);
   });
 
   it("classes what Port's sources do not settle the same whichever way the emulator decides it", async () => {

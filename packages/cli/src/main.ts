@@ -119,7 +119,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, output: Output
           type: 'string',
           array: true,
           describe:
-            'With config "manageBlueprints": write a property\'s type or format change (which Port refuses in place) by removing the property, with every entity\'s value, and adding it anew; the push then writes the values from the files. As blueprint.property; repeatable',
+            'With config "manageBlueprints": write a property\'s type or format change (which Port refuses in place) by recreating the property: its values are copied aside by a Port migration, the property is removed and added anew, and the values that fit the new definition are copied back; the push then writes the values from the files. As blueprint.property; repeatable',
         })
         .option('delete-entities', {
           type: 'string',

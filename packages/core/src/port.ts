@@ -55,6 +55,8 @@ export interface PortApi {
   deleteBlueprint(identifier: string): Promise<void>;
   /** Deletes every entity of a blueprint, and with `deleteBlueprint` the blueprint; resolves once done. */
   deleteAllEntities(blueprint: string, options: { deleteBlueprint: boolean }): Promise<void>;
+  /** Runs one of Port's data migrations (`POST /v1/migrations`); resolves once it has completed. */
+  migrate(body: { sourceBlueprint: string; mapping: Record<string, unknown> }): Promise<void>;
   /** Every entity of a blueprint matching `query`, all pages; with `include`, only those parts of each. */
   searchBlueprintEntities(
     blueprint: string,

@@ -39,6 +39,11 @@ const OWNED_BY_PORT = new Set(['createdAt', 'createdBy', 'updatedAt', 'updatedBy
 const COMPUTED = ['mirrorProperties', 'calculationProperties', 'aggregationProperties'];
 const DESCRIPTIVE = new Set(['title', 'description', 'icon']);
 const FORMAT_KEYS = ['type', 'format'];
+/**
+ * The suffix of the property a `--recreate-property` keeps values in while the property is recreated
+ * (push/blueprints.ts): found in Port only when a run stopped half-way.
+ */
+export const RECREATION_COPY = '__port_gitops_copy';
 
 /** The changes from `before` (undefined: the blueprint is new) to `after` (undefined: it is deleted). */
 export function diffBlueprint(
@@ -98,6 +103,16 @@ export function diffBlueprint(
         bRequired.has(name)
           ? change(path, 'breaking', 'a required property is added: entities without it stop validating')
           : change(path, 'safe', 'an optional property is added'),
+      );
+      continue;
+    }
+    if (!is && name.endsWith(RECREATION_COPY) && bProps[name.slice(0, -RECREATION_COPY.length)]) {
+      changes.push(
+        change(
+          path,
+          'safe',
+          `port-gitops's copy of "${name.slice(0, -RECREATION_COPY.length)}" left by a recreation that stopped half-way: its values are copied back, then it is removed`,
+        ),
       );
       continue;
     }

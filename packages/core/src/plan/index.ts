@@ -12,5 +12,5 @@ export {
 } from './operations.js';
 export { writtenByNewer } from './newer.js';
 export { planPrune } from './prune.js';
-export { type BlueprintChange, diffBlueprint } from './blueprint-diff.js';
+export { type BlueprintChange, diffBlueprint, RECREATION_COPY } from './blueprint-diff.js';
 export { type ManagedBlueprint, planBlueprints } from './blueprints.js';

@@ -1,5 +1,5 @@
 import { FatalError } from '../errors.js';
-import type { BlueprintChange, ManagedBlueprint } from '../plan/index.js';
+import { type BlueprintChange, type ManagedBlueprint, RECREATION_COPY } from '../plan/index.js';
 import type { PortApi } from '../port.js';
 
 /** Which classes of blueprint change a sync may write (`blocked` never: Port refuses it in place). */
@@ -8,8 +8,9 @@ export interface BlueprintPolicy {
   allowDestructive: boolean;
   /**
    * `blueprint.property`: properties whose type or format change is written by recreating them (Port's
-   * refusal in place, forbidden_format_change, made explicit): the property is removed, with every
-   * entity's value, then added with its new definition, and the push writes the values from the files.
+   * refusal in place, forbidden_format_change, made explicit), as Port's docs change a property's type:
+   * the values are copied aside by a migration, the property is removed and added with its new
+   * definition, and the values that fit it are copied back; the push then writes the files' values.
    */
   recreateProperties?: string[];
   /**
@@ -66,21 +67,34 @@ export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: Blu
     );
 }
 
+/** What a blueprint sync wrote, and what it could not carry over without failing. */
+export interface BlueprintsApplied {
+  written: string[];
+  warnings: string[];
+}
+
+/** The property a recreation keeps `property`'s values in until they are copied back; removed after. */
+function copyOf(property: string): string {
+  return `${property}${RECREATION_COPY}`;
+}
+
 /**
  * Brings Port's blueprints to their managed definitions, in an order Port accepts: first every new
- * blueprint without the keys that name other blueprints, then each changed or new one replaced by its
- * whole file (every key as written, including keys port-gitops does not model), those with computed
- * properties or ownership last, since they read the others' relations. Stops at the first refusal and
- * says which blueprints were written and which were not; the next run writes the rest (it compares
- * with Port again). The caller has refused what the policy does not allow.
+ * blueprint without the keys that name other blueprints, then the properties being recreated, then each
+ * changed or new one replaced by its whole file (every key as written, including keys port-gitops does
+ * not model), those with computed properties or ownership last, since they read the others' relations.
+ * Stops at the first refusal and says which blueprints were written and which were not; the next run
+ * writes the rest (it compares with Port again, and finishes a recreation left half-way). The caller has
+ * refused what the policy does not allow.
  */
 export async function applyBlueprints(
-  port: Pick<PortApi, 'createBlueprint' | 'replaceBlueprint'>,
+  port: Pick<PortApi, 'createBlueprint' | 'replaceBlueprint' | 'migrate'>,
   managed: ManagedBlueprint[],
   policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
-): Promise<string[]> {
+): Promise<BlueprintsApplied> {
   const changed = managed.filter((blueprint) => blueprint.changes.length > 0 && blueprint.definition);
   const written: string[] = [];
+  const warnings: string[] = [];
   const step = async (identifier: string, write: () => Promise<void>) => {
     try {
       await write();
@@ -105,18 +119,20 @@ export async function applyBlueprints(
       written.push(blueprint.identifier);
     }
   }
-  // A property recreated: first Port's definition without it (its values go), then the file adds it anew.
-  for (const blueprint of changed) {
-    const properties = new Set(blueprint.changes.map((c) => recreated(c, policy)).filter((p) => p !== undefined));
-    if (properties.size === 0 || !blueprint.live) continue;
-    const live = blueprint.live as { schema?: { properties?: Definition; required?: string[] } };
-    const schema = {
-      ...live.schema,
-      properties: Object.fromEntries(Object.entries(live.schema?.properties ?? {}).filter(([k]) => !properties.has(k))),
-      required: (live.schema?.required ?? []).filter((k) => !properties.has(k)),
-    };
-    const kept = Object.fromEntries(Object.entries(blueprint.live).filter(([key]) => !OWNED_BY_PORT.includes(key)));
-    await step(blueprint.identifier, () => port.replaceBlueprint(blueprint.identifier, { ...kept, schema }));
+  for (const blueprint of changed.filter((b) => b.live)) {
+    const live = blueprint.live as Definition & { schema?: { properties?: Record<string, Definition> } };
+    const recreate = blueprint.changes.map((c) => recreated(c, policy)).filter((p) => p !== undefined);
+    // A recreation an earlier run left half-way: its copy is in Port, the property is gone or renewed.
+    const resumed = Object.keys(live.schema?.properties ?? {})
+      .filter((key) => key.endsWith(RECREATION_COPY))
+      .map((key) => key.slice(0, -RECREATION_COPY.length))
+      .filter((p) => !recreate.includes(p) && propertiesOf(blueprint.definition)[p] !== undefined);
+    for (const property of [...new Set(recreate)]) {
+      await step(blueprint.identifier, () => recreateProperty(port, blueprint, property, warnings));
+    }
+    for (const property of resumed) {
+      await step(blueprint.identifier, () => recreateProperty(port, blueprint, property, warnings, 'renew'));
+    }
   }
   const rest = changed.filter((b) => !complete.has(b));
   const readsOthers = (b: ManagedBlueprint) => names(b, REFERENCES.slice(1));
@@ -125,7 +141,80 @@ export async function applyBlueprints(
     await step(blueprint.identifier, () => port.replaceBlueprint(blueprint.identifier, blueprint.definition!));
     written.push(blueprint.identifier);
   }
-  return written;
+  return { written, warnings };
+}
+
+function propertiesOf(definition: Definition | undefined): Record<string, Definition> {
+  return ((definition?.schema as Definition | undefined)?.properties ?? {}) as Record<string, Definition>;
+}
+
+/**
+ * A property whose type or format changes, recreated as Port's docs change a property's type, one
+ * replacement at a time on Port's definition (the file is written whole afterwards):
+ * 1. `copy` (from the start): a copy property of the old definition is added, and a migration copies
+ *    every entity's value into it;
+ * 2. the property is removed (its values go), then added with its new definition (`renew` starts here);
+ * 3. a migration copies back each value whose JSON type the new definition takes (a string into a
+ *    string, a number into a number, ...); Port checks the rest of the definition (format, enum) and
+ *    fails the migration when a value does not pass: that is a warning, as the files' values are still
+ *    pushed. The copy stays until the whole file is written, which removes it.
+ */
+async function recreateProperty(
+  port: Pick<PortApi, 'replaceBlueprint' | 'migrate'>,
+  blueprint: ManagedBlueprint,
+  property: string,
+  warnings: string[],
+  from: 'copy' | 'renew' = 'copy',
+): Promise<void> {
+  const identifier = blueprint.identifier;
+  const live = Object.fromEntries(Object.entries(blueprint.live!).filter(([key]) => !OWNED_BY_PORT.includes(key)));
+  const schema = (live.schema ?? {}) as { properties?: Record<string, Definition>; required?: string[] };
+  const properties = { ...schema.properties };
+  const required = (schema.required ?? []).filter((k) => k !== property);
+  const copy = copyOf(property);
+  const write = (next: Record<string, Definition>) =>
+    port.replaceBlueprint(identifier, { ...live, schema: { ...schema, properties: next, required } });
+  if (from === 'copy') {
+    properties[copy] ??= properties[property]!;
+    await write(properties);
+    await port.migrate(copyMigration(identifier, property, copy));
+  }
+  const renewed = propertiesOf(blueprint.definition)[property]!;
+  if (properties[property] !== undefined && JSON.stringify(properties[property]) !== JSON.stringify(renewed)) {
+    delete properties[property];
+    await write(properties);
+  }
+  if (properties[property] === undefined) {
+    properties[property] = renewed;
+    await write(properties);
+  }
+  try {
+    await port.migrate(copyMigration(identifier, copy, property, jsonTypeOf(renewed)));
+  } catch (error) {
+    warnings.push(
+      `warning: blueprint ${identifier}: not every value of "${property}" could be copied back into its new definition (${(error as Error).message}); the files' values are pushed`,
+    );
+  }
+  blueprint.live = { ...live, schema: { ...schema, properties, required } };
+}
+
+/** A migration that copies one property's values into another on the same blueprint, when `type` fits. */
+function copyMigration(blueprint: string, from: string, to: string, type?: string) {
+  const value = `.properties[${JSON.stringify(from)}]`;
+  return {
+    sourceBlueprint: blueprint,
+    mapping: {
+      blueprint,
+      filter: type ? `(${value} | type) == ${JSON.stringify(type)}` : `${value} != null`,
+      entity: { identifier: '.identifier', properties: { [to]: value } },
+    },
+  };
+}
+
+/** The jq type (`type`) a property's values have. */
+function jsonTypeOf(property: Definition): string {
+  const type = property.type as string | undefined;
+  return type === 'number' || type === 'boolean' || type === 'object' || type === 'array' ? type : 'string';
 }
 
 /**

@@ -292,8 +292,9 @@ async function syncBlueprints(
   }
   // Blueprint writes come first: the check that no newer run has synced meanwhile comes before them.
   if (tracking && managed.some((b) => b.changes.length > 0)) await checkStillCurrent(tracking);
-  const written = await applyBlueprints(port, managed, policy);
+  const { written, warnings } = await applyBlueprints(port, managed, policy);
   for (const identifier of written) run.events.emit({ type: 'note', message: `blueprint ${identifier} written` });
+  for (const message of warnings) run.events.emit({ type: 'warning', message });
   return managed;
 }
 
@@ -311,7 +312,7 @@ function blockedHint(refused: BlueprintChange[]): string {
   return [
     'Port refuses a blocked change in place',
     ...(properties.length > 0
-      ? [`recreate the property with ${properties.join(' ')} (values not in the files are lost)`]
+      ? [`recreate the property with ${properties.join(' ')} (values that fit the new type are copied back)`]
       : []),
     ...(deletion
       ? [
