@@ -386,12 +386,13 @@ describe('blueprints as code (manageBlueprints)', () => {
     ).toBeDefined();
   });
 
-  it('plans a change to a system blueprint but never writes one', async () => {
+  it('extends a system blueprint by its additions alone (PATCH), and refuses any other change to it', async () => {
     const repo = makeRepo({ 'port-gitops.config.json': json({ manageBlueprints: ['_team'] }) });
     const port = await emulator({ record: true });
     const env = syncEnv(port.url);
     expect((await runCli(['blueprints', 'pull', '_team'], { cwd: repo, env })).code).toBe(0);
-    const team = JSON.parse(readFileSync(`${repo}/.port/blueprints/_team.json`, 'utf8')) as Definition;
+    const pulled = readFileSync(`${repo}/.port/blueprints/_team.json`, 'utf8');
+    const team = JSON.parse(pulled) as Definition;
     team.schema.properties.slack = { type: 'string', title: 'Slack channel' };
     writeFiles(repo, { '.port/blueprints/_team.json': json(team) });
     const plan = JSON.parse((await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout) as Report;
@@ -399,12 +400,28 @@ describe('blueprints as code (manageBlueprints)', () => {
       expect.objectContaining({ blueprint: '_team', path: 'schema.properties.slack', class: 'safe' }),
     ]);
     const from = port.exchanges.length;
-    const sync = await runCli(['sync', '--all', '--allow-breaking', '--allow-destructive'], { cwd: repo, env });
-    expect(sync.code).toBe(3);
-    expect(sync.stderr).toContain('does not write system blueprints');
-    expect(
-      port.exchanges.slice(from).filter((e) => e.method !== 'GET' && !/search|access_token/.test(e.route)),
-    ).toEqual([]);
+    const sync = await runCli(['sync', '--all'], { cwd: repo, env });
+    expect(sync.stderr).not.toMatch(/error/);
+    expect(sync.code).toBe(0);
+    expect(writes(port).slice(writes(port).findIndex((e) => port.exchanges.indexOf(e) >= from))).toEqual([
+      expect.objectContaining({
+        method: 'PATCH',
+        route: '/v1/blueprints/{identifier}',
+        requestBody: { schema: { properties: { slack: { type: 'string', title: 'Slack channel' } } } },
+      }),
+    ]);
+    const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/_team');
+    expect(Object.keys(live.body.blueprint.schema.properties).sort()).toEqual(['description', 'slack']);
+
+    // A change to what Port owns (a core property's type) is blocked, whatever the flags.
+    team.schema.properties.description = { type: 'number' };
+    writeFiles(repo, { '.port/blueprints/_team.json': json(team) });
+    const before = port.exchanges.length;
+    const refused = await runCli(['sync', '--all', '--allow-breaking', '--allow-destructive'], { cwd: repo, env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('blueprint _team: blocked: schema.properties.description.type');
+    expect(refused.stderr).toContain('change what Port owns of a system blueprint in Port');
+    expect(writes(port).filter((e) => port.exchanges.indexOf(e) >= before)).toEqual([]);
   });
 
   it('--recreate-property copies the values Port holds aside and back where they fit the new definition', async () => {

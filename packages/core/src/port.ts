@@ -53,6 +53,8 @@ export interface PortApi {
   replaceBlueprint(identifier: string, definition: Record<string, unknown>): Promise<void>;
   /** Deletes a blueprint (Port refuses while it holds entities of it). */
   deleteBlueprint(identifier: string): Promise<void>;
+  /** Adds the parts in `partial` to a blueprint's definition (a system blueprint is only extended so). */
+  patchBlueprint(identifier: string, partial: Record<string, unknown>): Promise<void>;
   /** Deletes every entity of a blueprint, and with `deleteBlueprint` the blueprint; resolves once done. */
   deleteAllEntities(blueprint: string, options: { deleteBlueprint: boolean }): Promise<void>;
   /** Runs one of Port's data migrations (`POST /v1/migrations`); resolves once it has completed. */

@@ -7,7 +7,8 @@
  * - `destructive`: Port accepts it, and data goes (a property or relation removed, a relation's target or
  *   `many` changed, a blueprint deleted);
  * - `blocked`: Port refuses it in place (a property's type, format or array-ness changed:
- *   `forbidden_format_change`; a change to a key Port owns on a system blueprint).
+ *   `forbidden_format_change`), or it changes a system blueprint (`_user`, `_team`) other than by
+ *   adding an optional part, all port-gitops writes to one.
  * Every key is compared, those port-gitops does not model included, after the fields Port owns
  * (timestamps, authors) are dropped and its defaults filled in.
  */
@@ -60,6 +61,8 @@ export function diffBlueprint(
     ...(to === undefined ? {} : { to }),
   });
   if (!before && !after) return [];
+  if (!before && identifier.startsWith('_'))
+    return [change('', 'blocked', "Port's system blueprints are Port's to create: this one is not in Port")];
   if (!before) return [change('', 'safe', 'a new blueprint')];
   if (!after) {
     return [
@@ -208,7 +211,25 @@ export function diffBlueprint(
       else changes.push(change(path, 'breaking', 'a computed property is computed otherwise', was[name], is[name]));
     }
   }
+  if (system) {
+    // Port owns a system blueprint; port-gitops only adds optional parts to it (a PATCH of them alone).
+    for (const c of changes) {
+      if (c.class === 'blocked' || (c.class === 'safe' && isAddition(c.path, a))) continue;
+      c.class = 'blocked';
+      c.reason = `${c.reason}; Port owns system blueprints, and port-gitops only adds optional parts to them`;
+    }
+  }
   return changes;
+}
+
+/** Whether the change at `path` adds a named part (a property, relation, computed property) `before` lacks. */
+function isAddition(path: string, before: Json): boolean {
+  const [section, name, ...deeper] = path.startsWith('schema.properties.')
+    ? ['properties', ...path.slice('schema.properties.'.length).split('.')]
+    : path.split('.');
+  if (deeper.length > 0 || name === undefined) return false;
+  const parts = (section === 'properties' ? (before.schema as Json).properties : before[section!]) as Json | undefined;
+  return (section === 'properties' || section === 'relations' || COMPUTED.includes(section!)) && !parts?.[name];
 }
 
 function propertyChanges(path: string, was: Json, is: Json): Array<Omit<BlueprintChange, 'blueprint'>> {

@@ -48,10 +48,9 @@ const REFERENCES = [
 ];
 
 /**
- * The changes a sync must refuse, before anything is written: every `blocked` one, the `breaking` and
- * `destructive` ones the policy does not allow, and any to a system blueprint (`_user`, `_team`, ...):
- * Port lets those be extended only, by keys it does not document apart from its own, so a whole-file
- * write could replace what Port owns; port-gitops plans them and leaves the writing to Port's UI.
+ * The changes a sync must refuse, before anything is written: every `blocked` one without its opt-in,
+ * and the `breaking` and `destructive` ones the policy does not allow. A system blueprint (`_user`,
+ * `_team`, ...) is only ever extended: its changes other than additions are classed blocked.
  */
 export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: BlueprintPolicy): BlueprintChange[] {
   return managed
@@ -61,7 +60,6 @@ export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: Blu
         (change.class === 'blocked' &&
           !recreated(change, policy) &&
           !(change.path === '' && policy.deleteEntitiesOf?.includes(change.blueprint))) ||
-        change.blueprint.startsWith('_') ||
         (change.class === 'breaking' && !policy.allowBreaking) ||
         (change.class === 'destructive' && !policy.allowDestructive),
     );
@@ -83,12 +81,13 @@ function copyOf(property: string): string {
  * blueprint without the keys that name other blueprints, then the properties being recreated, then each
  * changed or new one replaced by its whole file (every key as written, including keys port-gitops does
  * not model), those with computed properties or ownership last, since they read the others' relations.
- * Stops at the first refusal and says which blueprints were written and which were not; the next run
- * writes the rest (it compares with Port again, and finishes a recreation left half-way). The caller has
- * refused what the policy does not allow.
+ * A system blueprint is extended, never replaced: its added parts are sent alone (PATCH). Stops at the
+ * first refusal and says which blueprints were written and which were not; the next run writes the rest
+ * (it compares with Port again, and finishes a recreation left half-way). The caller has refused what
+ * the policy does not allow.
  */
 export async function applyBlueprints(
-  port: Pick<PortApi, 'createBlueprint' | 'replaceBlueprint' | 'migrate'>,
+  port: Pick<PortApi, 'createBlueprint' | 'replaceBlueprint' | 'patchBlueprint' | 'migrate'>,
   managed: ManagedBlueprint[],
   policy: BlueprintPolicy = { allowBreaking: false, allowDestructive: false },
 ): Promise<BlueprintsApplied> {
@@ -111,6 +110,11 @@ export async function applyBlueprints(
   const names = (b: ManagedBlueprint, keys: string[]) =>
     keys.some((key) => b.definition?.[key] !== undefined && JSON.stringify(b.definition[key]) !== '{}');
   const complete = new Set<ManagedBlueprint>();
+  for (const blueprint of changed.filter((b) => b.identifier.startsWith('_'))) {
+    await step(blueprint.identifier, () => port.patchBlueprint(blueprint.identifier, additions(blueprint)));
+    complete.add(blueprint);
+    written.push(blueprint.identifier);
+  }
   for (const blueprint of changed.filter((b) => b.live === undefined)) {
     const bare = Object.fromEntries(Object.entries(blueprint.definition!).filter(([key]) => !REFERENCES.includes(key)));
     await step(blueprint.identifier, () => port.createBlueprint({ ...bare, identifier: blueprint.identifier }));
@@ -119,7 +123,7 @@ export async function applyBlueprints(
       written.push(blueprint.identifier);
     }
   }
-  for (const blueprint of changed.filter((b) => b.live)) {
+  for (const blueprint of changed.filter((b) => b.live && !complete.has(b))) {
     const live = blueprint.live as Definition & { schema?: { properties?: Record<string, Definition> } };
     const recreate = blueprint.changes.map((c) => recreated(c, policy)).filter((p) => p !== undefined);
     // A recreation an earlier run left half-way: its copy is in Port, the property is gone or renewed.
@@ -215,6 +219,29 @@ function copyMigration(blueprint: string, from: string, to: string, type?: strin
 function jsonTypeOf(property: Definition): string {
   const type = property.type as string | undefined;
   return type === 'number' || type === 'boolean' || type === 'object' || type === 'array' ? type : 'string';
+}
+
+/**
+ * What a system blueprint's file adds to Port's definition: the properties, relations and computed
+ * properties Port does not have, alone, so that a PATCH extends it without touching what Port owns.
+ */
+function additions(blueprint: ManagedBlueprint): Definition {
+  const added = (key: string, from: Definition | undefined, to: Definition | undefined) =>
+    Object.fromEntries(
+      Object.entries((to?.[key] ?? {}) as Definition).filter(([name]) => !((from?.[key] ?? {}) as Definition)[name]),
+    );
+  const patch: Definition = {};
+  const properties = added(
+    'properties',
+    blueprint.live?.schema as Definition,
+    blueprint.definition?.schema as Definition,
+  );
+  if (Object.keys(properties).length > 0) patch.schema = { properties };
+  for (const key of REFERENCES.filter((k) => k !== 'ownership' && k !== 'teamInheritance')) {
+    const parts = added(key, blueprint.live, blueprint.definition);
+    if (Object.keys(parts).length > 0) patch[key] = parts;
+  }
+  return patch;
 }
 
 /**

@@ -276,18 +276,13 @@ async function syncBlueprints(
   const refused = refusedBlueprintChanges(managed, policy);
   if (refused.length > 0) {
     const lines = refused.map((c) => `blueprint ${c.blueprint}: ${c.class}: ${c.path || 'the blueprint'}: ${c.reason}`);
-    const classes = new Set(refused.filter((c) => !c.blueprint.startsWith('_')).map((c) => c.class));
-    const system = refused.some((c) => c.blueprint.startsWith('_'));
+    const classes = new Set(refused.map((c) => c.class));
     throw new FatalError(
       'usage',
       `${refused.length} blueprint change(s) not allowed, so nothing was written:\n  ${lines.join('\n  ')}`,
       classes.has('blocked')
         ? blockedHint(refused)
-        : classes.size > 0
-          ? `allow them with ${[...classes].map((c) => `--allow-${c}`).join(' and ')} once a reviewer has seen the plan`
-          : system
-            ? 'port-gitops does not write system blueprints (_user, _team, ...): extend them in Port, then blueprints pull'
-            : undefined,
+        : `allow them with ${[...classes].map((c) => `--allow-${c}`).join(' and ')} once a reviewer has seen the plan`,
     );
   }
   // Blueprint writes come first: the check that no newer run has synced meanwhile comes before them.
@@ -303,23 +298,26 @@ function blockedHint(refused: BlueprintChange[]): string {
   const properties = [
     ...new Set(
       refused.flatMap((c) => {
+        if (c.blueprint.startsWith('_')) return [];
         const property = c.class === 'blocked' ? /^schema\.properties\.([^.]+)\./.exec(c.path)?.[1] : undefined;
         return property ? [`--recreate-property ${c.blueprint}.${property}`] : [];
       }),
     ),
   ];
-  const deletion = refused.some((c) => c.class === 'blocked' && c.path === '');
+  const deletion = refused.some((c) => c.class === 'blocked' && c.path === '' && !c.blueprint.startsWith('_'));
+  const system = refused.some((c) => c.blueprint.startsWith('_'));
   return [
     'Port refuses a blocked change in place',
     ...(properties.length > 0
       ? [`recreate the property with ${properties.join(' ')} (values that fit the new type are copied back)`]
       : []),
+    ...(system ? ['change what Port owns of a system blueprint in Port, then run blueprints pull'] : []),
     ...(deletion
       ? [
           `remove its entities' files and sync with --delete-removed, or delete every entity Port holds of it with ${[
             ...new Set(
               refused
-                .filter((c) => c.class === 'blocked' && c.path === '')
+                .filter((c) => c.class === 'blocked' && c.path === '' && !c.blueprint.startsWith('_'))
                 .map((c) => `--delete-entities ${c.blueprint}`),
             ),
           ].join(' ')}`,
