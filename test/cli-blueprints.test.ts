@@ -136,6 +136,67 @@ describe('blueprints as code (manageBlueprints)', () => {
     expect(again.blueprints).toEqual([]);
   });
 
+  it('writes a new requirement after the entities that meet it, so Port takes it even if it refuses one entities lack', async () => {
+    const files = exampleBlueprints();
+    const checkout = (extra: string) =>
+      `identifier: checkout\nblueprint: service\ntitle: Checkout\nproperties:\n  language: go\n  lifecycle: production\n${extra}`;
+    const repo = makeRepo({
+      ...files,
+      'port-gitops.config.json': json({ manageBlueprints: ['service'] }),
+      'services/checkout/port.yml': checkout(''),
+    });
+    // The strict reading of what no source settles: Port refuses a requirement existing entities lack.
+    const port = await emulator({ record: true, blueprintChanges: { requiredOnExisting: 'refuse' } });
+    const env = syncEnv(port.url);
+    expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
+    const service = JSON.parse(files['.port/blueprints/service.json']!) as Definition;
+    service.schema.properties.costCenter = { type: 'string', title: 'Cost center' };
+    service.schema.required = [...(service.schema.required ?? []), 'costCenter'];
+    writeFiles(repo, {
+      '.port/blueprints/service.json': json(service),
+      'services/checkout/port.yml': checkout('  costCenter: cc-42\n'),
+    });
+    git(repo, 'commit', '-q', '-am', 'require a cost center');
+
+    const from = port.exchanges.length;
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--allow-breaking'], { cwd: repo, env });
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    const order = port.exchanges
+      .slice(from)
+      .filter((e) => e.method === 'PUT' || e.route === '/v1/blueprints/{blueprint_identifier}/entities/bulk')
+      .map((e) => (e.method === 'PUT' ? `PUT required ${(e.requestBody as Definition).schema.required}` : 'entities'));
+    expect(order.filter((w, i) => w !== order[i - 1])).toEqual([
+      'PUT required language,lifecycle',
+      'entities',
+      'PUT required language,lifecycle,costCenter',
+    ]);
+    expect(port.store.blueprint('service').schema.required).toEqual(service.schema.required);
+    expect(port.store.get('service', 'checkout').properties.costCenter).toBe('cc-42');
+
+    // An entity no file defines lacks the value: Port refuses the requirement after the push, and the
+    // run says what was written and what was not.
+    port.store.write(
+      'service',
+      { identifier: 'stray', properties: { language: 'go', lifecycle: 'production', costCenter: 'cc-1' } },
+      { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' },
+    );
+    service.schema.properties.owner = { type: 'string', title: 'Owner' };
+    service.schema.required.push('owner');
+    writeFiles(repo, {
+      '.port/blueprints/service.json': json(service),
+      'services/checkout/port.yml': checkout('  costCenter: cc-42\n  owner: ana\n'),
+    });
+    git(repo, 'commit', '-q', '-am', 'require an owner');
+    const refused = await runCli(['sync', '--base', 'HEAD~1', '--allow-breaking'], { cwd: repo, env });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(
+      'blueprint service: Port refused its new requirements after the entities were pushed',
+    );
+    expect(port.store.get('service', 'checkout').properties.owner).toBe('ana');
+    expect(port.store.blueprint('service').schema.required).not.toContain('owner');
+  });
+
   it('refuses a type change even with both flags; --recreate-property writes it through migrations', async () => {
     const files = exampleBlueprints();
     const entity = (description: string) =>

@@ -68,6 +68,8 @@ export function refusedBlueprintChanges(managed: ManagedBlueprint[], policy: Blu
 /** What a blueprint sync wrote, and what it could not carry over without failing. */
 export interface BlueprintsApplied {
   written: string[];
+  /** Written without their new requirements: `contractBlueprints` writes them whole after the entities. */
+  contracting: string[];
   warnings: string[];
 }
 
@@ -80,8 +82,9 @@ function copyOf(property: string): string {
  * Brings Port's blueprints to their managed definitions, in an order Port accepts: first every new
  * blueprint without the keys that name other blueprints, then the properties being recreated, then each
  * changed or new one replaced by its whole file (every key as written, including keys port-gitops does
- * not model), those with computed properties or ownership last, since they read the others' relations.
- * A system blueprint is extended, never replaced: its added parts are sent alone (PATCH). Stops at the
+ * not model), those with computed properties or ownership last, since they read the others' relations;
+ * one that newly requires a property or relation of the entities Port holds is written without that
+ * requirement, which `contractBlueprints` adds after the entities. A system blueprint is extended, never replaced: its added parts are sent alone (PATCH). Stops at the
  * first refusal and says which blueprints were written and which were not; the next run writes the rest
  * (it compares with Port again, and finishes a recreation left half-way). The caller has refused what
  * the policy does not allow.
@@ -141,11 +144,68 @@ export async function applyBlueprints(
   const rest = changed.filter((b) => !complete.has(b));
   const readsOthers = (b: ManagedBlueprint) => names(b, REFERENCES.slice(1));
   const ordered = [...rest.filter((b) => !readsOthers(b)), ...rest.filter(readsOthers)];
+  const contracting: string[] = [];
   for (const blueprint of ordered) {
-    await step(blueprint.identifier, () => port.replaceBlueprint(blueprint.identifier, blueprint.definition!));
-    written.push(blueprint.identifier);
+    const loose = blueprint.live && withoutNewRequirements(blueprint.definition!, blueprint.live);
+    await step(blueprint.identifier, () => port.replaceBlueprint(blueprint.identifier, loose || blueprint.definition!));
+    if (loose) contracting.push(blueprint.identifier);
+    else written.push(blueprint.identifier);
   }
-  return { written, warnings };
+  return { written, contracting, warnings };
+}
+
+/**
+ * The definition without what it newly requires of entities Port holds (a property or relation made
+ * required, or added required), or undefined when it requires nothing new. Written before the entities,
+ * so that Port, whether or not it refuses a requirement existing entities lack, takes the definition;
+ * the entities then bring the values, and `contractBlueprints` writes the whole file.
+ */
+function withoutNewRequirements(definition: Definition, live: Definition): Definition | undefined {
+  const schema = (definition.schema ?? {}) as Definition & { required?: string[] };
+  const liveRequired = new Set(((live.schema as Definition | undefined)?.required as string[] | undefined) ?? []);
+  const required = (schema.required ?? []).filter((key) => liveRequired.has(key));
+  const liveRelations = (live.relations ?? {}) as Record<string, Definition>;
+  const relations = Object.entries((definition.relations ?? {}) as Record<string, Definition>);
+  const newlyRequired = relations.filter(([key, r]) => r.required === true && liveRelations[key]?.required !== true);
+  if (required.length === (schema.required ?? []).length && newlyRequired.length === 0) return undefined;
+  return {
+    ...definition,
+    schema: { ...schema, required },
+    ...(definition.relations === undefined
+      ? {}
+      : {
+          relations: Object.fromEntries(
+            relations.map(([key, r]) => [key, newlyRequired.some(([k]) => k === key) ? { ...r, required: false } : r]),
+          ),
+        }),
+  };
+}
+
+/**
+ * Writes, once the entities are pushed, the whole file of each blueprint `applyBlueprints` wrote without
+ * its new requirements. Stops at the first refusal (Port may refuse a requirement that entities it holds
+ * lack: entities no file defines, or files that were invalid), saying which were and were not written.
+ */
+export async function contractBlueprints(
+  port: Pick<PortApi, 'replaceBlueprint'>,
+  managed: ManagedBlueprint[],
+  identifiers: string[],
+): Promise<void> {
+  const done: string[] = [];
+  for (const identifier of identifiers) {
+    const blueprint = managed.find((b) => b.identifier === identifier)!;
+    try {
+      await port.replaceBlueprint(identifier, blueprint.definition!);
+    } catch (error) {
+      throw new FatalError(
+        'config',
+        `blueprint ${identifier}: Port refused its new requirements after the entities were pushed: ${(error as Error).message}. ` +
+          `Written whole: ${done.length > 0 ? done.join(', ') : 'none'}; still without their new requirements: ${identifiers.filter((id) => !done.includes(id)).join(', ')}`,
+        'give the entities Port holds the values (the plan counts them), then sync again: it writes the rest',
+      );
+    }
+    done.push(identifier);
+  }
 }
 
 function propertiesOf(definition: Definition | undefined): Record<string, Definition> {

@@ -1,2 +1,8 @@
-export { type BlueprintPolicy, applyBlueprints, deleteBlueprints, refusedBlueprintChanges } from './blueprints.js';
+export {
+  type BlueprintPolicy,
+  applyBlueprints,
+  contractBlueprints,
+  deleteBlueprints,
+  refusedBlueprintChanges,
+} from './blueprints.js';
 export { push } from './push.js';

@@ -17,6 +17,7 @@ import type { PortApi, PortConnector } from '../port.js';
 import {
   type BlueprintPolicy,
   applyBlueprints,
+  contractBlueprints,
   deleteBlueprints,
   push,
   refusedBlueprintChanges,
@@ -111,9 +112,14 @@ export async function sync(options: SyncOptions, connector: PortConnector): Prom
     });
   } else {
     const port = await connection();
-    const managed = await syncBlueprints(run, port, options.blueprints, plan.deleteRemoved, tracking);
+    const { managed, contracting } = await syncBlueprints(run, port, options.blueprints, plan.deleteRemoved, tracking);
     blueprints = managed?.flatMap((b) => b.changes);
     pushed = await pushToPort(run, plan, port, options, tracking);
+    if (managed && contracting.length > 0) {
+      await contractBlueprints(port, managed, contracting);
+      for (const identifier of contracting)
+        run.events.emit({ type: 'note', message: `blueprint ${identifier} written with its new requirements` });
+    }
     if (managed?.some((b) => !b.definition && b.live)) {
       if (pushed.some((r) => r.result === 'failed')) {
         run.events.emit({ type: 'warning', message: 'some entities failed to push, so no blueprint was deleted' });
@@ -270,9 +276,9 @@ async function syncBlueprints(
   /** Whether this sync deletes the entities the change removed (before it deletes blueprints). */
   deleteRemoved = false,
   tracking?: Tracking,
-): Promise<ManagedBlueprint[] | undefined> {
+): Promise<{ managed: ManagedBlueprint[] | undefined; contracting: string[] }> {
   const managed = await readManagedBlueprints(run, port, deleteRemoved);
-  if (!managed) return undefined;
+  if (!managed) return { managed: undefined, contracting: [] };
   const refused = refusedBlueprintChanges(managed, policy);
   if (refused.length > 0) {
     const lines = refused.map((c) => `blueprint ${c.blueprint}: ${c.class}: ${c.path || 'the blueprint'}: ${c.reason}`);
@@ -287,10 +293,15 @@ async function syncBlueprints(
   }
   // Blueprint writes come first: the check that no newer run has synced meanwhile comes before them.
   if (tracking && managed.some((b) => b.changes.length > 0)) await checkStillCurrent(tracking);
-  const { written, warnings } = await applyBlueprints(port, managed, policy);
+  const { written, contracting, warnings } = await applyBlueprints(port, managed, policy);
   for (const identifier of written) run.events.emit({ type: 'note', message: `blueprint ${identifier} written` });
+  for (const identifier of contracting)
+    run.events.emit({
+      type: 'note',
+      message: `blueprint ${identifier} written without its new requirements, which follow the entities`,
+    });
   for (const message of warnings) run.events.emit({ type: 'warning', message });
-  return managed;
+  return { managed, contracting };
 }
 
 /** What a blocked change needs: per property, the opt-in that recreates it; for a deletion, no entities. */
