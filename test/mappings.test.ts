@@ -324,6 +324,77 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     expect(web.properties).toEqual({ raw: 'second' });
   });
 
+  it("resolves file:// values in a mapped file's content as each provider does, and re-maps it when one changes", async () => {
+    const mapping = (provider: string, content: string) => ({
+      'port-gitops.config.json': JSON.stringify({ mappings: { provider } }),
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: '**/port.yml'
+    port:
+      entity:
+        mappings:
+          identifier: ${content}.identifier
+          blueprint: '"service"'
+          properties:
+            raw: ${content}.readme | tostring
+            lang: ${content}.properties.lang | tostring
+`,
+    });
+    const files = {
+      ...BLUEPRINTS,
+      // A top-level reference (beside the file), one nested under properties, one to a JSON file, one missing.
+      'svc/a/port.yml': 'identifier: a\nreadme: file://README.md\nproperties:\n  lang: file://svc/a/LANG\n',
+      'svc/a/README.md': 'read me',
+      'README.md': 'the root one',
+      'svc/a/LANG': 'go',
+      'svc/b/port.yml': 'identifier: b\nreadme: file://meta.json\n',
+      'svc/b/meta.json': '{"owner": "ana"}',
+      'svc/c/port.yml': 'identifier: c\nreadme: file://GONE.md\n',
+    };
+    const synced = async (repo: string) => {
+      const port = await emulator({ blueprintsDir: `${repo}/.port/blueprints` });
+      const run = await runCli(['sync', '--all', '--format', 'json'], { cwd: repo, env: syncEnv(port.url) });
+      expect(run.code).toBe(0);
+      const props = (id: string) => port.store.get('service', id).properties;
+      return { port, report: JSON.parse(run.stdout) as Report, props };
+    };
+
+    // GitHub: top-level values only, beside the file, parsed by extension; a missing file is "".
+    const github = makeRepo({ ...files, ...mapping('github', '.content') });
+    const onGithub = await synced(github);
+    expect(onGithub.props('a')).toEqual({ raw: 'read me', lang: 'file://svc/a/LANG' });
+    expect(onGithub.props('b')).toEqual({ raw: '{"owner":"ana"}', lang: 'null' });
+    expect(onGithub.props('c')).toEqual({ raw: '', lang: 'null' });
+    expect(onGithub.report.errors).toEqual([
+      expect.objectContaining({
+        file: 'svc/c/port.yml',
+        line: 2,
+        severity: 'warning',
+        rule: 'file-reference',
+        message: expect.stringContaining('file://GONE.md: the file svc/c/GONE.md does not exist'),
+      }),
+    ]);
+
+    // GitLab: any depth, from the repository root, the text as it is; a missing file is null.
+    const gitlab = makeRepo({ ...files, ...mapping('gitlab', '.file.content[0]') });
+    const onGitlab = await synced(gitlab);
+    expect(onGitlab.props('a')).toEqual({ raw: 'the root one', lang: 'go' });
+    expect(onGitlab.props('b')).toEqual({ raw: 'null', lang: 'null' });
+    expect(onGitlab.props('c')).toEqual({ raw: 'null', lang: 'null' });
+
+    // A change to a referenced file alone re-maps the file that names it, and pushes the new value.
+    writeFiles(github, { 'svc/a/README.md': 'read me again' });
+    commit(github, 'the readme only');
+    const port = onGithub.port;
+    const run = await runCli(['sync', '--base', 'HEAD~1', '--format', 'json'], { cwd: github, env: syncEnv(port.url) });
+    const changed = JSON.parse(run.stdout) as Report;
+    expect(changed.files.map((f) => `${f.path} ${f.outcome}`)).toEqual(['svc/a/port.yml loaded']);
+    expect(onGithub.props('a').raw).toBe('read me again');
+  });
+
   it("places a value the blueprint refuses on its file, and names the mapping's filter that made it", async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

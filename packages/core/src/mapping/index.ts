@@ -2,4 +2,4 @@ export { type AppConfig, type FileResource, filtersOf, parseAppConfig } from './
 export { loadJqEngine } from './jq.js';
 export { type FieldTrace, type MappedFile, type MappingContext, includedPaths, mapFiles } from './map.js';
 export type { FieldResult } from './jq.js';
-export type { Provider, RepositoryFacts } from './providers.js';
+export { type Provider, type RepositoryFacts, contentOf, contentReferences, rawItem } from './providers.js';

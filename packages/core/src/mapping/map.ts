@@ -10,7 +10,7 @@ import { dirname, posix } from 'node:path';
 import type { Position } from '../model.js';
 import { type FileResource, type Filter, type MappingValue, filtersOf } from './app-config.js';
 import type { FieldResult, JqEngine } from './jq.js';
-import { type Provider, type RepositoryFacts, rawItem } from './providers.js';
+import { type Provider, type RepositoryFacts, rawItem, withContentReferences } from './providers.js';
 
 export interface MappingContext {
   engine: JqEngine;
@@ -18,8 +18,8 @@ export interface MappingContext {
   repository: RepositoryFacts;
   /** The app config's repository-relative path, for messages. */
   appConfig: string;
-  /** A repository file's text for `includedFiles`, or undefined when it cannot be read. */
-  readIncluded(path: string): string | undefined;
+  /** A repository file's text, for `includedFiles` and `file://` values, or why it cannot be read. */
+  readFile(path: string): { ok: true; text: string } | { ok: false; message: string };
 }
 
 interface MappedEntity {
@@ -34,7 +34,7 @@ interface MappedEntity {
 
 interface MappingProblem {
   severity: 'error' | 'warning';
-  rule: 'mapping-field' | 'mapping-dropped' | 'mapping-selector' | 'mapping-items';
+  rule: 'mapping-field' | 'mapping-dropped' | 'mapping-selector' | 'mapping-items' | 'file-reference';
   message: string;
   hint?: string;
   /** A pointer into the file's content where the problem's value was written, when one is known. */
@@ -45,6 +45,8 @@ export interface MappedFile {
   path: string;
   entities: MappedEntity[];
   problems: MappingProblem[];
+  /** The repository paths its content's `file://` values name (found or not): a change to one re-maps it. */
+  references: string[];
 }
 
 interface Input {
@@ -68,9 +70,9 @@ export function mapFiles(
   context: MappingContext,
   trace?: (field: FieldTrace) => void,
 ): MappedFile[] {
-  const results: MappedFile[] = files.map(({ path }) => ({ path, entities: [], problems: [] }));
+  const results: MappedFile[] = files.map(({ path }) => ({ path, entities: [], problems: [], references: [] }));
   const where = (at: Position) => `${context.appConfig}:${at.line}:${at.column}`;
-  let inputs: Input[] = files.map((file, i) => ({ file: i, value: withIncluded(resource, file, context) }));
+  let inputs: Input[] = files.map((file, i) => ({ file: i, value: inputOf(resource, file, context, results[i]!) }));
 
   if (resource.itemsToParse) {
     const itemsFilter = resource.itemsToParse;
@@ -232,20 +234,46 @@ export function includedPaths(
   return paths;
 }
 
-/** The jq input of a file, with `__includedFiles` when the resource names some. */
-function withIncluded(
+/**
+ * The jq input of a file: as the provider builds it, its content's `file://` values replaced as the
+ * provider replaces them (a missing target is a warning on the value), with `__includedFiles` when the
+ * resource names some.
+ */
+function inputOf(
   resource: FileResource,
   file: { path: string; text: string },
   context: MappingContext,
+  out: MappedFile,
 ): Record<string, unknown> {
-  const value = rawItem(context.provider, file, context.repository, resource.skipParsing);
+  let value = rawItem(context.provider, file, context.repository, resource.skipParsing);
+  if (!resource.skipParsing) {
+    const resolved = withContentReferences(context.provider, file.path, value, context.readFile);
+    value = resolved.item;
+    for (const reference of resolved.references) {
+      if (reference.path !== undefined) out.references.push(reference.path);
+      if (reference.unread === undefined) continue;
+      out.problems.push({
+        severity: 'warning',
+        rule: 'file-reference',
+        contentPointer: reference.pointer,
+        message: `${reference.reference}: ${reference.unread}; the content holds ${context.provider === 'github' ? '""' : 'null'} there, as ${PROVIDER_NAMES[context.provider]} integration puts it`,
+      });
+    }
+  }
   if (resource.includedFiles.length === 0) return value;
   const included: Record<string, string | null> = {};
   for (const [name, path] of includedPaths(resource, file.path, context.provider)) {
-    included[name] = path === undefined ? null : (context.readIncluded(path) ?? null);
+    const read = path === undefined ? undefined : context.readFile(path);
+    included[name] = read?.ok ? read.text : null;
   }
   return { ...value, __includedFiles: included };
 }
+
+const PROVIDER_NAMES: Record<Provider, string> = {
+  github: "Ocean's GitHub",
+  gitlab: "Ocean's GitLab",
+  'azure-devops': "Ocean's Azure DevOps",
+};
 
 function isFilter(value: MappingValue): value is Filter {
   return !Array.isArray(value) && typeof (value as Filter).jq === 'string' && 'at' in value;

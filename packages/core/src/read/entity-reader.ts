@@ -13,7 +13,16 @@ import {
   substitutionsOf,
 } from '../backstage/index.js';
 import type { Rule } from '../config/index.js';
-import { type FileResource, type MappedFile, type MappingContext, includedPaths, mapFiles } from '../mapping/index.js';
+import {
+  type FileResource,
+  type MappedFile,
+  type MappingContext,
+  contentOf,
+  contentReferences,
+  includedPaths,
+  mapFiles,
+  rawItem,
+} from '../mapping/index.js';
 import { encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
 import { FILE_REFERENCE, resolveReferencePath, substitutionTarget } from './references.js';
 
@@ -79,6 +88,18 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
   }));
   const resourcesOf = (path: string) =>
     resourceMatchers.filter((matcher) => matcher.test(path)).map((matcher) => matcher.resource);
+  /** The `file://` values a mapped file's content names, for each resource that parses it. */
+  const mappedReferences = (path: string, text: string): string[] => {
+    const found = new Set<string>();
+    for (const resource of resourcesOf(path)) {
+      if (resource.skipParsing) continue;
+      const provider = mapping!.context.provider;
+      const item = rawItem(provider, { path, text }, mapping!.context.repository, false);
+      for (const reference of contentReferences(provider, path, contentOf(provider, item)))
+        if (reference.path !== undefined) found.add(reference.path);
+    }
+    return [...found];
+  };
   const reader: EntityReader = {
     mappingProvider: mapping?.context.provider,
     resourcesOf,
@@ -124,6 +145,7 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
       );
     },
     referencesOf(path, text) {
+      if (mapping && resourcesOf(path).length > 0) return mappedReferences(path, text);
       if (reader.translatorOf(path)) {
         return parseDocuments(path, text)
           .flatMap((document) => substitutionsOf(document))
@@ -135,8 +157,11 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
     identifierKeys: backstage ? ['identifier', 'name'] : ['identifier'],
     referencesOnLine(path, line) {
       const found: string[] = [];
+      const mapped = mapping && resourcesOf(path).length > 0;
       for (const match of line.matchAll(FILE_REFERENCE_ON_LINE)) {
-        const target = resolveReferencePath(path, match[1]!);
+        const target = mapped
+          ? contentReferences(mapping.context.provider, path, match[0]).at(0)?.path
+          : resolveReferencePath(path, match[1]!);
         if (target) found.push(target);
       }
       if (reader.translatorOf(path)) {

@@ -101,8 +101,9 @@ function mappedFile(path: string, text: string, results: MappedFile[], context: 
   const sources: Array<Map<string, string>> = [];
   const origins: Array<Map<string, string>> = [];
   const problems: Problem[] = [];
-  // A change to a file the mapping includes is a change of every entity made of this file.
-  const dependencies = context.reader.includesOf(path);
+  // A change to a file the mapping includes, or its content names (`file://`), is a change of every
+  // entity made of this file.
+  const dependencies = [...new Set([...context.reader.includesOf(path), ...results.flatMap((r) => r.references)])];
   for (const result of results) {
     for (const problem of result.problems) {
       const pointer = problem.contentPointer === undefined ? undefined : inFile(problem.contentPointer);

@@ -2,7 +2,7 @@ import { FatalError } from '../errors.js';
 import type { Config } from '../config/index.js';
 import { type RepositoryInfo, gitText, repositoryId } from '../git/index.js';
 import { type RepositoryFacts, filtersOf, loadJqEngine } from '../mapping/index.js';
-import { type EntityReaderOptions, readForSearch } from '../read/index.js';
+import { type EntityReaderOptions, createTargetReader } from '../read/index.js';
 
 /**
  * What the file-kind mappings run with: jq (loaded now, and only when there are mappings), every filter
@@ -28,6 +28,8 @@ export async function openMapping(
       filter.jq !== filter.written ? `as jq reads it: ${filter.jq}` : 'jq 1.8 reads the filter as written',
     );
   }
+  // Each referenced or included file read once a run, as entity files' `file://` targets are.
+  const targets = createTargetReader(repository.root);
   return {
     resources: mappings.appConfig.resources,
     context: {
@@ -35,7 +37,7 @@ export async function openMapping(
       provider: mappings.provider,
       repository: facts,
       appConfig: file,
-      readIncluded: (path) => readForSearch(repository.root, path) || undefined,
+      readFile: (path) => targets.read(path),
     },
   };
 }
