@@ -395,6 +395,44 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     expect(onGithub.props('a').raw).toBe('read me again');
   });
 
+  it('matches a path glob without case for GitHub and Azure DevOps, as their integrations do, and with case for GitLab', async () => {
+    const appConfig = `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: '**/readme.md'
+          skipParsing: true
+    port:
+      entity:
+        mappings:
+          identifier: .path // .file.path | split("/") | first
+          blueprint: '"service"'
+`;
+    const files = {
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': appConfig,
+      'web/README.md': '# web',
+      'api/ReadMe.MD': '# api',
+      'cli/readme.md': '# cli',
+      'docs/readme.md.txt': 'not a readme',
+    };
+    const matched = async (provider: string) => {
+      const repo = makeRepo({ ...files, 'port-gitops.config.json': JSON.stringify({ mappings: { provider } }) });
+      const { report } = await check(repo);
+      return { repo, files: report.files.map((f) => f.path).sort() };
+    };
+    const github = await matched('github');
+    expect(github.files).toEqual(['api/ReadMe.MD', 'cli/readme.md', 'web/README.md']);
+    expect((await matched('azure-devops')).files).toEqual(['api/ReadMe.MD', 'cli/readme.md', 'web/README.md']);
+    expect((await matched('gitlab')).files).toEqual(['cli/readme.md']);
+    // A change selects such a file too: a new one, and an edited one.
+    writeFiles(github.repo, { 'new/READme.md': '# new', 'web/README.md': '# web, edited' });
+    commit(github.repo, 'two readmes');
+    const { report } = await check(github.repo, ['--base', 'HEAD~1']);
+    expect(report.files.map((f) => f.path).sort()).toEqual(['new/READme.md', 'web/README.md']);
+  });
+
   it("places a value the blueprint refuses on its file, and names the mapping's filter that made it", async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

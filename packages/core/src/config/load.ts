@@ -46,8 +46,9 @@ function withMappings(root: string, config: Config, written: WrittenMappings | u
     if (written?.file === undefined) return config;
     throw new FatalError('config', `the mappings file ${file} cannot be read`, 'fix "mappings.file", or remove it');
   }
-  const appConfig = parseAppConfig(text, file);
-  config.mappings = { file, provider: written?.provider ?? 'github', appConfig };
+  const provider = written?.provider ?? 'github';
+  const appConfig = parseAppConfig(text, file, provider);
+  config.mappings = { file, provider, appConfig };
   const globs = appConfig.resources.flatMap((resource) => resource.paths);
   config.include = [...new Set([...config.include, ...globs])];
   return config;

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, makeDir, makeRepo, writeFiles } from '../../../../test/helpers.js';
 import { DEFAULT_INCLUDE } from '../config/index.js';
-import { Git } from '../git/index.js';
-import { type Discovery, discover } from './discover.js';
+import fc from 'fast-check';
+import { Git, keepsName } from '../git/index.js';
+import { globMatcher } from '../globs.js';
+import { type Discovery, discover, entityPathspecs, nameFilter } from './discover.js';
 
 const entity = (id: string) => JSON.stringify({ identifier: id, blueprint: 'service' });
 
@@ -261,5 +263,32 @@ describe('git searches', () => {
     expect(await new Git(repo).matchingLines(['identifier'], ['*port.yml'])).toEqual([
       { path: 'a/port.yml', text: 'identifier: a' },
     ]);
+  });
+});
+
+describe('globs matched without case (`(?i)`)', () => {
+  it('the name filter keeps every name the globs match, with case or without', () => {
+    const globs = ['(?i)**/readme.md', '(?i)apps/*/Package.{json,yaml}', '**/port.yml', '(?i)**/*.Chart.yaml'];
+    const filter = nameFilter(globs)!;
+    expect(filter).toEqual({ endings: expect.arrayContaining(['readme.md', 'port.yml']), ignoreCase: true });
+    const matches = globMatcher(globs, { dot: true, flags: 's' });
+    const cased = (text: string, upper: boolean[]) =>
+      [...text].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join('');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('readme.md', 'package.json', 'package.yaml', 'port.yml', 'x.chart.yaml', 'readme.txt'),
+        fc.constantFrom('', 'apps/web/', 'docs/', '.hidden/'),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        (name, folder, upper) => {
+          const path = `${folder}${cased(name, upper)}`;
+          if (matches(path)) expect(keepsName(filter, path)).toBe(true);
+        },
+      ),
+    );
+    expect(matches('Docs/README.MD')).toBe(true);
+    expect(matches('a/PORT.YML')).toBe(false);
+    // A glob without case whose ending is not ASCII leaves every name to the globs.
+    expect(nameFilter(['(?i)**/ÉTÉ.md'])).toBeUndefined();
+    expect(entityPathspecs(['(?i)**/readme.md'])).toEqual([':(icase)*readme.md']);
   });
 });

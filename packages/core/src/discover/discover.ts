@@ -1,7 +1,8 @@
 import { type Dirent, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Git, SYMLINK_MODE } from '../git/index.js';
+import { type Git, type NameFilter, SYMLINK_MODE, filterPathspecs, keepsName } from '../git/index.js';
 import type { EntityFile, FileNote } from '../model.js';
+import { ignoresCase, withoutCaseMark } from '../globs.js';
 import { type EntityFileMatcher, createEntityFileMatcher } from './entity-files.js';
 
 export interface DiscoverOptions {
@@ -65,10 +66,10 @@ export function discoverInParts(options: DiscoverOptions): {
       recheckTracked: async () => empty(),
     };
   }
-  const suffixes = nameSuffixes(options.include);
-  const listed = listTracked(options.git, matcher, options, suffixes);
+  const filter = nameFilter(options.include);
+  const listed = listTracked(options.git, matcher, options, filter);
   const tracked = listed.then(({ found }) => sorted(found));
-  const untracked = listUntracked(options.git, matcher, options, suffixes).then(sorted);
+  const untracked = listUntracked(options.git, matcher, options, filter).then(sorted);
   // Awaited one after the other by the caller: an early failure of the second must not go unhandled.
   untracked.catch(() => undefined);
   return { tracked, untracked, recheckTracked: async (paths) => sorted(await (await listed).recheck(paths)) };
@@ -119,16 +120,16 @@ function considerInto(found: Discovery, matcher: EntityFileMatcher, tracked = fa
 
 /**
  * The tracked part: git's index. Only the paths whose names can match `include` (a literal ending every
- * include glob has, `nameSuffixes`) become strings, and only those are looked at in the work tree for
+ * include glob has, `nameFilter`) become strings, and only those are looked at in the work tree for
  * files deleted from it or turned into links (with `statByOpen`, their folders only: see `recheck`).
  */
 async function listTracked(
   git: Git,
   matcher: EntityFileMatcher,
   options: DiscoverOptions,
-  suffixes: string[] | undefined,
+  filter: NameFilter | undefined,
 ): Promise<{ found: Discovery; recheck: (paths: string[]) => Promise<Discovery> }> {
-  const { index, changes, deferredStat } = await git.tracked(suffixes, { statFiles: !options.statByOpen });
+  const { index, changes, deferredStat } = await git.tracked(filter, { statFiles: !options.statByOpen });
   const found = empty();
   for (const path of index.gitlinks) {
     found.notes.push(`${path} is a git submodule: its entity files belong to its own repository and are not searched`);
@@ -147,7 +148,7 @@ async function listTracked(
       const deferredMode = deferredStat?.get(path);
       if (deferredMode !== undefined) again.set(path, deferredMode);
     }
-    const changedNow = again.size > 0 ? await git.diffFilesAmong(again, suffixes) : new Map<string, string>();
+    const changedNow = again.size > 0 ? await git.diffFilesAmong(again, filter) : new Map<string, string>();
     const answers = new Map<string, string>();
     for (const path of files.keys()) {
       const change = again.has(path) ? changedNow.get(path) : changes.get(path);
@@ -184,13 +185,13 @@ async function listUntracked(
   git: Git,
   matcher: EntityFileMatcher,
   options: DiscoverOptions,
-  suffixes: string[] | undefined,
+  filter: NameFilter | undefined,
 ): Promise<Discovery> {
   const { root } = options;
   const untracked = await git.untrackedEntries();
   const found = empty();
   const consider = considerInto(found, matcher);
-  const mayMatch = (path: string) => !suffixes || suffixes.some((suffix) => path.endsWith(suffix));
+  const mayMatch = (path: string) => !filter || keepsName(filter, path);
   const candidates = untracked.files.filter((path) => {
     if (!mayMatch(path)) return false;
     const judgement = matcher.judge(path);
@@ -236,33 +237,43 @@ function accountIgnored(path: string, matcher: EntityFileMatcher, found: Discove
  * literal ending. Callers still judge each path git names.
  */
 export function entityPathspecs(include: string[]): string[] {
-  const suffixes = nameSuffixes(include);
-  return suffixes ? suffixes.map((suffix) => `*${suffix}`) : include.map((glob) => `:(glob)${glob}`);
+  const filter = nameFilter(include);
+  return filter
+    ? filterPathspecs(filter)
+    : include.map((glob) => (ignoresCase(glob) ? `:(glob,icase)${withoutCaseMark(glob)}` : `:(glob)${glob}`));
 }
 
 /** Characters that make a glob more than a literal, in picomatch's syntax. */
 const GLOB_CHARACTER = /[*?[\]{}()!+@\\]/;
 
 /**
- * For each include glob, the literal its last segment ends with, which every path it matches ends with
- * too (`**\/port.yml` → `port.yml`, `**\/*.port.json` → `.port.json`; a simple `{a,b}` is expanded): a
- * filter git can apply before any path becomes a string. Undefined when a glob has no such ending
- * (`services/**`, a negation): then every path is read, and picomatch alone decides, as it always does.
+ * What every name `include` can match ends with: for each glob, the literal its last segment ends with
+ * (`**\/port.yml` → `port.yml`, `**\/*.port.json` → `.port.json`; a simple `{a,b}` is expanded), compared
+ * without case when a glob is matched so (`(?i)`, globs.ts). A filter git can apply before any path becomes a
+ * string. Undefined when a glob has no such ending (`services/**`, a negation), or a glob matched without
+ * case ends in other than ASCII: then every path is read, and picomatch alone decides, as it always does.
  */
-export function nameSuffixes(include: string[]): string[] | undefined {
-  const suffixes = new Set<string>();
-  for (const glob of include) {
-    if (glob.startsWith('!')) return undefined;
+export function nameFilter(include: string[]): NameFilter | undefined {
+  const endings = new Set<string>();
+  let ignoreCase = false;
+  for (const written of include) {
+    if (written.startsWith('!')) return undefined;
+    const glob = withoutCaseMark(written);
     const segment = glob.slice(glob.lastIndexOf('/') + 1);
     for (const variant of expandBraces(segment)) {
       let start = variant.length;
       while (start > 0 && !GLOB_CHARACTER.test(variant[start - 1]!)) start--;
       const tail = variant.slice(start);
       if (tail === '') return undefined;
-      suffixes.add(tail);
+      if (ignoresCase(written)) {
+        // Only ASCII letters are folded by the filter; another cased letter would be missed.
+        if (/[^\x00-\x7f]/.test(tail)) return undefined;
+        ignoreCase = true;
+      }
+      endings.add(tail);
     }
   }
-  return [...suffixes];
+  return { endings: [...endings], ignoreCase };
 }
 
 /** `port.{yml,yaml}` → `port.yml`, `port.yaml`; nested or unbalanced braces are left as written. */

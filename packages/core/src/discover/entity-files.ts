@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { globMatcher } from '../globs.js';
 import { isGitignored, readGitignores } from './gitignore.js';
 
 /** Folders that are never entity territory, whatever the globs say. */
@@ -35,7 +36,7 @@ export interface EntityFileRules {
 export function createEntityFileMatcher(rules: EntityFileRules): EntityFileMatcher {
   // dotAll (`s`): a path may hold a newline, which `**` must still match.
   const options = { dot: true, flags: 's' };
-  const included = picomatch(rules.include, options);
+  const included = globMatcher(rules.include, options);
   const excludes = rules.exclude.map((glob) => ({ glob, test: picomatch(glob, options) }));
   const rulesOf = rules.gitignore ? readGitignores(rules.root) : undefined;
   const judge = (path: string): Judgement => {

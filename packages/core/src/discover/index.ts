@@ -1,2 +1,2 @@
-export { type Discovery, discover, discoverInParts, entityPathspecs, fileType, nameSuffixes } from './discover.js';
+export { type Discovery, discover, discoverInParts, entityPathspecs, fileType, nameFilter } from './discover.js';
 export { type EntityFileMatcher, createEntityFileMatcher } from './entity-files.js';

@@ -3,6 +3,7 @@ import { lstatSync } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { UnreadIndex } from './index-file.js';
+import { type NameFilter, endingMatcher, filterPathspecs, keepsName } from './name-filter.js';
 import { type IndexEntries, type IndexLocation, SYMLINK_MODE_BITS, readTracked, realFolders } from './tracked.js';
 
 /** The tracked part of a discovery: the index, and how the work tree differs from it (see `Git.tracked`). */
@@ -183,7 +184,7 @@ export class Git {
    * diff itself, and only an entity file's rename matters (a file renamed across those endings reads as
    * the deletion and the addition it is for the entity files).
    */
-  async diff(base: string, head: string | undefined, renamesAmong?: string[]): Promise<GitChange[]> {
+  async diff(base: string, head: string | undefined, renamesAmong?: NameFilter): Promise<GitChange[]> {
     const diff = (renames: boolean, pathspecs: string[]) =>
       this.text([
         '-c',
@@ -200,19 +201,13 @@ export class Git {
         ...pathspecs,
       ]).then(parseRawDiff);
     if (!renamesAmong) return diff(true, []);
-    const [all, named] = await Promise.all([
-      diff(false, []),
-      diff(
-        true,
-        renamesAmong.map((ending) => `*${ending}`),
-      ),
-    ]);
-    const covered = (path: string) => renamesAmong.some((ending) => path.endsWith(ending));
+    const [all, named] = await Promise.all([diff(false, []), diff(true, filterPathspecs(renamesAmong))]);
+    const covered = (path: string) => keepsName(renamesAmong, path);
     return [...all.filter((change) => !covered(change.path)), ...named];
   }
 
   /**
-   * The index's entries whose names end with one of `suffixes` (all when undefined), and which of them
+   * The index's entries whose names the filter keeps (all when undefined), and which of them
    * differ in kind in the work tree. Git's index file is read here, and each entry is looked at with an
    * `lstat` of it and of its folders; git (`diff-files`) is asked only about those that do not plainly
    * match. This replaces two git processes that each read the whole index (the listing and `diff-files`);
@@ -221,17 +216,17 @@ export class Git {
    * says why); index-file.test.ts holds both ways to the same answers. `statFiles: false` is for a caller
    * about to open every file anyway: the files' `lstat` calls are left to that open (`deferredStat`).
    */
-  async tracked(suffixes: string[] | undefined, options: { statFiles?: boolean } = {}): Promise<TrackedEntries> {
+  async tracked(filter: NameFilter | undefined, options: { statFiles?: boolean } = {}): Promise<TrackedEntries> {
     const located = await this.indexFile();
     if (located) {
       try {
-        const { index, toDiff } = readTracked(located, suffixes);
+        const { index, toDiff } = readTracked(located, filter);
         if (options.statFiles === false) {
           const deferredStat = new Map<string, number>();
-          const changes = await this.diffFiles(toDiff, suffixes, deferredStat);
+          const changes = await this.diffFiles(toDiff, filter, deferredStat);
           return { index, changes, readBy: 'index file', deferredStat };
         }
-        return { index, changes: await this.diffFiles(toDiff, suffixes), readBy: 'index file' };
+        return { index, changes: await this.diffFiles(toDiff, filter), readBy: 'index file' };
       } catch (error) {
         if (!(error instanceof UnreadIndex)) throw error;
         this.options.debug?.(error.message);
@@ -239,13 +234,13 @@ export class Git {
     } else {
       this.options.debug?.("git's index is read by git: where it is (git rev-parse) was not answered as expected");
     }
-    return this.trackedByGit(suffixes);
+    return this.trackedByGit(filter);
   }
 
   /** `tracked`, answered by git alone: the way for an index that is not read here, and its reference. */
-  async trackedByGit(suffixes: string[] | undefined): Promise<TrackedEntries> {
-    const pathspecs = suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
-    const [index, changes] = await Promise.all([this.indexEntries(suffixes), this.worktreeChanges(pathspecs)]);
+  async trackedByGit(filter: NameFilter | undefined): Promise<TrackedEntries> {
+    const pathspecs = filter ? filterPathspecs(filter) : ['.'];
+    const [index, changes] = await Promise.all([this.indexEntries(filter), this.worktreeChanges(pathspecs)]);
     return { index, changes, readBy: 'git' };
   }
 
@@ -284,7 +279,7 @@ export class Git {
    */
   private async diffFiles(
     toDiff: Map<string, number>,
-    suffixes: string[] | undefined,
+    filter: NameFilter | undefined,
     deferredStat?: Map<string, number>,
   ): Promise<Map<string, string>> {
     const folders = realFolders(this.root, toDiff.keys());
@@ -308,9 +303,9 @@ export class Git {
     }
     if (askGit.length === 0) return new Map();
     // A name git gave in bytes that are not UTF-8 cannot be named back to it; a long list would not fit on
-    // a command line (Windows allows 32,767 characters). Git then compares every entry the suffixes select.
+    // a command line (Windows allows 32,767 characters). Git then compares every entry the filter keeps.
     const nameable = askGitLength < 16_000 && !askGit.some((path) => path.includes('\ufffd'));
-    const pathspecs = nameable ? askGit.map(literal) : suffixes ? suffixes.map((suffix) => `*${suffix}`) : ['.'];
+    const pathspecs = nameable ? askGit.map(literal) : filter ? filterPathspecs(filter) : ['.'];
     return this.worktreeChanges(pathspecs);
   }
 
@@ -319,17 +314,17 @@ export class Git {
    * not open as regular files (gone, a link, a folder, a FIFO). The same answers `tracked` gives when it
    * looks at every file.
    */
-  diffFilesAmong(deferredStat: Map<string, number>, suffixes: string[] | undefined): Promise<Map<string, string>> {
-    return this.diffFiles(deferredStat, suffixes);
+  diffFilesAmong(deferredStat: Map<string, number>, filter: NameFilter | undefined): Promise<Map<string, string>> {
+    return this.diffFiles(deferredStat, filter);
   }
 
   /**
-   * The index: every tracked path whose name ends with one of `suffixes` (all of them when `suffixes` is
+   * The index: every tracked path whose name the filter keeps (all of them when `filter` is
    * undefined), with its mode, and every submodule. The listing of a 200,000-file index is read as bytes:
    * only the paths that pass the filter become strings.
    */
-  private async indexEntries(suffixes: string[] | undefined): Promise<IndexEntries> {
-    const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
+  private async indexEntries(filter: NameFilter | undefined): Promise<IndexEntries> {
+    const endsWell = filter ? endingMatcher(filter) : undefined;
     const files = new Map<string, string>();
     const gitlinks: string[] = [];
     const links: string[] = [];
@@ -347,10 +342,7 @@ export class Git {
       const tab = buffer.indexOf(9, start);
       if (tab === -1 || tab > end) return;
       const isGitlink = bytesAt(buffer, start, gitlink);
-      const passes =
-        isGitlink ||
-        !endings ||
-        endings.some((ending) => end - tab > ending.length && bytesAt(buffer, end - ending.length, ending));
+      const passes = isGitlink || !endsWell || endsWell(buffer, tab + 1, end);
       if (!passes) {
         if (bytesAt(buffer, start, symlink)) links.push(buffer.toString('utf8', tab + 1, end));
         return;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { git, makeDir, makeRepo } from '../../../../test/helpers.js';
 import { Git, type TrackedEntries } from './git.js';
 import { UnreadIndex, readIndexFile } from './index-file.js';
+import type { NameFilter } from './name-filter.js';
 
 /** `git update-index --index-info`: entries given as bytes, so that any name can be written. */
 function indexInfo(repo: string, lines: Buffer[]): void {
@@ -171,10 +172,10 @@ describe('reading git’s index file', () => {
 });
 
 /** `tracked` as read here and as git answers it: the same index, and the same kinds changed (`D`, `T`). */
-async function expectSameAsGit(root: string, suffixes: string[] | undefined, readBy: TrackedEntries['readBy']) {
+async function expectSameAsGit(root: string, filter: NameFilter | undefined, readBy: TrackedEntries['readBy']) {
   const gitRoot = new Git(root);
-  const here = await gitRoot.tracked(suffixes);
-  const reference = await gitRoot.trackedByGit(suffixes);
+  const here = await gitRoot.tracked(filter);
+  const reference = await gitRoot.trackedByGit(filter);
   const kinds = (changes: Map<string, string>) => [...changes].filter(([, status]) => status === 'D' || status === 'T');
   expect(here.readBy).toBe(readBy);
   expect(here.index).toEqual(reference.index);
@@ -182,7 +183,7 @@ async function expectSameAsGit(root: string, suffixes: string[] | undefined, rea
   return here;
 }
 
-const SUFFIXES = ['port.yml', 'port.yaml', 'port.json', 'entity.json'];
+const SUFFIXES: NameFilter = { endings: ['port.yml', 'port.yaml', 'port.json', 'entity.json'], ignoreCase: false };
 
 describe('the tracked files, read from the index file and looked at in the work tree', () => {
   it('agrees with git on every way a work tree can differ from its index', async () => {
@@ -257,6 +258,33 @@ describe('the tracked files, read from the index file and looked at in the work 
       );
       await expectSameAsGit(repo, undefined, 'index file');
     }
+  });
+
+  it("keeps the names git's :(icase) pathspec keeps when the filter ignores case, and finds them deleted", async () => {
+    const repo = makeRepo({
+      'svc/a/PORT.YML': 'a',
+      'svc/b/Port.Yml': 'b',
+      'svc/c/port.yml': 'c',
+      'svc/d/portXyml': 'd',
+      'svc/e/PORT.YML.txt': 'e',
+      'svc/f/sport.yml': 'f',
+    });
+    rmSync(join(repo, 'svc/a/PORT.YML'));
+    const filter: NameFilter = { endings: ['port.yml'], ignoreCase: true };
+    const here = await expectSameAsGit(repo, filter, 'index file');
+    const listedByGit = git(repo, 'ls-files', '-z', '--', ':(icase)*port.yml').split('\0').filter(Boolean);
+    expect([...here.index.files.keys()].sort()).toEqual(listedByGit.sort());
+    expect([...here.index.files.keys()].sort()).toEqual([
+      'svc/a/PORT.YML',
+      'svc/b/Port.Yml',
+      'svc/c/port.yml',
+      'svc/f/sport.yml',
+    ]);
+    expect(here.changes.get('svc/a/PORT.YML')).toBe('D');
+    expect([...(await new Git(repo).tracked({ ...filter, ignoreCase: false })).index.files.keys()].sort()).toEqual([
+      'svc/c/port.yml',
+      'svc/f/sport.yml',
+    ]);
   });
 
   it('agrees with git below the top (a config in a subfolder), in a linked work tree, and in a SHA-256 repository', async () => {

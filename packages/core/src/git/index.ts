@@ -3,3 +3,4 @@ export { GITLINK_MODE, Git, type GitChange, SYMLINK_MODE, gitText } from './git.
 export { History, type Lineage } from './history.js';
 export { type ResolvedRange, resolveRange } from './range.js';
 export { type RepositoryInfo, describeRepository, repositoryId } from './repository.js';
+export { type NameFilter, filterPathspecs, keepsName } from './name-filter.js';

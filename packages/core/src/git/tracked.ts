@@ -1,6 +1,7 @@
 import { lstatSync, opendirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type IndexFileEntry, readIndexFile } from './index-file.js';
+import { type NameFilter, endingMatcher } from './name-filter.js';
 
 /** The index as discovery needs it (see `Git.tracked`). */
 export interface IndexEntries {
@@ -32,29 +33,17 @@ export const SYMLINK_MODE_BITS = 0o120000;
  */
 export function readTracked(
   located: IndexLocation,
-  suffixes: string[] | undefined,
+  filter: NameFilter | undefined,
 ): { index: IndexEntries; toDiff: Map<string, number> } {
-  const endings = suffixes?.map((suffix) => Buffer.from(suffix, 'utf8'));
   const { prefix } = located;
   const files = new Map<string, string>();
   const gitlinks: string[] = [];
   const links: string[] = [];
   const toDiff = new Map<string, number>();
-  // Plain loops: this runs for each entry of the index, and a closure per entry costs more than the reading.
-  const passes = (bytes: Buffer, start: number, end: number): boolean => {
-    if (!endings) return true;
-    for (const ending of endings) {
-      if (end - start < prefix.length + ending.length) continue;
-      let at = end - ending.length;
-      let i = 0;
-      while (i < ending.length && bytes[at] === ending[i]) {
-        at++;
-        i++;
-      }
-      if (i === ending.length) return true;
-    }
-    return false;
-  };
+  const endsWell = filter ? endingMatcher(filter) : undefined;
+  // The entry's name starts after the root's prefix: an ending must fit in what follows it.
+  const passes = (bytes: Buffer, start: number, end: number): boolean =>
+    !endsWell || endsWell(bytes, start + prefix.length, end);
   readIndexFile(located.file, located.hashBytes, (entry: IndexFileEntry) => {
     const { bytes, start, end, mode } = entry;
     for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return;

@@ -3,8 +3,7 @@ import { filtersOf, parseAppConfig } from './app-config.js';
 
 describe("reading a port-app-config.yml's file resources", () => {
   it('reads both forms of selector.files, keeps each filter where it is written, and notes what it ignores', () => {
-    const config = parseAppConfig(
-      `deleteDependentEntities: true
+    const text = `deleteDependentEntities: true
 resources:
   - kind: repository
     selector: { query: 'true' }
@@ -32,13 +31,19 @@ resources:
   - kind: file
     selector: { query: 'true', files: { path: teams.yml, repos: [group/project] } }
     port: { entity: { mappings: { identifier: .file.content.name, blueprint: '"team"' } } }
-`,
-      '.port/port-app-config.yml',
-    );
+`;
+    const config = parseAppConfig(text, '.port/port-app-config.yml', 'gitlab');
     expect(config.resources.map((r) => ({ index: r.index, paths: r.paths, skip: r.skipParsing }))).toEqual([
       { index: 1, paths: ['**/package.json', 'a.yml', 'b.yml'], skip: true },
       { index: 2, paths: ['teams.yml'], skip: false },
     ]);
+    // GitHub's and Azure DevOps' integrations match paths without case: the globs carry the mark.
+    for (const provider of ['github', 'azure-devops'] as const) {
+      expect(parseAppConfig(text, 'p.yml', provider).resources.map((r) => r.paths)).toEqual([
+        ['(?i)**/package.json', '(?i)a.yml', '(?i)b.yml'],
+        ['(?i)teams.yml'],
+      ]);
+    }
     const [files] = config.resources;
     expect(files!.includedFiles).toEqual(['README.md']);
     expect(files!.itemsToParseName).toBe('dependency');

@@ -8,7 +8,9 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { FatalError } from '../errors.js';
+import { IGNORE_CASE } from '../globs.js';
 import type { Position } from '../model.js';
+import type { Provider } from './providers.js';
 
 /** A jq filter as written in the mapping, and as jq runs it (Ocean's single-quote rule applied). */
 export interface Filter {
@@ -63,8 +65,12 @@ export function asJq(written: string): string {
   return written.replace(/(?<=^|\s)'|'(?=\s|$)/g, '"');
 }
 
-/** Reads the text of a `port-app-config.yml`; a file that does not fit is a config error at its line and column. */
-export function parseAppConfig(text: string, file: string): AppConfig {
+/**
+ * Reads the text of a `port-app-config.yml`; a file that does not fit is a config error at its line and
+ * column. Each `path` glob is matched as the provider's integration matches it: without case for GitHub
+ * and Azure DevOps (wcmatch's IGNORECASE), so those carry the `(?i)` mark (globs.ts).
+ */
+export function parseAppConfig(text: string, file: string, provider: Provider = 'github'): AppConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const position = (node: YamlNode | null | undefined): Position => {
@@ -148,7 +154,7 @@ export function parseAppConfig(text: string, file: string): AppConfig {
         }
       }
     }
-    paths = [...new Set(paths)];
+    paths = [...new Set(paths)].map((glob) => (provider === 'gitlab' ? glob : `${IGNORE_CASE}${glob}`));
     if (paths.length === 0) fail(selector ?? resource, 'a file resource needs `selector.files` with a `path`');
     const port = get(resource, 'port');
     const mappings = get(get(port, 'entity'), 'mappings');

@@ -6,6 +6,7 @@
  * agree on what a file holds.
  */
 import picomatch from 'picomatch';
+import { globMatcher } from '../globs.js';
 import {
   type BackstageConfig,
   type BackstageTranslator,
@@ -84,7 +85,7 @@ export function createEntityReader(options: EntityReaderOptions): EntityReader {
   const mapping = options.mapping;
   const resourceMatchers = (mapping?.resources ?? []).map((resource) => ({
     resource,
-    test: picomatch(resource.paths, { dot: true, flags: 's' }),
+    test: globMatcher(resource.paths, { dot: true, flags: 's' }),
   }));
   const resourcesOf = (path: string) =>
     resourceMatchers.filter((matcher) => matcher.test(path)).map((matcher) => matcher.resource);

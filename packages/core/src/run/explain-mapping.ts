@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { globMatcher } from '../globs.js';
 import { loadConfig } from '../config/index.js';
 import { discover } from '../discover/index.js';
 import { FatalError } from '../errors.js';
@@ -55,7 +55,7 @@ export async function explainMappings(options: {
         ).files.map((file) => file.path);
   const explanations: MappingExplanation[] = [];
   for (const resource of mapping.resources) {
-    const matches = picomatch(resource.paths, { dot: true });
+    const matches = globMatcher(resource.paths, { dot: true });
     const files = paths.filter((path) => matches(path)).map((path) => ({ path, text: readForSearch(root, path) }));
     if (files.length === 0) continue;
     const traces: FieldTrace[] = [];

@@ -452,7 +452,7 @@ async function remappedAtBase(
   let resources: FileResource[] = [];
   if (text !== undefined) {
     try {
-      resources = parseAppConfig(text, file).resources;
+      resources = parseAppConfig(text, file, config.mappings!.provider).resources;
     } catch (error) {
       events.emit({
         type: 'note',

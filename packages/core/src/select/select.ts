@@ -1,4 +1,4 @@
-import { type Discovery, type EntityFileMatcher, entityPathspecs, nameSuffixes } from '../discover/index.js';
+import { type Discovery, type EntityFileMatcher, entityPathspecs, nameFilter } from '../discover/index.js';
 import { GITLINK_MODE, type Git, type GitChange, SYMLINK_MODE } from '../git/index.js';
 import type { FileNote, SelectedFile, Selection } from '../model.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
@@ -58,7 +58,7 @@ export async function diffRange(
   includeUncommitted: boolean,
   include: string[],
 ): Promise<GitChange[]> {
-  const changes = await git.diff(mergeBase, includeUncommitted ? undefined : head, nameSuffixes(include));
+  const changes = await git.diff(mergeBase, includeUncommitted ? undefined : head, nameFilter(include));
   if (includeUncommitted) {
     const tracked = new Set(changes.map((change) => change.path));
     for (const path of await git.untracked()) if (!tracked.has(path)) changes.push({ status: 'added', path });
