@@ -21,7 +21,8 @@ export interface RepositoryFacts {
   branch: string;
 }
 
-const PARSED_BY_EXTENSION = /\.(json|ya?ml)$/i;
+/** GitHub's and GitLab's integrations parse by the name's ending, with case (`str.endswith`). */
+const PARSED_BY_EXTENSION = /\.(json|ya?ml)$/;
 
 /**
  * `.` for one file, as the provider's integration builds it: the file's text parsed by its rules (or
@@ -90,7 +91,7 @@ export function rawItem(
 /** GitHub Ocean: JSON and YAML by extension, YAML 1.2, one document only; anything else, or a failure, is the text. */
 function parseGithub(path: string, text: string): unknown {
   if (!PARSED_BY_EXTENSION.test(path)) return text;
-  if (/\.json$/i.test(path)) return jsonOr(text, text);
+  if (path.endsWith('.json')) return jsonOr(text, text);
   const documents = yamlDocuments(text, '1.2');
   return documents && documents.length === 1 ? documents[0] : text;
 }
