@@ -44,17 +44,18 @@ export async function openMapping(
 
 /** The repository's name, default branch, address and current branch, from the local clone alone. */
 async function repositoryFacts(repository: RepositoryInfo, env: NodeJS.ProcessEnv): Promise<RepositoryFacts> {
-  // `github.com/acme/repo` (from the remote), `acme/repo` (from the CI), or the folder's name.
-  const id = await repositoryId(repository, env);
-  const [first, ...rest] = id.split('/');
-  const host = rest.length > 0 && first!.includes('.') ? first : undefined;
-  const fullName = host ? rest.join('/') : id;
   const git = (args: string[]) =>
     repository.gitRoot ? gitText(repository.root, args).catch(() => '') : Promise.resolve('');
-  const [originHead, current] = await Promise.all([
+  // The three questions at once: each is a git process, and a full check's walk keeps the other core busy.
+  const [id, originHead, current] = await Promise.all([
+    // `github.com/acme/repo` (from the remote), `acme/repo` (from the CI), or the folder's name.
+    repositoryId(repository, env),
     git(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']),
     git(['rev-parse', '--abbrev-ref', 'HEAD']),
   ]);
+  const [first, ...rest] = id.split('/');
+  const host = rest.length > 0 && first!.includes('.') ? first : undefined;
+  const fullName = host ? rest.join('/') : id;
   const branch = current.trim() && current.trim() !== 'HEAD' ? current.trim() : 'main';
   return {
     name: fullName.split('/').pop() || fullName,
