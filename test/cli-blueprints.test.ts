@@ -474,6 +474,18 @@ describe('blueprints as code (manageBlueprints)', () => {
     const live = await apiGet<{ blueprint: Definition }>(port.url, '/v1/blueprints/_team');
     expect(Object.keys(live.body.blueprint.schema.properties).sort()).toEqual(['description', 'slack']);
 
+    // A relation added to it may target a blueprint the same sync creates.
+    team.relations = { squad: { title: 'Squad', target: 'squad', many: false, required: false } };
+    writeFiles(repo, {
+      '.port/blueprints/_team.json': json(team),
+      '.port/blueprints/squad.json': json({ identifier: 'squad', title: 'Squad', schema: { properties: {} } }),
+      'port-gitops.config.json': json({ manageBlueprints: ['_team', 'squad'] }),
+    });
+    const related = await runCli(['sync', '--all'], { cwd: repo, env });
+    expect(related.stderr).not.toMatch(/error/);
+    expect(related.code).toBe(0);
+    expect(port.store.blueprint('_team').relations).toEqual({ squad: expect.objectContaining({ target: 'squad' }) });
+
     // A change to what Port owns (a core property's type) is blocked, whatever the flags.
     team.schema.properties.description = { type: 'number' };
     writeFiles(repo, { '.port/blueprints/_team.json': json(team) });

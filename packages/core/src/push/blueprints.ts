@@ -113,11 +113,6 @@ export async function applyBlueprints(
   const names = (b: ManagedBlueprint, keys: string[]) =>
     keys.some((key) => b.definition?.[key] !== undefined && JSON.stringify(b.definition[key]) !== '{}');
   const complete = new Set<ManagedBlueprint>();
-  for (const blueprint of changed.filter((b) => b.identifier.startsWith('_'))) {
-    await step(blueprint.identifier, () => port.patchBlueprint(blueprint.identifier, additions(blueprint)));
-    complete.add(blueprint);
-    written.push(blueprint.identifier);
-  }
   for (const blueprint of changed.filter((b) => b.live === undefined)) {
     const bare = Object.fromEntries(Object.entries(blueprint.definition!).filter(([key]) => !REFERENCES.includes(key)));
     await step(blueprint.identifier, () => port.createBlueprint({ ...bare, identifier: blueprint.identifier }));
@@ -125,6 +120,12 @@ export async function applyBlueprints(
       complete.add(blueprint);
       written.push(blueprint.identifier);
     }
+  }
+  // A system blueprint's added relation may target a blueprint created just above.
+  for (const blueprint of changed.filter((b) => b.identifier.startsWith('_'))) {
+    await step(blueprint.identifier, () => port.patchBlueprint(blueprint.identifier, additions(blueprint)));
+    complete.add(blueprint);
+    written.push(blueprint.identifier);
   }
   for (const blueprint of changed.filter((b) => b.live && !complete.has(b))) {
     const live = blueprint.live as Definition & { schema?: { properties?: Record<string, Definition> } };
