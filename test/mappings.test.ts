@@ -433,6 +433,96 @@ describe('file-kind mappings (port-app-config.yml)', () => {
     expect(report.files.map((f) => f.path).sort()).toEqual(['new/READme.md', 'web/README.md']);
   });
 
+  it('updates the one entity a search-query identifier finds, and never deletes it', async () => {
+    const repo = makeRepo({
+      ...BLUEPRINTS,
+      '.port/port-app-config.yml': `resources:
+  - kind: file
+    selector:
+      query: 'true'
+      files:
+        - path: 'apps/*/package.json'
+    port:
+      entity:
+        mappings:
+          identifier:
+            combinator: '"and"'
+            rules:
+              - property: '"$identifier"'
+                operator: '"="'
+                value: .content.name
+          blueprint: '"service"'
+          properties:
+            version: .content.version
+`,
+      'apps/web/package.json': '{"name": "web", "version": "1.2.3"}',
+      // Provenance on, so that --prune may run: an entity a query updates must not become this repository's.
+      '.port/blueprints/service.json': JSON.stringify({
+        identifier: 'service',
+        schema: {
+          properties: { lang: { type: 'string' }, version: { type: 'string' }, origin: { type: 'object' } },
+          required: ['lang'],
+        },
+      }),
+      'port-gitops.config.json': JSON.stringify({ provenance: { property: 'origin' } }),
+    });
+    const port = await emulator({ blueprintsDir: `${repo}/.port/blueprints` });
+    const other = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' };
+    port.store.write('service', { identifier: 'web', properties: { lang: 'ts' } }, other);
+    const env = syncEnv(port.url);
+
+    const { run: checked, report: checkedReport } = await check(repo);
+    expect(checkedReport.errors).toEqual([]);
+    expect(checked.code).toBe(0);
+    // The plan reads the entity the query finds, and shows what the write changes in it.
+    const planned = JSON.parse(
+      (await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout,
+    ) as Report;
+    expect(planned.entities).toEqual([
+      expect.objectContaining({
+        change: 'update',
+        diff: [{ path: 'properties.version', from: null, to: '1.2.3' }],
+      }),
+    ]);
+    const synced = await runCli(['sync', '--all', '--format', 'json'], { cwd: repo, env });
+    expect(synced.stderr).not.toMatch(/error/);
+    expect(synced.code).toBe(0);
+    expect((JSON.parse(synced.stdout) as Report).entities).toEqual([
+      expect.objectContaining({
+        identifier: 'search:{"combinator":"and","rules":[{"property":"$identifier","operator":"=","value":"web"}]}',
+        result: 'ok',
+      }),
+    ]);
+    // Port merged it into the entity the query found: the value it held stays, and no provenance is added
+    // (the required `lang` was not asked of it: the entity Port found has it).
+    expect(port.store.get('service', 'web').properties).toEqual({ lang: 'ts', version: '1.2.3' });
+    const pruned = await runCli(['sync', '--all', '--prune'], { cwd: repo, env });
+    expect(pruned.code).toBe(0);
+    expect(port.store.get('service', 'web').properties.version).toBe('1.2.3');
+
+    // Gone from the repository: nothing is deleted, as Ocean deletes none.
+    git(repo, 'rm', '-q', 'apps/web/package.json');
+    commit(repo, 'no more web');
+    const removed = await runCli(['sync', '--base', 'HEAD~1', '--delete-removed'], { cwd: repo, env });
+    expect(removed.code).toBe(0);
+    expect(port.store.get('service', 'web').properties.version).toBe('1.2.3');
+
+    // A query that finds no entity: the plan says Port will refuse it, and the sync reports Port's refusal.
+    writeFiles(repo, { 'apps/ghost/package.json': '{"name": "ghost", "version": "0.1.0"}' });
+    commit(repo, 'a package Port has no service for');
+    const ghost = JSON.parse(
+      (await runCli(['plan', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env })).stdout,
+    ) as Report;
+    expect(ghost.entities).toEqual([
+      expect.objectContaining({ change: 'update', reason: expect.stringContaining('finds no entity in Port') }),
+    ]);
+    const missing = await runCli(['sync', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env });
+    expect(missing.code).not.toBe(0);
+    expect((JSON.parse(missing.stdout) as Report).entities).toEqual([
+      expect.objectContaining({ result: 'failed', error: expect.objectContaining({ status: 404 }) }),
+    ]);
+  });
+
   it("places a value the blueprint refuses on its file, and names the mapping's filter that made it", async () => {
     const repo = makeRepo({
       ...BLUEPRINTS,

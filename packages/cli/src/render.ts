@@ -173,7 +173,10 @@ export function renderPlan(report: Report, output: Output, options: { verbose: b
     else if (entity.change === 'delete')
       lines.push(output.paint('red', `- delete ${name}`) + output.paint('dim', `  (was in ${printable(entity.file)})`));
     else if (entity.change === 'update') {
-      lines.push(output.paint('yellow', `~ update ${name}`) + output.paint('dim', `  ${printable(entity.file)}`));
+      lines.push(
+        output.paint('yellow', `~ update ${name}`) +
+          output.paint('dim', `  ${printable(entity.file)}${entity.reason ? `: ${printable(entity.reason)}` : ''}`),
+      );
       for (const change of entity.diff ?? [])
         lines.push(`    ${change.path}: ${show(change.from)} → ${show(change.to)}`);
     } else if (entity.change === 'unchanged' && options.verbose) lines.push(output.paint('dim', `= unchanged ${name}`));

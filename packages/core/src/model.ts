@@ -120,7 +120,10 @@ export interface LoadedEntity {
   pointer: string;
   /** From the entity, a config rule, or `--blueprint`; undefined when none applies. */
   blueprint: string | undefined;
+  /** The identifier; for an entity identified by a search query, the query's key (read/identifier-query.ts). */
   identifier: string | undefined;
+  /** Set when a mapping identifies the entity by a search query, which Port resolves on the write. */
+  identifierQuery?: true;
   /**
    * The entity to push: as written, with `file://` values replaced by the targets' content (for a
    * Backstage document, its translation, with `$text`/`$json`/`$yaml` substituted).

@@ -1,5 +1,6 @@
-import type { LiveEntity, PortApi } from '../port.js';
-import type { LiveEntities, Operation } from './operations.js';
+import type { PortApi, SearchQuery } from '../port.js';
+import { isSearchQuery } from '../read/index.js';
+import type { LiveEntities, Operation, UpsertOperation } from './operations.js';
 
 /** Identifiers asked for in one search; Port documents no limit for `in`, so stay modest. */
 const IDS_PER_SEARCH = 1000;
@@ -16,15 +17,34 @@ export async function readLive(
 ): Promise<LiveEntities> {
   if (operations.length === 0) return new Map();
   const idsByBlueprint = new Map<string, string[]>();
-  for (const { blueprint, identifier } of operations) {
+  const queried: Operation[] = [];
+  for (const operation of operations) {
+    const { blueprint, identifier } = operation;
+    // One a search query identifies is read by its query: the entity Port would write, if it finds one.
+    if (operation.action === 'upsert' && isSearchQuery(operation.body.identifier)) {
+      queried.push(operation);
+      continue;
+    }
     const ids = idsByBlueprint.get(blueprint);
     if (ids) ids.push(identifier);
     else idsByBlueprint.set(blueprint, [identifier]);
   }
   const live: LiveEntities = new Map();
+  const foundIn = (blueprint: string) => {
+    const found = live.get(blueprint) ?? new Map();
+    live.set(blueprint, found);
+    return found;
+  };
+  await Promise.all(
+    queried.map(async (operation) => {
+      const query = (operation as UpsertOperation).body.identifier as unknown as SearchQuery;
+      const matches = await port.searchBlueprintEntities(operation.blueprint, query, include ? { include } : {});
+      if (matches.length === 1) foundIn(operation.blueprint).set(operation.identifier, matches[0]!);
+    }),
+  );
   await Promise.all(
     [...idsByBlueprint].map(async ([blueprint, ids]) => {
-      const found = new Map<string, LiveEntity>();
+      const found = foundIn(blueprint);
       for (let i = 0; i < ids.length; i += IDS_PER_SEARCH) {
         const chunk = ids.slice(i, i + IDS_PER_SEARCH);
         const entities = await port.searchBlueprintEntities(
@@ -34,7 +54,6 @@ export async function readLive(
         );
         for (const entity of entities) found.set(entity.identifier, entity);
       }
-      live.set(blueprint, found);
     }),
   );
   return live;

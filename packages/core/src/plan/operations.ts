@@ -1,5 +1,6 @@
 import type { LoadedEntity } from '../model.js';
 import type { LiveEntity } from '../port.js';
+import { isSearchQuery } from '../read/index.js';
 import type { RemovedEntity } from '../select/index.js';
 import { type FieldChange, compareWithLive } from './compare.js';
 
@@ -49,6 +50,25 @@ export function compareOperations(
         ? { operation, result: 'planned', change: 'delete' }
         : { operation, result: 'ok', change: 'unchanged' };
     }
+    if (isSearchQuery(operation.body.identifier)) {
+      // Port writes it into the one entity its query finds (readLive read that one), or refuses it.
+      if (!current) {
+        return {
+          operation,
+          result: 'planned',
+          change: 'update',
+          reason: 'its search query finds no entity in Port, or several: Port will refuse it',
+        };
+      }
+      const body = { ...operation.body, identifier: current.identifier };
+      const { change, diff } = compareWithLive(withoutProperty(body, provenanceProperty), current);
+      return {
+        operation,
+        result: change === 'unchanged' ? 'ok' : 'planned',
+        change,
+        ...(diff.length > 0 ? { diff } : {}),
+      };
+    }
     // The provenance changes with every commit: it alone does not make an entity differ.
     const { change, diff } = compareWithLive(withoutProperty(operation.body, provenanceProperty), current);
     return {
@@ -71,7 +91,8 @@ export interface Provenance {
 export function planUpserts(entities: LoadedEntity[], provenance?: Provenance): UpsertOperation[] {
   return entities.map((entity) => {
     const { blueprint: _blueprint, ...body } = entity.data;
-    if (provenance) {
+    // Not on an entity a search query identifies: it is not this repository's to prune.
+    if (provenance && !entity.identifierQuery) {
       const origin = { path: entity.file, commit: provenance.commit, repository: provenance.repository };
       body.properties = {
         ...((body.properties as Record<string, unknown> | undefined) ?? {}),

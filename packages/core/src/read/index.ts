@@ -3,3 +3,4 @@ export { type EntityReader, type EntityReaderOptions, createEntityReader } from 
 export { load, readForSearch } from './load.js';
 export { type KnownTeams, loadTeams } from './teams.js';
 export { createTargetReader } from './references.js';
+export { identifierKey, isSearchQuery } from './identifier-query.js';

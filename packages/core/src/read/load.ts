@@ -5,6 +5,7 @@ import type { LoadedEntity, LoadedFile, Locator, Problem, ProblemCode, Selection
 import { type ParsedSource, encodePointer, parseJsonSource, parseYamlSource } from '../source/index.js';
 import type { MappedFile } from '../mapping/index.js';
 import { type EntityReader, splitEntities } from './entity-reader.js';
+import { identifierKey, isSearchQuery } from './identifier-query.js';
 import { readRepositoryFile } from '../files.js';
 import {
   type TargetReader,
@@ -124,7 +125,8 @@ function mappedFile(path: string, text: string, results: MappedFile[], context: 
         file: path,
         pointer: `/${entities.length}`,
         blueprint: typeof data.blueprint === 'string' ? data.blueprint : undefined,
-        identifier: typeof data.identifier === 'string' ? data.identifier : undefined,
+        identifier: identifierKey(data.identifier),
+        ...(isSearchQuery(data.identifier) ? { identifierQuery: true as const } : {}),
         data,
         written: data,
         dependencies,

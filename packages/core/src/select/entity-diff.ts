@@ -1,4 +1,4 @@
-import type { EntityReader } from '../read/index.js';
+import { type EntityReader, identifierKey, isSearchQuery } from '../read/index.js';
 import type { LoadedEntity, LoadedFile, Selection } from '../model.js';
 
 /** An entity that was in a selected file at base and is in none at head. */
@@ -54,12 +54,14 @@ export async function diffEntities(
   const addBase = (reader: EntityReader, path: string, text: string, currentPath: string) => {
     for (const entity of reader.parse(path, text)) {
       const blueprint = reader.blueprintOf(path, entity);
-      if (blueprint && typeof entity.identifier === 'string') {
-        base.set(keyOf(blueprint, entity.identifier), {
+      const identifier = identifierKey(entity.identifier);
+      if (blueprint && identifier) {
+        base.set(keyOf(blueprint, identifier), {
           file: path,
           written: canonical(entity),
           data: entity,
-          removable: !options.invalidFiles.has(currentPath),
+          // One a search query identifies is never deleted: which entity it updated is Port's answer.
+          removable: !options.invalidFiles.has(currentPath) && !isSearchQuery(entity.identifier),
         });
       }
     }

@@ -66,12 +66,20 @@ export async function createValidator(options: ValidatorOptions): Promise<Valida
     const report = (errors: SchemaError[] | null | undefined, context: ErrorContext) => {
       for (const error of errors ?? []) problems.push(toProblem(error, entity, locator, context));
     };
-    if (!fileSchema(entity.data)) report(fileSchema.errors, { source: 'entity' });
-    if (shared && !shared.validate(entity.data))
-      report(shared.validate.errors, { source: 'shared', schemaPath: shared.path });
+    // An entity a search query identifies (read/identifier-query.ts) updates one Port holds: its query is
+    // Port's to judge, and the blueprint's requirements are already met by that entity.
+    const data = entity.identifierQuery ? { ...entity.data, identifier: 'identified-by-a-search-query' } : entity.data;
+    if (!fileSchema(data)) report(fileSchema.errors, { source: 'entity' });
+    if (shared && !shared.validate(data)) report(shared.validate.errors, { source: 'shared', schemaPath: shared.path });
     const blueprint = entity.blueprint ? options.blueprints.get(entity.blueprint) : undefined;
-    if (blueprint)
-      report(entities.validateAgainstBlueprint(blueprint, entity.data), { source: 'blueprint', blueprint, unverified });
+    if (blueprint) {
+      const errors = entities.validateAgainstBlueprint(blueprint, data);
+      report(entity.identifierQuery ? errors.filter((error) => error.keyword !== 'required') : errors, {
+        source: 'blueprint',
+        blueprint,
+        unverified,
+      });
+    }
     problems.push(...definitions(entity, locator), ...teams(entity, locator), ...unsendable(entity, locator));
     return dedupe(problems);
   };
