@@ -13,6 +13,7 @@ import {
   runCli,
   syncEnv,
   writeFiles,
+  writtenElsewhere,
 } from './helpers.js';
 
 type Definition = Record<string, unknown> & {
@@ -176,11 +177,10 @@ describe('blueprints as code (manageBlueprints)', () => {
 
     // An entity no file defines lacks the value: Port refuses the requirement after the push, and the
     // run says what was written and what was not.
-    port.store.write(
-      'service',
-      { identifier: 'stray', properties: { language: 'go', lifecycle: 'production', costCenter: 'cc-1' } },
-      { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' },
-    );
+    writtenElsewhere(port, 'service', {
+      identifier: 'stray',
+      properties: { language: 'go', lifecycle: 'production', costCenter: 'cc-1' },
+    });
     service.schema.properties.owner = { type: 'string', title: 'Owner' };
     service.schema.required.push('owner');
     writeFiles(repo, {
@@ -510,9 +510,8 @@ describe('blueprints as code (manageBlueprints)', () => {
     const env = syncEnv(port.url);
     expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
     // Entities no file defines, written by someone else: one value a URL, one not.
-    const other = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' };
-    port.store.write('domain', { identifier: 'kept', properties: { description: 'https://kept.example.com' } }, other);
-    port.store.write('domain', { identifier: 'prose', properties: { description: 'not a url' } }, other);
+    writtenElsewhere(port, 'domain', { identifier: 'kept', properties: { description: 'https://kept.example.com' } });
+    writtenElsewhere(port, 'domain', { identifier: 'prose', properties: { description: 'not a url' } });
     const domain = JSON.parse(files['.port/blueprints/domain.json']!) as Definition;
     domain.schema.properties.description = { type: 'string', format: 'url', title: 'Description' };
     writeFiles(repo, {
@@ -554,8 +553,7 @@ describe('blueprints as code (manageBlueprints)', () => {
       { ...domain, schema: { ...domain.schema, properties: { ...rest, [copy]: description! } } } as never,
       'other',
     );
-    const other = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' };
-    port.store.write('domain', { identifier: 'kept', properties: { [copy]: 'kept words' } }, other);
+    writtenElsewhere(port, 'domain', { identifier: 'kept', properties: { [copy]: 'kept words' } });
 
     const plan = JSON.parse((await runCli(['plan', '--all', '--format', 'json'], { cwd: repo, env })).stdout) as Report;
     expect(plan.blueprints).toEqual(
@@ -634,12 +632,7 @@ describe('blueprints as code (manageBlueprints)', () => {
     const env = syncEnv(port.url);
     expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
     // Entities no file defines: written by someone else.
-    for (const identifier of ['x', 'y'])
-      port.store.write(
-        'legacy',
-        { identifier },
-        { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' },
-      );
+    for (const identifier of ['x', 'y']) writtenElsewhere(port, 'legacy', { identifier });
     git(repo, 'rm', '-q', '.port/blueprints/legacy.json');
     git(repo, 'commit', '-q', '-m', 'retire legacy');
 
@@ -679,11 +672,7 @@ describe('blueprints as code (manageBlueprints)', () => {
     const port = await emulator({ record: true });
     const env = syncEnv(port.url);
     expect((await runCli(['sync', '--all'], { cwd: repo, env })).code).toBe(0);
-    port.store.write(
-      'legacy',
-      { identifier: 'x', relations: { domain: 'payments' } },
-      { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' },
-    );
+    writtenElsewhere(port, 'legacy', { identifier: 'x', relations: { domain: 'payments' } });
     git(repo, 'rm', '-q', '.port/blueprints/legacy.json');
     git(repo, 'commit', '-q', '-m', 'retire legacy');
     const done = await runCli(['sync', '--base', 'HEAD~1', '--delete-entities', 'legacy'], { cwd: repo, env });

@@ -118,6 +118,20 @@ export async function emulator(options: EmulatorOptions = {}): Promise<RunningEm
   return running;
 }
 
+/**
+ * An entity written into the emulator by another writer than port-gitops (a UI edit, another
+ * integration): straight into its store, as Port holds it, validated against the blueprint.
+ */
+export function writtenElsewhere(port: RunningEmulator, blueprint: string, entity: Record<string, unknown>): void {
+  port.store.write(blueprint, entity, {
+    upsert: true,
+    merge: false,
+    validationOnly: false,
+    createMissingRelated: false,
+    actor: 'other',
+  });
+}
+
 /** Reads from an emulator through its HTTP API, as any Port client would. */
 export async function apiGet<T = Record<string, unknown>>(
   url: string,

@@ -1,6 +1,6 @@
 import type { Report } from '@port-gitops/core';
 import { describe, expect, it } from 'vitest';
-import { emulator, git, makeRepo, runCli, syncEnv, writeFiles } from './helpers.js';
+import { emulator, git, makeRepo, runCli, syncEnv, writeFiles, writtenElsewhere } from './helpers.js';
 
 const blueprint = (identifier: string, properties: Record<string, string>, relations: Record<string, string> = {}) =>
   JSON.stringify({
@@ -467,8 +467,7 @@ describe('file-kind mappings (port-app-config.yml)', () => {
       'port-gitops.config.json': JSON.stringify({ provenance: { property: 'origin' } }),
     });
     const port = await emulator({ blueprintsDir: `${repo}/.port/blueprints` });
-    const other = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'other' };
-    port.store.write('service', { identifier: 'web', properties: { lang: 'ts' } }, other);
+    writtenElsewhere(port, 'service', { identifier: 'web', properties: { lang: 'ts' } });
     const env = syncEnv(port.url);
 
     const { run: checked, report: checkedReport } = await check(repo);

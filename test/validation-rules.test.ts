@@ -4,11 +4,21 @@ import { type Report, prepare } from '@port-gitops/core';
 import { PortClient } from '@port-gitops/port-client';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, emulator, git, makeDir, makeRepo, runCli, syncEnv, teamsIn, writeFiles } from './helpers.js';
+import {
+  REPO_ROOT,
+  emulator,
+  git,
+  makeDir,
+  makeRepo,
+  runCli,
+  syncEnv,
+  teamsIn,
+  writeFiles,
+  writtenElsewhere,
+} from './helpers.js';
 
 const RULES = join(REPO_ROOT, 'test/fixtures/rules');
 /** Writes straight into the emulator's catalogue: what Port holds before the run. */
-const WRITE = { upsert: true, merge: false, validationOnly: false, createMissingRelated: false, actor: 'setup' };
 const BAD = readdirSync(join(RULES, 'bad'))
   .filter((name) => !name.endsWith('.expect'))
   .sort();
@@ -236,12 +246,12 @@ describe('blueprints pull and check --remote', () => {
 
   it('reports a relation to an entity that is neither in Port nor in any file, and settles the ones Port holds', async () => {
     const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints') });
-    port.store.write('team', { identifier: 'platform' }, WRITE);
-    port.store.write(
-      'component',
-      { identifier: 'api', properties: { language: 'go' }, relations: { team: 'platform' } },
-      WRITE,
-    );
+    writtenElsewhere(port, 'team', { identifier: 'platform' });
+    writtenElsewhere(port, 'component', {
+      identifier: 'api',
+      properties: { language: 'go' },
+      relations: { team: 'platform' },
+    });
     const repo = makeRepo({
       'a/port.yml':
         'identifier: a\nblueprint: component\nproperties: {language: go}\nrelations:\n  team: platform\n  dependsOn: [api, ghost]\n',
@@ -273,7 +283,7 @@ describe('blueprints pull and check --remote', () => {
 
   it("places Port's refusal of a team on the team: one Port does not have, and one on an inherited-ownership blueprint", async () => {
     const port = await emulator({ blueprintsDir: join(RULES, '.port/blueprints'), teams: ['platform'] });
-    port.store.write('team', { identifier: 'platform' }, WRITE);
+    writtenElsewhere(port, 'team', { identifier: 'platform' });
     const repo = makeRepo({
       'a/port.yml':
         'identifier: a\nblueprint: component\nteam: [platform, data]\nproperties: {language: go}\nrelations: {team: platform}\n',
