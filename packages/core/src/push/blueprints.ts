@@ -79,15 +79,16 @@ function copyOf(property: string): string {
 }
 
 /**
- * Brings Port's blueprints to their managed definitions, in an order Port accepts: first every new
- * blueprint without the keys that name other blueprints, then the properties being recreated, then each
- * changed or new one replaced by its whole file (every key as written, including keys port-gitops does
- * not model), those with computed properties or ownership last, since they read the others' relations;
- * one that newly requires a property or relation of the entities Port holds is written without that
- * requirement, which `contractBlueprints` adds after the entities. A system blueprint is extended, never replaced: its added parts are sent alone (PATCH). Stops at the
- * first refusal and says which blueprints were written and which were not; the next run writes the rest
- * (it compares with Port again, and finishes a recreation left half-way). The caller has refused what
- * the policy does not allow.
+ * Brings Port's blueprints to their managed definitions, in an order Port accepts:
+ * 1. every new blueprint, without the keys that name other blueprints;
+ * 2. each system blueprint extended, never replaced: its added parts sent alone (PATCH);
+ * 3. the properties being recreated (and those a stopped run left half-way);
+ * 4. each changed or new blueprint replaced by its whole file (every key as written, including keys
+ *    port-gitops does not model), those with computed properties or ownership last, since they read the
+ *    others' relations; one that newly requires a property or relation of the entities Port holds is
+ *    written without that requirement, which `contractBlueprints` adds after the entities.
+ * Stops at the first refusal and says which blueprints were written and which were not; the next run
+ * writes the rest (it compares with Port again). The caller has refused what the policy does not allow.
  */
 export async function applyBlueprints(
   port: Pick<PortApi, 'createBlueprint' | 'replaceBlueprint' | 'patchBlueprint' | 'migrate'>,
