@@ -323,6 +323,44 @@ describe('changed-only selection (--base)', () => {
     ]);
   });
 
+  it('asks for the merge-base in its first git call, and asks git merge-base when there are two', async () => {
+    // A criss-cross: main and topic each merged the other, so the two heads have two merge-bases.
+    const repo = makeRepo({ 'a/port.yml': domain('a') });
+    git(repo, 'checkout', '-q', '-b', 'topic');
+    writeFiles(repo, { 'topic/port.yml': domain('topic') });
+    const topic1 = commit(repo, 'topic 1');
+    git(repo, 'checkout', '-q', 'main');
+    writeFiles(repo, { 'main/port.yml': domain('mainline') });
+    const main1 = commit(repo, 'main 1');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'topic into main', topic1);
+    git(repo, 'checkout', '-q', 'topic');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'main into topic', main1);
+    writeFiles(repo, { 'topic/port.yml': domain('topic', 'edited') });
+    commit(repo, 'topic 2');
+    expect(git(repo, 'merge-base', '--all', 'main', 'HEAD').trim().split('\n')).toHaveLength(2);
+
+    const trace = join(makeDir({}), 'trace');
+    const gitCalls = () =>
+      readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((line) => / built-in: git /.test(line));
+    const crissCross = await runCli(['list', '--base', 'main', '--format', 'json'], {
+      cwd: repo,
+      env: { GIT_TRACE: trace },
+    });
+    expect(JSON.parse(crissCross.stdout).base).toBe(git(repo, 'merge-base', 'main', 'HEAD').trim());
+    expect(gitCalls().filter((line) => / git merge-base /.test(line))).toHaveLength(1);
+
+    rmSync(trace);
+    const simple = await runCli(['list', '--base', 'HEAD~1', '--format', 'json'], {
+      cwd: repo,
+      env: { GIT_TRACE: trace },
+    });
+    expect(JSON.parse(simple.stdout).base).toBe(git(repo, 'rev-parse', 'HEAD~1').trim());
+    expect(gitCalls()[0]).toMatch(/ git rev-parse --show-toplevel HEAD 'HEAD~1\.\.\.HEAD' --$/);
+    expect(gitCalls().filter((line) => / git merge-base /.test(line))).toEqual([]);
+  });
+
   it('skips submodules', async () => {
     const inner = makeRepo({ 'port.yml': domain('inside-submodule') });
     const repo = makeRepo({ 'a/port.yml': domain('a') });

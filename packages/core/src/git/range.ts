@@ -14,6 +14,8 @@ export interface RangeRequest {
   head: string;
   /** The checked-out commit, already known to the caller. */
   checkedOut: string | null;
+  /** The merge-base of a ref and the checked-out commit, when the caller already asked (describeRepository). */
+  knownMergeBase?: { of: string; commit: string } | undefined;
   /** What the CI environment says, when `--base` is not given. */
   ci?: DetectedBase;
   /** `--fallback-all`: select everything rather than fail when the base cannot be resolved. */
@@ -72,7 +74,10 @@ export async function resolveRange(git: Git, request: RangeRequest): Promise<Res
     const commit = await reachCommit(git, baseRef);
     if (commit) return { kind: 'range', mergeBase: commit, head, ...(note ? { note } : {}) };
   }
-  const mergeBase = await mergeBaseFetching(git, baseRef, head);
+  const mergeBase =
+    request.knownMergeBase?.of === baseRef
+      ? request.knownMergeBase.commit
+      : await mergeBaseFetching(git, baseRef, head);
   if (!mergeBase) {
     const shallow = await git.isShallow();
     const known = await git.commit(baseRef);

@@ -13,22 +13,42 @@ export interface RepositoryInfo {
   gitRoot: string | undefined;
   /** HEAD's commit, or null outside git or before the first commit. */
   head: string | null;
+  /** The merge-base of `of` and HEAD, when it was asked for and git names exactly one. */
+  mergeBase?: { of: string; commit: string };
 }
 
-/** Finds the repository around `cwd` with one git call. */
-export async function describeRepository(cwd: string): Promise<RepositoryInfo> {
+/**
+ * Finds the repository around `cwd` with one git call. Given `mergeBaseOf` (a changed-only run's base),
+ * the same call also asks for the merge-base of that base and HEAD, so that the run's diff can start
+ * as soon as the config is read; `mergeBase` is set only when git names exactly one (resolveRange asks
+ * `git merge-base` itself otherwise, and fetches or deepens when the base is missing).
+ */
+export async function describeRepository(cwd: string, options: { mergeBaseOf?: string } = {}): Promise<RepositoryInfo> {
+  const base = options.mergeBaseOf;
+  // `A...HEAD` prints A, HEAD and `^` before each merge-base; `--` keeps a ref from being read as a path.
+  const symmetric = base && !base.startsWith('-') && !base.includes('...') ? [`${base}...HEAD`, '--'] : [];
   let gitRoot: string | undefined;
   let head: string | null = null;
+  let mergeBase: { of: string; commit: string } | undefined;
   try {
-    const [top, sha] = (await gitText(cwd, ['rev-parse', '--show-toplevel', 'HEAD'])).trim().split('\n');
-    gitRoot = top;
-    head = sha || null;
+    let lines: string[];
+    try {
+      lines = (await gitText(cwd, ['rev-parse', '--show-toplevel', 'HEAD', ...symmetric])).trim().split('\n');
+    } catch (error) {
+      // A base that does not resolve: the repository is still described, and the range says what is wrong.
+      if (symmetric.length === 0) throw error;
+      lines = (await gitText(cwd, ['rev-parse', '--show-toplevel', 'HEAD'])).trim().split('\n');
+    }
+    gitRoot = lines[0];
+    head = lines[1] || null;
+    const bases = lines.filter((line) => line.startsWith('^')).map((line) => line.slice(1));
+    if (base && bases.length === 1) mergeBase = { of: base, commit: bases[0]! };
   } catch {
     // No commit yet, or not a repository at all.
     gitRoot = (await gitText(cwd, ['rev-parse', '--show-toplevel']).catch(() => '')).trim() || undefined;
   }
   const root = findConfigRoot(resolve(cwd), gitRoot) ?? gitRoot ?? resolve(cwd);
-  return { root, gitRoot, head };
+  return { root, gitRoot, head, ...(mergeBase ? { mergeBase } : {}) };
 }
 
 /**

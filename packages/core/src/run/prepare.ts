@@ -88,13 +88,23 @@ export async function openRun(options: RunOptions): Promise<OpenedRun> {
   }
   const events = new Events(options.onEvent);
   const cwd = resolve(options.cwd);
-  const repository = await describeRepository(cwd);
+  const repository = await describeRepository(cwd, { mergeBaseOf: earlyBase(options.select, env) });
   events.stage('repository');
   const configPath =
     options.configPath && !isAbsolute(options.configPath) ? resolve(cwd, options.configPath) : options.configPath;
   const { config, path: configFile } = loadConfig(repository.root, configPath);
   events.stage('config');
   return { cwd, env, events, repository, config, configFile, startedAtMs };
+}
+
+/**
+ * The base whose merge-base with HEAD the first git call can ask for: a changed-only run's three-dot
+ * base of the checked-out head (`--base`, else the CI's), so that the diff needs no git call of its own
+ * before it.
+ */
+function earlyBase(select: SelectionRequest, env: NodeJS.ProcessEnv): string | undefined {
+  if (select.kind !== 'changed' || select.exact || (select.head ?? 'HEAD') !== 'HEAD') return undefined;
+  return select.base ?? detectCiBase(env)?.ref;
 }
 
 /**
@@ -256,6 +266,7 @@ async function startRange(
     exact: Boolean(request.exact),
     head: request.head ?? 'HEAD',
     checkedOut: repository.head,
+    knownMergeBase: repository.mergeBase,
     ci,
     fallbackAll: Boolean(request.fallbackAll),
   });
