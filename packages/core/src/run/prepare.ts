@@ -30,7 +30,15 @@ import {
   loadTeams,
   readForSearch,
 } from '../read/index.js';
-import { type EntityChanges, diffEntities, diffRange, selectAll, selectChanged, selectNamed } from '../select/index.js';
+import {
+  type EntityChanges,
+  baseBlobsOf,
+  diffEntities,
+  diffRange,
+  selectAll,
+  selectChanged,
+  selectNamed,
+} from '../select/index.js';
 import {
   type ValidationResult,
   checkRelationTargets,
@@ -162,15 +170,24 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   events.stage('config and schemas');
 
   const context: SelectContext = { root, cwd, config, configFile, repository, git, range, discovery, reader, matcher };
-  const { selection, files } = await selectAndLoad(options.select, context, events, (selected) =>
-    load(selected, { root, reader, blueprints }),
-  );
+  // git reads the changed files' base versions while this thread loads and validates the head's.
+  let baseBlobs: Promise<Map<string, string>> | undefined;
+  const { selection, files } = await selectAndLoad(options.select, context, events, (selected) => {
+    if (selected.mode === 'changed' && git) {
+      baseBlobs = git.blobs(baseBlobsOf(selected));
+      baseBlobs.catch(() => undefined); // awaited in diffEntities; this only keeps a failure from going unhandled
+    }
+    return load(selected, { root, reader, blueprints });
+  });
   const checked = validator.validate(files);
   events.stage('validate');
   const changes =
     selection.mode === 'changed' && git
       ? await diffEntities(selection, files, {
-          readBlobs: (shas) => git.blobs(shas),
+          readBlobs: async (shas) => {
+            const started = await baseBlobs;
+            return started && shas.every((sha) => started.has(sha)) ? started : git.blobs(shas);
+          },
           reader,
           invalidFiles: checked.invalidFiles,
           ...(await remappedAtBase(git, selection, config, mappingOptions, events)),

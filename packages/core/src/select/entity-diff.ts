@@ -66,8 +66,7 @@ export async function diffEntities(
       }
     }
   };
-  // Unchanged files are compared with themselves below; added files have no base.
-  const withBase = selection.files.filter((file) => file.status !== 'unchanged' && file.baseBlob);
+  const withBase = filesWithBase(selection);
   const blobs = await options.readBlobs(withBase.map((file) => file.baseBlob!));
   for (const file of withBase) {
     addBase(options.reader, file.previousPath ?? file.path, blobs.get(file.baseBlob!) ?? '', file.path);
@@ -117,6 +116,16 @@ export async function diffEntities(
     removed.push({ file: value.file, blueprint, identifier });
   }
   return { changed, unchanged, removed, previous };
+}
+
+/** The selected files read at base too: unchanged files are compared with themselves, added ones have no base. */
+function filesWithBase(selection: Selection): Selection['files'] {
+  return selection.files.filter((file) => file.status !== 'unchanged' && file.baseBlob);
+}
+
+/** The blobs `diffEntities` reads first, for a caller that starts reading them early. */
+export function baseBlobsOf(selection: Selection): string[] {
+  return filesWithBase(selection).map((file) => file.baseBlob!);
 }
 
 function keyOf(blueprint: string, identifier: string): string {
