@@ -10,6 +10,7 @@ import { chmodSync, cpSync, readFileSync, readdirSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { lazyStringWidth } from './lazy-string-width.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(here, 'dist');
@@ -52,46 +53,6 @@ writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses([binary
 const schemas = join(here, '..', 'core', 'schemas');
 rmSync(join(here, 'schemas'), { recursive: true, force: true });
 cpSync(schemas, join(here, 'schemas'), { recursive: true });
-
-/**
- * yargs measures every line of its help text with string-width on every run, printed or not, and
- * string-width builds an Intl.Segmenter and Unicode-property expressions when it loads, which every
- * command's start pays (docs/benchmarks.md has the figure). Every import of it gets this stand-in
- * instead: ASCII text (all of port-gitops' help) is measured by scripts/ascii-width.mjs, which gives
- * string-width's own answers for it (test/bundle.test.ts holds the two together, and holds the bundle to
- * using the stand-in); any other text goes to the real module, loaded on first use.
- */
-function lazyStringWidth() {
-  return {
-    name: 'lazy-string-width',
-    setup(build) {
-      build.onResolve({ filter: /^string-width$/ }, async (args) => {
-        if (args.pluginData?.real) return undefined;
-        const real = await build.resolve('string-width', {
-          resolveDir: args.resolveDir,
-          kind: args.kind,
-          pluginData: { real: true },
-        });
-        if (real.errors.length > 0) return { errors: real.errors };
-        return { path: real.path, namespace: 'lazy-string-width' };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
-        contents: [
-          `import { asciiWidth } from ${JSON.stringify(join(here, 'scripts', 'ascii-width.mjs'))};`,
-          'let real;',
-          'export default function stringWidth(text, options) {',
-          '  const width = asciiWidth(text);',
-          '  if (width !== undefined) return width;',
-          `  real ??= require(${JSON.stringify(args.path)}).default;`,
-          '  return real(text, options);',
-          '}',
-        ].join('\n'),
-        resolveDir: here,
-        loader: 'js',
-      }));
-    },
-  };
-}
 
 /** Each bundled npm package, once, with the license text it ships. */
 function thirdPartyLicenses(metafiles) {
