@@ -8,7 +8,8 @@
 //   scripts/bench-floor.mjs); `check --base` for each shape of change (edited properties, a new service
 //   relating to a system thousands relate to, a runbook many files pull in, a deleted service another
 //   relates to, a renamed folder of 20 entity files) against its floor: Node, the range's diff and one
-//   git grep for the names the change adds or removes (bench-floor.mjs --range, change-names.mjs).
+//   git grep for the names the change adds or removes (bench-floor.mjs --range, change-names.mjs); beside
+//   it, the least a check built on the same libraries does for that change (bench-libraries.mjs).
 // - startup: `--version` against `node -e 0`, and `check` of one named file (as a pre-commit hook runs
 //   it) against its floor: Node with the git calls any such check makes (bench-floor.mjs <file>).
 // - push: `sync --all` of 2,000 entities at 20 ms latency against one curl POST per file, its push phase
@@ -29,6 +30,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { lazyStringWidth } from '../packages/cli/scripts/lazy-string-width.mjs';
 import { benchPush, syncFigures } from './bench-push.mjs';
 import { namesOfChange } from './change-names.mjs';
 import { generateBackstageCatalogs } from './generate-backstage.mjs';
@@ -38,6 +41,23 @@ import { generateMonorepo } from './generate-monorepo.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = `${root}packages/cli/dist/port-gitops.mjs`;
 const floorScript = `${root}scripts/bench-floor.mjs`;
+// The least a check built on port-gitops' libraries does (bench-libraries.mjs), bundled as the CLI is.
+const librariesFloor = `${root}.bench/libraries-floor.mjs`;
+await build({
+  entryPoints: [`${root}scripts/bench-libraries.mjs`],
+  outfile: librariesFloor,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  mainFields: ['module', 'main'],
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
+  plugins: [lazyStringWidth()],
+  logLevel: 'warning',
+});
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const only = process.env.BENCH_ONLY;
 const services = Number(process.env.BENCH_SERVICES ?? 5_000);
@@ -182,15 +202,16 @@ function reportFullCheck(repo) {
  */
 function reportChangedOnly(what, repo, base, label) {
   const names = namesOfChange(repo, base, 'HEAD');
-  const [run, floor] = inTurns([
+  const [run, floor, libraries] = inTurns([
     portGitopsRun(['check', '--base', base], repo, label),
     nodeRun(`floor of ${label}`, [floorScript, '--range', base, 'HEAD', ...names], repo),
+    nodeRun(`the libraries' least for ${label}`, [librariesFloor, 'check', '--base', base], repo),
   ]);
   const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
   report({
     what: `\`check --base\` of ${what}`,
     figure: seconds(run.ms),
-    floor: `Node, the diff${names.length > 0 ? `, one git grep for ${shown}` : ''}: ${seconds(floor.ms)}`,
+    floor: `Node, the diff${names.length > 0 ? `, one git grep for ${shown}` : ''}: ${seconds(floor.ms)} (the libraries' least: ${seconds(libraries.ms)})`,
     ratio: `${(run.ms / floor.ms).toFixed(2)}×`,
     target: '≤ 2×',
     ok: run.ms / floor.ms <= 2,
@@ -202,12 +223,13 @@ if (part('startup')) {
   console.log(`\n${section}`);
   const example = join(root, 'examples/monorepo');
   const named = 'teams/payments/services/checkout/port.yml';
-  const [bare, version, check, gitFloor] = inTurns(
+  const [bare, version, check, gitFloor, libraries] = inTurns(
     [
       nodeRun('node -e 0', ['-e', '0'], root),
       portGitopsRun(['--version'], root),
       portGitopsRun(['check', named], example),
       nodeRun('node and the git calls of a named check', [floorScript, named], example),
+      nodeRun("the libraries' least for a named check", [librariesFloor, 'check', named], example),
     ],
     runs * 2,
   );
@@ -223,7 +245,7 @@ if (part('startup')) {
   report({
     what: '`check` of one named file (the example monorepo, as a pre-commit hook runs it)',
     figure: seconds(check.ms),
-    floor: `Node, the root, the file's place in git, one git grep of the entity files: ${seconds(gitFloor.ms)} (\`node -e 0\`: ${seconds(bare.ms)})`,
+    floor: `Node, the root, the file's place in git, one git grep of the entity files: ${seconds(gitFloor.ms)} (\`node -e 0\`: ${seconds(bare.ms)}; the libraries' least: ${seconds(libraries.ms)})`,
     ratio: `${(check.ms / gitFloor.ms).toFixed(2)}×`,
     target: '≤ 2×',
     ok: check.ms / gitFloor.ms <= 2,
