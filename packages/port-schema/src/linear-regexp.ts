@@ -7,11 +7,27 @@
  * needs it, so that a check with none does not pay its loading at start-up.
  */
 import type { Ajv } from 'ajv';
+import { BLUEPRINT_IDENTIFIER_PATTERN, ENTITY_IDENTIFIER_PATTERN, PROPERTY_IDENTIFIER_PATTERN } from './identifiers.js';
+
+/**
+ * The patterns port-gitops itself writes into the schemas it compiles (identifiers.ts): they are written
+ * to run in linear time on a backtracking engine too, and run on JavaScript's own, as they do when no
+ * repository pattern loads RE2; compiling their `\p{L}` classes into RE2 programs would cost each run
+ * more than every value they check.
+ */
+const OWN_PATTERNS: ReadonlySet<string> = new Set([
+  ENTITY_IDENTIFIER_PATTERN,
+  BLUEPRINT_IDENTIFIER_PATTERN,
+  PROPERTY_IDENTIFIER_PATTERN,
+]);
 
 type AjvRegExpEngine = NonNullable<NonNullable<ConstructorParameters<typeof Ajv>[0]>['code']>['regExp'];
 
 export interface LinearRegExp {
-  /** For ajv's `code.regExp`: compiles with RE2; a pattern RE2 cannot run matches everything. */
+  /**
+   * For ajv's `code.regExp`: compiles with RE2 (port-gitops' own patterns with JavaScript's engine); a
+   * pattern RE2 cannot run matches everything.
+   */
   engine: NonNullable<AjvRegExpEngine>;
   /** Why RE2 cannot run `pattern`, or undefined when it can. */
   unsupported(pattern: string): string | undefined;
@@ -35,7 +51,8 @@ export async function loadLinearRegExp(): Promise<LinearRegExp> {
     return entry;
   };
   const engine = Object.assign(
-    (pattern: string) => {
+    (pattern: string, flags?: string) => {
+      if (OWN_PATTERNS.has(pattern)) return new RegExp(pattern, flags);
       const entry = compile(pattern);
       return typeof entry === 'string' ? { test: () => true, toString: () => `unchecked:${pattern}` } : entry;
     },
