@@ -440,9 +440,14 @@ export class Git {
    * A git command's standard output, handed to `consume` as it arrives: `consume` returns how much of the
    * bytes it has used, and the rest is handed again with the next bytes. A failure throws with git's message.
    */
-  private stream(args: string[], consume: (bytes: Buffer) => number): Promise<void> {
+  private stream(args: string[], consume: (bytes: Buffer) => number, input?: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const child = spawn('git', args, { cwd: this.root, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('git', args, {
+        cwd: this.root,
+        env: GIT_ENV,
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+      child.stdin?.end(input);
       let pending: Buffer = Buffer.alloc(0);
       let stderr = '';
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -523,19 +528,38 @@ export class Git {
    * Perl-compatible expressions share, run by git's Perl-compatible engine (several times faster on
    * alternations) or, where git was built without it, its POSIX one. Each line comes with its file;
    * binary files are left out. Texts go on standard input, any number of them; a failing search throws:
-   * it never reads as "no file".
+   * it never reads as "no file". `onLines` is given the lines as git finds them, in git's order, while it
+   * searches on: a caller can work on them meanwhile; the promise gives them all, once git is done.
    */
   async matchingLines(
     texts: string[],
     pathspecs: string[],
-    options: { word?: boolean; regex?: boolean } = {},
+    options: { word?: boolean; regex?: boolean; onLines?: (lines: MatchingLine[]) => void } = {},
   ): Promise<MatchingLine[]> {
     if (texts.length === 0) return [];
     const kind = options.regex ? (this.perlRegex === false ? '-E' : '-P') : '-F';
     const args = ['grep', '-z', '-I', kind, ...(options.word ? ['-w'] : []), '-f', '-', '--', ...pathspecs];
-    let output: string;
+    const lines: MatchingLine[] = [];
+    // "<path>\0<line>\n" per match: the complete ones of the bytes so far are taken, the rest waits.
+    const consume = (bytes: Buffer): number => {
+      const last = bytes.lastIndexOf(10);
+      if (last === -1) return 0;
+      const text = bytes.toString('utf8', 0, last);
+      const found: MatchingLine[] = [];
+      for (let start = 0; start <= text.length; ) {
+        const nul = text.indexOf('\0', start);
+        if (nul === -1) break;
+        let end = text.indexOf('\n', nul);
+        if (end === -1) end = text.length;
+        found.push({ path: text.slice(start, nul), text: text.slice(nul + 1, end) });
+        start = end + 1;
+      }
+      lines.push(...found);
+      if (found.length > 0) options.onLines?.(found);
+      return last + 1;
+    };
     try {
-      output = (await this.output(args, `${texts.join('\n')}\n`)).toString('utf8');
+      await this.stream(args, consume, `${texts.join('\n')}\n`);
     } catch (error) {
       // git grep exits 1 when nothing matches, and more than 1 when it failed.
       if (error instanceof GitCommandError && error.exitCode === 1) return [];
@@ -545,16 +569,6 @@ export class Git {
         return this.matchingLines(texts, pathspecs, options);
       }
       throw error;
-    }
-    // "<path>\0<line>\n" per match.
-    const lines: MatchingLine[] = [];
-    for (let start = 0; start < output.length; ) {
-      const nul = output.indexOf('\0', start);
-      if (nul === -1) break;
-      let end = output.indexOf('\n', nul);
-      if (end === -1) end = output.length;
-      lines.push({ path: output.slice(start, nul), text: output.slice(nul + 1, end) });
-      start = end + 1;
     }
     return lines;
   }

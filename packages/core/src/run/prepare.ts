@@ -195,7 +195,11 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
       : undefined;
   events.stage('diff with base');
   // A changed-only run loaded the changed files only: it checks the targets the change adds, and the
-  // relations other files keep to the entities it removes, with one search of the other files.
+  // relations other files keep to the entities it removes, with one search of the other files. The files
+  // that name a removed entity are read as the search finds them, while git searches on.
+  const mentioning = new MentioningFiles((paths) =>
+    load(unchangedFiles(paths, selection), { root, reader, blueprints }),
+  );
   const others =
     changes && git
       ? new OtherFiles(
@@ -207,6 +211,8 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
             loaded: files,
             reader,
             ...(mappingOptions ? { mappedElsewhere: once(() => mappedKeys(root, config, git, reader, files)) } : {}),
+            onMentioning: (paths) =>
+              mentioning.readAhead(paths.filter((path) => reader.resourcesOf(path).length === 0)),
           },
           changes.removed,
         )
@@ -222,7 +228,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
           others,
           { blueprints, strict: Boolean(options.strictRelations) },
           changes.removed,
-          (paths) => load(unchangedFiles(paths, selection), { root, reader, blueprints }),
+          (paths) => mentioning.read(paths),
         )
       : [];
   const validation = withProblems(checked, files, [...relationProblems, ...toRemoved]);
@@ -421,6 +427,27 @@ async function selectFiles(named: string[], context: SelectContext): Promise<Sel
 }
 
 /** Files read for what they say of others, not selected: they are neither checked nor pushed. */
+/**
+ * Files read by `load`, some of them ahead of being asked for: `read` gives each path's file as a `load`
+ * of them all at once would (in path order), from those read ahead or read now. Files a mapping matches
+ * are left to `read`, which maps them together.
+ */
+class MentioningFiles {
+  private readonly ahead = new Map<string, LoadedFile>();
+
+  constructor(private readonly loadFiles: (paths: string[]) => LoadedFile[]) {}
+
+  readAhead(paths: string[]): void {
+    for (const file of this.loadFiles(paths)) this.ahead.set(file.path, file);
+  }
+
+  read(paths: string[]): LoadedFile[] {
+    const rest = this.loadFiles(paths.filter((path) => !this.ahead.has(path)));
+    const ready = paths.flatMap((path) => this.ahead.get(path) ?? []);
+    return [...ready, ...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+}
+
 function unchangedFiles(paths: string[], selection: Selection): Selection {
   return {
     ...selection,

@@ -134,4 +134,60 @@ describe('looking up relation targets in the entity files a run did not load', (
     ]);
     expect(await found('keys')).toEqual(targeted);
   });
+
+  it('gives each file that names a removed entity once, as git finds it, and the same problems read ahead', async () => {
+    const service: Blueprint = {
+      identifier: 'service',
+      schema: { properties: {} },
+      relations: { dependsOn: { target: 'service', many: true, required: false } },
+    };
+    // Enough matches that git's output reaches the run in several pieces (a pipe carries 64 KiB at a time).
+    const files: Record<string, string> = { '.port/blueprints/service.json': JSON.stringify(service) };
+    const padding = 'x'.repeat(200);
+    for (let i = 0; i < 600; i++) {
+      files[`s/${String(i).padStart(3, '0')}/port.yml`] =
+        `identifier: s${i}\nblueprint: service\nrelations: {dependsOn: [gone]}  # ${padding}\n`;
+    }
+    const root = makeRepo(files);
+    const reader = createEntityReader({ rules: [] });
+    const include = ['**/port.yml'];
+    const blueprints = new Map([['service', service]]);
+    const readFiles = (paths: string[]) =>
+      load({ files: paths.map((path) => ({ path, status: 'unchanged' })), refused: [] } as unknown as Selection, {
+        root,
+        reader,
+        blueprints,
+      });
+    const removed = [{ file: 'gone/port.yml', blueprint: 'service', identifier: 'gone' }];
+    const given: string[][] = [];
+    const options = {
+      root,
+      include,
+      matcher: createEntityFileMatcher({ root, include, exclude: [], gitignore: false }),
+      loaded: [],
+      reader,
+      onMentioning: (paths: string[]) => given.push(paths),
+    };
+    const ahead = new Map(
+      readFiles(Object.keys(files).filter((path) => path.endsWith('port.yml'))).map((f) => [f.path, f]),
+    );
+    const problems = (read: (paths: string[]) => ReturnType<typeof readFiles>) =>
+      relationsToRemoved(
+        new OtherFiles(new Git(root), options, removed),
+        { blueprints, strict: false },
+        removed,
+        read,
+      ).then((found) => found.map((p) => `${p.file}:${p.line}:${p.column}`));
+    const readNow = await problems(readFiles);
+    expect(given.length).toBeGreaterThan(1);
+    const all = given.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(
+      Object.keys(files)
+        .filter((path) => path.endsWith('port.yml'))
+        .sort(),
+    );
+    expect(readNow).toHaveLength(600);
+    expect(await problems((paths) => paths.map((path) => ahead.get(path)!))).toEqual(readNow);
+  });
 });

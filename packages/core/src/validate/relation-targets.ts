@@ -1,7 +1,7 @@
 import { type Blueprint, isEntityIdentifier } from '@port-gitops/port-schema';
 import type { EntityChanges } from '../select/index.js';
 import { type EntityFileMatcher, entityPathspecs } from '../discover/index.js';
-import type { Git } from '../git/index.js';
+import type { Git, MatchingLine } from '../git/index.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
 import type { LoadedFile, Problem } from '../model.js';
 import { encodePointer, place } from '../source/index.js';
@@ -106,6 +106,12 @@ export interface OtherFilesOptions {
    * search of the text finds them (jq computes them), so they are mapped, once, when a lookup needs them.
    */
   mappedElsewhere?: () => Promise<Set<string>>;
+  /**
+   * Given, as the search finds them, the files that name a removed entity: `relationsToRemoved` reads
+   * them once the search is over (through its `readFiles`), and a caller may read them meanwhile, while
+   * git searches on. Each file is given once.
+   */
+  onMentioning?: (paths: string[]) => void;
 }
 
 /**
@@ -185,16 +191,24 @@ async function scanOtherFiles(
   const defining = new Set<string>();
   const mentioning = new Set<string>();
   const pathspecs = entityPathspecs(options.include);
-  const lines =
-    search === 'definitions'
-      ? await git.matchingLines(definitionPatterns(keys, names, mentioned), pathspecs, { regex: true })
-      : await git.matchingLines([...keys, ...mentioned], pathspecs, { word: true });
-  for (const { path, text } of lines) {
-    if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
-    if (VALUE_ELSEWHERE.test(text)) defining.add(path);
-    for (const match of text.matchAll(keyOnLine)) if (names.has(nameOf(match[1]!))) defining.add(path);
-    // A line that names a removed entity, other than its definition, may relate to it.
-    if (mentionOnLine?.test(text) && !KEY_LINE_ONLY.test(text)) mentioning.add(path);
+  const onLines = (lines: MatchingLine[]) => {
+    const newlyMentioning: string[] = [];
+    for (const { path, text } of lines) {
+      if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
+      if (VALUE_ELSEWHERE.test(text)) defining.add(path);
+      for (const match of text.matchAll(keyOnLine)) if (names.has(nameOf(match[1]!))) defining.add(path);
+      // A line that names a removed entity, other than its definition, may relate to it.
+      if (mentionOnLine?.test(text) && !KEY_LINE_ONLY.test(text) && !mentioning.has(path)) {
+        mentioning.add(path);
+        newlyMentioning.push(path);
+      }
+    }
+    if (newlyMentioning.length > 0) options.onMentioning?.(newlyMentioning);
+  };
+  if (search === 'definitions') {
+    await git.matchingLines(definitionPatterns(keys, names, mentioned), pathspecs, { regex: true, onLines });
+  } else {
+    await git.matchingLines([...keys, ...mentioned], pathspecs, { word: true, onLines });
   }
   return { defining, mentioning };
 }
