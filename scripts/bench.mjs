@@ -6,8 +6,9 @@
 // - selection: a synthetic monorepo of 200,000 files with 10,000 entity files (scripts/generate-monorepo.mjs).
 //   `check --all` against the floor (listing the entity files from git's index and reading them:
 //   scripts/bench-floor.mjs); `check --base` for each shape of change (edited properties, a new service
-//   relating to a system thousands relate to, a runbook many files pull in, a deleted service another
-//   relates to, a renamed folder of 20 entity files) against its floor: Node, the range's diff and one
+//   relating to a system 1, 100, 1,000 or 8,000 services relate to or to four entities at once, a runbook
+//   many files pull in, a deleted service another relates to, a system 1,000 relate to deleted or
+//   renamed, a renamed folder of 20 entity files) against its floor: Node, the range's diff and one
 //   git grep for the names the change adds or removes (bench-floor.mjs --range, change-names.mjs); beside
 //   it, the least a check built on the same libraries does for that change (bench-libraries.mjs).
 // - startup: `--version` against `node -e 0`, and `check` of one named file (as a pre-commit hook runs
@@ -163,6 +164,12 @@ if (part('selection')) {
     ['edits a runbook 200 services pull in (file://)', 'shape/runbook'],
     ['deletes a service another relates to', 'shape/delete'],
     ['renames a folder of 20 entity files', 'shape/rename'],
+    ['adds a service relating to a system 1 service relates to', 'shape/target-1'],
+    ['adds a service relating to a system 100 services relate to', 'shape/target-100'],
+    ['adds a service relating to a system 1,000 services relate to', 'shape/target-1000'],
+    ['adds a service relating to four entities other files define', 'shape/several-targets'],
+    ['deletes a system 1,000 services relate to', 'shape/delete-popular'],
+    ['renames a system 1,000 services relate to', 'shape/rename-popular'],
   ];
   try {
     for (const [what, branch] of shapes) {

@@ -4,7 +4,8 @@
 //   node scripts/generate-monorepo.mjs --out DIR [--files 200000] [--entities 10000] [--changed 10]
 //
 // Shapes that cost a changed-only run something beyond the changed files themselves:
-// - most services relate to one system (`core-platform`), which one file defines;
+// - most services relate to one system (`core-platform`), which one file defines; of the others, 1, 100
+//   and 1,000 relate to the systems `sys-1`, `sys-100` and `sys-1000`;
 // - one service in 50 pulls in the same runbook (`common/runbook.md`) with file://;
 // - every service depends on the next one (a chain), so deleting one leaves a relation behind;
 // - a folder of 20 entity files (`groups/platform/`).
@@ -12,7 +13,10 @@
 // `--base HEAD~1` selects exactly those. Branches off the base commit hold one change each:
 // `shape/new-service` (a new service relating to the popular system), `shape/runbook` (the shared
 // runbook edited), `shape/delete` (one service removed, another still depends on it), `shape/rename`
-// (the folder of 20 renamed). The work tree is left on `main`.
+// (the folder of 20 renamed), `shape/target-N` (a new service relating to the system N services relate
+// to, for N = 1, 100, 1,000), `shape/several-targets` (a new service relating to four entities other
+// files define), `shape/delete-popular` (the system 1,000 services relate to removed) and
+// `shape/rename-popular` (that system's identifier changed). The work tree is left on `main`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +27,7 @@ const RUNBOOK_EVERY = 50;
 
 export function generateMonorepo({ out, files = 200_000, entities = 10_000, changed = 10 }) {
   const stamp = join(out, '.generated.json');
-  const wanted = JSON.stringify({ files, entities, changed, version: 4 });
+  const wanted = JSON.stringify({ files, entities, changed, version: 5 });
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return out;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -75,7 +79,21 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   write('port-gitops.config.json', JSON.stringify({ schema: 'schemas/entity.schema.json' }, null, 2));
   write('.gitignore', 'dist/\n');
   write('common/runbook.md', '# Runbook\n\nPage the on-call engineer.\n');
-  write('systems/core-platform/port.yml', 'identifier: core-platform\nblueprint: system\ntitle: Core platform\n');
+  const system = (identifier) => `identifier: ${identifier}\nblueprint: system\ntitle: System ${identifier}\n`;
+  write('systems/core-platform/port.yml', system('core-platform'));
+  // Systems as popular as the bench's shapes ask: the k-th service of those without core-platform
+  // (every fifth) relates to sys-1 for k = 0, to sys-100 for the next 100, to sys-1000 for the next 1,000.
+  const POPULARITY = [1, 100, 1_000];
+  for (const n of POPULARITY) write(`systems/sys-${n}/port.yml`, system(`sys-${n}`));
+  const systemOf = (i) => {
+    if (i % 5 !== 0) return 'core-platform';
+    let k = i / 5;
+    for (const n of POPULARITY) {
+      if (k < n) return `sys-${n}`;
+      k -= n;
+    }
+    return undefined;
+  };
 
   const serviceText = (i, revision, extra = {}) => {
     const team = teams[i % teams.length];
@@ -92,7 +110,8 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
     ];
     if (i % RUNBOOK_EVERY === 0) lines.push('  runbook: file://../../../common/runbook.md');
     lines.push('relations:', `  dependsOn: [svc-${extra.dependsOn ?? (i + 1) % services}]`);
-    if (i % 5 !== 0) lines.push('  system: core-platform');
+    const relatedSystem = extra.system ?? systemOf(i);
+    if (relatedSystem) lines.push(`  system: ${relatedSystem}`);
     return `${lines.join('\n')}\n`;
   };
   const servicePath = (i) => `services/${teams[i % teams.length]}/svc-${i}/port.yml`;
@@ -143,6 +162,16 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   const deleted = Math.floor(services / 2);
   shape('delete', () => rmSync(join(out, servicePath(deleted))));
   shape('rename', () => git('mv', 'groups/platform', 'groups/platform-core'));
+  const newService = (name, system) =>
+    write(`services/payments/${name}/port.yml`, serviceText(popular, 1, { system }).replaceAll(`svc-${popular}`, name));
+  for (const n of POPULARITY) shape(`target-${n}`, () => newService(`svc-new-${n}`, `sys-${n}`));
+  shape('several-targets', () => {
+    const others = [11, Math.floor(services / 3), Math.floor((2 * services) / 3)].map((i) => `svc-${i}`);
+    const text = serviceText(popular, 1, { system: 'sys-100' }).replaceAll(`svc-${popular}`, 'svc-several');
+    write('services/payments/svc-several/port.yml', text.replace(/dependsOn: \[.*\]/, `dependsOn: [${others}]`));
+  });
+  shape('delete-popular', () => rmSync(join(out, 'systems/sys-1000/port.yml')));
+  shape('rename-popular', () => write('systems/sys-1000/port.yml', system('sys-1000-renamed')));
 
   // The known change set on main: `changed` entity files, spread across the tree.
   for (let k = 0; k < changed; k++) {
