@@ -437,8 +437,13 @@ class MentioningFiles {
 
   constructor(private readonly loadFiles: (paths: string[]) => LoadedFile[]) {}
 
+  /** Called from git's output handler: a failure here is left to `read`, which meets it again and throws. */
   readAhead(paths: string[]): void {
-    for (const file of this.loadFiles(paths)) this.ahead.set(file.path, file);
+    try {
+      for (const file of this.loadFiles(paths)) this.ahead.set(file.path, file);
+    } catch {
+      // `read` loads these paths itself.
+    }
   }
 
   read(paths: string[]): LoadedFile[] {
