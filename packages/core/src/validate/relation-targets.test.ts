@@ -54,6 +54,25 @@ const DEFINED = [
 ];
 const NAMES = [...DEFINED, 'svc-x', 'svc-y', 'svc', 'default/shop-web'];
 
+/** What the search of the files a run did not load is given, when the run loaded none. */
+const searchOf = (root: string, include: string[], reader: ReturnType<typeof createEntityReader>) => ({
+  root,
+  include,
+  matcher: createEntityFileMatcher({ root, include, exclude: [], gitignore: false }),
+  loaded: [],
+  reader,
+});
+
+/** Reads files the run did not select, as the run reads those a search found. */
+const readUnchanged =
+  (root: string, reader: ReturnType<typeof createEntityReader>, blueprints: ReadonlyMap<string, Blueprint>) =>
+  (paths: string[]) =>
+    load({ files: paths.map((path) => ({ path, status: 'unchanged' })), refused: [] } as unknown as Selection, {
+      root,
+      reader,
+      blueprints,
+    });
+
 describe('looking up relation targets in the entity files a run did not load', () => {
   it('finds the same definitions whether git lists every identifier line or only the candidates', async () => {
     const root = makeRepo(FILES);
@@ -101,20 +120,11 @@ describe('looking up relation targets in the entity files a run did not load', (
     const reader = createEntityReader({ rules: [] });
     const include = ['**/port.yml', '**/port.json'];
     const options = {
-      root,
-      include,
-      matcher: createEntityFileMatcher({ root, include, exclude: [], gitignore: false }),
-      loaded: [],
-      reader,
+      ...searchOf(root, include, reader),
       blueprints: new Map([['service', service]]),
       strict: false,
     };
-    const readFiles = (paths: string[]) =>
-      load({ files: paths.map((path) => ({ path, status: 'unchanged' })), refused: [] } as unknown as Selection, {
-        root,
-        reader,
-        blueprints: options.blueprints,
-      });
+    const readFiles = readUnchanged(root, reader, options.blueprints);
     const removed = ['gone-1', 'gone-2', 'gone-3'].map((identifier) => ({
       file: 'x/port.yml',
       blueprint: 'service',
@@ -152,22 +162,10 @@ describe('looking up relation targets in the entity files a run did not load', (
     const reader = createEntityReader({ rules: [] });
     const include = ['**/port.yml'];
     const blueprints = new Map([['service', service]]);
-    const readFiles = (paths: string[]) =>
-      load({ files: paths.map((path) => ({ path, status: 'unchanged' })), refused: [] } as unknown as Selection, {
-        root,
-        reader,
-        blueprints,
-      });
+    const readFiles = readUnchanged(root, reader, blueprints);
     const removed = [{ file: 'gone/port.yml', blueprint: 'service', identifier: 'gone' }];
     const given: string[][] = [];
-    const options = {
-      root,
-      include,
-      matcher: createEntityFileMatcher({ root, include, exclude: [], gitignore: false }),
-      loaded: [],
-      reader,
-      onMentioning: (paths: string[]) => given.push(paths),
-    };
+    const options = { ...searchOf(root, include, reader), onMentioning: (paths: string[]) => given.push(paths) };
     const ahead = new Map(
       readFiles(Object.keys(files).filter((path) => path.endsWith('port.yml'))).map((f) => [f.path, f]),
     );
