@@ -197,8 +197,9 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   // A changed-only run loaded the changed files only: it checks the targets the change adds, and the
   // relations other files keep to the entities it removes, with one search of the other files. The files
   // that name a removed entity are read as the search finds them, while git searches on.
-  const mentioning = new MentioningFiles((paths) =>
-    load(unchangedFiles(paths, selection), { root, reader, blueprints }),
+  const mentioning = new MentioningFiles(
+    (paths) => load(unchangedFiles(paths, selection), { root, reader, blueprints }),
+    (path) => reader.resourcesOf(path).length > 0,
   );
   const others =
     changes && git
@@ -211,8 +212,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
             loaded: files,
             reader,
             ...(mappingOptions ? { mappedElsewhere: once(() => mappedKeys(root, config, git, reader, files)) } : {}),
-            onMentioning: (paths) =>
-              mentioning.readAhead(paths.filter((path) => reader.resourcesOf(path).length === 0)),
+            onMentioning: (paths) => mentioning.readAhead(paths),
           },
           changes.removed,
         )
@@ -426,21 +426,23 @@ async function selectFiles(named: string[], context: SelectContext): Promise<Sel
   });
 }
 
-/** Files read for what they say of others, not selected: they are neither checked nor pushed. */
 /**
  * Files read by `load`, some of them ahead of being asked for: `read` gives each path's file as a `load`
  * of them all at once would (in path order), from those read ahead or read now. Files a mapping matches
- * are left to `read`, which maps them together.
+ * (`mapped`) are left to `read`, which maps them together.
  */
 class MentioningFiles {
   private readonly ahead = new Map<string, LoadedFile>();
 
-  constructor(private readonly loadFiles: (paths: string[]) => LoadedFile[]) {}
+  constructor(
+    private readonly loadFiles: (paths: string[]) => LoadedFile[],
+    private readonly mapped: (path: string) => boolean,
+  ) {}
 
   /** Called from git's output handler: a failure here is left to `read`, which meets it again and throws. */
   readAhead(paths: string[]): void {
     try {
-      for (const file of this.loadFiles(paths)) this.ahead.set(file.path, file);
+      for (const file of this.loadFiles(paths.filter((path) => !this.mapped(path)))) this.ahead.set(file.path, file);
     } catch {
       // `read` loads these paths itself.
     }
@@ -453,6 +455,7 @@ class MentioningFiles {
   }
 }
 
+/** Files read for what they say of others, not selected: they are neither checked nor pushed. */
 function unchangedFiles(paths: string[], selection: Selection): Selection {
   return {
     ...selection,
