@@ -77,26 +77,46 @@ const GIT_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => !/^GIT_(LITERAL|GLOB|NOGLOB|ICASE)_PATHSPECS$/.test(name)),
 );
 
-/** A git command's standard output, run in `cwd`; a failure (any exit code but 0) throws with git's message. */
-function gitOutput(cwd: string, args: string[], input?: string): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
+/**
+ * A git command run in `cwd`, its standard output handed to `consume` as it arrives: `consume` returns
+ * how much of the bytes it has used, and the rest is handed again with the next bytes. `input` goes to
+ * its standard input. A failure (any exit code but 0) throws with git's message.
+ */
+function gitStream(cwd: string, args: string[], consume: (bytes: Buffer) => number, input?: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
       env: GIT_ENV,
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    const chunks: Buffer[] = [];
+    let pending: Buffer = Buffer.alloc(0);
     let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+      pending = bytes.subarray(consume(bytes));
+    });
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new GitCommandError(args, code, stderr.trim())),
-    );
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new GitCommandError(args, code, stderr.trim()))));
     if (input !== undefined) child.stdin!.end(input);
   });
+}
+
+/** A git command's standard output, run in `cwd`; a failure (any exit code but 0) throws with git's message. */
+async function gitOutput(cwd: string, args: string[], input?: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await gitStream(
+    cwd,
+    args,
+    (bytes) => {
+      chunks.push(bytes);
+      return bytes.length;
+    },
+    input,
+  );
+  return Buffer.concat(chunks);
 }
 
 /** A git command's standard output as text, run in `cwd`; a failure (any exit code but 0) throws. */
@@ -436,30 +456,9 @@ export class Git {
     return changes;
   }
 
-  /**
-   * A git command's standard output, handed to `consume` as it arrives: `consume` returns how much of the
-   * bytes it has used, and the rest is handed again with the next bytes. A failure throws with git's message.
-   */
+  /** A git command's standard output, handed to `consume` as it arrives (see gitStream). */
   private stream(args: string[], consume: (bytes: Buffer) => number, input?: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const child = spawn('git', args, {
-        cwd: this.root,
-        env: GIT_ENV,
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      });
-      child.stdin?.end(input);
-      let pending: Buffer = Buffer.alloc(0);
-      let stderr = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-        pending = bytes.subarray(consume(bytes));
-      });
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve() : reject(new GitCommandError(args, code, stderr.trim()))));
-    });
+    return gitStream(this.root, args, consume, input);
   }
 
   /** A git command's standard output; a failure (any exit code but 0) throws with git's message. */
