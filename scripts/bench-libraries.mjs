@@ -1,10 +1,11 @@
-// The least a check written with port-gitops' libraries does on each run, bundled and minified as the
-// CLI is, string-width's stand-in included (`npm run bench` builds it into .bench/): Node starts, yargs parses the command line, git names
-// the changed files (`--base`, one diff) or the named file is taken as it is, js-yaml or JSON.parse reads
-// each entity file, and ajv (with ajv-formats) compiles the repository's shared schema and the schema of
-// each blueprint those files use, then validates them. No positions, no messages, no relations, no base
-// versions: a floor for the code a check runs, beside the git floors of bench-floor.mjs. What it costs
-// above `node -e 0` is what any check built on these libraries pays before doing anything of its own.
+// The least a check written with port-gitops' libraries does on each run, bundled as the CLI is
+// (packages/cli/scripts/bundle-options.mjs, string-width's stand-in included; `npm run bench` builds it
+// into .bench/): Node starts, yargs parses the command line, git names the changed files (`--base`, one
+// diff) or the named file is taken as it is, js-yaml or JSON.parse reads each entity file, and ajv (with
+// ajv-formats) compiles the repository's shared schema and the schema of each blueprint those files use,
+// then validates them. No positions, no messages, no relations, no base versions: a floor for the code a
+// check runs, beside the git floors of bench-floor.mjs. What it costs above `node -e 0` is what any check
+// built on these libraries pays before doing anything of its own.
 //
 //   node .bench/libraries-floor.mjs check --base BASE
 //   node .bench/libraries-floor.mjs check FILE...

@@ -32,7 +32,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { lazyStringWidth } from '../packages/cli/scripts/lazy-string-width.mjs';
+import { bundleOptions } from '../packages/cli/scripts/bundle-options.mjs';
 import { benchPush, syncFigures } from './bench-push.mjs';
 import { namesOfChange } from './change-names.mjs';
 import { generateBackstageCatalogs } from './generate-backstage.mjs';
@@ -44,21 +44,7 @@ const cli = `${root}packages/cli/dist/port-gitops.mjs`;
 const floorScript = `${root}scripts/bench-floor.mjs`;
 // The least a check built on port-gitops' libraries does (bench-libraries.mjs), bundled as the CLI is.
 const librariesFloor = `${root}.bench/libraries-floor.mjs`;
-await build({
-  entryPoints: [`${root}scripts/bench-libraries.mjs`],
-  outfile: librariesFloor,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  mainFields: ['module', 'main'],
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
-  plugins: [lazyStringWidth()],
-  logLevel: 'warning',
-});
+await build({ ...bundleOptions(), entryPoints: [`${root}scripts/bench-libraries.mjs`], outfile: librariesFloor });
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const only = process.env.BENCH_ONLY;
 const services = Number(process.env.BENCH_SERVICES ?? 5_000);

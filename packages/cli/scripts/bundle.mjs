@@ -10,7 +10,7 @@ import { chmodSync, cpSync, readFileSync, readdirSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { lazyStringWidth } from './lazy-string-width.mjs';
+import { bundleOptions } from './bundle-options.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(here, 'dist');
@@ -18,23 +18,9 @@ const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'))
 rmSync(join(dist, 'chunks'), { recursive: true, force: true });
 
 const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // BUNDLE_MINIFY=0 keeps the names, for reading a CPU profile.
-  minify: process.env.BUNDLE_MINIFY !== '0',
+  ...bundleOptions(),
   define: { __PORT_GITOPS_VERSION__: JSON.stringify(version) },
-  // jsonc-parser's default entry is a UMD build that cannot be bundled; its ES module can.
-  mainFields: ['module', 'main'],
-  // Some dependencies are CommonJS and call require(): give each file one.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
-  legalComments: 'none',
-  plugins: [lazyStringWidth()],
   metafile: true,
-  logLevel: 'warning',
 };
 
 const binary = await build({

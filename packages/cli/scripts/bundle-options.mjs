@@ -1,9 +1,30 @@
-// An esbuild plugin shared by the CLI's bundle (bundle.mjs) and the bench's floor of its libraries
-// (scripts/bench-libraries.mjs), so that both measure string-width the same way.
+// How the CLI is bundled (bundle.mjs), shared with the bench's floor of its libraries
+// (scripts/bench-libraries.mjs), so that both are built, loaded and measured the same way.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** esbuild options for a Node program that needs nothing else at run time. */
+export function bundleOptions() {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // BUNDLE_MINIFY=0 keeps the names, for reading a CPU profile.
+    minify: process.env.BUNDLE_MINIFY !== '0',
+    // jsonc-parser's default entry is a UMD build that cannot be bundled; its ES module can.
+    mainFields: ['module', 'main'],
+    // Some dependencies are CommonJS and call require(): give each file one.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
+    legalComments: 'none',
+    plugins: [lazyStringWidth()],
+    logLevel: 'warning',
+  };
+}
 
 /**
  * yargs measures every line of its help text with string-width on every run, printed or not, and
@@ -13,7 +34,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
  * string-width's own answers for it (test/bundle.test.ts holds the two together, and holds the bundle to
  * using the stand-in); any other text goes to the real module, loaded on first use.
  */
-export function lazyStringWidth() {
+function lazyStringWidth() {
   return {
     name: 'lazy-string-width',
     setup(build) {
