@@ -539,23 +539,21 @@ export class Git {
     const kind = options.regex ? (this.perlRegex === false ? '-E' : '-P') : '-F';
     const args = ['grep', '-z', '-I', kind, ...(options.word ? ['-w'] : []), '-f', '-', '--', ...pathspecs];
     const lines: MatchingLine[] = [];
-    // "<path>\0<line>\n" per match: the complete ones of the bytes so far are taken, the rest waits.
+    // "<path>\0<line>\n" per match, a path ending at its NUL (it may hold a newline), a line at its
+    // newline: the complete ones of the bytes so far are taken, the rest waits for more.
     const consume = (bytes: Buffer): number => {
-      const last = bytes.lastIndexOf(10);
-      if (last === -1) return 0;
-      const text = bytes.toString('utf8', 0, last);
       const found: MatchingLine[] = [];
-      for (let start = 0; start <= text.length; ) {
-        const nul = text.indexOf('\0', start);
-        if (nul === -1) break;
-        let end = text.indexOf('\n', nul);
-        if (end === -1) end = text.length;
-        found.push({ path: text.slice(start, nul), text: text.slice(nul + 1, end) });
+      let start = 0;
+      for (;;) {
+        const nul = bytes.indexOf(0, start);
+        const end = nul === -1 ? -1 : bytes.indexOf(10, nul);
+        if (end === -1) break;
+        found.push({ path: bytes.toString('utf8', start, nul), text: bytes.toString('utf8', nul + 1, end) });
         start = end + 1;
       }
       lines.push(...found);
       if (found.length > 0) options.onLines?.(found);
-      return last + 1;
+      return start;
     };
     try {
       await this.stream(args, consume, `${texts.join('\n')}\n`);
