@@ -16,7 +16,8 @@
 // (the folder of 20 renamed), `shape/target-N` (a new service relating to the system N services relate
 // to, for N = 1, 100, 1,000), `shape/several-targets` (a new service relating to four entities other
 // files define), `shape/delete-popular` (the system 1,000 services relate to removed) and
-// `shape/rename-popular` (that system's identifier changed). The work tree is left on `main`.
+// `shape/rename-popular` (that system's identifier changed), and `shape/code-only` (source files of 10
+// services edited, no entity file: the most common pull request). The work tree is left on `main`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ const RUNBOOK_EVERY = 50;
 
 export function generateMonorepo({ out, files = 200_000, entities = 10_000, changed = 10 }) {
   const stamp = join(out, '.generated.json');
-  const wanted = JSON.stringify({ files, entities, changed, version: 5 });
+  const wanted = JSON.stringify({ files, entities, changed, version: 6 });
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return out;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -172,6 +173,14 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   });
   shape('delete-popular', () => rmSync(join(out, 'systems/sys-1000/port.yml')));
   shape('rename-popular', () => write('systems/sys-1000/port.yml', system('sys-1000-renamed')));
+  if (fillerPerService > 0) {
+    shape('code-only', () => {
+      for (let k = 0; k < changed; k++) {
+        const dir = servicePath(Math.floor(((k + 0.5) * services) / changed)).replace(/\/port\.yml$/, '');
+        write(`${dir}/src/module-0.ts`, `export const value0 = ${k};\n`);
+      }
+    });
+  }
 
   // The known change set on main: `changed` entity files, spread across the tree.
   for (let k = 0; k < changed; k++) {
