@@ -26,7 +26,8 @@
 //   last 30 commits against its floor.
 //
 // Options (environment): BENCH_ONLY, BENCH_FOREIGN (and BENCH_FOREIGN_NAME), BENCH_RUNS (default 5; medians), BENCH_SERIAL_SAMPLE (files posted one by
-// one for the curl baseline, default 200), BENCH_SERVICES (Backstage, default 5,000), BENCH_UPDATE_DOCS.
+// one for the curl baseline, default 200), BENCH_SERVICES (Backstage, default 5,000), BENCH_UPDATE_DOCS, BENCH_NODE
+// (the Node binary every timed run uses, floors included; default the one running the bench).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,10 @@ const librariesFloor = `${root}.bench/libraries-floor.mjs`;
 await build({ ...bundleOptions(), entryPoints: [`${root}scripts/bench-libraries.mjs`], outfile: librariesFloor });
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const only = process.env.BENCH_ONLY;
+// Every timed Node process, port-gitops and its floors alike, runs on this binary: a ratio compares runs of
+// one runtime. BENCH_NODE measures another one (the Action's node24, say) with the same scripts.
+const timedNode = process.env.BENCH_NODE ?? process.execPath;
+const timedNodeVersion = execFileSync(timedNode, ['--version'], { encoding: 'utf8' }).trim();
 const services = Number(process.env.BENCH_SERVICES ?? 5_000);
 const serialSample = Number(process.env.BENCH_SERIAL_SAMPLE ?? 200);
 const part = (name) => !only || only === name;
@@ -111,7 +116,7 @@ function inTurns(commands, times = runs) {
 }
 
 /** One entry of `inTurns`: a run of Node, of port-gitops, or of git. */
-const nodeRun = (label, args, cwd) => ({ label, command: process.execPath, args, cwd });
+const nodeRun = (label, args, cwd) => ({ label, command: timedNode, args, cwd });
 const portGitopsRun = (args, cwd, label = `port-gitops ${args.join(' ')}`) => nodeRun(label, [cli, ...args], cwd);
 const untrackedWalk = (cwd) => ({
   label: 'git ls-files --others (the untracked walk)',
@@ -120,7 +125,7 @@ const untrackedWalk = (cwd) => ({
   cwd,
 });
 
-const node = (args, cwd, label, times) => bench(label, process.execPath, args, cwd, times);
+const node = (args, cwd, label, times) => bench(label, timedNode, args, cwd, times);
 const portGitops = (args, cwd, label = `port-gitops ${args.join(' ')}`, times) =>
   node([cli, ...args], cwd, label, times);
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -588,7 +593,7 @@ for (const row of rows) {
   );
 }
 const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.+)/)?.[1] ?? 'unknown CPU';
-const heading = `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${process.version}, ${cpu}, medians of ${runs} runs${only ? ` (BENCH_ONLY=${only})` : ''}.`;
+const heading = `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${timedNodeVersion}, ${cpu}, medians of ${runs} runs${only ? ` (BENCH_ONLY=${only})` : ''}.`;
 const markdown = `${heading}\n${table.join('\n')}\n`;
 mkdirSync(`${root}.bench`, { recursive: true });
 writeFileSync(`${root}.bench/results.md`, markdown);
