@@ -217,6 +217,42 @@ describe('changed-only selection (--base)', () => {
     expect(greps).toHaveLength(1);
   });
 
+  it('searches the entity files once for a new service that comes with its code', async () => {
+    const service = (id: string, dependsOn: string[]) =>
+      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
+    const files: Record<string, string> = { ...exampleBlueprints() };
+    // A popular target many files name and one defines (with an escape, as JSON may write it).
+    files['popular/port.json'] = JSON.stringify({ identifier: 'popular', blueprint: 'service' }).replace(
+      'popular',
+      'popul\\u0061r',
+    );
+    for (let i = 0; i < 30; i++) files[`s${i}/port.yml`] = service(`s${i}`, ['popular']);
+    files['docs/port.yml'] = 'identifier: docs\nblueprint: domain\nproperties:\n  description: file://./README.md\n';
+    files['docs/README.md'] = 'v1';
+    const repo = makeRepo(files);
+    writeFiles(repo, {
+      'new/port.yml': service('new', ['popular', 'nowhere']),
+      'new/src/main.ts': 'export {};\n',
+      'docs/README.md': 'v2',
+    });
+    commit(repo, 'add new, with its code; edit the docs');
+    const trace = join(makeDir({}), 'trace');
+    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], {
+      cwd: repo,
+      env: { GIT_TRACE: trace },
+    });
+    const report = JSON.parse(run.stdout) as Report;
+    // The file pulling in the edited README is checked; popular is found, nowhere is not.
+    expect(report.files.map((file) => file.path).sort()).toEqual(['docs/port.yml', 'new/port.yml']);
+    expect(report.errors.map((e) => `${e.file} ${e.rule} ${e.pointer}`)).toEqual([
+      'new/port.yml relation-target /relations/dependsOn/1',
+    ]);
+    const greps = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((line) => / git grep /.test(line));
+    expect(greps).toHaveLength(1);
+  });
+
   it('selects an unchanged entity file when a file it pulls in with file:// changed', async () => {
     const repo = makeRepo({
       'svc/port.yml': `identifier: docs\nblueprint: domain\nproperties:\n  description: file://./README.md\n`,

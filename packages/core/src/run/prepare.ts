@@ -52,6 +52,7 @@ import {
 } from '../validate/index.js';
 import { diffBlueprint } from '../plan/index.js';
 import { openMapping } from './mapping.js';
+import { ReferenceSearch } from './reference-search.js';
 import { Events, type RunOptions, type SelectionRequest } from './options.js';
 
 const BLUEPRINT_IDENTIFIER = new RegExp(BLUEPRINT_IDENTIFIER_PATTERN, 'u');
@@ -169,7 +170,22 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   });
   events.stage('config and schemas');
 
-  const context: SelectContext = { root, cwd, config, configFile, repository, git, range, discovery, reader, matcher };
+  // The search for the files that pull a changed one in also asks where the changed files' relation
+  // targets are defined: the lookup of the targets the change adds (OtherFiles) takes its answer.
+  const references = git && range ? new ReferenceSearch(git, root, reader) : undefined;
+  const context: SelectContext = {
+    root,
+    cwd,
+    config,
+    configFile,
+    repository,
+    git,
+    range,
+    discovery,
+    reader,
+    matcher,
+    references,
+  };
   // git reads the changed files' base versions while this thread loads and validates the head's.
   let baseBlobs: Promise<Map<string, string>> | undefined;
   const { selection, files } = await selectAndLoad(options.select, context, events, (selected) => {
@@ -213,6 +229,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
             reader,
             ...(mappingOptions ? { mappedElsewhere: once(() => mappedKeys(root, config, git, reader, files)) } : {}),
             onMentioning: (paths) => mentioning.readAhead(paths),
+            ...(references?.presearched ? { presearched: references.presearched } : {}),
           },
           changes.removed,
         )
@@ -253,6 +270,8 @@ interface SelectContext {
   discovery: ReturnType<typeof discoverInParts> | undefined;
   reader: EntityReader;
   matcher: EntityFileMatcher;
+  /** A changed-only run's search for the files that pull a changed one in. */
+  references: ReferenceSearch | undefined;
 }
 
 interface StartedRange {
@@ -360,6 +379,7 @@ async function selectAndLoad(
       discoverAll: () => discover({ root, include: config.include, exclude: config.exclude, ...(git ? { git } : {}) }),
       notes: range.note ? [range.note] : [],
       ...(changes ? { changes } : {}),
+      ...(context.references ? { searchReferences: context.references.search } : {}),
     });
   }
   events.stage('select');

@@ -1,5 +1,5 @@
 import { type Discovery, type EntityFileMatcher, entityPathspecs, nameFilter } from '../discover/index.js';
-import { GITLINK_MODE, type Git, type GitChange, SYMLINK_MODE } from '../git/index.js';
+import { GITLINK_MODE, type Git, type GitChange, type MatchingLine, SYMLINK_MODE } from '../git/index.js';
 import type { FileNote, SelectedFile, Selection } from '../model.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
 
@@ -48,6 +48,12 @@ export interface ChangedSelectionOptions {
   notes?: string[];
   /** The diff, when the caller already started it (see `diffRange`). */
   changes?: GitChange[];
+  /**
+   * Searches the entity files (`pathspecs`) for the lines that hold one of `markers` (fixed strings), given
+   * the entity files the change touches; by default one git grep of the markers. A run may ask the same
+   * search more of the same files (prepare.ts), but gives back only the lines that hold a marker.
+   */
+  searchReferences?: (markers: string[], pathspecs: string[], changed: SelectedFile[]) => Promise<MatchingLine[]>;
 }
 
 /** The change between the merge-base and the head (or the working tree), with untracked files when asked. */
@@ -207,7 +213,10 @@ async function dependents(
       }
     }
   }
-  const lines = await options.git.matchingLines(reader.referenceMarkers, entityPathspecs(options.include));
+  const pathspecs = entityPathspecs(options.include);
+  const lines = options.searchReferences
+    ? await options.searchReferences(reader.referenceMarkers, pathspecs, [...selected.values()])
+    : await options.git.matchingLines(reader.referenceMarkers, pathspecs);
   const toParse = new Set<string>();
   for (const { path, text } of lines) {
     if (selected.has(path) || toParse.has(path) || !matcher.isEntityFile(path)) continue;

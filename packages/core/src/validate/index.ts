@@ -1,4 +1,10 @@
-export { OtherFiles, checkRelationTargets, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
+export {
+  DefinitionSearch,
+  OtherFiles,
+  checkRelationTargets,
+  definedInOtherFiles,
+  relationsToRemoved,
+} from './relation-targets.js';
 export { type ValidationResult, createValidator, reviseValidation, withProblems } from './validate.js';
 export {
   type EditorSchemaFile,

@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeRepo } from '../../../../test/helpers.js';
 import { loadConfig } from '../config/index.js';
-import { createEntityFileMatcher } from '../discover/index.js';
+import { createEntityFileMatcher, entityPathspecs } from '../discover/index.js';
 import { Git } from '../git/index.js';
 import type { Selection } from '../model.js';
 import { createEntityReader, load } from '../read/index.js';
-import { OtherFiles, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
+import { DefinitionSearch, OtherFiles, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
 
 /** Every way an entity file writes an identifier that the lookup must see, and some that only look like one. */
 const FILES: Record<string, string> = {
@@ -99,6 +99,42 @@ describe('looking up relation targets in the entity files a run did not load', (
         expect(await lookup(names, 'definitions')).toEqual(await lookup(names, 'keys'));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('finds the same definitions from a search another one carried as from its own', async () => {
+    const root = makeRepo(FILES);
+    const { config } = loadConfig(root);
+    const reader = createEntityReader({ rules: [], backstage: config.backstage });
+    const options = searchOf(root, config.include, reader);
+    const git = new Git(root);
+    // Which of `names` the files define (an answer may hold more keys, of the files it read: callers ask by key).
+    const lookup = async (names: string[], presearched?: DefinitionSearch) => {
+      const found = await definedInOtherFiles(
+        new OtherFiles(git, { ...options, ...(presearched ? { presearched } : {}) }, []),
+        names.map((identifier) => ({ blueprint: 'x', identifier })),
+      );
+      const identifiers = new Set([...found].map((key) => key.split('\u0000')[1]));
+      return names.filter((name) => identifiers.has(name)).sort();
+    };
+    expect(await lookup(NAMES)).toEqual([...DEFINED].sort());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(NAMES, { minLength: 1 }),
+        fc.subarray(NAMES),
+        fc.constantFrom('file://', '$text'),
+        async (names, more, marker) => {
+          // The search carried by another (for a marker), for these names and maybe more.
+          const search = DefinitionSearch.of(reader.identifierKeys, new Set([...names, ...more]))!;
+          const pathspecs = entityPathspecs(config.include);
+          const lines = await git.matchingLines([marker.replace('$', '\\$'), ...search.patterns], pathspecs, {
+            regex: true,
+          });
+          search.take(lines);
+          expect(await lookup(names, search)).toEqual(await lookup(names));
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 

@@ -112,6 +112,11 @@ export interface OtherFilesOptions {
    * git searches on. Each file is given once.
    */
   onMentioning?: (paths: string[]) => void;
+  /**
+   * A search for definitions another search of the entity files already carried (`DefinitionSearch`):
+   * when the run removes no entity, it answers for its names without a git grep of its own.
+   */
+  presearched?: DefinitionSearch;
 }
 
 /**
@@ -147,9 +152,9 @@ const TARGETED_NAMES_MAX = 100;
  * (`VALUE_ELSEWHERE`); and any line that holds one of `mentioned` as a word (as `git grep -w` reads a
  * word: letters, digits and `_`).
  */
-function definitionPatterns(keys: string[], names: Set<string>, mentioned: Set<string>): string[] {
+function definitionPatterns(keys: string[], names: ReadonlySet<string>, mentioned: ReadonlySet<string>): string[] {
   const key = `(^|[^[:alnum:]_])(${keys.join('|')})["']?[[:space:]]*:[[:space:]]*`;
-  const alternatives = (set: Set<string>) =>
+  const alternatives = (set: ReadonlySet<string>) =>
     [...set].map((name) => name.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
   return [
     `${key}["']?([^][:space:]"',}]*/)?(${alternatives(names)})([][:space:]"',}]|$)`,
@@ -157,6 +162,47 @@ function definitionPatterns(keys: string[], names: Set<string>, mentioned: Set<s
     '^[[:space:]]*\\?([[:space:]]|$)',
     ...(mentioned.size > 0 ? [`(^|[^[:alnum:]_])(${alternatives(mentioned)})([^[:alnum:]_]|$)`] : []),
   ];
+}
+
+/** The identifier keys' values as written on a line (`identifier: svc-8`, `"identifier":"svc-8"`). */
+function keyValuesOnLine(keys: string[]): RegExp {
+  return new RegExp(`(?:${keys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`, 'g');
+}
+
+/** Whether a line git found for `definitionPatterns` may define one of `names` (as `nameOf` writes them). */
+function mayDefine(text: string, keyOnLine: RegExp, names: ReadonlySet<string>): boolean {
+  if (VALUE_ELSEWHERE.test(text)) return true;
+  for (const match of text.matchAll(keyOnLine)) if (names.has(nameOf(match[1]!))) return true;
+  return false;
+}
+
+/**
+ * The lookup of where `names` may be defined, carried by another git grep of the entity files (a
+ * changed-only run's search for the lines that pull a changed file in): `patterns` joins that search's
+ * own, `take` is given every line it printed. Given to OtherFiles as `presearched`, it spares the run a
+ * second search of the same files when the targets the change adds are among `names`.
+ */
+export class DefinitionSearch {
+  readonly names: ReadonlySet<string>;
+  readonly patterns: string[];
+  /** The files whose lines may define one of the names (their parse decides), loaded ones included. */
+  readonly defining = new Set<string>();
+  private readonly keyOnLine: RegExp;
+
+  /** A search for these names; none when they are more than one search asks for one pattern each. */
+  static of(keys: string[], names: ReadonlySet<string>): DefinitionSearch | undefined {
+    return names.size > 0 && names.size <= TARGETED_NAMES_MAX ? new DefinitionSearch(keys, names) : undefined;
+  }
+
+  private constructor(keys: string[], names: Iterable<string>) {
+    this.names = new Set([...names].map(nameOf));
+    this.patterns = definitionPatterns(keys, this.names, new Set());
+    this.keyOnLine = keyValuesOnLine(keys);
+  }
+
+  take(lines: MatchingLine[]): void {
+    for (const { path, text } of lines) if (mayDefine(text, this.keyOnLine, this.names)) this.defining.add(path);
+  }
 }
 
 /** What one search found: the files that may define one of the names, and those that may name a removed one. */
@@ -182,7 +228,7 @@ async function scanOtherFiles(
 ): Promise<ScanResult> {
   const seen = new Set(options.loaded.map((file) => file.path));
   const keys = options.reader.identifierKeys;
-  const keyOnLine = new RegExp(`(?:${keys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`, 'g');
+  const keyOnLine = keyValuesOnLine(keys);
   // A word as git grep -w reads one: ASCII letters, digits and `_` (any other byte ends a word).
   const mentionOnLine =
     mentioned.size > 0
@@ -195,8 +241,7 @@ async function scanOtherFiles(
     const newlyMentioning: string[] = [];
     for (const { path, text } of lines) {
       if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
-      if (VALUE_ELSEWHERE.test(text)) defining.add(path);
-      for (const match of text.matchAll(keyOnLine)) if (names.has(nameOf(match[1]!))) defining.add(path);
+      if (mayDefine(text, keyOnLine, names)) defining.add(path);
       // A line that names a removed entity, other than its definition, may relate to it.
       if (mentionOnLine?.test(text) && !KEY_LINE_ONLY.test(text) && !mentioning.has(path)) {
         mentioning.add(path);
@@ -253,6 +298,17 @@ export class OtherFiles {
     private readonly search?: LineSearch,
   ) {
     this.removedNames = new Set(removed.map(({ identifier }) => nameOf(identifier)));
+    const presearched = options.presearched;
+    if (presearched && this.removedNames.size === 0) {
+      const loaded = new Set(options.loaded.map((file) => file.path));
+      const defining = [...presearched.defining].filter(
+        (path) => !loaded.has(path) && options.matcher.isEntityFile(path),
+      );
+      this.last = {
+        names: new Set(presearched.names),
+        result: Promise.resolve({ defining: new Set(defining), mentioning: new Set() }),
+      };
+    }
   }
 
   /** The search for the definitions of `names` (and of the removed entities) and the mentions of the removed ones. */
