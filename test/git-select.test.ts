@@ -253,6 +253,35 @@ describe('changed-only selection (--base)', () => {
     expect(greps).toHaveLength(1);
   });
 
+  it('searches the entity files once for a service deleted with its code', async () => {
+    const service = (id: string, dependsOn: string[]) =>
+      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
+    const files: Record<string, string> = {
+      ...exampleBlueprints(),
+      'gone/port.yml': service('gone', ['kept']),
+      'gone/src/main.ts': 'export {};\n',
+      'kept/port.yml': service('kept', []),
+      'keeps/port.yml': service('keeps', ['gone']),
+      'mentions/port.yml': 'identifier: mentions\nblueprint: domain\nproperties:\n  description: "gone is gone"\n',
+    };
+    const repo = makeRepo(files);
+    rmSync(join(repo, 'gone'), { recursive: true });
+    commit(repo, 'remove gone and its code');
+    const trace = join(makeDir({}), 'trace');
+    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], {
+      cwd: repo,
+      env: { GIT_TRACE: trace },
+    });
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.errors.map((e) => `${e.file} ${e.rule} ${e.pointer}`)).toEqual([
+      'keeps/port.yml relation-target /relations/dependsOn/0',
+    ]);
+    const greps = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((line) => / git grep /.test(line));
+    expect(greps).toHaveLength(1);
+  });
+
   it('selects an unchanged entity file when a file it pulls in with file:// changed', async () => {
     const repo = makeRepo({
       'svc/port.yml': `identifier: docs\nblueprint: domain\nproperties:\n  description: file://./README.md\n`,

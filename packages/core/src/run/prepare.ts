@@ -229,7 +229,7 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
             reader,
             ...(mappingOptions ? { mappedElsewhere: once(() => mappedKeys(root, config, git, reader, files)) } : {}),
             onMentioning: (paths) => mentioning.readAhead(paths),
-            ...(references?.presearched ? { presearched: references.presearched } : {}),
+            ...(references?.carried ? { carried: references.carried } : {}),
           },
           changes.removed,
         )

@@ -2,22 +2,23 @@ import { isEntityIdentifier } from '@port-gitops/port-schema';
 import type { Git, MatchingLine } from '../git/index.js';
 import type { SelectedFile } from '../model.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
-import { DefinitionSearch } from '../validate/index.js';
+import { OtherFilesScan } from '../validate/index.js';
 
-/** Past this many changed entity files, their relations are not read ahead: the lookup searches on its own. */
+/** Past this many changed entity files, they are not read ahead: the lookup searches on its own, later. */
 const CHANGED_FILES_MAX = 100;
 
 /**
  * A changed-only run's search for the lines that pull a changed file in (select's `searchReferences`),
- * which also asks git where the relation values of the changed entity files are defined. A change that
- * adds a relation target and touches some other file (a new service with its code) then searches the
- * entity files once, not twice: `presearched` answers the lookup of the targets it adds (OtherFiles).
- * The values of every relation of the changed files are asked for, which holds the targets the change
- * adds, whatever their blueprint.
+ * which also asks git what the run later asks of the files it did not load (OtherFiles): where the
+ * relation values of the changed entity files are defined, and which files name an entity the change
+ * removes. A change that touches other files too (a new service with its code, a service deleted with its
+ * folder) then searches the entity files once, not twice. The values of every relation of the changed
+ * files hold the targets the change adds; the removed entities are worked out here as `diffEntities`
+ * does, and OtherFiles takes `carried` only when they are the same.
  */
 export class ReferenceSearch {
-  /** The definitions the search looked for, once it ran with some. */
-  presearched: DefinitionSearch | undefined;
+  /** What the search found for OtherFiles, once it ran with something to look for. */
+  carried: OtherFilesScan | undefined;
 
   constructor(
     private readonly git: Git,
@@ -30,23 +31,27 @@ export class ReferenceSearch {
     pathspecs: string[],
     changed: SelectedFile[],
   ): Promise<MatchingLine[]> => {
-    const definitions = DefinitionSearch.of(this.reader.identifierKeys, this.relationValues(changed));
-    if (!definitions) return this.git.matchingLines(markers, pathspecs);
-    const lines = await this.git.matchingLines([...markers.map(literal), ...definitions.patterns], pathspecs, {
+    const scan = await this.scanOf(changed);
+    if (!scan) return this.git.matchingLines(markers, pathspecs);
+    const lines = await this.git.matchingLines([...markers.map(literal), ...scan.patterns], pathspecs, {
       regex: true,
     });
-    definitions.take(lines);
-    this.presearched = definitions;
+    scan.take(lines);
+    this.carried = scan;
     return lines.filter(({ text }) => markers.some((marker) => text.includes(marker)));
   };
 
-  /** The identifiers the relations of these files' entities hold, as written; none past CHANGED_FILES_MAX files. */
-  private relationValues(changed: SelectedFile[]): Set<string> {
+  /**
+   * The scan for the relation values of the changed files at head and the entities they held at base
+   * and no longer hold; none past CHANGED_FILES_MAX files, or when there is nothing to look for.
+   */
+  private async scanOf(changed: SelectedFile[]): Promise<OtherFilesScan | undefined> {
+    if (changed.length === 0 || changed.length > CHANGED_FILES_MAX) return undefined;
     const values = new Set<string>();
-    const files = changed.filter((file) => file.status !== 'deleted');
-    if (files.length > CHANGED_FILES_MAX) return values;
-    for (const { path } of files) {
+    const atHead = new Set<string>();
+    for (const { path } of changed.filter((file) => file.status !== 'deleted')) {
       for (const entity of this.reader.parse(path, readForSearch(this.root, path))) {
+        atHead.add(`${this.reader.blueprintOf(path, entity)}\u0000${String(entity.identifier)}`);
         const relations = entity.relations;
         if (typeof relations !== 'object' || relations === null) continue;
         for (const value of Object.values(relations)) {
@@ -56,7 +61,20 @@ export class ReferenceSearch {
         }
       }
     }
-    return values;
+    const withBase = changed.filter((file) => file.baseBlob !== undefined);
+    const blobs = await this.git.blobs(withBase.map((file) => file.baseBlob!));
+    const removed = new Set<string>();
+    for (const file of withBase) {
+      const path = file.previousPath ?? file.path;
+      for (const entity of this.reader.parse(path, blobs.get(file.baseBlob!) ?? '')) {
+        const blueprint = this.reader.blueprintOf(path, entity);
+        const { identifier } = entity;
+        if (blueprint && typeof identifier === 'string' && !atHead.has(`${blueprint}\u0000${identifier}`)) {
+          removed.add(identifier);
+        }
+      }
+    }
+    return OtherFilesScan.carried(this.reader.identifierKeys, values, removed);
   }
 }
 

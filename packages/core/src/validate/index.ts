@@ -1,6 +1,6 @@
 export {
-  DefinitionSearch,
   OtherFiles,
+  OtherFilesScan,
   checkRelationTargets,
   definedInOtherFiles,
   relationsToRemoved,

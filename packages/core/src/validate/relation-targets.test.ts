@@ -7,7 +7,7 @@ import { createEntityFileMatcher, entityPathspecs } from '../discover/index.js';
 import { Git } from '../git/index.js';
 import type { Selection } from '../model.js';
 import { createEntityReader, load } from '../read/index.js';
-import { DefinitionSearch, OtherFiles, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
+import { OtherFiles, OtherFilesScan, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
 
 /** Every way an entity file writes an identifier that the lookup must see, and some that only look like one. */
 const FILES: Record<string, string> = {
@@ -109,9 +109,9 @@ describe('looking up relation targets in the entity files a run did not load', (
     const options = searchOf(root, config.include, reader);
     const git = new Git(root);
     // Which of `names` the files define (an answer may hold more keys, of the files it read: callers ask by key).
-    const lookup = async (names: string[], presearched?: DefinitionSearch) => {
+    const lookup = async (names: string[], carried?: OtherFilesScan) => {
       const found = await definedInOtherFiles(
-        new OtherFiles(git, { ...options, ...(presearched ? { presearched } : {}) }, []),
+        new OtherFiles(git, { ...options, ...(carried ? { carried } : {}) }, []),
         names.map((identifier) => ({ blueprint: 'x', identifier })),
       );
       const identifiers = new Set([...found].map((key) => key.split('\u0000')[1]));
@@ -125,7 +125,7 @@ describe('looking up relation targets in the entity files a run did not load', (
         fc.constantFrom('file://', '$text'),
         async (names, more, marker) => {
           // The search carried by another (for a marker), for these names and maybe more.
-          const search = DefinitionSearch.of(reader.identifierKeys, new Set([...names, ...more]))!;
+          const search = OtherFilesScan.carried(reader.identifierKeys, [...names, ...more], [])!;
           const pathspecs = entityPathspecs(config.include);
           const lines = await git.matchingLines([marker.replace('$', '\\$'), ...search.patterns], pathspecs, {
             regex: true,
@@ -179,6 +179,18 @@ describe('looking up relation targets in the entity files a run did not load', (
       'c/port.json:1:73 /relations/dependsOn/0',
     ]);
     expect(await found('keys')).toEqual(targeted);
+    // The same from a scan another search carried (for file:// lines), and none when it did not look
+    // for exactly these removed entities (OtherFiles searches on its own then).
+    const carriedBy = async (mentioned: string[]) => {
+      const scan = OtherFilesScan.carried(reader.identifierKeys, ['kept'], mentioned)!;
+      scan.take(await git.matchingLines(['file://', ...scan.patterns], entityPathspecs(include), { regex: true }));
+      const others = new OtherFiles(git, { ...options, carried: scan }, removed);
+      return relationsToRemoved(others, options, removed, readFiles).then((problems) =>
+        problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.pointer}`),
+      );
+    };
+    expect(await carriedBy(['gone-1', 'gone-2', 'gone-3'])).toEqual(targeted);
+    expect(await carriedBy(['gone-1', 'gone-2'])).toEqual(targeted);
   });
 
   it('gives each file that names a removed entity once, as git finds it, and the same problems read ahead', async () => {

@@ -113,10 +113,10 @@ export interface OtherFilesOptions {
    */
   onMentioning?: (paths: string[]) => void;
   /**
-   * A search for definitions another search of the entity files already carried (`DefinitionSearch`):
-   * when the run removes no entity, it answers for its names without a git grep of its own.
+   * A scan of the entity files another search already carried (`OtherFilesScan.carried`): when it looked
+   * for the mentions of exactly the removed entities, it answers for its names without a git grep.
    */
-  presearched?: DefinitionSearch;
+  carried?: OtherFilesScan;
 }
 
 /**
@@ -164,44 +164,68 @@ function definitionPatterns(keys: string[], names: ReadonlySet<string>, mentione
   ];
 }
 
-/** The identifier keys' values as written on a line (`identifier: svc-8`, `"identifier":"svc-8"`). */
-function keyValuesOnLine(keys: string[]): RegExp {
-  return new RegExp(`(?:${keys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`, 'g');
-}
-
-/** Whether a line git found for `definitionPatterns` may define one of `names` (as `nameOf` writes them). */
-function mayDefine(text: string, keyOnLine: RegExp, names: ReadonlySet<string>): boolean {
-  if (VALUE_ELSEWHERE.test(text)) return true;
-  for (const match of text.matchAll(keyOnLine)) if (names.has(nameOf(match[1]!))) return true;
-  return false;
-}
-
 /**
- * The lookup of where `names` may be defined, carried by another git grep of the entity files (a
- * changed-only run's search for the lines that pull a changed file in): `patterns` joins that search's
- * own, `take` is given every line it printed. Given to OtherFiles as `presearched`, it spares the run a
- * second search of the same files when the targets the change adds are among `names`.
+ * What a search of the entity files makes of the lines git prints for `definitionPatterns` (or, in
+ * `keys` mode, for every identifier key and removed name as a word): the files that may define one of
+ * `names` (its value on the key's line, or a value written otherwise: `VALUE_ELSEWHERE`), and those that
+ * may name one of `mentioned` (any other line that holds it as a word). Nothing is parsed here.
  */
-export class DefinitionSearch {
+export class OtherFilesScan {
+  /** The names looked for, as `nameOf` writes them (the mentioned ones among them). */
   readonly names: ReadonlySet<string>;
-  readonly patterns: string[];
-  /** The files whose lines may define one of the names (their parse decides), loaded ones included. */
+  readonly mentioned: ReadonlySet<string>;
   readonly defining = new Set<string>();
+  readonly mentioning = new Set<string>();
   private readonly keyOnLine: RegExp;
+  private readonly mentionOnLine: RegExp | undefined;
 
-  /** A search for these names; none when they are more than one search asks for one pattern each. */
-  static of(keys: string[], names: ReadonlySet<string>): DefinitionSearch | undefined {
-    return names.size > 0 && names.size <= TARGETED_NAMES_MAX ? new DefinitionSearch(keys, names) : undefined;
+  /**
+   * The scan another search of the entity files can carry (a changed-only run's search for the lines
+   * that pull a file in): none when the names are more than one search asks for one pattern each.
+   */
+  static carried(keys: string[], names: Iterable<string>, mentioned: Iterable<string>): OtherFilesScan | undefined {
+    const scan = new OtherFilesScan(keys, names, mentioned);
+    return scan.names.size > 0 && scan.names.size <= TARGETED_NAMES_MAX ? scan : undefined;
   }
 
-  private constructor(keys: string[], names: Iterable<string>) {
-    this.names = new Set([...names].map(nameOf));
-    this.patterns = definitionPatterns(keys, this.names, new Set());
-    this.keyOnLine = keyValuesOnLine(keys);
+  constructor(
+    private readonly keys: string[],
+    names: Iterable<string>,
+    mentioned: Iterable<string>,
+  ) {
+    this.mentioned = new Set([...mentioned].map(nameOf));
+    this.names = new Set([...[...names].map(nameOf), ...this.mentioned]);
+    this.keyOnLine = new RegExp(`(?:${keys.join('|')})["']?\\s*:\\s*["']?([^\\s"',}\\]]+)`, 'g');
+    // A word as git grep -w reads one: ASCII letters, digits and `_` (any other byte ends a word).
+    this.mentionOnLine =
+      this.mentioned.size > 0
+        ? new RegExp(`(?:^|[^A-Za-z0-9_])(?:${[...this.mentioned].map(escapeRegExp).join('|')})(?:[^A-Za-z0-9_]|$)`)
+        : undefined;
   }
 
-  take(lines: MatchingLine[]): void {
-    for (const { path, text } of lines) if (mayDefine(text, this.keyOnLine, this.names)) this.defining.add(path);
+  /** The expressions of a search for the definitions of the names and the mentions of the mentioned ones. */
+  get patterns(): string[] {
+    return definitionPatterns(this.keys, this.names, this.mentioned);
+  }
+
+  /** Takes in lines git printed; gives the files newly found to name a mentioned one. */
+  take(lines: MatchingLine[]): string[] {
+    const newlyMentioning: string[] = [];
+    for (const { path, text } of lines) {
+      if (this.mayDefine(text)) this.defining.add(path);
+      // A line that names a removed entity, other than its definition, may relate to it.
+      if (this.mentionOnLine?.test(text) && !KEY_LINE_ONLY.test(text) && !this.mentioning.has(path)) {
+        this.mentioning.add(path);
+        newlyMentioning.push(path);
+      }
+    }
+    return newlyMentioning;
+  }
+
+  private mayDefine(text: string): boolean {
+    if (VALUE_ELSEWHERE.test(text)) return true;
+    for (const match of text.matchAll(this.keyOnLine)) if (this.names.has(nameOf(match[1]!))) return true;
+    return false;
   }
 }
 
@@ -213,11 +237,10 @@ interface ScanResult {
 
 /**
  * One git grep (in C) over the entity files the run did not load, for the lines that may define one of
- * `names` and, for `mentioned`, the lines that name one as a word: the files that may define one (its
- * value on the key's line, or a value written otherwise: `VALUE_ELSEWHERE`), and those that may name a
- * removed one (any other line git found for it). Nothing is parsed here. In `definitions` mode the cost is
- * git reading the entity files, and the lines it prints grow with the answer (the definitions, and the
- * files that name a removed entity), not with how many files name a target the change adds.
+ * `names` and, for `mentioned`, the lines that name one as a word (`OtherFilesScan`). In `definitions`
+ * mode the cost is git reading the entity files, and the lines it prints grow with the answer (the
+ * definitions, and the files that name a removed entity), not with how many files name a target the
+ * change adds.
  */
 async function scanOtherFiles(
   git: Git,
@@ -228,34 +251,24 @@ async function scanOtherFiles(
 ): Promise<ScanResult> {
   const seen = new Set(options.loaded.map((file) => file.path));
   const keys = options.reader.identifierKeys;
-  const keyOnLine = keyValuesOnLine(keys);
-  // A word as git grep -w reads one: ASCII letters, digits and `_` (any other byte ends a word).
-  const mentionOnLine =
-    mentioned.size > 0
-      ? new RegExp(`(?:^|[^A-Za-z0-9_])(?:${[...mentioned].map(escapeRegExp).join('|')})(?:[^A-Za-z0-9_]|$)`)
-      : undefined;
-  const defining = new Set<string>();
-  const mentioning = new Set<string>();
+  const scan = new OtherFilesScan(keys, names, mentioned);
   const pathspecs = entityPathspecs(options.include);
   const onLines = (lines: MatchingLine[]) => {
-    const newlyMentioning: string[] = [];
-    for (const { path, text } of lines) {
-      if (seen.has(path) || !options.matcher.isEntityFile(path)) continue;
-      if (mayDefine(text, keyOnLine, names)) defining.add(path);
-      // A line that names a removed entity, other than its definition, may relate to it.
-      if (mentionOnLine?.test(text) && !KEY_LINE_ONLY.test(text) && !mentioning.has(path)) {
-        mentioning.add(path);
-        newlyMentioning.push(path);
-      }
-    }
+    const newlyMentioning = scan.take(
+      lines.filter(({ path }) => !seen.has(path) && options.matcher.isEntityFile(path)),
+    );
     if (newlyMentioning.length > 0) options.onMentioning?.(newlyMentioning);
   };
   if (search === 'definitions') {
-    await git.matchingLines(definitionPatterns(keys, names, mentioned), pathspecs, { regex: true, onLines });
+    await git.matchingLines(scan.patterns, pathspecs, { regex: true, onLines });
   } else {
     await git.matchingLines([...keys, ...mentioned], pathspecs, { word: true, onLines });
   }
-  return { defining, mentioning };
+  return { defining: scan.defining, mentioning: scan.mentioning };
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item));
 }
 
 function escapeRegExp(text: string): string {
@@ -298,15 +311,15 @@ export class OtherFiles {
     private readonly search?: LineSearch,
   ) {
     this.removedNames = new Set(removed.map(({ identifier }) => nameOf(identifier)));
-    const presearched = options.presearched;
-    if (presearched && this.removedNames.size === 0) {
+    // A scan another search carried answers when it looked for the mentions of exactly these removed names.
+    const carried = options.carried;
+    if (carried && sameSet(carried.mentioned, this.removedNames)) {
       const loaded = new Set(options.loaded.map((file) => file.path));
-      const defining = [...presearched.defining].filter(
-        (path) => !loaded.has(path) && options.matcher.isEntityFile(path),
-      );
+      const unloaded = (paths: Set<string>) =>
+        new Set([...paths].filter((path) => !loaded.has(path) && options.matcher.isEntityFile(path)));
       this.last = {
-        names: new Set(presearched.names),
-        result: Promise.resolve({ defining: new Set(defining), mentioning: new Set() }),
+        names: new Set(carried.names),
+        result: Promise.resolve({ defining: unloaded(carried.defining), mentioning: unloaded(carried.mentioning) }),
       };
     }
   }
