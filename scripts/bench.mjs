@@ -8,7 +8,8 @@
 //   scripts/bench-floor.mjs); `check --base` for each shape of change (edited properties, a new service
 //   relating to a system 1, 100, 1,000 or 8,000 services relate to or to four entities at once, a runbook
 //   many files pull in, a deleted service another relates to, a system 1,000 relate to deleted or
-//   renamed, a renamed folder of 20 entity files, source files edited and no entity file) against its floor: Node, the range's diff and one
+//   renamed, a renamed folder of 20 entity files, source files edited and no entity file, a new service
+//   with its source files, a service deleted with its folder) against its floor: Node, the range's diff and one
 //   git grep for the names the change adds or removes (bench-floor.mjs --range, change-names.mjs); beside
 //   it, the least a check built on the same libraries does for that change (bench-libraries.mjs).
 // - startup: `--version` against `node -e 0`, and `check` of one named file (as a pre-commit hook runs
@@ -162,6 +163,8 @@ if (part('selection')) {
     ['deletes a system 1,000 services relate to', 'shape/delete-popular'],
     ['renames a system 1,000 services relate to', 'shape/rename-popular'],
     ['edits source files of 10 services and no entity file', 'shape/code-only'],
+    ['adds a service with its source files, relating to a system 100 services relate to', 'shape/service-with-code'],
+    ['deletes a service another relates to, with its folder', 'shape/delete-with-code'],
   ];
   try {
     for (const [what, branch] of shapes) {

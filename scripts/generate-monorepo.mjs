@@ -16,8 +16,11 @@
 // (the folder of 20 renamed), `shape/target-N` (a new service relating to the system N services relate
 // to, for N = 1, 100, 1,000), `shape/several-targets` (a new service relating to four entities other
 // files define), `shape/delete-popular` (the system 1,000 services relate to removed) and
-// `shape/rename-popular` (that system's identifier changed), and `shape/code-only` (source files of 10
-// services edited, no entity file: the most common pull request). The work tree is left on `main`.
+// `shape/rename-popular` (that system's identifier changed), `shape/code-only` (source files of 10
+// services edited, no entity file: the most common pull request), `shape/service-with-code` (a new
+// service and its source files, relating to the system 100 services relate to) and
+// `shape/delete-with-code` (the service of `shape/delete` removed with its folder). The work tree is
+// left on `main`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +31,7 @@ const RUNBOOK_EVERY = 50;
 
 export function generateMonorepo({ out, files = 200_000, entities = 10_000, changed = 10 }) {
   const stamp = join(out, '.generated.json');
-  const wanted = JSON.stringify({ files, entities, changed, version: 6 });
+  const wanted = JSON.stringify({ files, entities, changed, version: 7 });
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return out;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -174,6 +177,14 @@ export function generateMonorepo({ out, files = 200_000, entities = 10_000, chan
   shape('delete-popular', () => rmSync(join(out, 'systems/sys-1000/port.yml')));
   shape('rename-popular', () => write('systems/sys-1000/port.yml', system('sys-1000-renamed')));
   if (fillerPerService > 0) {
+    shape('service-with-code', () => {
+      newService('svc-new-code', 'sys-100');
+      for (let f = 0; f < 5; f++)
+        write(`services/payments/svc-new-code/src/module-${f}.ts`, `export const value${f} = ${f};\n`);
+    });
+    shape('delete-with-code', () =>
+      rmSync(join(out, servicePath(deleted).replace(/\/port\.yml$/, '')), { recursive: true }),
+    );
     shape('code-only', () => {
       for (let k = 0; k < changed; k++) {
         const dir = servicePath(Math.floor(((k + 0.5) * services) / changed)).replace(/\/port\.yml$/, '');
