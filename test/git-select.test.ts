@@ -280,6 +280,8 @@ describe('changed-only selection (--base)', () => {
       .split('\n')
       .filter((line) => / git grep /.test(line));
     expect(greps).toHaveLength(1);
+    // The base versions it read to find what the change removes serve the comparison with base too.
+    expect(readFileSync(trace, 'utf8').match(/ git cat-file /g)).toHaveLength(1);
   });
 
   it('selects an unchanged entity file when a file it pulls in with file:// changed', async () => {

@@ -186,11 +186,14 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
     matcher,
     references,
   };
-  // git reads the changed files' base versions while this thread loads and validates the head's.
+  // git reads the changed files' base versions while this thread loads and validates the head's, unless
+  // the search for files pulled in read them already.
   let baseBlobs: Promise<Map<string, string>> | undefined;
   const { selection, files } = await selectAndLoad(options.select, context, events, (selected) => {
     if (selected.mode === 'changed' && git) {
-      baseBlobs = git.blobs(baseBlobsOf(selected));
+      const shas = baseBlobsOf(selected);
+      const read = references?.baseBlobsRead(shas);
+      baseBlobs = read ? Promise.resolve(read) : git.blobs(shas);
       baseBlobs.catch(() => undefined); // awaited in diffEntities; this only keeps a failure from going unhandled
     }
     return load(selected, { root, reader, blueprints });

@@ -19,6 +19,8 @@ const CHANGED_FILES_MAX = 100;
 export class ReferenceSearch {
   /** What the search found for OtherFiles, once it ran with something to look for. */
   carried: OtherFilesScan | undefined;
+  /** The changed files' base versions, by blob, read to work out the removed entities. */
+  private baseBlobs: Map<string, string> | undefined;
 
   constructor(
     private readonly git: Git,
@@ -40,6 +42,12 @@ export class ReferenceSearch {
     this.carried = scan;
     return lines.filter(({ text }) => markers.some((marker) => text.includes(marker)));
   };
+
+  /** These base versions, when the search read them all already; undefined otherwise. */
+  baseBlobsRead(shas: string[]): Map<string, string> | undefined {
+    const read = this.baseBlobs;
+    return read && shas.every((sha) => read.has(sha)) ? read : undefined;
+  }
 
   /**
    * The scan for the relation values of the changed files at head and the entities they held at base
@@ -63,6 +71,7 @@ export class ReferenceSearch {
     }
     const withBase = changed.filter((file) => file.baseBlob !== undefined);
     const blobs = await this.git.blobs(withBase.map((file) => file.baseBlob!));
+    this.baseBlobs = blobs;
     const removed = new Set<string>();
     for (const file of withBase) {
       const path = file.previousPath ?? file.path;
