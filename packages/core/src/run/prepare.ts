@@ -170,8 +170,9 @@ export async function prepare(options: RunOptions, opened?: OpenedRun): Promise<
   });
   events.stage('config and schemas');
 
-  // The search for the files that pull a changed one in also asks where the changed files' relation
-  // targets are defined: the lookup of the targets the change adds (OtherFiles) takes its answer.
+  // The search for the files that pull a changed one in also asks what the lookup in the files the run
+  // does not load (OtherFiles) asks: where the changed files' relation targets are defined, and which
+  // files name an entity the change removes; OtherFiles takes its answer when it asked the same.
   const references = git && range ? new ReferenceSearch(git, root, reader) : undefined;
   const context: SelectContext = {
     root,
