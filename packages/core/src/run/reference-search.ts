@@ -2,7 +2,7 @@ import { isEntityIdentifier } from '@port-gitops/port-schema';
 import type { Git, MatchingLine } from '../git/index.js';
 import type { SelectedFile } from '../model.js';
 import { type EntityReader, readForSearch } from '../read/index.js';
-import { OtherFilesScan } from '../validate/index.js';
+import { OtherFilesScan, literalPattern } from '../validate/index.js';
 
 /** Past this many changed entity files, they are not read ahead: the lookup searches on its own, later. */
 const CHANGED_FILES_MAX = 100;
@@ -35,7 +35,7 @@ export class ReferenceSearch {
   ): Promise<MatchingLine[]> => {
     const scan = await this.scanOf(changed);
     if (!scan) return this.git.matchingLines(markers, pathspecs);
-    const lines = await this.git.matchingLines([...markers.map(literal), ...scan.patterns], pathspecs, {
+    const lines = await this.git.matchingLines([...markers.map(literalPattern), ...scan.patterns], pathspecs, {
       regex: true,
     });
     scan.take(lines);
@@ -85,9 +85,4 @@ export class ReferenceSearch {
     }
     return OtherFilesScan.carried(this.reader.identifierKeys, values, removed);
   }
-}
-
-/** `text` as an expression that matches it alone, in the syntax POSIX extended and Perl-compatible ones share. */
-function literal(text: string): string {
-  return text.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
 }

@@ -3,6 +3,7 @@ export {
   OtherFilesScan,
   checkRelationTargets,
   definedInOtherFiles,
+  literalPattern,
   relationsToRemoved,
 } from './relation-targets.js';
 export { type ValidationResult, createValidator, reviseValidation, withProblems } from './validate.js';

@@ -154,14 +154,18 @@ const TARGETED_NAMES_MAX = 100;
  */
 function definitionPatterns(keys: string[], names: ReadonlySet<string>, mentioned: ReadonlySet<string>): string[] {
   const key = `(^|[^[:alnum:]_])(${keys.join('|')})["']?[[:space:]]*:[[:space:]]*`;
-  const alternatives = (set: ReadonlySet<string>) =>
-    [...set].map((name) => name.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&')).join('|');
+  const alternatives = (set: ReadonlySet<string>) => [...set].map(literalPattern).join('|');
   return [
     `${key}["']?([^][:space:]"',}]*/)?(${alternatives(names)})([][:space:]"',}]|$)`,
     `${key}([|>&*!]|$|"[^"]*\\\\)`,
     '^[[:space:]]*\\?([[:space:]]|$)',
     ...(mentioned.size > 0 ? [`(^|[^[:alnum:]_])(${alternatives(mentioned)})([^[:alnum:]_]|$)`] : []),
   ];
+}
+
+/** `text` as an expression that matches it alone, in the syntax POSIX extended and Perl-compatible ones share. */
+export function literalPattern(text: string): string {
+  return text.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
 }
 
 /**
