@@ -7,6 +7,31 @@ import { apiGet, emulator, exampleBlueprints, git, makeDir, makeRepo, runCli, sy
 
 const domain = (id: string, description = id) =>
   `identifier: ${id}\nblueprint: domain\nproperties:\n  description: ${description}\n`;
+const service = (id: string, dependsOn: string[]) =>
+  `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
+
+/** A target many files name and one defines, written with an escape as JSON may write it; with the files naming it. */
+function popularTarget(): Record<string, string> {
+  const files: Record<string, string> = {
+    'popular/port.json': JSON.stringify({ identifier: 'popular', blueprint: 'service' }).replace(
+      'popular',
+      'popul\\u0061r',
+    ),
+  };
+  for (let i = 0; i < 30; i++) files[`s${i}/port.yml`] = service(`s${i}`, ['popular']);
+  return files;
+}
+
+/** `check --base HEAD~1` of `repo`: its JSON report, and the git commands it ran that match `command`. */
+async function checkTracingGit(repo: string): Promise<{ report: Report; gitCalls: (command: RegExp) => string[] }> {
+  const trace = join(makeDir({}), 'trace');
+  const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], { cwd: repo, env: { GIT_TRACE: trace } });
+  const lines = readFileSync(trace, 'utf8').split('\n');
+  return {
+    report: JSON.parse(run.stdout) as Report,
+    gitCalls: (command) => lines.filter((line) => command.test(line)),
+  };
+}
 
 function commit(dir: string, message: string): string {
   git(dir, 'add', '-A');
@@ -150,8 +175,6 @@ describe('changed-only selection (--base)', () => {
   });
 
   it('warns in each unchanged file that relates to an entity the change removes, as a full check does', async () => {
-    const service = (id: string, dependsOn: string[]) =>
-      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
     const repo = makeRepo({
       ...exampleBlueprints(),
       'a/port.yml': service('a', []),
@@ -187,101 +210,63 @@ describe('changed-only selection (--base)', () => {
   });
 
   it('looks up the targets a change adds and the relations to what it removes with one git grep', async () => {
-    const service = (id: string, dependsOn: string[]) =>
-      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
-    const files: Record<string, string> = { ...exampleBlueprints(), 'gone/port.yml': service('gone', []) };
-    // A popular target: many files name it, one defines it (written with an escape, as JSON may).
-    files['popular/port.json'] = JSON.stringify({ identifier: 'popular', blueprint: 'service' }).replace(
-      'popular',
-      'popul\\u0061r',
-    );
-    for (let i = 0; i < 30; i++) files[`s${i}/port.yml`] = service(`s${i}`, ['popular']);
-    files['keeps/port.yml'] = service('keeps', ['gone']);
-    const repo = makeRepo(files);
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      ...popularTarget(),
+      'gone/port.yml': service('gone', []),
+      'keeps/port.yml': service('keeps', ['gone']),
+    });
     rmSync(join(repo, 'gone/port.yml'));
     writeFiles(repo, { 'new/port.yml': service('new', ['popular']) });
     commit(repo, 'remove gone, add new');
-    const trace = join(makeDir({}), 'trace');
-    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], {
-      cwd: repo,
-      env: { GIT_TRACE: trace },
-    });
-    const report = JSON.parse(run.stdout) as Report;
+    const { report, gitCalls } = await checkTracingGit(repo);
     // popular is defined (through the escape): no warning for new; keeps relates to what was removed.
     expect(report.errors.map((e) => `${e.file} ${e.rule} ${e.pointer}`)).toEqual([
       'keeps/port.yml relation-target /relations/dependsOn/0',
     ]);
-    const greps = readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter((line) => / git grep .* -[PE] /.test(line));
-    expect(greps).toHaveLength(1);
+    expect(gitCalls(/ git grep .* -[PE] /)).toHaveLength(1);
   });
 
   it('searches the entity files once for a new service that comes with its code', async () => {
-    const service = (id: string, dependsOn: string[]) =>
-      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
-    const files: Record<string, string> = { ...exampleBlueprints() };
-    // A popular target many files name and one defines (with an escape, as JSON may write it).
-    files['popular/port.json'] = JSON.stringify({ identifier: 'popular', blueprint: 'service' }).replace(
-      'popular',
-      'popul\\u0061r',
-    );
-    for (let i = 0; i < 30; i++) files[`s${i}/port.yml`] = service(`s${i}`, ['popular']);
-    files['docs/port.yml'] = 'identifier: docs\nblueprint: domain\nproperties:\n  description: file://./README.md\n';
-    files['docs/README.md'] = 'v1';
-    const repo = makeRepo(files);
+    const repo = makeRepo({
+      ...exampleBlueprints(),
+      ...popularTarget(),
+      'docs/port.yml': domain('docs', 'file://./README.md'),
+      'docs/README.md': 'v1',
+    });
     writeFiles(repo, {
       'new/port.yml': service('new', ['popular', 'nowhere']),
       'new/src/main.ts': 'export {};\n',
       'docs/README.md': 'v2',
     });
     commit(repo, 'add new, with its code; edit the docs');
-    const trace = join(makeDir({}), 'trace');
-    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], {
-      cwd: repo,
-      env: { GIT_TRACE: trace },
-    });
-    const report = JSON.parse(run.stdout) as Report;
+    const { report, gitCalls } = await checkTracingGit(repo);
     // The file pulling in the edited README is checked; popular is found, nowhere is not.
     expect(report.files.map((file) => file.path).sort()).toEqual(['docs/port.yml', 'new/port.yml']);
     expect(report.errors.map((e) => `${e.file} ${e.rule} ${e.pointer}`)).toEqual([
       'new/port.yml relation-target /relations/dependsOn/1',
     ]);
-    const greps = readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter((line) => / git grep /.test(line));
-    expect(greps).toHaveLength(1);
+    expect(gitCalls(/ git grep /)).toHaveLength(1);
   });
 
   it('searches the entity files once for a service deleted with its code', async () => {
-    const service = (id: string, dependsOn: string[]) =>
-      `identifier: ${id}\nblueprint: service\nproperties: {language: go, lifecycle: production}\nrelations:\n  dependsOn: [${dependsOn.join(', ')}]\n`;
-    const files: Record<string, string> = {
+    const repo = makeRepo({
       ...exampleBlueprints(),
       'gone/port.yml': service('gone', ['kept']),
       'gone/src/main.ts': 'export {};\n',
       'kept/port.yml': service('kept', []),
       'keeps/port.yml': service('keeps', ['gone']),
-      'mentions/port.yml': 'identifier: mentions\nblueprint: domain\nproperties:\n  description: "gone is gone"\n',
-    };
-    const repo = makeRepo(files);
+      'mentions/port.yml': domain('mentions', '"gone is gone"'),
+    });
     rmSync(join(repo, 'gone'), { recursive: true });
     commit(repo, 'remove gone and its code');
-    const trace = join(makeDir({}), 'trace');
-    const run = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], {
-      cwd: repo,
-      env: { GIT_TRACE: trace },
-    });
-    const report = JSON.parse(run.stdout) as Report;
+    const { report, gitCalls } = await checkTracingGit(repo);
     expect(report.errors.map((e) => `${e.file} ${e.rule} ${e.pointer}`)).toEqual([
       'keeps/port.yml relation-target /relations/dependsOn/0',
     ]);
-    const greps = readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter((line) => / git grep /.test(line));
-    expect(greps).toHaveLength(1);
+    expect(gitCalls(/ git grep /)).toHaveLength(1);
     // The base versions it read to find what the change removes serve the comparison with base too.
-    expect(readFileSync(trace, 'utf8').match(/ git cat-file /g)).toHaveLength(1);
+    expect(gitCalls(/ git cat-file /)).toHaveLength(1);
   });
 
   it('selects an unchanged entity file when a file it pulls in with file:// changed', async () => {
