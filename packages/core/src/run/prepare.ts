@@ -475,7 +475,7 @@ class MentioningFiles {
   read(paths: string[]): LoadedFile[] {
     const rest = this.loadFiles(paths.filter((path) => !this.ahead.has(path)));
     const ready = paths.flatMap((path) => this.ahead.get(path) ?? []);
-    return [...ready, ...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...ready, ...rest].sort(byPath);
   }
 }
 
