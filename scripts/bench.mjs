@@ -4,8 +4,8 @@
 //
 // Parts (BENCH_ONLY=selection|startup|push|scale|warnings|backstage|mappings runs one):
 // - selection: a synthetic monorepo of 200,000 files with 10,000 entity files (scripts/generate-monorepo.mjs).
-//   `check --all` against the floor (listing the entity files from git's index and reading them:
-//   scripts/bench-floor.mjs); `check --base` for each shape of change (edited properties, a new service
+//   `check --all` against the floor (listing the entity files from git's index and reading them while git
+//   walks the work tree for untracked files: scripts/bench-floor.mjs --untracked); `check --base` for each shape of change (edited properties, a new service
 //   relating to a system 1, 100, 1,000 or 8,000 services relate to or to four entities at once, a runbook
 //   many files pull in, a deleted service another relates to, a system 1,000 relate to deleted or
 //   renamed, a renamed folder of 20 entity files, source files edited and no entity file, a new service
