@@ -7,7 +7,13 @@ import { createEntityFileMatcher, entityPathspecs } from '../discover/index.js';
 import { Git } from '../git/index.js';
 import type { Selection } from '../model.js';
 import { createEntityReader, load } from '../read/index.js';
-import { OtherFiles, OtherFilesScan, definedInOtherFiles, relationsToRemoved } from './relation-targets.js';
+import {
+  OtherFiles,
+  OtherFilesScan,
+  definedInOtherFiles,
+  literalPattern,
+  relationsToRemoved,
+} from './relation-targets.js';
 
 /** Every way an entity file writes an identifier that the lookup must see, and some that only look like one. */
 const FILES: Record<string, string> = {
@@ -127,7 +133,7 @@ describe('looking up relation targets in the entity files a run did not load', (
           // The search carried by another (for a marker), for these names and maybe more.
           const search = OtherFilesScan.carried(reader.identifierKeys, [...names, ...more], [])!;
           const pathspecs = entityPathspecs(config.include);
-          const lines = await git.matchingLines([marker.replace('$', '\\$'), ...search.patterns], pathspecs, {
+          const lines = await git.matchingLines([literalPattern(marker), ...search.patterns], pathspecs, {
             regex: true,
           });
           search.take(lines);
